@@ -1,0 +1,65 @@
+package vocdesk
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Application error codes. Each is the snake_case code a caller sees in
+// {"error":{"code":...}}; the HTTP layer maps each to exactly one status.
+const (
+	EINVALID       = "invalid_request"     // 400: malformed or missing input
+	EUNAUTHORIZED  = "unauthorized"        // 401: no or bad credentials
+	EFORBIDDEN     = "forbidden"           // 403: signed in, but the role may not do this
+	ENOTFOUND      = "not_found"           // 404: does not exist, or is not the caller's to see
+	ECONFLICT      = "conflict"            // 409: clashes with what exists (a txid with other values)
+	EINPROGRESS    = "request_in_progress" // 409: the same idempotency key is still being processed
+	ETOOLARGE      = "too_large"           // 413: body over the limit
+	EUNPROCESSABLE = "unprocessable"       // 422: well formed, but breaks a rule (more than is left to refund)
+	EKEYREUSED     = "idempotency_key_reused"
+	ERATELIMITED   = "rate_limited" // 429
+	EINTERNAL      = "internal"     // 500: never shows its cause
+)
+
+// Error is an application error: a code for machines and a message for people.
+// Anything that is not an *Error is internal and its text is never shown.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("vocdesk error: code=%s message=%s", e.Code, e.Message) }
+
+// Errorf returns an application error with the given code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the application error in err's chain, or
+// EINTERNAL for anything else (nil gives "").
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the human message of the application error in err's
+// chain, or a generic message for internal errors, whose details stay in logs.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Internal error."
+}
+
+// NotFound is the one answer for "does not exist" and "not yours to see".
+func NotFound(what string) *Error { return Errorf(ENOTFOUND, "%s not found", what) }
