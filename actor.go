@@ -67,7 +67,9 @@ type Actor struct {
 func (a *Actor) IsOperator() bool { return a != nil && a.Realm == RealmOperator }
 
 // IsDeveloper reports whether a acts for a developer organisation.
-func (a *Actor) IsDeveloper() bool { return a != nil && a.Realm == RealmDeveloper && a.DeveloperID != 0 }
+func (a *Actor) IsDeveloper() bool {
+	return a != nil && a.Realm == RealmDeveloper && a.DeveloperID != 0
+}
 
 // IsCustomer reports whether a is a store customer.
 func (a *Actor) IsCustomer() bool { return a != nil && a.Realm == RealmCustomer && a.CustomerID != 0 }

@@ -28,7 +28,9 @@ type Error struct {
 	Message string
 }
 
-func (e *Error) Error() string { return fmt.Sprintf("vocdesk error: code=%s message=%s", e.Code, e.Message) }
+func (e *Error) Error() string {
+	return fmt.Sprintf("vocdesk error: code=%s message=%s", e.Code, e.Message)
+}
 
 // Errorf returns an application error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
