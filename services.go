@@ -1,0 +1,10 @@
+package vocdesk
+
+// Services bundles the service implementations that the interfaces (the JSON
+// API, the web pages, the CLI) are built on. Wiring fills it once at start.
+type Services struct {
+	Developers DeveloperService
+	Customers  CustomerService
+	Purchases  PurchaseService
+	Auth       AuthService
+}
