@@ -1,0 +1,22 @@
+# The README's commands. `make test` is what CI runs.
+.PHONY: run test lint fmt bench build
+
+build:
+	CGO_ENABLED=0 go build -o vocdesk ./cmd/vocdesk
+
+run: build
+	./vocdesk demo && ./vocdesk serve
+
+test:
+	scripts/test.sh
+
+lint:
+	go vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	go tool staticcheck ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+bench:
+	cd bench && go run ./ledger && go run ./recon -rows 1000000

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs and starts what the tests need on a fresh Debian machine: a
+# PostgreSQL server (when none answers on 127.0.0.1:5432), Debian's Chromium
+# for the browser tests, and Node.js/npm for the OpenAPI linter. It prints the
+# PostgreSQL URL the tests should use as its last line of stdout.
+set -euo pipefail
+
+log() { printf 'test-deps: %s\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=0
+apt_install() {
+  if [ $apt_updated = 0 ]; then
+    as_root apt-get update -qq >&2
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+# PostgreSQL: use the one that answers, else install and start Debian's.
+pg_url="${VOCDESK_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}"
+pg_up() { command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; }
+if ! pg_up; then
+  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    log "installing PostgreSQL"
+    apt_install postgresql postgresql-client
+  fi
+  ver=$(ls /etc/postgresql | sort -n | tail -n 1)
+  conf=/etc/postgresql/$ver/main
+  # Trust local TCP connections: the test server is only reachable from this machine.
+  if ! grep -q 'vocdesk-test' "$conf/pg_hba.conf"; then
+    as_root sed -i '1i host all all 127.0.0.1/32 trust # vocdesk-test\nhost all all ::1/128 trust # vocdesk-test\nlocal all all trust # vocdesk-test' "$conf/pg_hba.conf"
+  fi
+  log "starting PostgreSQL $ver"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$ver" main start || true
+  for _ in $(seq 1 30); do pg_up && break; sleep 1; done
+  pg_up || { log "PostgreSQL did not start"; exit 1; }
+fi
+# The tests want a database named "test"; create it when missing.
+if command -v psql >/dev/null; then
+  if ! psql "$pg_url" -Atqc 'select 1' >/dev/null 2>&1; then
+    log "creating database test"
+    psql -h 127.0.0.1 -U postgres -d postgres -qc 'CREATE DATABASE test' >&2 || true
+  fi
+fi
+
+# Chromium from Debian for the browser tests (no downloaded browser builds).
+if ! command -v chromium >/dev/null; then
+  log "installing chromium"
+  apt_install chromium fonts-noto-cjk
+fi
+
+# Node.js and npm for the OpenAPI linter.
+if ! command -v npx >/dev/null; then
+  log "installing nodejs and npm"
+  apt_install nodejs npm
+fi
+
+echo "$pg_url"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The one test command: installs what the tests need, then runs the linters,
+# the OpenAPI linter and every test (race detector on) against SQLite and a
+# real PostgreSQL, including the browser tests in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VOCDESK_TEST_POSTGRES=$(scripts/test-deps.sh | tail -n 1)
+export VOCDESK_TEST_POSTGRES
+export VOCDESK_CHROMIUM="${VOCDESK_CHROMIUM:-$(command -v chromium)}"
+
+echo "== build (CGO_ENABLED=0: the binary is static)"
+CGO_ENABLED=0 go build -o /dev/null ./cmd/vocdesk
+
+echo "== lint"
+make --no-print-directory lint
+
+echo "== OpenAPI lint"
+scripts/openapi-lint.sh
+
+echo "== tests (SQLite and PostgreSQL at $VOCDESK_TEST_POSTGRES)"
+go test -race -count=1 -timeout 30m ./...
