@@ -1,0 +1,64 @@
+// Package web serves vocdesk over HTTP: the JSON API under /api/v1, the
+// browser UI (package web/ui) at /, health and readiness checks and metrics.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/ratelimit"
+	"github.com/vocdesk/vocdesk/web/ui"
+)
+
+// Config holds what the server needs beyond the services.
+type Config struct {
+	Logger               *slog.Logger
+	SecureCookies        bool                            // passed on to ui: cookies only over HTTPS
+	AllowPrivateWebhooks bool                            // later issues: deliver to loopback/private addresses
+	Ready                func(ctx context.Context) error // /readyz: typically a database ping
+}
+
+// Server is the whole HTTP surface of vocdesk. It is an http.Handler.
+type Server struct {
+	cfg      Config
+	svc      vocdesk.Services
+	log      *slog.Logger
+	mux      *http.ServeMux
+	registry *prometheus.Registry
+	handler  http.Handler
+}
+
+// NewServer builds the routes and middleware around svc.
+func NewServer(cfg Config, svc vocdesk.Services) (*Server, error) {
+	if svc.Auth == nil || svc.Developers == nil || svc.Customers == nil || svc.Purchases == nil {
+		return nil, errors.New("web: every service in vocdesk.Services is required")
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, svc: svc, log: log, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	uiHandler, err := ui.New(ui.Config{
+		Logger:        log,
+		SecureCookies: cfg.SecureCookies,
+		LoginLimiter:  ratelimit.New(loginRate, loginBurst),
+	}, svc)
+	if err != nil {
+		return nil, err
+	}
+	s.mux.Handle("/", uiHandler)
+	s.handler = s.mux
+	return s, nil
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Registry is the server's own Prometheus registry; the command may register
+// more collectors on it.
+func (s *Server) Registry() *prometheus.Registry { return s.registry }
