@@ -1,0 +1,163 @@
+// Package sqlstore implements vocdesk's services on SQLite (the embedded
+// default, pure Go) and PostgreSQL (to scale out), through database/sql.
+//
+// SQL is written once, in PostgreSQL's $N placeholder style; rebind turns it
+// into SQLite's ?N. Times are BIGINT unix microseconds (UTC) on both engines
+// and money is BIGINT minor units beside a TEXT currency, so one code path
+// reads and writes both. Tenancy is decided in scope.go and nowhere else.
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"database/sql"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+const (
+	dialectSQLite   = "sqlite"
+	dialectPostgres = "postgres"
+)
+
+// DB is an open vocdesk database.
+//
+// On SQLite it holds two pools, as pocketbase does: several read-only
+// connections, and one write connection whose transactions begin IMMEDIATE,
+// so writers queue in Go instead of failing with SQLITE_BUSY halfway through
+// a transaction. On PostgreSQL both are the same pool.
+type DB struct {
+	read    *sql.DB
+	write   *sql.DB
+	dialect string
+
+	// Now is the clock every transaction reads its time from; tests set it.
+	Now func() time.Time
+}
+
+// Open opens the database named by dsn: a file path or "sqlite:PATH" for
+// SQLite, a "postgres://" or "postgresql://" URL for PostgreSQL. It does not
+// migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	if dsn == "" {
+		return nil, errors.New("sqlstore: empty database name")
+	}
+	db := &DB{Now: time.Now}
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		err = db.openPostgres(dsn)
+	} else {
+		err = db.openSQLite(strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func (db *DB) openPostgres(dsn string) error {
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return fmt.Errorf("sqlstore: open postgres: %w", err)
+	}
+	pool.SetMaxOpenConns(32)
+	pool.SetMaxIdleConns(16)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	db.read, db.write, db.dialect = pool, pool, dialectPostgres
+	return nil
+}
+
+func (db *DB) openSQLite(path string) error {
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file::memory:") {
+		// Two pools on one in-memory database would be two databases.
+		return errors.New("sqlstore: SQLite needs a file path (in-memory databases are not supported)")
+	}
+	path, query, _ := strings.Cut(path, "?")
+	params, err := url.ParseQuery(query)
+	if err != nil {
+		return fmt.Errorf("sqlstore: sqlite dsn: %w", err)
+	}
+	// busy_timeout goes first (the driver orders it so), then WAL so readers
+	// never block the writer, NORMAL sync (safe in WAL: a crash loses at most
+	// the last commits, never corrupts), and foreign keys, which SQLite leaves
+	// off by default.
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)"} {
+		params.Add("_pragma", p)
+	}
+	wparams := cloneValues(params)
+	wparams.Set("_txlock", "immediate")
+	write, err := sql.Open("sqlite", path+"?"+wparams.Encode())
+	if err != nil {
+		return fmt.Errorf("sqlstore: open sqlite: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+
+	rparams := cloneValues(params)
+	rparams.Add("_pragma", "query_only(1)")
+	read, err := sql.Open("sqlite", path+"?"+rparams.Encode())
+	if err != nil {
+		write.Close()
+		return fmt.Errorf("sqlstore: open sqlite: %w", err)
+	}
+	n := max(4, runtime.NumCPU())
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	read.SetConnMaxIdleTime(0)
+	db.read, db.write, db.dialect = read, write, dialectSQLite
+	return nil
+}
+
+func cloneValues(v url.Values) url.Values {
+	c := make(url.Values, len(v))
+	for k, vs := range v {
+		c[k] = append([]string(nil), vs...)
+	}
+	return c
+}
+
+// Dialect names the engine: "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.dialect }
+
+// Ping checks that the database answers; it backs /readyz.
+func (db *DB) Ping(ctx context.Context) error {
+	// The write pool first: on a new SQLite file it is the connection that
+	// switches the file to WAL before readers open it.
+	if err := db.write.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlstore: ping: %w", err)
+	}
+	if db.read != db.write {
+		if err := db.read.PingContext(ctx); err != nil {
+			return fmt.Errorf("sqlstore: ping: %w", err)
+		}
+	}
+	return nil
+}
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	var errs []error
+	if db.read != nil && db.read != db.write {
+		errs = append(errs, db.read.Close())
+	}
+	if db.write != nil {
+		errs = append(errs, db.write.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// now is the current time as stored: UTC, truncated to microseconds.
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }

@@ -1,0 +1,30 @@
+-- The purchase ledger. developer_id is copied from the app so that the
+-- developer's list and tid uniqueness need no join.
+
+-- +goose Up
+CREATE TABLE purchases (
+    id           INTEGER PRIMARY KEY,
+    txid         TEXT    NOT NULL UNIQUE,
+    tid          TEXT    NOT NULL,
+    customer_id  BIGINT  NOT NULL REFERENCES customers (id),
+    developer_id BIGINT  NOT NULL REFERENCES developers (id),
+    app_id       BIGINT  NOT NULL REFERENCES apps (id),
+    item_id      BIGINT  NOT NULL REFERENCES items (id),
+    amount       BIGINT  NOT NULL CHECK (amount > 0),
+    currency     TEXT    NOT NULL CHECK (length(currency) = 3),
+    refunded     BIGINT  NOT NULL DEFAULT 0 CHECK (refunded >= 0 AND refunded <= amount),
+    method       TEXT    NOT NULL CHECK (method IN ('carrier', 'card', 'cash', 'gift')),
+    status       TEXT    NOT NULL DEFAULT 'paid' CHECK (status IN ('paid', 'partially_refunded', 'refunded')),
+    paid_at      BIGINT  NOT NULL,
+    created_at   BIGINT  NOT NULL,
+    UNIQUE (developer_id, tid)
+);
+-- My Page: a customer's history, newest first, keyset-paged.
+CREATE INDEX purchases_customer ON purchases (customer_id, paid_at DESC, id DESC);
+-- The developer console's list, newest first, keyset-paged.
+CREATE INDEX purchases_developer ON purchases (developer_id, paid_at DESC, id DESC);
+-- An operator looking a developer's order id up across the store.
+CREATE INDEX purchases_tid ON purchases (tid);
+
+-- +goose Down
+DROP TABLE purchases;

@@ -1,0 +1,114 @@
+// Package sqlstoretest opens real, migrated, empty vocdesk databases for
+// tests: SQLite in a temp dir always, and PostgreSQL when
+// VOCDESK_TEST_POSTGRES holds a URL, each test in a schema of its own.
+package sqlstoretest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/vocdesk/vocdesk/sqlstore"
+)
+
+// EnvPostgres names the variable that holds a PostgreSQL URL for tests.
+const EnvPostgres = "VOCDESK_TEST_POSTGRES"
+
+// Open returns a migrated, empty database closed at the end of the test: an
+// SQLite file in a temp dir, or, when VOCDESK_TEST_POSTGRES is set, a fresh
+// PostgreSQL schema dropped at the end of the test.
+func Open(tb testing.TB) *sqlstore.DB {
+	tb.Helper()
+	if u := os.Getenv(EnvPostgres); u != "" {
+		return OpenPostgres(tb, u)
+	}
+	return OpenSQLite(tb)
+}
+
+// OpenSQLite returns a migrated, empty SQLite database in a temp dir.
+func OpenSQLite(tb testing.TB) *sqlstore.DB {
+	tb.Helper()
+	return open(tb, filepath.Join(tb.TempDir(), "vocdesk.db"))
+}
+
+// OpenPostgres returns a migrated, empty database in a new schema of the
+// PostgreSQL database at baseURL; the schema is dropped in tb.Cleanup.
+func OpenPostgres(tb testing.TB, baseURL string) *sqlstore.DB {
+	tb.Helper()
+	dsn, _ := NewPostgresSchema(tb, baseURL)
+	return open(tb, dsn)
+}
+
+// NewPostgresSchema creates an empty schema with a random name in the
+// database at baseURL and returns a URL whose connections use it (through
+// search_path) and the schema's name. The schema is dropped in tb.Cleanup.
+// Tests that open the database themselves (several processes, migrations)
+// use it directly.
+func NewPostgresSchema(tb testing.TB, baseURL string) (dsn, schema string) {
+	tb.Helper()
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	schema = "test_" + hex.EncodeToString(b[:])
+
+	admin, err := sql.Open("pgx", baseURL)
+	if err != nil {
+		tb.Fatalf("sqlstoretest: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		admin.Close()
+		tb.Fatalf("sqlstoretest: create schema: %v", err)
+	}
+	tb.Cleanup(func() {
+		defer admin.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			tb.Errorf("sqlstoretest: drop schema: %v", err)
+		}
+	})
+
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		tb.Fatalf("sqlstoretest: %s: %v", EnvPostgres, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String(), schema
+}
+
+func open(tb testing.TB, dsn string) *sqlstore.DB {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	db, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		tb.Fatalf("sqlstoretest: open: %v", err)
+	}
+	// Cleanups run last-in first-out: the pools close before the schema
+	// they use is dropped.
+	tb.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		tb.Fatalf("sqlstoretest: migrate: %v", err)
+	}
+	return db
+}
+
+// Engines runs fn as the subtest "sqlite" and, when VOCDESK_TEST_POSTGRES is
+// set, as the subtest "postgres", each with a migrated, empty database: one
+// suite, both engines.
+func Engines(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, OpenSQLite(t)) })
+	if u := os.Getenv(EnvPostgres); u != "" {
+		t.Run("postgres", func(t *testing.T) { fn(t, OpenPostgres(t, u)) })
+	}
+}

@@ -1,0 +1,118 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Tx is one service call's unit of work. It rewrites placeholders for the
+// engine and carries the call's "now", read once from DB.Now, so every row a
+// call writes has the same time and tests can set the clock.
+type Tx struct {
+	tx      *sql.Tx
+	db      *DB
+	now     time.Time
+	dialect string
+}
+
+// beginWrite starts a read-write transaction: on SQLite on the single write
+// connection with BEGIN IMMEDIATE (the write lock is taken up front, so the
+// transaction never fails half way with SQLITE_BUSY on upgrade).
+func (db *DB) beginWrite(ctx context.Context) (*Tx, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: begin: %w", err)
+	}
+	return &Tx{tx: tx, db: db, now: db.now(), dialect: db.dialect}, nil
+}
+
+// beginRead starts a transaction for reading: one consistent snapshot across
+// several statements, on the read pool.
+func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
+	var opts *sql.TxOptions
+	if db.dialect == dialectPostgres {
+		opts = &sql.TxOptions{ReadOnly: true}
+	}
+	tx, err := db.read.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: begin: %w", err)
+	}
+	return &Tx{tx: tx, db: db, now: db.now(), dialect: db.dialect}, nil
+}
+
+// Commit commits the transaction.
+func (tx *Tx) Commit() error {
+	if err := tx.tx.Commit(); err != nil {
+		return fmt.Errorf("sqlstore: commit: %w", err)
+	}
+	return nil
+}
+
+// Rollback aborts the transaction; after Commit it does nothing, so it is
+// always deferred.
+func (tx *Tx) Rollback() { _ = tx.tx.Rollback() }
+
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, rebind(tx.dialect, query), args...)
+}
+
+func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, rebind(tx.dialect, query), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, rebind(tx.dialect, query), args...)
+}
+
+// rebound caches rewritten statements: the set of queries is small and fixed
+// (plus the import's few batch shapes), and rewriting is on every call.
+var rebound sync.Map // string -> string
+
+// rebind rewrites PostgreSQL's $N placeholders to SQLite's ?N. In SQLite $N
+// would be a *named* parameter, numbered by first appearance, so "$2 ... $1"
+// would silently swap its arguments; ?N is positional like PostgreSQL's $N.
+// Quoted strings and identifiers are left alone.
+func rebind(dialect, query string) string {
+	if dialect != dialectSQLite || !strings.Contains(query, "$") {
+		return query
+	}
+	if q, ok := rebound.Load(query); ok {
+		return q.(string)
+	}
+	b := []byte(query)
+	var quote byte
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '$' && i+1 < len(b) && b[i+1] >= '0' && b[i+1] <= '9':
+			b[i] = '?'
+		}
+	}
+	q := string(b)
+	rebound.Store(query, q)
+	return q
+}
+
+// micros and fromMicros convert between time.Time and the stored BIGINT.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// nullMicros converts a nullable stored time.
+func nullMicros(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMicros(v.Int64)
+	return &t
+}
