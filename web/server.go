@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/ratelimit"
@@ -30,7 +31,13 @@ type Server struct {
 	log      *slog.Logger
 	mux      *http.ServeMux
 	registry *prometheus.Registry
+	metrics  *metrics
 	handler  http.Handler
+
+	metricsHandler http.Handler
+	// loginLimiter is shared by the API and the sign-in form, so that
+	// switching between them buys a password guesser nothing.
+	loginLimiter *ratelimit.Limiter
 }
 
 // NewServer builds the routes and middleware around svc.
@@ -42,17 +49,32 @@ func NewServer(cfg Config, svc vocdesk.Services) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, svc: svc, log: log, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	s := &Server{
+		cfg:          cfg,
+		svc:          svc,
+		log:          log,
+		mux:          http.NewServeMux(),
+		registry:     prometheus.NewRegistry(),
+		loginLimiter: ratelimit.New(loginRate, loginBurst),
+	}
+	var err error
+	if s.metrics, err = newMetrics(s.registry); err != nil {
+		return nil, err
+	}
+	s.metricsHandler = promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry})
 	uiHandler, err := ui.New(ui.Config{
 		Logger:        log,
 		SecureCookies: cfg.SecureCookies,
-		LoginLimiter:  ratelimit.New(loginRate, loginBurst),
+		LoginLimiter:  s.loginLimiter,
 	}, svc)
 	if err != nil {
 		return nil, err
 	}
+	s.mount()
 	s.mux.Handle("/", uiHandler)
-	s.handler = s.mux
+	// observe is outside recoverPanics, so that a panic's 500 is logged and
+	// counted like any other answer.
+	s.handler = s.observe(recoverPanics(s.mux))
 	return s, nil
 }
 

@@ -1,0 +1,155 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/vocdesk/vocdesk"
+)
+
+// realmSet says which realms may use a route. Tenancy inside a route is the
+// services' business (they scope by the actor); the set only keeps a realm
+// away from routes that are not meant for it at all.
+type realmSet uint8
+
+func realms(rs ...vocdesk.Realm) realmSet {
+	var s realmSet
+	for _, r := range rs {
+		s |= realmBit(r)
+	}
+	return s
+}
+
+func realmBit(r vocdesk.Realm) realmSet {
+	switch r {
+	case vocdesk.RealmCustomer:
+		return 1
+	case vocdesk.RealmDeveloper:
+		return 2
+	case vocdesk.RealmOperator:
+		return 4
+	}
+	return 0
+}
+
+func (s realmSet) has(r vocdesk.Realm) bool { return s&realmBit(r) != 0 }
+
+// The realm sets routes use. public routes need no credentials at all.
+var (
+	public    realmSet = 0
+	operators          = realms(vocdesk.RealmOperator)
+	staff              = realms(vocdesk.RealmOperator, vocdesk.RealmDeveloper)
+	customers          = realms(vocdesk.RealmCustomer)
+	signedIn           = realms(vocdesk.RealmCustomer, vocdesk.RealmDeveloper, vocdesk.RealmOperator)
+)
+
+// route is one line of the route table: the one list the mux, the OpenAPI
+// test and the tenancy test all read, so none of them can miss a route.
+type route struct {
+	method string
+	path   string   // a Go 1.22 ServeMux path, which is also its OpenAPI path
+	realms realmSet // who may call it; public: anyone, without credentials
+	json   bool     // a JSON API route: errors are JSON, credentials are checked
+	handle func(w http.ResponseWriter, r *http.Request) error
+}
+
+func (rt route) pattern() string { return rt.method + " " + rt.path }
+
+// routes is the route table. Keep it sorted by path, then method.
+func (s *Server) routes() []route {
+	return []route{
+		{"GET", "/healthz", public, false, s.healthz},
+		{"GET", "/readyz", public, false, s.readyz},
+		{"GET", "/metrics", public, false, s.serveMetrics},
+
+		{"GET", "/api/v1/apps", staff, true, s.listApps},
+		{"POST", "/api/v1/apps", operators, true, s.createApp},
+		{"POST", "/api/v1/auth/token", public, true, s.createToken},
+		{"DELETE", "/api/v1/auth/token", signedIn, true, s.deleteToken},
+		{"POST", "/api/v1/customers", operators, true, s.createCustomer},
+		{"GET", "/api/v1/customers/{id}", staff, true, s.getCustomer},
+		{"GET", "/api/v1/developers", staff, true, s.listDevelopers},
+		{"POST", "/api/v1/developers", operators, true, s.createDeveloper},
+		{"GET", "/api/v1/developers/{slug}", staff, true, s.getDeveloper},
+		{"GET", "/api/v1/developers/{slug}/members", staff, true, s.listMembers},
+		{"POST", "/api/v1/developers/{slug}/members", staff, true, s.createMember},
+		{"POST", "/api/v1/items", operators, true, s.createItem},
+		{"GET", "/api/v1/keys", staff, true, s.listKeys},
+		{"POST", "/api/v1/keys", operators, true, s.createKey},
+		{"DELETE", "/api/v1/keys/{id}", staff, true, s.revokeKey},
+		{"GET", "/api/v1/me", customers, true, s.getMe},
+		{"GET", "/api/v1/me/purchases", customers, true, s.listMyPurchases},
+		{"GET", "/api/v1/me/purchases/{txid}", customers, true, s.getMyPurchase},
+		{"GET", "/api/v1/openapi.json", public, true, s.openAPI},
+		{"GET", "/api/v1/purchases", staff, true, s.listPurchases},
+		{"POST", "/api/v1/purchases", operators, true, s.createPurchase},
+		{"GET", "/api/v1/purchases/{txid}", staff, true, s.getPurchase},
+	}
+}
+
+// apiPrefix is where the JSON API lives; anything under it that no route
+// matches answers JSON too.
+const apiPrefix = "/api/v1/"
+
+// mount registers the route table on the mux.
+func (s *Server) mount() {
+	for _, rt := range s.routes() {
+		s.mux.Handle(rt.pattern(), s.wrap(rt))
+	}
+	s.mux.HandleFunc(apiPrefix, s.noRoute)
+}
+
+// wrap applies what every route shares: it names the route for logs and
+// metrics and, on API routes, checks the credentials and the realm.
+func (s *Server) wrap(rt route) http.Handler {
+	name := rt.pattern()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := infoFrom(r.Context())
+		if info != nil {
+			info.route = name
+		}
+		if rt.json && rt.realms != public {
+			a, cred, err := s.authenticate(r)
+			if err != nil {
+				if vocdesk.ErrorCode(err) == vocdesk.EUNAUTHORIZED {
+					w.Header().Set("WWW-Authenticate", `Bearer realm="vocdesk"`)
+				}
+				writeError(w, r, err)
+				return
+			}
+			if info != nil {
+				info.realm = a.Realm
+			}
+			// A route of another realm answers like a route that does not
+			// exist: across the line, nothing is there.
+			if !rt.realms.has(a.Realm) {
+				writeError(w, r, errNotFound)
+				return
+			}
+			ctx := vocdesk.NewContextWithActor(r.Context(), a)
+			r = r.WithContext(withCredential(ctx, cred))
+		}
+		if err := rt.handle(w, r); err != nil {
+			writeError(w, r, err)
+		}
+	})
+}
+
+// noRoute answers paths under /api/v1/ that no route matched: 405 with Allow
+// when the path exists for other methods, else 404, both in JSON.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != apiPrefix {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		writeError(w, r, vocdesk.Errorf(codeMethodNotAllowed, "%s is not allowed here; use %s", r.Method, strings.Join(allow, " or ")))
+		return
+	}
+	writeError(w, r, errNotFound)
+}
