@@ -1,0 +1,145 @@
+package ui
+
+import (
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/vocdesk/vocdesk"
+)
+
+// loginData is what the sign-in page shows.
+type loginData struct {
+	Realm     string // "customer", "developer" or "operator"
+	Action    string // the form's path
+	NameKey   string
+	Email     string
+	Next      string
+	ErrorKey  string
+	OtherArea []realmLink // the other realms' sign-in pages
+}
+
+type realmLink struct {
+	NameKey string
+	Path    string
+}
+
+func (h *handler) loginForm(rl realmInfo) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if a := stateFrom(r).actor(); a != nil && a.Realm == rl.realm {
+			http.Redirect(w, r, rl.homePath, http.StatusSeeOther)
+			return
+		}
+		h.renderLogin(w, r, http.StatusOK, rl, "", r.URL.Query().Get("next"), "")
+	}
+}
+
+func (h *handler) renderLogin(w http.ResponseWriter, r *http.Request, status int, rl realmInfo, email, next, errKey string) {
+	d := &loginData{
+		Realm:    string(rl.realm),
+		Action:   rl.loginPath,
+		NameKey:  rl.nameKey,
+		Email:    email,
+		Next:     localNext(next, rl.homePath, ""),
+		ErrorKey: errKey,
+	}
+	for _, o := range realms {
+		if o != rl {
+			d.OtherArea = append(d.OtherArea, realmLink{o.nameKey, o.loginPath})
+		}
+	}
+	h.render(w, r, status, viewLogin, "login.title", d)
+}
+
+// loginSubmit checks the password, starts a session and sends the browser to
+// where it was going. Every failure says the same thing, so the page does
+// not tell which emails have accounts.
+func (h *handler) loginSubmit(rl realmInfo) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		email := strings.TrimSpace(r.PostForm.Get("email"))
+		password := r.PostForm.Get("password")
+		next := r.PostForm.Get("next")
+
+		// One bucket per realm, address and email: a guesser is slowed down
+		// on one account without locking its owner out from elsewhere.
+		key := string(rl.realm) + "\x00" + clientIP(r) + "\x00" + strings.ToLower(email)
+		if ok, wait := h.limiter.Reserve(key); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			h.renderLogin(w, r, http.StatusTooManyRequests, rl, email, next, "login.too_many")
+			return
+		}
+		if email == "" || password == "" {
+			h.renderLogin(w, r, http.StatusOK, rl, email, next, "login.failed")
+			return
+		}
+		actor, err := h.svc.Auth.Authenticate(r.Context(), rl.realm, email, password)
+		switch vocdesk.ErrorCode(err) {
+		case "":
+		case vocdesk.EUNAUTHORIZED, vocdesk.EINVALID, vocdesk.ENOTFOUND, vocdesk.EFORBIDDEN:
+			h.renderLogin(w, r, http.StatusOK, rl, email, next, "login.failed")
+			return
+		default:
+			h.serverError(w, r, err)
+			return
+		}
+		// A fresh session on every sign-in (never reuse one the browser
+		// brought along), and the old one is ended, so a planted or shared
+		// cookie is worth nothing afterwards.
+		st := stateFrom(r)
+		if st.secret != "" {
+			if err := h.svc.Auth.DeleteSession(r.Context(), st.secret); err != nil {
+				h.log.WarnContext(r.Context(), "ui: end previous session", "err", err)
+			}
+		}
+		secret, s, err := h.svc.Auth.CreateSession(r.Context(), actor, sessionTTL)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		http.SetCookie(w, h.cookie(sessionCookie, secret, s.ExpiresAt))
+		http.Redirect(w, r, localNext(next, rl.homePath, rl.homePath), http.StatusSeeOther)
+	}
+}
+
+// logout ends the session and goes back to the sign-in page it came from.
+func (h *handler) logout(w http.ResponseWriter, r *http.Request) {
+	st := stateFrom(r)
+	target := "/"
+	if a := st.actor(); a != nil {
+		if rl, ok := realmOf(a.Realm); ok {
+			target = rl.loginPath
+		}
+	}
+	if st.secret != "" {
+		if err := h.svc.Auth.DeleteSession(r.Context(), st.secret); err != nil && vocdesk.ErrorCode(err) != vocdesk.EUNAUTHORIZED {
+			h.serverError(w, r, err)
+			return
+		}
+	}
+	h.clearCookie(w, sessionCookie)
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// localNext accepts next only when it is a path inside the realm's own area
+// (so it can neither leave the site nor land in another realm), else def.
+func localNext(next, area, def string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsAny(next, "\\\r\n") {
+		return def
+	}
+	if next != area && !strings.HasPrefix(next, area+"/") && !strings.HasPrefix(next, area+"?") {
+		return def
+	}
+	return next
+}
+
+// clientIP is the peer's address. The server in front of us decides whether
+// proxy headers are trusted and rewrites RemoteAddr accordingly.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

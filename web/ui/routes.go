@@ -1,0 +1,36 @@
+package ui
+
+import "net/http"
+
+// routes lists every page. Realm gating is declared here, next to the route,
+// so that a page cannot be added without saying who may see it.
+func (h *handler) routes() http.Handler {
+	mux := http.NewServeMux()
+
+	mux.HandleFunc("GET /{$}", h.home)
+	mux.HandleFunc("GET /static/{file}", h.static)
+	mux.HandleFunc("GET /lang/{lang}", h.setLang)
+
+	for _, rl := range realms {
+		mux.HandleFunc("GET "+rl.loginPath, h.loginForm(rl))
+		mux.HandleFunc("POST "+rl.loginPath, h.loginSubmit(rl))
+	}
+	mux.HandleFunc("POST /logout", h.logout)
+
+	// The customer's My Page.
+	mux.Handle("GET /my", h.require(realmCustomer, h.myHome))
+	mux.Handle("GET /my/purchases", h.require(realmCustomer, h.myPurchases))
+	mux.Handle("GET /my/purchases/{txid}", h.require(realmCustomer, h.myPurchase))
+
+	// The developer console.
+	mux.Handle("GET /console", h.require(realmDeveloper, h.consoleHome))
+
+	// The store's back office.
+	mux.Handle("GET /operator", h.require(realmOperator, h.operatorHome))
+	mux.Handle("POST /operator/keys", h.require(realmOperator, h.operatorKeyCreate))
+	mux.Handle("POST /operator/keys/{id}/revoke", h.require(realmOperator, h.operatorKeyRevoke))
+
+	// Everything else under "/" is ours to answer, with our own 404 page.
+	mux.HandleFunc("/", h.notFound)
+	return mux
+}
