@@ -116,3 +116,14 @@ func nullMicros(v sql.NullInt64) *time.Time {
 	t := fromMicros(v.Int64)
 	return &t
 }
+
+// preparedStmt is a statement prepared in a transaction.
+type preparedStmt = sql.Stmt
+
+func (tx *Tx) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	st, err := tx.tx.PrepareContext(ctx, rebind(tx.dialect, query))
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: prepare: %w", err)
+	}
+	return st, nil
+}

@@ -1,0 +1,34 @@
+package sqlstore
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/vocdesk/vocdesk"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// isUniqueViolation reports whether err is a unique-constraint violation on
+// either engine.
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// conflictOr turns a unique violation into ECONFLICT with a message for
+// people, and wraps anything else as an internal error.
+func conflictOr(err error, what, format string, args ...any) error {
+	if isUniqueViolation(err) {
+		return vocdesk.Errorf(vocdesk.ECONFLICT, format, args...)
+	}
+	return fmt.Errorf("sqlstore: %s: %w", what, err)
+}

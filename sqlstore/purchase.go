@@ -1,0 +1,206 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vocdesk/vocdesk"
+)
+
+// PurchaseService implements vocdesk.PurchaseService.
+type PurchaseService struct{ db *DB }
+
+// NewPurchaseService returns the purchase ledger on db.
+func NewPurchaseService(db *DB) vocdesk.PurchaseService { return &PurchaseService{db: db} }
+
+// purchaseSelect reads purchases with what people need to read them (app,
+// item, developer) in one query, never one query per row.
+const purchaseSelect = `SELECT p.id, p.txid, p.tid, p.customer_id, p.developer_id, d.slug, p.app_id, a.slug, a.name,
+	p.item_id, i.sku, i.name, p.amount, p.currency, p.refunded, p.method, p.status, p.paid_at, p.created_at
+	FROM purchases p
+	JOIN apps a ON a.id = p.app_id
+	JOIN items i ON i.id = p.item_id
+	JOIN developers d ON d.id = p.developer_id`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanPurchase(r scanner) (*vocdesk.Purchase, error) {
+	var p vocdesk.Purchase
+	var method, status string
+	var paid, created int64
+	err := r.Scan(&p.ID, &p.TxID, &p.TID, &p.CustomerID, &p.DeveloperID, &p.DeveloperSlug, &p.AppID, &p.AppSlug, &p.AppName,
+		&p.ItemID, &p.ItemSKU, &p.ItemName, &p.Amount, &p.Currency, &p.Refunded, &method, &status, &paid, &created)
+	if err != nil {
+		return nil, err
+	}
+	p.Method, p.Status = vocdesk.Method(method), vocdesk.PurchaseStatus(status)
+	p.PaidAt, p.CreatedAt = fromMicros(paid), fromMicros(created)
+	return &p, nil
+}
+
+// normalize brings a purchase from billing to the form it is stored in, so
+// that comparing a retry with the stored row compares like with like.
+func normalize(p *vocdesk.Purchase) {
+	p.PaidAt = p.PaidAt.UTC().Truncate(time.Microsecond)
+}
+
+// RecordPurchase stores a purchase from billing. Operators only. Idempotent
+// on txid; a known txid with other values, or a tid the developer already
+// used, is ECONFLICT.
+//
+// It inserts with ON CONFLICT DO NOTHING and reads back on conflict, inside
+// one transaction: on PostgreSQL a racing insert of the same txid waits for
+// the first to commit and then does nothing, and the read (a new statement
+// under READ COMMITTED) sees the winner; on SQLite writers are serialised.
+// Either way exactly one row exists and every caller gets it.
+func (s *PurchaseService) RecordPurchase(ctx context.Context, p *vocdesk.Purchase) (bool, error) {
+	a, err := operatorFrom(ctx)
+	if err != nil {
+		return false, err
+	}
+	if err := p.Validate(); err != nil {
+		return false, err
+	}
+	normalize(p)
+	tx, err := s.db.beginWrite(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+
+	app, err := tx.appBySlug(ctx, p.AppSlug)
+	if err != nil {
+		return false, err
+	}
+	itemID, itemName, err := tx.ensureItem(ctx, app.ID, p.ItemSKU)
+	if err != nil {
+		return false, err
+	}
+	var one int
+	err = tx.queryRow(ctx, `SELECT 1 FROM customers WHERE id = $1`, p.CustomerID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, vocdesk.Errorf(vocdesk.EINVALID, "unknown customer_id %d", p.CustomerID)
+	} else if err != nil {
+		return false, fmt.Errorf("sqlstore: record purchase: %w", err)
+	}
+
+	status := vocdesk.StatusFor(p.Amount, 0)
+	var id int64
+	err = tx.queryRow(ctx, `INSERT INTO purchases
+		(txid, tid, customer_id, developer_id, app_id, item_id, amount, currency, refunded, method, status, paid_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12)
+		ON CONFLICT DO NOTHING RETURNING id`,
+		p.TxID, p.TID, p.CustomerID, app.DeveloperID, app.ID, itemID, p.Amount, p.Currency,
+		string(p.Method), string(status), micros(p.PaidAt), micros(tx.now)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		stored, err := tx.existingFor(ctx, p)
+		if err != nil {
+			return false, err
+		}
+		*p = *stored
+		return false, nil // nothing written: no commit needed
+	} else if err != nil {
+		return false, fmt.Errorf("sqlstore: record purchase: %w", err)
+	}
+	p.ID, p.DeveloperID, p.DeveloperSlug = id, app.DeveloperID, app.DeveloperSlug
+	p.AppID, p.AppName, p.ItemID, p.ItemName = app.ID, app.Name, itemID, itemName
+	p.Refunded, p.Status, p.CreatedAt = 0, status, tx.now
+	if err := tx.audit(ctx, a, change{action: "purchase.recorded", entity: "purchase", entityID: id, developerID: app.DeveloperID, after: p}); err != nil {
+		return false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// existingFor explains why p was not inserted: the stored purchase when it
+// is the same order, else an ECONFLICT naming the clash (the txid, or the
+// developer's tid).
+func (tx *Tx) existingFor(ctx context.Context, p *vocdesk.Purchase) (*vocdesk.Purchase, error) {
+	stored, err := scanPurchase(tx.queryRow(ctx, purchaseSelect+` WHERE p.txid = $1`, p.TxID))
+	if err == nil {
+		if stored.SameOrder(p) {
+			return stored, nil
+		}
+		return nil, vocdesk.Errorf(vocdesk.ECONFLICT, "txid %q is already recorded with other values", p.TxID)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("sqlstore: purchase by txid: %w", err)
+	}
+	var other string
+	err = tx.queryRow(ctx, `SELECT p.txid FROM purchases p JOIN apps a ON a.developer_id = p.developer_id
+		WHERE a.slug = $1 AND p.tid = $2`, p.AppSlug, p.TID).Scan(&other)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: purchase conflict on %q: %w", p.TxID, err)
+	}
+	return nil, vocdesk.Errorf(vocdesk.ECONFLICT, "tid %q is already used by this developer for txid %q", p.TID, other)
+}
+
+type appRef struct {
+	ID            int64
+	Name          string
+	DeveloperID   int64
+	DeveloperSlug string
+}
+
+func (tx *Tx) appBySlug(ctx context.Context, slug string) (*appRef, error) {
+	var r appRef
+	err := tx.queryRow(ctx, `SELECT a.id, a.name, a.developer_id, d.slug FROM apps a JOIN developers d ON d.id = a.developer_id WHERE a.slug = $1`, slug).
+		Scan(&r.ID, &r.Name, &r.DeveloperID, &r.DeveloperSlug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, vocdesk.Errorf(vocdesk.EINVALID, "unknown app %q", slug)
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlstore: app by slug: %w", err)
+	}
+	return &r, nil
+}
+
+// ensureItem returns the item of app with sku, creating it (named after its
+// SKU) when billing sells something vocdesk has not heard of: billing is the
+// source of truth. The empty SKU is the app itself.
+func (tx *Tx) ensureItem(ctx context.Context, appID int64, sku string) (int64, string, error) {
+	var id int64
+	var name string
+	err := tx.queryRow(ctx, `SELECT id, name FROM items WHERE app_id = $1 AND sku = $2`, appID, sku).Scan(&id, &name)
+	if err == nil {
+		return id, name, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return 0, "", fmt.Errorf("sqlstore: item: %w", err)
+	}
+	name = sku
+	if _, err := tx.exec(ctx, `INSERT INTO items (app_id, sku, name, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+		appID, sku, name, micros(tx.now)); err != nil {
+		return 0, "", fmt.Errorf("sqlstore: create item: %w", err)
+	}
+	if err := tx.queryRow(ctx, `SELECT id, name FROM items WHERE app_id = $1 AND sku = $2`, appID, sku).Scan(&id, &name); err != nil {
+		return 0, "", fmt.Errorf("sqlstore: item: %w", err)
+	}
+	return id, name, nil
+}
+
+// FindPurchaseByTxID returns one purchase the actor may see.
+func (s *PurchaseService) FindPurchaseByTxID(ctx context.Context, txid string) (*vocdesk.Purchase, error) {
+	a, err := actorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var c conds
+	c.add("p.txid = ?", txid)
+	scopePurchases(&c, a, "p")
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	p, err := scanPurchase(tx.queryRow(ctx, purchaseSelect+c.where(), c.args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, vocdesk.NotFound("purchase")
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlstore: purchase by txid: %w", err)
+	}
+	return p, nil
+}
