@@ -26,7 +26,45 @@ func (s *PurchaseService) FindPurchases(ctx context.Context, f vocdesk.PurchaseF
 	if err != nil {
 		return nil, "", err
 	}
-	limit := f.Limit
+	q, args, limit, err := purchaseQuery(a, f)
+	if err != nil {
+		return nil, "", err
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	defer tx.Rollback()
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("sqlstore: find purchases: %w", err)
+	}
+	defer rows.Close()
+	list := make([]*vocdesk.Purchase, 0, min(limit, 64))
+	for rows.Next() {
+		p, err := scanPurchase(rows)
+		if err != nil {
+			return nil, "", fmt.Errorf("sqlstore: find purchases: %w", err)
+		}
+		list = append(list, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("sqlstore: find purchases: %w", err)
+	}
+	var next string
+	if len(list) > limit {
+		list = list[:limit]
+		last := list[limit-1]
+		next = encodeCursor(micros(last.PaidAt), last.ID)
+	}
+	return list, next, nil
+}
+
+// purchaseQuery builds FindPurchases' query: the actor's scope, the filter,
+// the page key, and one row more than the limit to tell whether a next page
+// exists.
+func purchaseQuery(a *vocdesk.Actor, f vocdesk.PurchaseFilter) (q string, args []any, limit int, err error) {
+	limit = f.Limit
 	if limit <= 0 {
 		limit = defaultPurchaseLimit
 	}
@@ -55,40 +93,13 @@ func (s *PurchaseService) FindPurchases(ctx context.Context, f vocdesk.PurchaseF
 	if f.Cursor != "" {
 		paid, id, err := decodeCursor(f.Cursor)
 		if err != nil {
-			return nil, "", err
+			return "", nil, 0, err
 		}
 		c.add("(p.paid_at, p.id) < (?, ?)", paid, id)
 	}
-	q := purchaseSelect + c.where() + ` ORDER BY p.paid_at DESC, p.id DESC LIMIT ` + c.next(limit+1)
+	q = purchaseSelect + c.where() + ` ORDER BY p.paid_at DESC, p.id DESC LIMIT ` + c.next(limit+1)
 
-	tx, err := s.db.beginRead(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	defer tx.Rollback()
-	rows, err := tx.query(ctx, q, c.args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("sqlstore: find purchases: %w", err)
-	}
-	defer rows.Close()
-	list := make([]*vocdesk.Purchase, 0, min(limit, 64))
-	for rows.Next() {
-		p, err := scanPurchase(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("sqlstore: find purchases: %w", err)
-		}
-		list = append(list, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("sqlstore: find purchases: %w", err)
-	}
-	var next string
-	if len(list) > limit {
-		list = list[:limit]
-		last := list[limit-1]
-		next = encodeCursor(micros(last.PaidAt), last.ID)
-	}
-	return list, next, nil
+	return q, c.args, limit, nil
 }
 
 // A cursor is the (paid_at, id) of the last row of a page, base64url: opaque

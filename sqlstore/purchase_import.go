@@ -90,10 +90,9 @@ func (s *PurchaseService) ImportPurchases(ctx context.Context, batch []*vocdesk.
 }
 
 type importRow struct {
-	i                     int // index in the caller's batch
-	p                     *vocdesk.Purchase
-	devID, appID, itemID  int64
-	devSlug, app, itemNam string
+	i                    int // index in the caller's batch
+	p                    *vocdesk.Purchase
+	devID, appID, itemID int64
 }
 
 // resolveImport looks each distinct app, item and customer up once, fills

@@ -204,4 +204,3 @@ func txids(list []*vocdesk.Purchase) []string {
 	}
 	return s
 }
-

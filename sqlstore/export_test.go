@@ -1,0 +1,59 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/vocdesk/vocdesk"
+)
+
+// Exports for the external test package, compiled only into tests.
+
+// RawForTest is the write pool, for checks the services do not offer.
+func (db *DB) RawForTest() *sql.DB { return db.write }
+
+// RebindForTest rewrites placeholders for the engine.
+func (db *DB) RebindForTest(q string) string { return rebind(db.dialect, q) }
+
+// ExplainPurchasesForTest returns the engine's plan for FindPurchases'
+// query, one line per plan row.
+func (db *DB) ExplainPurchasesForTest(ctx context.Context, a *vocdesk.Actor, f vocdesk.PurchaseFilter) (string, error) {
+	q, args, _, err := purchaseQuery(a, f)
+	if err != nil {
+		return "", err
+	}
+	prefix := "EXPLAIN "
+	if db.dialect == dialectSQLite {
+		prefix = "EXPLAIN QUERY PLAN "
+	}
+	rows, err := db.read.QueryContext(ctx, rebind(db.dialect, prefix+q), args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var lines []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return "", err
+		}
+		lines = append(lines, strings.TrimSpace(toString(vals[len(vals)-1])))
+	}
+	return strings.Join(lines, "\n"), rows.Err()
+}
+
+func toString(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case []byte:
+		return string(v)
+	}
+	return ""
+}
