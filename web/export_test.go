@@ -1,0 +1,39 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/vocdesk/vocdesk"
+)
+
+// RouteInfo is one line of the route table, for the tests in web_test.
+type RouteInfo struct {
+	Method, Path string
+	Public       bool // no credentials needed
+	API          bool // under /api/v1, errors in JSON
+	Realms       []vocdesk.Realm
+}
+
+// Routes returns the route table of s.
+func Routes(s *Server) []RouteInfo {
+	var out []RouteInfo
+	for _, rt := range s.routes() {
+		ri := RouteInfo{Method: rt.method, Path: rt.path, Public: rt.realms == public, API: rt.json}
+		for _, r := range []vocdesk.Realm{vocdesk.RealmCustomer, vocdesk.RealmDeveloper, vocdesk.RealmOperator} {
+			if rt.realms.has(r) {
+				ri.Realms = append(ri.Realms, r)
+			}
+		}
+		out = append(out, ri)
+	}
+	return out
+}
+
+// DecodePurchase is the request decoder of POST /api/v1/purchases.
+func DecodePurchase(r *http.Request) (*vocdesk.Purchase, error) { return decodePurchase(nil, r) }
+
+// OpenAPIDoc is the embedded OpenAPI document.
+func OpenAPIDoc() []byte { return openAPIDoc }
+
+// MaxBodyBytes is the request body limit.
+const MaxBodyBytes = maxBodyBytes
