@@ -33,17 +33,17 @@ type env struct {
 // tenant is everything seeded for one developer. Every name and id of
 // alpha's contains "alpha", so a leak shows up as that word in an answer.
 type tenant struct {
-	slug, app, item   string
-	customerID        int64
-	customerEmail     string
-	customerPassword  string
-	customerToken     string
-	txid, tid         string
-	memberEmail       string
-	memberPassword    string
-	memberToken       string
-	key               string // the developer's API key secret
-	keyID             int64
+	slug, app, item  string
+	customerID       int64
+	customerEmail    string
+	customerPassword string
+	customerToken    string
+	txid, tid        string
+	memberEmail      string
+	memberPassword   string
+	memberToken      string
+	key              string // the developer's API key secret
+	keyID            int64
 }
 
 // systemCtx acts as the CLI does: an operator with no person behind it.

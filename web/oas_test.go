@@ -1,7 +1,6 @@
 package web_test
 
 import (
-
 	"context"
 	"encoding/json"
 	"io"
@@ -146,5 +145,3 @@ func pathParams(tmpl, path string) map[string]string {
 	}
 	return out
 }
-
-
