@@ -29,6 +29,8 @@ type scenario struct {
 	// unchanged: the purchase count must not change (nothing half-written).
 	unchanged bool
 	after     func(t *testing.T, e *env, res *httptest.ResponseRecorder)
+	// prepare fills in what earlier scenarios produced (a token, an id).
+	prepare func(sc *scenario)
 }
 
 // runScenarios runs the table on every engine.
@@ -43,6 +45,9 @@ func runScenarios(t *testing.T, table []scenario) {
 
 func (sc scenario) run(t *testing.T, e *env) {
 	t.Helper()
+	if sc.prepare != nil {
+		sc.prepare(&sc)
+	}
 	name := sc.name
 	if name == "" {
 		name = sc.method + " " + sc.url

@@ -1,0 +1,153 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/vocdesk/vocdesk/sqlstore"
+	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
+	"github.com/vocdesk/vocdesk/web"
+)
+
+// TestTenancyWalk walks every route of the route table as developer B (its
+// API key and a member's token) and as customer B, aiming each at developer
+// A's things: A's slug, txid, customer and key in the path, the query and the
+// body. A request for A's things must answer exactly like a request for
+// things that do not exist, and no answer may show anything of A's (every
+// name and id of A's holds "alpha"). A new route is walked as soon as it is in
+// the table; the walk stops with "teach the walk" until it knows how to aim
+// the route's parameters at A.
+func TestTenancyWalk(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		aims := map[string]aim{
+			"A": {slug: e.a.slug, app: e.a.app, item: e.a.item, txid: e.a.txid, tid: e.a.tid,
+				customer: strconv.FormatInt(e.a.customerID, 10), key: strconv.FormatInt(e.a.keyID, 10), email: e.a.customerEmail},
+			"missing": {slug: "zulu-none", app: "zulu-app", item: "zulu-item", txid: "TX-ZULU-NONE", tid: "zulu-order",
+				customer: "987654321", key: "987654322", email: "zulu@example.com"},
+		}
+		callers := []struct{ name, secret string }{
+			{"developer B key", e.b.key}, {"developer B member", e.b.memberToken}, {"customer B", e.b.customerToken},
+		}
+		walked := 0
+		for _, rt := range web.Routes(e.srv) {
+			if !rt.API || rt.Public || selfOnly[rt.Method+" "+rt.Path] {
+				continue
+			}
+			walked++
+			for _, c := range callers {
+				for _, q := range append([]string{""}, walkQueries[rt.Method+" "+rt.Path]...) {
+					name := c.name + " " + rt.Method + " " + rt.Path + "?" + q
+					t.Run(name, func(t *testing.T) {
+						e.t = t
+						var got [2]string
+						var status [2]int
+						for i, who := range []string{"A", "missing"} {
+							a := aims[who]
+							target := a.fill(t, rt.Path, true) + a.query(q)
+							body := ""
+							if rt.Method == "POST" {
+								tmpl, ok := walkBodies[rt.Method+" "+rt.Path]
+								if !ok {
+									t.Fatalf("teach the walk a body for %s %s that aims at another tenant", rt.Method, rt.Path)
+								}
+								body = a.fill(t, tmpl, false)
+							}
+							res := e.do(rt.Method, target, body, bearer(c.secret))
+							status[i] = res.Code
+							got[i] = a.normalize(res.Body.String())
+							if res.Code < 300 && strings.Contains(strings.ToLower(res.Body.String()), "alpha") {
+								t.Errorf("%s %s shows developer A's data:\n%s", rt.Method, target, res.Body)
+							}
+						}
+						if status[0] != status[1] || got[0] != got[1] {
+							t.Errorf("A's things and missing things answer differently:\nA:       %d %s\nmissing: %d %s",
+								status[0], got[0], status[1], got[1])
+						}
+						if strings.Contains(rt.Path, "{") && status[0] != http.StatusNotFound {
+							t.Errorf("%s with A's ids answers %d; want 404", rt.Path, status[0])
+						}
+					})
+				}
+			}
+		}
+		if walked < 15 {
+			t.Errorf("walked only %d routes", walked)
+		}
+	})
+}
+
+// selfOnly routes act only on the caller's own credential; there is nothing
+// of another tenant to aim them at.
+var selfOnly = map[string]bool{"DELETE /api/v1/auth/token": true}
+
+// walkQueries are the list filters that name another tenant's things.
+var walkQueries = map[string][]string{
+	"GET /api/v1/apps":         {"developer={slug}"},
+	"GET /api/v1/purchases":    {"txid={txid}", "tid={tid}", "customer_id={customer}", "app={app}"},
+	"GET /api/v1/me/purchases": {"app={app}"},
+}
+
+// walkBodies are request bodies aimed at another tenant's things.
+var walkBodies = map[string]string{
+	"POST /api/v1/apps":                      `{"developer":"{slug}","slug":"walk-app","name":"Walk"}`,
+	"POST /api/v1/customers":                 `{"email":"walk@example.com","name":"Walk"}`,
+	"POST /api/v1/developers":                `{"slug":"walk-dev","name":"Walk","email":"walk@example.com"}`,
+	"POST /api/v1/developers/{slug}/members": `{"email":"walker@example.com","name":"Walker","role":"owner","password":"walker-pw-123"}`,
+	"POST /api/v1/items":                     `{"app":"{app}","sku":"walk","name":"Walk","price":"1","currency":"KRW"}`,
+	"POST /api/v1/keys":                      `{"realm":"developer","developer":"{slug}","name":"walk"}`,
+	"POST /api/v1/purchases": `{"txid":"TX-WALK","tid":"walk-1","customer_id":{customer},"app":"{app}","item":"{item}",` +
+		`"amount":"1","currency":"KRW","method":"card","paid_at":"2024-01-01T00:00:00Z"}`,
+}
+
+// aim is one tenant's identifiers, to fill into paths, queries and bodies.
+type aim struct{ slug, app, item, txid, tid, customer, key, email string }
+
+// fill replaces {name} in s. In a path, {id} means the customer's id under
+// /customers and the key's id under /keys.
+func (a aim) fill(t *testing.T, s string, isPath bool) string {
+	t.Helper()
+	id := ""
+	switch {
+	case strings.HasPrefix(s, "/api/v1/customers/"):
+		id = a.customer
+	case strings.HasPrefix(s, "/api/v1/keys/"):
+		id = a.key
+	}
+	s = strings.NewReplacer("{slug}", a.slug, "{app}", a.app, "{item}", a.item, "{txid}", a.txid, "{tid}", a.tid,
+		"{customer}", a.customer, "{id}", id).Replace(s)
+	if isPath && strings.ContainsAny(s, "{}") || strings.Contains(s, "/{") || strings.HasSuffix(s, "/") {
+		t.Fatalf("teach the walk how to aim %s at another tenant", s)
+	}
+	return s
+}
+
+func (a aim) query(q string) string {
+	if q == "" {
+		return ""
+	}
+	return "?" + strings.NewReplacer("{slug}", a.slug, "{app}", a.app, "{txid}", a.txid, "{tid}", a.tid,
+		"{customer}", a.customer).Replace(q)
+}
+
+var timeRE = regexp.MustCompile(`"\d{4}-\d\d-\d\dT[^"]*"`)
+
+// normalize makes the two answers comparable byte for byte: times are
+// hidden (keys record when they were last used), and in an error message the
+// aimed-at identifiers are, since a message may name what it could not find.
+func (a aim) normalize(body string) string {
+	body = timeRE.ReplaceAllString(body, `"<time>"`)
+	var e struct{ Error *struct{ Code, Message string } }
+	if json.Unmarshal([]byte(body), &e) != nil || e.Error == nil {
+		return body
+	}
+	msg := e.Error.Message
+	for _, v := range []string{a.email, a.slug, a.app, a.item, a.txid, a.tid, a.customer, a.key} {
+		msg = strings.ReplaceAll(msg, v, "<aimed>")
+	}
+	return e.Error.Code + ": " + msg
+}
