@@ -40,6 +40,9 @@ type DB struct {
 
 	// Now is the clock every transaction reads its time from; tests set it.
 	Now func() time.Time
+
+	// jobsWake is signalled after a commit that enqueued a job (JobQueue.Wake).
+	jobsWake chan struct{}
 }
 
 // Open opens the database named by dsn: a file path or "sqlite:PATH" for
@@ -49,7 +52,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if dsn == "" {
 		return nil, errors.New("sqlstore: empty database name")
 	}
-	db := &DB{Now: time.Now}
+	db := &DB{Now: time.Now, jobsWake: make(chan struct{}, 1)}
 	var err error
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		err = db.openPostgres(dsn)
@@ -95,8 +98,12 @@ func (db *DB) openSQLite(path string) error {
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)"} {
 		params.Add("_pragma", p)
 	}
+	// The writer gets a large page cache (64 MiB): a big import touches
+	// index pages all over the file, and with SQLite's 2 MiB default it
+	// spends its time spilling and re-reading them.
 	wparams := cloneValues(params)
 	wparams.Set("_txlock", "immediate")
+	wparams.Add("_pragma", "cache_size(-65536)")
 	write, err := sql.Open("sqlite", path+"?"+wparams.Encode())
 	if err != nil {
 		return fmt.Errorf("sqlstore: open sqlite: %w", err)
@@ -108,6 +115,7 @@ func (db *DB) openSQLite(path string) error {
 
 	rparams := cloneValues(params)
 	rparams.Add("_pragma", "query_only(1)")
+	rparams.Add("_pragma", "cache_size(-16384)")
 	read, err := sql.Open("sqlite", path+"?"+rparams.Encode())
 	if err != nil {
 		write.Close()

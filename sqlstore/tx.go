@@ -17,6 +17,10 @@ type Tx struct {
 	db      *DB
 	now     time.Time
 	dialect string
+
+	// enqueued is set when the transaction added a job, so Commit wakes
+	// this process's job runners.
+	enqueued bool
 }
 
 // beginWrite starts a read-write transaction: on SQLite on the single write
@@ -48,6 +52,9 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
 func (tx *Tx) Commit() error {
 	if err := tx.tx.Commit(); err != nil {
 		return fmt.Errorf("sqlstore: commit: %w", err)
+	}
+	if tx.enqueued {
+		tx.db.wakeJobs()
 	}
 	return nil
 }
