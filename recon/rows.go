@@ -1,0 +1,267 @@
+package recon
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/vocdesk/vocdesk"
+)
+
+// parseAmount turns a decimal amount in major units into minor units without
+// allocating. It accepts exactly what vocdesk.ParseAmount accepts (a test
+// holds them together) and returns ok=false for anything else, letting the
+// caller ask vocdesk.ParseAmount for the message.
+func parseAmount(b []byte, exp int) (int64, bool) {
+	neg := false
+	if len(b) > 0 && b[0] == '-' {
+		neg, b = true, b[1:]
+	}
+	var v uint64
+	i, sig := 0, 0
+	for ; i < len(b) && b[i] != '.'; i++ {
+		d := b[i] - '0'
+		if d > 9 {
+			return 0, false
+		}
+		if v != 0 || d != 0 {
+			sig++
+		}
+		v = v*10 + uint64(d)
+	}
+	if i == 0 || sig > maxWholeDigits {
+		return 0, false
+	}
+	if i < len(b) { // b[i] is the decimal point
+		frac := b[i+1:]
+		if len(frac) == 0 {
+			return 0, false
+		}
+		for k, c := range frac {
+			d := c - '0'
+			switch {
+			case d > 9:
+				return 0, false
+			case k < exp:
+				v = v*10 + uint64(d)
+			case d != 0:
+				return 0, false
+			}
+		}
+		for k := len(frac); k < exp; k++ {
+			v *= 10
+		}
+	} else {
+		for range exp {
+			v *= 10
+		}
+	}
+	if neg {
+		return -int64(v), true
+	}
+	return int64(v), true
+}
+
+// maxWholeDigits is vocdesk.ParseAmount's bound on the integer part.
+const maxWholeDigits = 15
+
+// rowMoney parses a row's amount and currency, interning the currency code
+// in curs. It returns an error message for the row, or "".
+func rowMoney(amount, currency []byte, curs *map[string]string) (int64, string, string) {
+	code, ok := (*curs)[string(currency)]
+	if !ok {
+		if _, known := vocdesk.CurrencyExponent(string(currency)); !known {
+			return 0, "", fmt.Sprintf("unknown currency %q", currency)
+		}
+		if *curs == nil {
+			*curs = make(map[string]string)
+		}
+		code = string(currency)
+		(*curs)[code] = code
+	}
+	exp, _ := vocdesk.CurrencyExponent(code)
+	v, ok := parseAmount(amount, exp)
+	if !ok {
+		var err error
+		v, err = vocdesk.ParseAmount(string(amount), code)
+		if err != nil {
+			return 0, "", vocdesk.ErrorMessage(err)
+		}
+	}
+	if v < 0 {
+		return 0, "", fmt.Sprintf("negative amount %q", amount)
+	}
+	return v, code, ""
+}
+
+func fieldCountError(got, want int) string {
+	return fmt.Sprintf("wrong number of fields: %d, want %d", got, want)
+}
+
+// reserve sizes a chunk's rows once, from its line count, so that parsing
+// does not grow the slice step by step (fresh memory is slow to fault in).
+func reserve[T any](rows []T, data []byte) []T {
+	if n := bytes.Count(data, nl) + 1; cap(rows) < n {
+		return make([]T, 0, n+n/8)
+	}
+	return rows
+}
+
+func (fl *File) parseStoreCSV(c *chunk[Purchase]) {
+	quoted := bytes.IndexByte(c.data, '"') >= 0
+	c.rows = reserve(c.rows, c.data)
+	cols := fl.cols
+	c.fields = eachCSVRecord(c.data, c.line, c.atEOF, quoted, &c.scratch, c.fields, func(row csvRow) {
+		if row.err == "" && len(row.fields) != fl.ncols {
+			row.err = fieldCountError(len(row.fields), fl.ncols)
+		}
+		if row.err != "" {
+			c.errs = append(c.errs, RowError{File: fl.name, Line: row.line, Err: row.err})
+			return
+		}
+		f := row.fields
+		p, msg := storeRow(f[cols[fTxID]], f[cols[fTID]], f[cols[fAmount]], f[cols[fCurrency]], f[cols[fStatus]], &c.curs)
+		if msg != "" {
+			c.errs = append(c.errs, RowError{File: fl.name, Line: row.line, Err: msg})
+			return
+		}
+		p.Line = row.line
+		c.rows = append(c.rows, p)
+	})
+}
+
+// storeRow checks one store row's fields, in the order errors are reported:
+// status, currency, amount.
+func storeRow(txid, tid, amount, currency, status []byte, curs *map[string]string) (Purchase, string) {
+	st, ok := ParseStatus(status)
+	if !ok {
+		return Purchase{}, fmt.Sprintf("unknown status %q", status)
+	}
+	v, code, msg := rowMoney(amount, currency, curs)
+	if msg != "" {
+		return Purchase{}, msg
+	}
+	return Purchase{TxID: bytes.TrimSpace(txid), TID: bytes.TrimSpace(tid), Amount: v, Currency: code, Status: st}, ""
+}
+
+func (fl *File) parseServerCSV(c *chunk[ServerRecord]) {
+	quoted := bytes.IndexByte(c.data, '"') >= 0
+	c.rows = reserve(c.rows, c.data)
+	cols := fl.cols
+	c.fields = eachCSVRecord(c.data, c.line, c.atEOF, quoted, &c.scratch, c.fields, func(row csvRow) {
+		if row.err == "" && len(row.fields) != fl.ncols {
+			row.err = fieldCountError(len(row.fields), fl.ncols)
+		}
+		if row.err != "" {
+			c.errs = append(c.errs, RowError{File: fl.name, Line: row.line, Err: row.err})
+			return
+		}
+		f := row.fields
+		v, code, msg := rowMoney(f[cols[fAmount]], f[cols[fCurrency]], &c.curs)
+		if msg != "" {
+			c.errs = append(c.errs, RowError{File: fl.name, Line: row.line, Err: msg})
+			return
+		}
+		c.rows = append(c.rows, ServerRecord{
+			TxID: bytes.TrimSpace(f[cols[fTxID]]), TID: bytes.TrimSpace(f[cols[fTID]]),
+			Amount: v, Currency: code, Line: row.line,
+		})
+	})
+}
+
+// eachJSONLine calls fn for every non-blank line of data with its fields,
+// keys[i]'s value in vals[i]; optional[i] lets a key be absent (as empty).
+func eachJSONLine(data []byte, line int64, keys []string, optional []bool, scratch *[]byte, fn func(line int64, vals [][]byte, err string)) {
+	vals := make([][]byte, len(keys))
+	for len(data) > 0 {
+		k := bytes.IndexByte(data, '\n')
+		var l []byte
+		if k < 0 {
+			l, data = data, nil
+		} else {
+			l, data = data[:k], data[k+1:]
+		}
+		if len(bytes.TrimSpace(l)) > 0 {
+			fn(line, vals, jsonFields(l, keys, optional, vals, scratch))
+		}
+		line++
+	}
+}
+
+// jsonFields decodes one JSON object and picks the values of keys: strings
+// as they are, numbers exactly as written (json.Number, never a float), null
+// as empty.
+func jsonFields(l []byte, keys []string, optional []bool, vals [][]byte, scratch *[]byte) string {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(l, &obj); err != nil {
+		return "not a JSON object: " + err.Error()
+	}
+	for i, key := range keys {
+		raw, ok := obj[key]
+		vals[i] = nil
+		if !ok {
+			if optional[i] {
+				continue
+			}
+			return fmt.Sprintf("missing field %q", key)
+		}
+		raw = bytes.TrimSpace(raw)
+		switch {
+		case len(raw) == 0 || string(raw) == "null":
+		case raw[0] == '"':
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return fmt.Sprintf("field %q: %v", key, err)
+			}
+			start := len(*scratch)
+			*scratch = append(*scratch, s...)
+			vals[i] = (*scratch)[start:len(*scratch):len(*scratch)]
+		case raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9':
+			var n json.Number
+			if err := json.Unmarshal(raw, &n); err != nil {
+				return fmt.Sprintf("field %q: %v", key, err)
+			}
+			start := len(*scratch)
+			*scratch = append(*scratch, n...)
+			vals[i] = (*scratch)[start:len(*scratch):len(*scratch)]
+		default:
+			return fmt.Sprintf("field %q must be a string or a number", key)
+		}
+	}
+	return ""
+}
+
+func (fl *File) parseStoreJSONL(c *chunk[Purchase]) {
+	optional := make([]bool, len(fl.keys))
+	eachJSONLine(c.data, c.line, fl.keys, optional, &c.scratch, func(line int64, v [][]byte, err string) {
+		if err == "" {
+			var p Purchase
+			p, err = storeRow(v[fTxID], v[fTID], v[fAmount], v[fCurrency], v[fStatus], &c.curs)
+			if err == "" {
+				p.Line = line
+				c.rows = append(c.rows, p)
+				return
+			}
+		}
+		c.errs = append(c.errs, RowError{File: fl.name, Line: line, Err: err})
+	})
+}
+
+func (fl *File) parseServerJSONL(c *chunk[ServerRecord]) {
+	// A server record's txid may be empty, so it may also be left out.
+	optional := []bool{fTxID: true, fTID: false, fAmount: false, fCurrency: false}
+	eachJSONLine(c.data, c.line, fl.keys, optional, &c.scratch, func(line int64, v [][]byte, err string) {
+		if err == "" {
+			v2, code, msg := rowMoney(v[fAmount], v[fCurrency], &c.curs)
+			if msg == "" {
+				c.rows = append(c.rows, ServerRecord{
+					TxID: bytes.TrimSpace(v[fTxID]), TID: bytes.TrimSpace(v[fTID]),
+					Amount: v2, Currency: code, Line: line,
+				})
+				return
+			}
+			err = msg
+		}
+		c.errs = append(c.errs, RowError{File: fl.name, Line: line, Err: err})
+	})
+}
