@@ -23,7 +23,7 @@ func benchEngines(b *testing.B, fn func(b *testing.B, db *sqlstore.DB)) {
 
 // market fills a database with what purchases refer to: 1,000 customers,
 // 10 developers with 2 apps each, and returns a generator of purchases.
-func market(b *testing.B, db *sqlstore.DB) func(i int) *vocdesk.Purchase {
+func market(b *testing.B, db *sqlstore.DB, orderedTxIDs bool) func(i int) *vocdesk.Purchase {
 	b.Helper()
 	op := asOperator()
 	devs := sqlstore.NewDeveloperService(db)
@@ -50,8 +50,14 @@ func market(b *testing.B, db *sqlstore.DB) func(i int) *vocdesk.Purchase {
 	// and tids stay unique per developer.
 	return func(i int) *vocdesk.Purchase {
 		r := rand.New(rand.NewPCG(uint64(i), 42))
+		// Random txids put every insert on a random leaf of the txid index;
+		// billing systems often issue time-ordered ones, which append.
+		tx := fmt.Sprintf("TX%016x", r.Uint64())
+		if orderedTxIDs {
+			tx = fmt.Sprintf("TX%012d", i)
+		}
 		return &vocdesk.Purchase{
-			TxID:       fmt.Sprintf("TX%016x", r.Uint64()),
+			TxID:       tx,
 			TID:        fmt.Sprintf("ORD-%d", i),
 			CustomerID: customers[r.IntN(len(customers))],
 			AppSlug:    apps[r.IntN(len(apps))],
@@ -71,39 +77,43 @@ func market(b *testing.B, db *sqlstore.DB) func(i int) *vocdesk.Purchase {
 //	go test -run '^$' -bench ImportPurchases -benchtime 20x ./sqlstore/
 func BenchmarkImportPurchases(b *testing.B) {
 	const batchSize = 10_000
-	benchEngines(b, func(b *testing.B, db *sqlstore.DB) {
-		gen := market(b, db)
-		svc := sqlstore.NewPurchaseService(db)
-		ctx := asOperator()
-		batch := make([]*vocdesk.Purchase, batchSize)
-		next := 0
-		b.ResetTimer()
-		for b.Loop() {
-			b.StopTimer()
-			for j := range batch {
-				batch[j] = gen(next)
-				next++
-			}
-			b.StartTimer()
-			errs, err := svc.ImportPurchases(ctx, batch)
-			if err != nil {
-				b.Fatal(err)
-			}
-			for j, e := range errs {
-				if e != nil {
-					b.Fatalf("row %d: %v", j, e)
+	for _, txids := range []string{"random", "ordered"} {
+		b.Run("txid="+txids, func(b *testing.B) {
+			benchEngines(b, func(b *testing.B, db *sqlstore.DB) {
+				gen := market(b, db, txids == "ordered")
+				svc := sqlstore.NewPurchaseService(db)
+				ctx := asOperator()
+				batch := make([]*vocdesk.Purchase, batchSize)
+				next := 0
+				b.ResetTimer()
+				for b.Loop() {
+					b.StopTimer()
+					for j := range batch {
+						batch[j] = gen(next)
+						next++
+					}
+					b.StartTimer()
+					errs, err := svc.ImportPurchases(ctx, batch)
+					if err != nil {
+						b.Fatal(err)
+					}
+					for j, e := range errs {
+						if e != nil {
+							b.Fatalf("row %d: %v", j, e)
+						}
+					}
 				}
-			}
-		}
-		b.ReportMetric(float64(next)/b.Elapsed().Seconds(), "purchases/s")
-	})
+				b.ReportMetric(float64(next)/b.Elapsed().Seconds(), "purchases/s")
+			})
+		})
+	}
 }
 
 // BenchmarkFindPurchases times the My Page query (a customer's newest 50)
 // on a ledger of 200,000 purchases.
 func BenchmarkFindPurchases(b *testing.B) {
 	benchEngines(b, func(b *testing.B, db *sqlstore.DB) {
-		gen := market(b, db)
+		gen := market(b, db, false)
 		svc := sqlstore.NewPurchaseService(db)
 		batch := make([]*vocdesk.Purchase, 10_000)
 		for n := 0; n < 200_000; n += len(batch) {

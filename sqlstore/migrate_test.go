@@ -100,5 +100,11 @@ func TestFindPurchasesUsesIndexes(t *testing.T) {
 				}
 			}
 		}
+		// An operator's tid search probes UNIQUE (developer_id, tid).
+		plan, err := db.ExplainPurchasesForTest(ctx, vocdesk.SystemActor(), vocdesk.PurchaseFilter{TID: "o-1"})
+		must(t, err)
+		if strings.Contains(plan, "SCAN p") {
+			t.Errorf("operator tid search scans purchases:\n%s", plan)
+		}
 	})
 }
