@@ -141,7 +141,9 @@ var timeRE = regexp.MustCompile(`"\d{4}-\d\d-\d\dT[^"]*"`)
 // aimed-at identifiers are, since a message may name what it could not find.
 func (a aim) normalize(body string) string {
 	body = timeRE.ReplaceAllString(body, `"<time>"`)
-	var e struct{ Error *struct{ Code, Message string } }
+	var e struct {
+		Error *struct{ Code, Message string }
+	}
 	if json.Unmarshal([]byte(body), &e) != nil || e.Error == nil {
 		return body
 	}
