@@ -23,13 +23,8 @@ func (h *handler) operatorKeyCreate(w http.ResponseWriter, r *http.Request) {
 		k.Realm = vocdesk.RealmOperator
 	case string(vocdesk.RealmDeveloper):
 		k.Realm = vocdesk.RealmDeveloper
+		// The service resolves the slug; an unknown one is not found.
 		k.DeveloperSlug = r.PostForm.Get("developer")
-		dev, err := h.svc.Developers.FindDeveloperBySlug(r.Context(), k.DeveloperSlug)
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		k.DeveloperID = dev.ID
 	default:
 		h.renderError(w, r, http.StatusBadRequest, "error.invalid")
 		return

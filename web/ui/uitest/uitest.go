@@ -1,0 +1,180 @@
+// Package uitest seeds a small, realistic marketplace for the browser UI's
+// tests: the handler tests of package ui and the browser tests in e2e share
+// it, so a new flow starts from the same people and purchases.
+package uitest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/sqlstore"
+)
+
+// Password is every seeded account's password.
+const Password = "correct-horse-battery-staple"
+
+// Account is a person who can sign in.
+type Account struct {
+	ID    int64
+	Email string
+	Name  string
+	Role  vocdesk.Role // developer members only
+}
+
+// Marketplace is what Seed creates:
+//
+//   - developers "hoppin" (apps hoppin-quest, hoppin-puzzle) and "nimbus"
+//     (app nimbus-notes), each with an owner; hoppin also has a viewer;
+//   - an operator;
+//   - customer Minji with HistoryLen purchases, one a day going back from
+//     Latest, cycling through the three apps; customer Jun with one
+//     purchase from each developer.
+type Marketplace struct {
+	Svc vocdesk.Services
+	DB  *sqlstore.DB
+
+	Operator                  Account
+	Hoppin, Nimbus            *vocdesk.Developer
+	HoppinOwner, HoppinViewer Account
+	NimbusOwner               Account
+	Minji, Jun                Account
+	MinjiPhone                string
+
+	// MinjiPurchases and JunPurchases are newest first, as pages list them.
+	MinjiPurchases []*vocdesk.Purchase
+	JunPurchases   []*vocdesk.Purchase
+}
+
+// HistoryLen is the number of Minji's purchases: more than one page.
+const HistoryLen = 32
+
+// Latest is when Minji's newest purchase was paid: 10:30 in Seoul.
+var Latest = time.Date(2026, 3, 10, 1, 30, 0, 0, time.UTC)
+
+// Services returns the SQL-backed services over db.
+func Services(db *sqlstore.DB) vocdesk.Services {
+	return vocdesk.Services{
+		Developers: sqlstore.NewDeveloperService(db),
+		Customers:  sqlstore.NewCustomerService(db),
+		Purchases:  sqlstore.NewPurchaseService(db),
+		Auth:       sqlstore.NewAuthService(db),
+	}
+}
+
+// System is a context acting as the system operator, for seeding.
+func System() context.Context {
+	return vocdesk.NewContextWithActor(context.Background(), vocdesk.SystemActor())
+}
+
+// Seed fills db with the marketplace. It fails the test on any error.
+func Seed(tb testing.TB, db *sqlstore.DB) *Marketplace {
+	tb.Helper()
+	m := &Marketplace{Svc: Services(db), DB: db}
+	ctx := System()
+	must := func(err error) {
+		tb.Helper()
+		if err != nil {
+			tb.Fatalf("uitest: seed: %v", err)
+		}
+	}
+	svc := m.Svc
+
+	op := &vocdesk.Operator{Email: "ops@store.test", Name: "Store Ops"}
+	must(svc.Developers.CreateOperator(ctx, op, Password))
+	m.Operator = Account{ID: op.ID, Email: op.Email, Name: op.Name}
+
+	m.Hoppin = &vocdesk.Developer{Slug: "hoppin", Name: "Hoppin Games", Email: "cs@hoppin.test"}
+	m.Nimbus = &vocdesk.Developer{Slug: "nimbus", Name: "Nimbus Labs", Email: "help@nimbus.test"}
+	must(svc.Developers.CreateDeveloper(ctx, m.Hoppin))
+	must(svc.Developers.CreateDeveloper(ctx, m.Nimbus))
+
+	apps := []*vocdesk.App{
+		{DeveloperSlug: "hoppin", Slug: "hoppin-quest", Name: "호핀 퀘스트"},
+		{DeveloperSlug: "hoppin", Slug: "hoppin-puzzle", Name: "Hoppin Puzzle"},
+		{DeveloperSlug: "nimbus", Slug: "nimbus-notes", Name: "Nimbus Notes"},
+	}
+	for _, a := range apps {
+		must(svc.Developers.CreateApp(ctx, a))
+	}
+	items := []*vocdesk.Item{
+		{AppSlug: "hoppin-quest", SKU: "gems-100", Name: "보석 100개"},
+		{AppSlug: "hoppin-puzzle", SKU: "hint-pack", Name: "Hint pack"},
+		{AppSlug: "nimbus-notes", SKU: "pro-month", Name: "Pro (1 month)"},
+	}
+	for _, it := range items {
+		must(svc.Developers.CreateItem(ctx, it))
+	}
+
+	member := func(dev string, email, name string, role vocdesk.Role) Account {
+		mb := &vocdesk.Member{Email: email, Name: name, Role: role}
+		must(svc.Developers.CreateMember(ctx, dev, mb, Password))
+		return Account{ID: mb.ID, Email: email, Name: name, Role: role}
+	}
+	m.HoppinOwner = member("hoppin", "owner@hoppin.test", "박지훈", vocdesk.RoleOwner)
+	m.HoppinViewer = member("hoppin", "viewer@hoppin.test", "Vera Viewer", vocdesk.RoleViewer)
+	m.NimbusOwner = member("nimbus", "owner@nimbus.test", "Nora Nimbus", vocdesk.RoleOwner)
+
+	customer := func(email, name, phone string) Account {
+		c := &vocdesk.Customer{Email: email, Name: name, Phone: phone}
+		must(svc.Customers.CreateCustomer(ctx, c, Password))
+		return Account{ID: c.ID, Email: email, Name: name}
+	}
+	m.MinjiPhone = "010-1234-5678"
+	m.Minji = customer("minji.kim@example.com", "김민지", m.MinjiPhone)
+	// Jun's name carries markup: every page must show it as text.
+	m.Jun = customer("jun@example.com", "Jun <b>Park</b>", "010-9876-5432")
+
+	methods := []vocdesk.Method{vocdesk.MethodCarrier, vocdesk.MethodCard, vocdesk.MethodCash, vocdesk.MethodGift}
+	amounts := []int64{1200, 3300, 5500, 11000}
+	var batch []*vocdesk.Purchase
+	for i := 0; i < HistoryLen; i++ {
+		it := items[i%len(items)]
+		p := &vocdesk.Purchase{
+			TxID:       fmt.Sprintf("TX2026MJ%04d", i),
+			TID:        fmt.Sprintf("%s-%04d", it.AppSlug, i),
+			CustomerID: m.Minji.ID,
+			AppSlug:    it.AppSlug,
+			ItemSKU:    it.SKU,
+			Amount:     amounts[i%len(amounts)],
+			Currency:   "KRW",
+			Method:     methods[i%len(methods)],
+			PaidAt:     Latest.Add(-time.Duration(i) * 24 * time.Hour),
+		}
+		batch = append(batch, p)
+	}
+	// One purchase in US dollars, to show minor units.
+	batch[5].Currency, batch[5].Amount = "USD", 99
+	m.MinjiPurchases = batch
+	m.JunPurchases = []*vocdesk.Purchase{
+		{TxID: "TX2026JUN0001", TID: "hoppin-quest-jun-1", CustomerID: m.Jun.ID, AppSlug: "hoppin-quest", ItemSKU: "gems-100",
+			Amount: 5500, Currency: "KRW", Method: vocdesk.MethodCard, PaidAt: Latest.Add(2 * time.Hour)},
+		{TxID: "TX2026JUN0002", TID: "nimbus-notes-jun-1", CustomerID: m.Jun.ID, AppSlug: "nimbus-notes", ItemSKU: "pro-month",
+			Amount: 4900, Currency: "KRW", Method: vocdesk.MethodCarrier, PaidAt: Latest.Add(time.Hour)},
+	}
+	all := append(append([]*vocdesk.Purchase{}, batch...), m.JunPurchases...)
+	errs, err := svc.Purchases.ImportPurchases(ctx, all)
+	must(err)
+	for i, e := range errs {
+		if e != nil {
+			tb.Fatalf("uitest: seed purchase %s: %v", all[i].TxID, e)
+		}
+	}
+	// Read them back, so the fixtures carry what the ledger stored (names,
+	// status), as the pages will show it.
+	for _, list := range [][]*vocdesk.Purchase{m.MinjiPurchases, m.JunPurchases} {
+		for i, p := range list {
+			stored, err := svc.Purchases.FindPurchaseByTxID(ctx, p.TxID)
+			must(err)
+			list[i] = stored
+		}
+	}
+	return m
+}
+
+// As returns a context acting as a, for calling services directly in tests.
+func As(a *vocdesk.Actor) context.Context {
+	return vocdesk.NewContextWithActor(context.Background(), a)
+}
