@@ -48,7 +48,7 @@ func (s *PurchaseService) ImportPurchases(ctx context.Context, batch []*vocdesk.
 		return errs, nil
 	}
 
-	tx, err := s.db.beginWrite(ctx)
+	tx, err := s.db.beginWriteConn(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,12 @@ func (s *PurchaseService) ImportPurchases(ctx context.Context, batch []*vocdesk.
 	// in the batch is the one stored.
 	slices.SortStableFunc(rows, func(x, y importRow) int { return strings.Compare(x.p.TxID, y.p.TxID) })
 
-	inserted, err := tx.insertPurchases(ctx, rows)
+	var inserted int64
+	if tx.dialect == dialectPostgres {
+		inserted, err = tx.copyPurchases(ctx, rows)
+	} else {
+		inserted, err = tx.insertPurchases(ctx, rows)
+	}
 	if err != nil {
 		return nil, err
 	}

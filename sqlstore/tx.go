@@ -14,6 +14,7 @@ import (
 // call writes has the same time and tests can set the clock.
 type Tx struct {
 	tx      *sql.Tx
+	conn    *sql.Conn // set when the transaction has a connection of its own (beginWriteConn)
 	db      *DB
 	now     time.Time
 	dialect string
@@ -50,7 +51,9 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
 
 // Commit commits the transaction.
 func (tx *Tx) Commit() error {
-	if err := tx.tx.Commit(); err != nil {
+	err := tx.tx.Commit()
+	tx.release()
+	if err != nil {
 		return fmt.Errorf("sqlstore: commit: %w", err)
 	}
 	if tx.enqueued {
@@ -61,7 +64,18 @@ func (tx *Tx) Commit() error {
 
 // Rollback aborts the transaction; after Commit it does nothing, so it is
 // always deferred.
-func (tx *Tx) Rollback() { _ = tx.tx.Rollback() }
+func (tx *Tx) Rollback() {
+	_ = tx.tx.Rollback()
+	tx.release()
+}
+
+// release returns a connection of the transaction's own to the pool.
+func (tx *Tx) release() {
+	if tx.conn != nil {
+		tx.conn.Close()
+		tx.conn = nil
+	}
+}
 
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return tx.tx.ExecContext(ctx, rebind(tx.dialect, query), args...)
