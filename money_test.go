@@ -43,8 +43,8 @@ func TestParseAmount(t *testing.T) {
 		{"1200", "krw", 0, true},
 		{"1200", "", 0, true},
 		{"999999999999999", "KWD", 999999999999999000, false}, // 15 digits of a 3-digit currency fit
-		{"1000000000000000", "KRW", 0, true},                   // 16 digits do not
-		{"000000000000000000001", "KRW", 1, false},             // leading zeros do not count
+		{"1000000000000000", "KRW", 0, true},                  // 16 digits do not
+		{"000000000000000000001", "KRW", 1, false},            // leading zeros do not count
 	}
 	for _, tt := range tests {
 		got, err := vocdesk.ParseAmount(tt.in, tt.currency)
