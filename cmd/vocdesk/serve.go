@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/vocdesk/vocdesk/sqlstore"
+	"github.com/vocdesk/vocdesk/web"
+)
+
+// Main is a running vocdesk server: the database, the HTTP server and its
+// listener. runServe drives it from flags and signals; tests drive it
+// directly with port 0 and a temp database.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+
+	db       *sqlstore.DB
+	server   *http.Server
+	listener net.Listener
+	done     chan error // the result of http.Server.Serve
+}
+
+// NewMain returns a server with cfg, logging to w.
+func NewMain(cfg Config, w io.Writer) *Main {
+	return &Main{Config: cfg, Logger: newLogger(cfg, w)}
+}
+
+// Run opens and migrates the database, builds the HTTP surface, starts
+// listening and serves in the background. It returns once requests are
+// being accepted; call Close to stop.
+func (m *Main) Run(ctx context.Context) (err error) {
+	if err := m.Config.Validate(); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			m.Close()
+		}
+	}()
+	if m.db, err = openDatabase(ctx, m.Config.DB); err != nil {
+		return err
+	}
+	h, err := web.NewServer(web.Config{
+		Logger:               m.Logger,
+		SecureCookies:        m.Config.SecureCookies,
+		AllowPrivateWebhooks: m.Config.AllowPrivateWebhooks,
+		Ready:                m.db.Ping,
+	}, newServices(m.db))
+	if err != nil {
+		return fmt.Errorf("build web server: %w", err)
+	}
+	m.server = &http.Server{
+		Handler: h,
+		// A client gets 10 s for its headers (slowloris) and a minute for a
+		// body; uploads have their own limits in the handlers. Responses may
+		// take up to two minutes (large CSV exports); idle keep-alive
+		// connections are dropped after two.
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	var lc net.ListenConfig
+	if m.listener, err = lc.Listen(ctx, "tcp", m.Config.Addr); err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	m.done = make(chan error, 1)
+	go func() { m.done <- m.server.Serve(m.listener) }()
+	m.Logger.Info("vocdesk is serving", "url", m.URL(), "db", redactDSN(m.Config.DB), "dialect", m.db.Dialect())
+	return nil
+}
+
+// URL is where the server answers, with the port the listener got.
+func (m *Main) URL() string {
+	if m.listener == nil {
+		return ""
+	}
+	return "http://" + m.listener.Addr().String()
+}
+
+// Done is closed with the server's error if it stops serving by itself.
+func (m *Main) Done() <-chan error { return m.done }
+
+// Close shuts down gracefully: the listener closes at once, requests in
+// flight get Config.ShutdownTimeout to finish, then the database closes.
+func (m *Main) Close() error {
+	var errs []error
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
+		defer cancel()
+		if err := m.server.Shutdown(ctx); err != nil {
+			// The timeout passed with requests still running: cut them off.
+			errs = append(errs, fmt.Errorf("graceful shutdown: %w", err), m.server.Close())
+		}
+		m.server = nil
+	} else if m.listener != nil {
+		errs = append(errs, m.listener.Close())
+	}
+	if m.db != nil {
+		errs = append(errs, m.db.Close())
+		m.db = nil
+	}
+	return errors.Join(errs...)
+}
+
+// runServe serves until ctx ends (SIGTERM or SIGINT), then shuts down
+// gracefully.
+func runServe(ctx context.Context, env *Env, args []string) int {
+	cfg := DefaultConfig()
+	fs := newFlagSet("serve", "serve [--addr HOST:PORT] [--db DSN] [flags]", env.Stderr)
+	cfg.registerServe(fs)
+	if code, ok := parseOrExit(fs, args, env); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "vocdesk serve: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintf(env.Stderr, "vocdesk serve: %v\n", err)
+		return 2
+	}
+	m := NewMain(cfg, env.Stderr)
+	if err := m.Run(ctx); err != nil {
+		fmt.Fprintf(env.Stderr, "vocdesk serve: %v\n", err)
+		return 1
+	}
+	select {
+	case <-ctx.Done():
+		m.Logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	case err := <-m.Done():
+		m.Logger.Error("server stopped", "err", err)
+		m.Close()
+		return 1
+	}
+	if err := m.Close(); err != nil {
+		m.Logger.Error("shutdown", "err", err)
+		return 1
+	}
+	m.Logger.Info("stopped")
+	return 0
+}
