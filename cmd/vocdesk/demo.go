@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/demo"
+)
+
+// runDemo fills the database with the demo marketplace and prints the
+// logins to try. Running it again adds nothing already there.
+func runDemo(ctx context.Context, env *Env, args []string) int {
+	cfg := DefaultConfig()
+	fs := newFlagSet("demo", "demo [--db DSN] [--url URL]", env.Stderr)
+	cfg.registerDB(fs)
+	baseURL := fs.String("url", "http://127.0.0.1:8080", "where vocdesk serve answers, for the printed links")
+	seed := fs.Uint64("seed", demo.DefaultSeed, "seed of the generated data (the same seed gives the same data)")
+	if code, ok := parseOrExit(fs, args, env); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "vocdesk demo: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if err := validateDSN(cfg.DB); err != nil {
+		fmt.Fprintf(env.Stderr, "vocdesk demo: %v\n", err)
+		return 2
+	}
+	start := time.Now()
+	db, err := openDatabase(ctx, cfg.DB)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "vocdesk demo: %v\n", err)
+		return 1
+	}
+	defer db.Close()
+	res, err := demo.Seed(ctx, newServices(db), demo.Options{
+		Seed: *seed,
+		Logf: func(format string, args ...any) {
+			fmt.Fprintf(env.Stderr, "demo: %5.1fs "+format+"\n", append([]any{time.Since(start).Seconds()}, args...)...)
+		},
+	})
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "vocdesk demo: %s\n", errorText(err))
+		return 1
+	}
+	printDemo(env, res, strings.TrimRight(*baseURL, "/"), redactDSN(cfg.DB), time.Since(start))
+	return 0
+}
+
+func printDemo(env *Env, res *demo.Result, base, dsn string, took time.Duration) {
+	w := env.Stdout
+	c, e := res.Created, res.Existing
+	fmt.Fprintf(w, "Demo marketplace in %s (%s):\n", dsn, took.Round(time.Millisecond))
+	fmt.Fprintf(w, "  developers %d new, %d already there; apps %d new, %d already there; %d items\n", c.Developers, e.Developers, c.Apps, e.Apps, c.Items)
+	fmt.Fprintf(w, "  members %d new, %d already there; customers %d new, %d already there\n", c.Members, e.Members, c.Customers, e.Customers)
+	fmt.Fprintf(w, "  purchases %d recorded, %d already there (history up to %s)\n", c.Purchases, e.Purchases, res.Anchor.Format(time.RFC3339))
+	if res.InquiriesStored {
+		fmt.Fprintf(w, "  inquiries %d\n", len(res.Inquiries))
+	} else {
+		fmt.Fprintf(w, "  inquiries: %d generated in Korean and English, stored once the desk (InquiryService) exists\n", len(res.Inquiries))
+	}
+	fmt.Fprintf(w, "\nStart the server with `vocdesk serve` and sign in (every password: %s):\n\n", demo.DefaultPassword)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "WHO\tEMAIL\tSIGN IN AT")
+	for _, l := range res.Logins {
+		who := string(l.Realm)
+		switch l.Realm {
+		case vocdesk.RealmDeveloper:
+			who = fmt.Sprintf("developer %s (%s)", l.Developer, l.Role)
+		case vocdesk.RealmCustomer:
+			who = "customer " + l.Name
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", who, l.Email, base+l.Path)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nOperator API key (shown once; earlier demo keys are revoked):\n  curl -H 'Authorization: Bearer %s' %s/api/v1/purchases\n", res.APIKey, base)
+	fmt.Fprintln(w, res.APIKey)
+}
