@@ -48,7 +48,7 @@ func (s *PurchaseService) ImportPurchases(ctx context.Context, batch []*vocdesk.
 		return errs, nil
 	}
 
-	tx, err := s.db.beginWriteConn(ctx)
+	tx, err := s.db.beginImport(ctx)
 	if err != nil {
 		return nil, err
 	}

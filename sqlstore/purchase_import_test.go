@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -83,6 +84,13 @@ func TestImportPurchases(t *testing.T) {
 		}
 		if count != 4501 {
 			t.Fatalf("developer B has %d purchases, want 4501", count)
+		}
+
+		// On SQLite the import switches foreign keys off on its connection;
+		// they must be on again for everyone after it.
+		if _, err := db.RawForTest().ExecContext(context.Background(),
+			`INSERT INTO items (app_id, sku, name, created_at) VALUES (987654, 'x', 'x', 0)`); err == nil {
+			t.Fatal("foreign keys are off after an import")
 		}
 	})
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 	"sync"
@@ -13,11 +14,13 @@ import (
 // engine and carries the call's "now", read once from DB.Now, so every row a
 // call writes has the same time and tests can set the clock.
 type Tx struct {
-	tx      *sql.Tx
-	conn    *sql.Conn // set when the transaction has a connection of its own (beginWriteConn)
-	db      *DB
-	now     time.Time
-	dialect string
+	tx   *sql.Tx
+	conn *sql.Conn // set when the transaction has a connection of its own (beginImport)
+	// restoreFK: foreign keys were switched off on conn (SQLite import).
+	restoreFK bool
+	db        *DB
+	now       time.Time
+	dialect   string
 
 	// enqueued is set when the transaction added a job, so Commit wakes
 	// this process's job runners.
@@ -71,10 +74,19 @@ func (tx *Tx) Rollback() {
 
 // release returns a connection of the transaction's own to the pool.
 func (tx *Tx) release() {
-	if tx.conn != nil {
-		tx.conn.Close()
-		tx.conn = nil
+	if tx.conn == nil {
+		return
 	}
+	if tx.restoreFK {
+		// Not the caller's context: it may be cancelled, and the connection
+		// must not go back to the pool with foreign keys off. If the pragma
+		// fails the connection is discarded instead.
+		if _, err := tx.conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON"); err != nil {
+			_ = tx.conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}
+	tx.conn.Close()
+	tx.conn = nil
 }
 
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
