@@ -154,15 +154,6 @@ func queryLimit(r *http.Request) (int, error) {
 	return n, nil
 }
 
-// queryTime reads an optional RFC 3339 query parameter.
-func queryTime(r *http.Request, name string) (time.Time, error) {
-	s := r.URL.Query().Get(name)
-	if s == "" {
-		return time.Time{}, nil
-	}
-	return parseTime(name, s)
-}
-
 // requireFields reports the first empty required field, in the order given.
 func requireFields(pairs ...string) error {
 	for i := 0; i+1 < len(pairs); i += 2 {
