@@ -13,8 +13,9 @@ import (
 )
 
 // Migrations live in one folder per dialect, numbered so that later issues
-// can add theirs without renumbering: the foundation holds 00001-00009, the
-// desk starts at 00010, refunds at 00020, reconciliation at 00030.
+// can add theirs without renumbering: the foundation holds 00001-00009 and
+// each later part takes a decade of its own (jobs 00010, the desk 00020,
+// refunds 00030, ...).
 //
 //go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrationsFS embed.FS
