@@ -28,7 +28,15 @@ const (
 const (
 	blockBits = 16
 	blockSize = 1 << blockBits
+	maxBlocks = 1 << (32 - blockBits)
 )
+
+// tidJob is one batch of accepted purchases for the tid goroutine.
+type tidJob struct {
+	idx  []uint32
+	hash []uint32
+	tid  [][]byte // in the arena, so valid after the batch is gone
+}
 
 // money is a server record's amount, kept only when it differs from the
 // purchase it matched.
@@ -45,11 +53,18 @@ type money struct {
 type Matcher struct {
 	seed    maphash.Seed
 	arena   arena
-	refs    [][]uint64
-	amounts [][]int64
+	refs    *[maxBlocks][]uint64 // fixed, so the tid goroutine reads it without a lock
+	amounts *[maxBlocks][]int64
 	n       uint32
-	txids   idTable
-	tids    idTable
+	txids   idTable // owned by the goroutine calling AddPurchases
+	tids    idTable // owned by the tid goroutine until EndPurchases
+
+	// The tid index is built on a goroutine of its own, one batch behind the
+	// txid index (a row's tid counts only once its txid is accepted), so
+	// the two halves of loading run on two cores.
+	tidJobs chan *tidJob
+	tidFree chan *tidJob
+	tidDone chan struct{}
 
 	curs   []string // interned currency codes, indexed by the meta's currency bits
 	curIdx map[string]uint8
@@ -77,6 +92,8 @@ type Matcher struct {
 func NewMatcher() *Matcher {
 	return &Matcher{
 		seed:      maphash.MakeSeed(),
+		refs:      new([maxBlocks][]uint64),
+		amounts:   new([maxBlocks][]int64),
 		txids:     newIDTable(0),
 		tids:      newIDTable(0),
 		curIdx:    make(map[string]uint8),
@@ -101,6 +118,11 @@ func (m *Matcher) hash(b []byte) uint32 {
 
 func (m *Matcher) ref(idx uint32) *uint64 { return &m.refs[idx>>blockBits][idx&(blockSize-1)] }
 
+// loadRef reads a purchase's word where AddServerRecords may be updating its
+// state bits at the same time (PrepareServerRecords reads only the offset
+// bits, which never change). On amd64 and arm64 it is a plain load.
+func (m *Matcher) loadRef(idx uint32) uint64 { return atomic.LoadUint64(m.ref(idx)) }
+
 func (m *Matcher) amount(idx uint32) int64 { return m.amounts[idx>>blockBits][idx&(blockSize-1)] }
 
 // findTx returns the purchase index plus one for txid (0 if none) and the
@@ -115,7 +137,7 @@ func (m *Matcher) findTx(h uint32, txid []byte) (uint32, int) {
 		}
 		if uint32(s>>32) == h {
 			idx := uint32(s) - 1
-			if bytes.Equal(m.arena.txid(*m.ref(idx)>>metaBits), txid) {
+			if bytes.Equal(m.arena.txid(m.loadRef(idx)>>metaBits), txid) {
 				return idx + 1, pos
 			}
 		}
@@ -134,7 +156,7 @@ func (m *Matcher) findTid(h uint32, tid []byte) (uint32, int) {
 		}
 		if uint32(s>>32) == h {
 			idx := uint32(s) - 1
-			if bytes.Equal(m.arena.tid(*m.ref(idx)>>metaBits), tid) {
+			if bytes.Equal(m.arena.tid(m.loadRef(idx)>>metaBits), tid) {
 				return idx + 1, pos
 			}
 		}
@@ -171,37 +193,75 @@ func (m *Matcher) currency(code string) (uint8, error) {
 // instruction, so plain loads summed into m.sink stand in for one.
 const group = 16
 
-// PreparePurchases hashes the ids of a batch. It may run on any goroutine.
+// PreparePurchases copies the ids of a batch into a new arena segment and
+// hashes them. It may run on any goroutine: copying ids is most of the
+// memory a reconciliation touches first (and fresh memory is slow to fault
+// in), so it belongs on the source's parallel workers.
 func (m *Matcher) PreparePurchases(rows []Purchase) {
-	for i := range rows {
-		p := &rows[i]
-		p.txHash = m.hash(p.TxID)
-		p.tidHash = m.hash(p.TID)
-		p.prepared = true
+	for len(rows) > 0 {
+		// One segment for as many rows as fit in segSize (all of them,
+		// unless the batch is huge); a huge id gets a segment of its own.
+		size, n := 0, 0
+		for n < len(rows) {
+			need := entryLen(rows[n].TxID, rows[n].TID)
+			if n > 0 && size+need > segSize {
+				break
+			}
+			size, n = size+need, n+1
+		}
+		seg := &idSeg{b: make([]byte, 0, size)}
+		for i := range rows[:n] {
+			p := &rows[i]
+			p.seg, p.pos = seg, len(seg.b)
+			p.TxID, p.TID = appendEntry(&seg.b, p.TxID, p.TID)
+			p.txHash, p.tidHash = m.hash(p.TxID), m.hash(p.TID)
+			p.prepared = true
+		}
+		rows = rows[n:]
 	}
 }
 
 // AddPurchases records a batch of store purchases, in order. It refuses,
 // through reject, an empty or repeated txid, an unknown status or currency
-// and a negative amount; the first row with a txid is the purchase.
+// and a negative amount; the first row with a txid is the purchase. It must
+// be followed by EndPurchases, which waits for the tid index.
 func (m *Matcher) AddPurchases(rows []Purchase, reject func(i int, err error)) {
+	if m.ended {
+		for i := range rows {
+			reject(i, fmt.Errorf("purchase after EndPurchases"))
+		}
+		return
+	}
+	for i := range rows {
+		if !rows[i].prepared {
+			m.PreparePurchases(rows[i:])
+			break
+		}
+	}
+	if m.tidJobs == nil {
+		m.startTIDs()
+	}
+	job := <-m.tidFree
+	job.idx, job.hash, job.tid = job.idx[:0], job.hash[:0], job.tid[:0]
 	var sink uint64
 	for g := 0; g < len(rows); g += group {
 		end := min(g+group, len(rows))
 		for i := g; i < end; i++ {
-			p := &rows[i]
-			if !p.prepared {
-				p.txHash, p.tidHash, p.prepared = m.hash(p.TxID), m.hash(p.TID), true
-			}
-			sink += m.txids.slots[m.txids.home(p.txHash)] + m.tids.slots[m.tids.home(p.tidHash)]
+			sink += m.txids.slots[m.txids.home(rows[i].txHash)]
 		}
 		for i := g; i < end; i++ {
-			if err := m.addPurchase(&rows[i]); err != nil {
+			p := &rows[i]
+			if err := m.addPurchase(p); err != nil {
 				reject(i, err)
+			} else if len(p.TID) > 0 {
+				job.idx = append(job.idx, m.n-1)
+				job.hash = append(job.hash, p.tidHash)
+				job.tid = append(job.tid, p.TID)
 			}
 		}
 	}
 	m.sink += sink
+	m.tidJobs <- job
 }
 
 // AddPurchase records one store purchase; see AddPurchases.
@@ -211,10 +271,8 @@ func (m *Matcher) AddPurchase(p *Purchase) error {
 	return err
 }
 
+// addPurchase validates p, indexes its txid and stores it.
 func (m *Matcher) addPurchase(p *Purchase) error {
-	if m.ended {
-		return fmt.Errorf("purchase after EndPurchases")
-	}
 	if len(p.TxID) == 0 {
 		return fmt.Errorf("empty txid")
 	}
@@ -235,44 +293,82 @@ func (m *Matcher) addPurchase(p *Purchase) error {
 	if found != 0 {
 		return fmt.Errorf("repeated txid %q", p.TxID)
 	}
-	off := m.arena.put(p.TxID, p.TID)
-	if off >= 1<<offBits {
+	base, ok := m.arena.register(p.seg)
+	if !ok {
 		return fmt.Errorf("too many ids")
 	}
+	off := base | uint64(p.pos)
 	idx := m.n
 	if idx&(blockSize-1) == 0 {
-		m.refs = append(m.refs, make([]uint64, blockSize))
-		m.amounts = append(m.amounts, make([]int64, blockSize))
+		m.refs[idx>>blockBits] = make([]uint64, blockSize)
+		m.amounts[idx>>blockBits] = make([]int64, blockSize)
 	}
 	*m.ref(idx) = off<<metaBits | uint64(cur) | uint64(p.Status)<<statusShift
 	m.amounts[idx>>blockBits][idx&(blockSize-1)] = p.Amount
 	m.n++
-
 	if m.txids.full() {
 		m.txids.grow()
 		_, txPos = m.findTx(p.txHash, p.TxID)
 	}
 	m.txids.put(txPos, p.txHash, idx)
-
-	if len(p.TID) == 0 {
-		return nil
-	}
-	found, tidPos := m.findTid(p.tidHash, p.TID)
-	if found != 0 {
-		m.dupTIDs++ // first wins: the earlier purchase keeps the tid
-		return nil
-	}
-	if m.tids.full() {
-		m.tids.grow()
-		_, tidPos = m.findTid(p.tidHash, p.TID)
-	}
-	m.tids.put(tidPos, p.tidHash, idx)
 	return nil
 }
 
-// EndPurchases closes the store side: from now on the id tables are only
-// read, which is what lets PrepareServerRecords run concurrently.
-func (m *Matcher) EndPurchases() { m.ended = true }
+// startTIDs starts the tid goroutine. Two jobs circulate, so the txid side
+// fills one while the tid side works through the other.
+func (m *Matcher) startTIDs() {
+	m.tidJobs = make(chan *tidJob, 1)
+	m.tidFree = make(chan *tidJob, 2)
+	m.tidDone = make(chan struct{})
+	m.tidFree <- &tidJob{}
+	m.tidFree <- &tidJob{}
+	go func() {
+		defer close(m.tidDone)
+		for job := range m.tidJobs {
+			m.indexTIDs(job)
+			m.tidFree <- job
+		}
+	}()
+}
+
+// indexTIDs adds a batch's tids; a tid already taken stays with the earlier
+// purchase (first wins).
+func (m *Matcher) indexTIDs(job *tidJob) {
+	var sink uint64
+	for g := 0; g < len(job.idx); g += group {
+		end := min(g+group, len(job.idx))
+		for i := g; i < end; i++ {
+			sink += m.tids.slots[m.tids.home(job.hash[i])]
+		}
+		for i := g; i < end; i++ {
+			found, pos := m.findTid(job.hash[i], job.tid[i])
+			if found != 0 {
+				m.dupTIDs++
+				continue
+			}
+			if m.tids.full() {
+				m.tids.grow()
+				_, pos = m.findTid(job.hash[i], job.tid[i])
+			}
+			m.tids.put(pos, job.hash[i], job.idx[i])
+		}
+	}
+	m.sinks.Add(sink)
+}
+
+// EndPurchases closes the store side and waits for the tid index: from now
+// on the id tables are only read, which is what lets PrepareServerRecords
+// run concurrently. Calling it again does nothing.
+func (m *Matcher) EndPurchases() {
+	if m.ended {
+		return
+	}
+	m.ended = true
+	if m.tidJobs != nil {
+		close(m.tidJobs)
+		<-m.tidDone
+	}
+}
 
 // PrepareServerRecords finds the purchase each record matches. It may run on
 // any goroutine, concurrently with itself and AddServerRecords, once
@@ -303,14 +399,14 @@ func (m *Matcher) PrepareServerRecords(rows []ServerRecord) {
 				}
 				if uint32(s>>32) == hs[i] {
 					cand[i] = uint32(s)
-					sink += *m.ref(cand[i] - 1)
+					sink += m.loadRef(cand[i] - 1)
 					break
 				}
 			}
 		}
 		for i := range grp {
 			if cand[i] != 0 {
-				off := *m.ref(cand[i] - 1) >> metaBits
+				off := m.loadRef(cand[i]-1) >> metaBits
 				sink += uint64(m.arena.segs[off>>segBits][off&(segSize-1)])
 			}
 		}
@@ -398,14 +494,18 @@ func (m *Matcher) addServerRecord(r *ServerRecord) error {
 	}
 	m.serverRows++
 	if r.match == 0 {
-		m.dnpOffs = append(m.dnpOffs, m.dnpIDs.put(r.TxID, r.TID))
+		off, ok := m.dnpIDs.put(r.TxID, r.TID)
+		if !ok {
+			return fmt.Errorf("too many unmatched records")
+		}
+		m.dnpOffs = append(m.dnpOffs, off)
 		m.dnpAmounts = append(m.dnpAmounts, r.Amount)
 		m.dnpCurs = append(m.dnpCurs, cur)
 		return nil
 	}
 	idx := r.match - 1
 	ref := m.ref(idx)
-	v := *ref
+	v := *ref // this goroutine is the only writer
 	differs := r.Amount != m.amount(idx) || uint64(cur) != v&curMask
 	switch v & matchMask {
 	case 0:
@@ -422,7 +522,7 @@ func (m *Matcher) addServerRecord(r *ServerRecord) error {
 			v |= anyDiffFlag
 		}
 	}
-	*ref = v
+	atomic.StoreUint64(ref, v)
 	return nil
 }
 
@@ -449,7 +549,8 @@ func classify(v uint64) Category {
 // Result counts every category and keeps what it needs to list exceptions.
 func (m *Matcher) Result() *Result {
 	r := &Result{m: m, StoreRows: int64(m.n), ServerRows: m.serverRows, DuplicateStoreTIDs: m.dupTIDs}
-	for b, blk := range m.refs {
+	for b := 0; b*blockSize < int(m.n); b++ {
+		blk := m.refs[b]
 		n := blockSize
 		if rest := int(m.n) - b*blockSize; rest < n {
 			n = rest
@@ -464,6 +565,6 @@ func (m *Matcher) Result() *Result {
 
 // MemoryBytes estimates what the Matcher holds, for progress reports.
 func (m *Matcher) MemoryBytes() int64 {
-	return m.arena.size() + m.dnpIDs.size() + int64(len(m.refs))*blockSize*16 +
+	return m.arena.size() + m.dnpIDs.size() + int64(m.n/blockSize+1)*blockSize*16 +
 		int64(len(m.txids.slots)+len(m.tids.slots))*8
 }

@@ -120,10 +120,13 @@ type Purchase struct {
 	Status    Status
 	Line      int64 // where the row came from, for error reports; 0 if not from a file
 
-	// Filled by Matcher.Prepare, possibly on another goroutine, so that
-	// Matcher.AddPurchase does less work on the single ordered goroutine.
+	// Filled by Matcher.PreparePurchases, possibly on another goroutine, so
+	// that AddPurchases does less on the single ordered goroutine: the ids
+	// already copied into an arena segment, and their hashes.
 	prepared        bool
 	txHash, tidHash uint32
+	seg             *idSeg
+	pos             int
 }
 
 // ServerRecord is one row of the developer's server log. TxID may be empty.
@@ -197,6 +200,7 @@ type Options struct {
 // them. It stops early only on a failing source (an I/O error) or ctx.
 func Reconcile(ctx context.Context, store PurchaseSource, server ServerSource, opts Options) (*Result, error) {
 	m := NewMatcher()
+	defer m.EndPurchases() // stops the matcher's goroutine on every path
 	if h, ok := store.(interface{ SizeHint() int }); ok {
 		m.Grow(h.SizeHint())
 	}

@@ -71,12 +71,17 @@ func (t *idTable) put(pos int, h, idx uint32) {
 }
 
 // arena keeps the ids of many rows in a few large byte slices, so that ten
-// million purchases cost ten million short copies and no per-row allocation
-// or pointer for the garbage collector to trace. An entry is the txid and the
-// tid, each preceded by its length as a uvarint; its offset is the segment
-// number times segSize plus the position in the segment.
+// million purchases cost no per-row allocation and no pointer for the
+// garbage collector to trace. An entry is the txid and the tid, each
+// preceded by its length as a uvarint; its offset is the segment number
+// times segSize plus the position in the segment.
+//
+// The segment directory is a fixed array, never reallocated, so that the
+// goroutine indexing tids can read old segments while the one indexing
+// txids registers new ones, without a lock.
 type arena struct {
-	segs [][]byte
+	segs *[maxSegs][]byte
+	n    int
 }
 
 const (
@@ -85,32 +90,87 @@ const (
 	// offBits bounds an arena offset so that it fits beside 24 bits of
 	// per-purchase state in one uint64 (1 TiB of ids: far beyond memory).
 	offBits = 40
+	maxSegs = 1 << (offBits - segBits)
 )
 
-// put appends the two ids and returns their offset.
-func (a *arena) put(txid, tid []byte) uint64 {
-	need := 2*binary.MaxVarintLen64 + len(txid) + len(tid)
-	n := len(a.segs)
+// entryLen is the size of the entry for two ids.
+func entryLen(txid, tid []byte) int {
+	return varintLen(len(txid)) + len(txid) + varintLen(len(tid)) + len(tid)
+}
+
+func varintLen(n int) int {
+	k := 1
+	for n >= 0x80 {
+		n >>= 7
+		k++
+	}
+	return k
+}
+
+// appendEntry writes an entry at the end of seg, which has room for it, and
+// returns the ids' new homes.
+func appendEntry(seg *[]byte, txid, tid []byte) (newTx, newTid []byte) {
+	b := binary.AppendUvarint(*seg, uint64(len(txid)))
+	b = append(b, txid...)
+	newTx = b[len(b)-len(txid) : len(b) : len(b)]
+	b = binary.AppendUvarint(b, uint64(len(tid)))
+	b = append(b, tid...)
+	newTid = b[len(b)-len(tid) : len(b) : len(b)]
+	*seg = b
+	return newTx, newTid
+}
+
+// idSeg is a segment filled off the ordered goroutine (by PreparePurchases)
+// and registered in the arena by the first purchase added from it.
+type idSeg struct {
+	b  []byte
+	no int // segment number plus one; 0 until registered
+}
+
+// register gives seg its number, if it has none yet.
+func (a *arena) register(seg *idSeg) (uint64, bool) {
+	if seg.no == 0 {
+		if a.n == maxSegs {
+			return 0, false
+		}
+		a.init()
+		a.segs[a.n] = seg.b
+		a.n++
+		seg.no = a.n
+	}
+	return uint64(seg.no-1) << segBits, true
+}
+
+func (a *arena) init() {
+	if a.segs == nil {
+		a.segs = new([maxSegs][]byte)
+	}
+}
+
+// put copies the two ids into the arena and returns their offset, or false
+// when the arena is full.
+func (a *arena) put(txid, tid []byte) (uint64, bool) {
+	need := entryLen(txid, tid)
+	a.init()
+	n := a.n
 	// An entry must start below segSize for its offset to fit.
 	if n == 0 || cap(a.segs[n-1])-len(a.segs[n-1]) < need || len(a.segs[n-1]) >= segSize {
+		if n == maxSegs {
+			return 0, false
+		}
 		// Segments double from 64 KiB to segSize, so a few unmatched server
 		// records do not cost 16 MiB; a huge id gets a segment of its own.
 		size := segSize
 		if n < 8 {
 			size = 64 << 10 << n
 		}
-		size = max(size, need)
-		a.segs = append(a.segs, make([]byte, 0, size))
+		a.segs[n] = make([]byte, 0, max(size, need))
+		a.n++
 		n++
 	}
-	seg := a.segs[n-1]
-	off := uint64(n-1)<<segBits | uint64(len(seg))
-	seg = binary.AppendUvarint(seg, uint64(len(txid)))
-	seg = append(seg, txid...)
-	seg = binary.AppendUvarint(seg, uint64(len(tid)))
-	seg = append(seg, tid...)
-	a.segs[n-1] = seg
-	return off
+	off := uint64(n-1)<<segBits | uint64(len(a.segs[n-1]))
+	appendEntry(&a.segs[n-1], txid, tid)
+	return off, true
 }
 
 // txid returns the first id of the entry at off.
@@ -148,8 +208,8 @@ func uvarint(b []byte) (int, int) {
 // size is the memory the arena holds, for statistics.
 func (a *arena) size() int64 {
 	var n int64
-	for _, s := range a.segs {
-		n += int64(cap(s))
+	for i := range a.n {
+		n += int64(cap(a.segs[i]))
 	}
 	return n
 }
