@@ -7,4 +7,9 @@ type Services struct {
 	Customers  CustomerService
 	Purchases  PurchaseService
 	Auth       AuthService
+
+	// Inquiries and Desk are the desk: inquiries with their threads, and
+	// its settings (canned replies, SLA, holidays, views, escalation).
+	Inquiries InquiryService
+	Desk      DeskService
 }
