@@ -1,0 +1,220 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/vocdesk/vocdesk"
+)
+
+// InquiryService implements vocdesk.InquiryService: the desk's inquiries,
+// threads and workflow, every call scoped by its actor (inquiry_scope.go).
+type InquiryService struct{ db *DB }
+
+// NewInquiryService returns the desk on db.
+func NewInquiryService(db *DB) vocdesk.InquiryService { return &InquiryService{db: db} }
+
+// purchaseRef is what an inquiry takes from the purchase it is about.
+type purchaseRef struct {
+	ID, CustomerID, DeveloperID, AppID int64
+	AppSlug                            string
+}
+
+// CreateInquiry opens an inquiry with its first message, which is the
+// customer's words whoever typed them in (the customer on My Page, a call
+// centre agent, the mail intake). The inquiry's developer and app come from
+// the purchase when a txid is given, else from the app.
+func (s *InquiryService) CreateInquiry(ctx context.Context, in *vocdesk.Inquiry, first *vocdesk.Message) error {
+	a, err := actorFrom(ctx)
+	if err != nil {
+		return err
+	}
+	if in.Channel == "" && a.IsCustomer() {
+		in.Channel = vocdesk.ChannelStore
+	}
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	if err := checkChannel(a, in.Channel); err != nil {
+		return err
+	}
+	if first == nil {
+		return vocdesk.Errorf(vocdesk.EINVALID, "body is required")
+	}
+	if err := vocdesk.ValidateBody(first.Body); err != nil {
+		return err
+	}
+	files, err := checkAttachments(first.Attachments)
+	if err != nil {
+		return err
+	}
+	tx, err := s.db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := tx.resolveInquiry(ctx, a, in); err != nil {
+		return err
+	}
+	if a.IsDeveloper() {
+		if err := canWriteInquiry(a, in.DeveloperID); err != nil {
+			return err
+		}
+	}
+
+	in.Subject = strings.TrimSpace(in.Subject)
+	in.Status, in.UnreadByDeveloper, in.UnreadByCustomer = vocdesk.InquiryNew, true, false
+	in.CreatedAt, in.UpdatedAt, in.LastMessageAt = tx.now, tx.now, tx.now
+	in.AssigneeID, in.Rating, in.RatingComment, in.Tags = 0, 0, "", nil
+	in.FirstResponseAt, in.WaitingSince, in.DueAt, in.EscalatedAt = nil, nil, nil, nil
+	err = tx.queryRow(ctx, `INSERT INTO inquiries (developer_id, app_id, customer_id, contact_name, contact_email,
+		contact_phone, purchase_id, channel, category, subject, status, unread_by_customer, unread_by_developer,
+		created_at, updated_at, last_message_at, wait_sort, due_sort)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'new', $11, $12, $13, $13, $13, $14, $14) RETURNING id`,
+		in.DeveloperID, in.AppID, nullID(in.CustomerID), in.CustomerName, in.ContactEmail, in.ContactPhone,
+		nullID(in.PurchaseID), string(in.Channel), string(in.Category), in.Subject, false, true,
+		micros(tx.now), int64(notWaiting)).Scan(&in.ID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: create inquiry: %w", err)
+	}
+	if err := tx.countStatus(ctx, in.DeveloperID, vocdesk.InquiryNew); err != nil {
+		return err
+	}
+	first.InquiryID, first.Author, first.AuthorID, first.AuthorName = in.ID, vocdesk.AuthorCustomer, in.CustomerID, in.CustomerName
+	first.Internal, first.CreatedAt = false, tx.now
+	if err := tx.insertMessage(ctx, first, files); err != nil {
+		return err
+	}
+	if err := tx.startWait(ctx, in); err != nil {
+		return err
+	}
+	if err := tx.indexInquiry(ctx, in.ID); err != nil {
+		return err
+	}
+	if err := tx.auditInquiry(ctx, a, "inquiry.created", in, nil, createdView{
+		Channel: in.Channel, Category: in.Category, AppID: in.AppID, CustomerID: in.CustomerID,
+		PurchaseID: in.PurchaseID, Subject: in.Subject, Status: in.Status, MessageID: first.ID,
+	}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	maskInquiry(a, in)
+	return nil
+}
+
+// createdView is what the audit trail keeps of a new inquiry.
+type createdView struct {
+	Channel    vocdesk.Channel       `json:"channel"`
+	Category   vocdesk.Category      `json:"category"`
+	AppID      int64                 `json:"app_id"`
+	CustomerID int64                 `json:"customer_id,omitempty"`
+	PurchaseID int64                 `json:"purchase_id,omitempty"`
+	Subject    string                `json:"subject"`
+	Status     vocdesk.InquiryStatus `json:"status"`
+	MessageID  int64                 `json:"message_id"`
+}
+
+// checkChannel applies the channel rules: customers ask on the store
+// channel, operators and the intake log email, phone and social inquiries
+// (or api ones), developers' integrations use api.
+func checkChannel(a *vocdesk.Actor, ch vocdesk.Channel) error {
+	switch {
+	case a.IsCustomer() && ch != vocdesk.ChannelStore:
+		return vocdesk.Errorf(vocdesk.EINVALID, "customers ask on the store channel")
+	case a.IsDeveloper() && ch != vocdesk.ChannelAPI:
+		return vocdesk.Errorf(vocdesk.EINVALID, "developers create inquiries on the api channel")
+	case a.IsOperator() && ch == vocdesk.ChannelStore:
+		return vocdesk.Errorf(vocdesk.EINVALID, "the store channel is the customer's own; use phone, social, email or api")
+	}
+	return nil
+}
+
+// resolveInquiry fills the inquiry's purchase, app, developer and customer
+// from what the actor may see: a txid that is not the actor's answers like
+// a missing one.
+func (tx *Tx) resolveInquiry(ctx context.Context, a *vocdesk.Actor, in *vocdesk.Inquiry) error {
+	if a.IsCustomer() {
+		in.CustomerID = a.CustomerID
+	}
+	if in.TxID != "" {
+		var c conds
+		c.add("p.txid = ?", in.TxID)
+		scopePurchases(&c, a, "p")
+		var p purchaseRef
+		err := tx.queryRow(ctx, `SELECT p.id, p.customer_id, p.developer_id, p.app_id, a.slug
+			FROM purchases p JOIN apps a ON a.id = p.app_id`+c.where(), c.args...).
+			Scan(&p.ID, &p.CustomerID, &p.DeveloperID, &p.AppID, &p.AppSlug)
+		if errors.Is(err, sql.ErrNoRows) {
+			return vocdesk.NotFound("purchase")
+		} else if err != nil {
+			return fmt.Errorf("sqlstore: inquiry purchase: %w", err)
+		}
+		switch {
+		case in.AppSlug != "" && in.AppSlug != p.AppSlug:
+			return vocdesk.Errorf(vocdesk.EINVALID, "purchase %s is not of app %s", in.TxID, in.AppSlug)
+		case in.CustomerID != 0 && in.CustomerID != p.CustomerID:
+			return vocdesk.Errorf(vocdesk.EINVALID, "purchase %s is another customer's", in.TxID)
+		}
+		in.PurchaseID, in.CustomerID, in.DeveloperID, in.AppID, in.AppSlug = p.ID, p.CustomerID, p.DeveloperID, p.AppID, p.AppSlug
+	} else {
+		var c conds
+		if in.AppID != 0 {
+			c.add("a.id = ?", in.AppID)
+		} else {
+			c.add("a.slug = ?", in.AppSlug)
+		}
+		scopeApps(&c, a, "a")
+		err := tx.queryRow(ctx, `SELECT a.id, a.slug, a.developer_id FROM apps a`+c.where(), c.args...).
+			Scan(&in.AppID, &in.AppSlug, &in.DeveloperID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return vocdesk.NotFound("app")
+		} else if err != nil {
+			return fmt.Errorf("sqlstore: inquiry app: %w", err)
+		}
+		in.PurchaseID = 0
+	}
+	if in.CustomerID != 0 {
+		var cs conds
+		cs.add("c.id = ?", in.CustomerID)
+		scopeCustomers(&cs, a)
+		var name string
+		err := tx.queryRow(ctx, `SELECT c.name FROM customers c`+cs.where(), cs.args...).Scan(&name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return vocdesk.NotFound("customer")
+		} else if err != nil {
+			return fmt.Errorf("sqlstore: inquiry customer: %w", err)
+		}
+		if in.CustomerName == "" {
+			in.CustomerName = name
+		}
+		return nil
+	}
+	if strings.TrimSpace(in.ContactEmail+in.ContactPhone+in.CustomerName) == "" {
+		return vocdesk.Errorf(vocdesk.EINVALID, "customer_id or a contact (name, email or phone) is required")
+	}
+	return nil
+}
+
+// FindInquiryByID returns an inquiry the actor may see.
+func (s *InquiryService) FindInquiryByID(ctx context.Context, id int64) (*vocdesk.Inquiry, error) {
+	a, err := actorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	in, err := tx.inquiryFor(ctx, a, id, false)
+	if err != nil {
+		return nil, err
+	}
+	maskInquiry(a, in)
+	return in, nil
+}

@@ -1,0 +1,287 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/vocdesk/vocdesk"
+)
+
+const (
+	defaultInquiryLimit = 50
+	maxInquiryLimit     = 200
+)
+
+// inquirySort is one of the inbox's orders: the key column, its direction,
+// and the index it walks (inquiries_dev_new, _dev_wait, _dev_due).
+type inquirySort struct {
+	name string
+	col  string // i.created_at, i.wait_sort, i.due_sort
+	desc bool
+}
+
+var inquirySorts = map[string]inquirySort{
+	"":        {"newest", "i.created_at", true},
+	"newest":  {"newest", "i.created_at", true},
+	"waiting": {"waiting", "i.wait_sort", false},
+	"due":     {"due", "i.due_sort", false},
+}
+
+// inquiryFilterConds adds the filter's conditions (scope first) to c. The
+// fields are an allow-list, each bound as an argument.
+func inquiryFilterConds(c *conds, a *vocdesk.Actor, f vocdesk.InquiryFilter, now int64) error {
+	scopeInquiries(c, a, "i")
+	if len(f.Status) > 0 {
+		marks := make([]string, len(f.Status))
+		args := make([]any, len(f.Status))
+		for k, st := range f.Status {
+			if !st.Valid() {
+				return vocdesk.Errorf(vocdesk.EINVALID, "status %q is not one of new, open, waiting_on_customer, resolved, closed", st)
+			}
+			marks[k], args[k] = "?", string(st)
+		}
+		c.add("i.status IN ("+strings.Join(marks, ", ")+")", args...)
+	}
+	if f.Category != "" {
+		if !f.Category.Valid() {
+			return vocdesk.Errorf(vocdesk.EINVALID, "unknown category %q", f.Category)
+		}
+		c.add("i.category = ?", string(f.Category))
+	}
+	if f.Channel != "" {
+		if !f.Channel.Valid() {
+			return vocdesk.Errorf(vocdesk.EINVALID, "unknown channel %q", f.Channel)
+		}
+		c.add("i.channel = ?", string(f.Channel))
+	}
+	if f.AppSlug != "" {
+		c.add("i.app_id = (SELECT id FROM apps WHERE slug = ?)", f.AppSlug)
+	}
+	switch {
+	case f.AssigneeID == -1:
+		c.add("i.assignee_id IS NULL")
+	case f.AssigneeID > 0:
+		c.add("i.assignee_id = ?", f.AssigneeID)
+	case f.AssigneeID < -1:
+		return vocdesk.Errorf(vocdesk.EINVALID, "assignee must be a member id, or -1 for unassigned")
+	}
+	if f.Tag != "" {
+		c.add("EXISTS (SELECT 1 FROM inquiry_tags t WHERE t.inquiry_id = i.id AND t.tag = ?)", normalizeTag(f.Tag))
+	}
+	if f.CustomerID != 0 {
+		c.add("i.customer_id = ?", f.CustomerID)
+	}
+	if f.TxID != "" {
+		c.add("i.purchase_id = (SELECT id FROM purchases WHERE txid = ?)", f.TxID)
+	}
+	if !f.From.IsZero() {
+		c.add("i.created_at >= ?", micros(f.From))
+	}
+	if !f.To.IsZero() {
+		c.add("i.created_at < ?", micros(f.To))
+	}
+	switch f.SLA {
+	case "":
+	case vocdesk.SLANone:
+		c.add("i.due_at IS NULL")
+	case vocdesk.SLAOK:
+		c.add("i.due_soon_at > ?", now)
+	case vocdesk.SLADueSoon:
+		c.add("i.due_soon_at <= ? AND i.due_at > ?", now, now)
+	case vocdesk.SLABreached:
+		c.add("i.due_at <= ?", now)
+	default:
+		return vocdesk.Errorf(vocdesk.EINVALID, "sla must be one of none, ok, due_soon, breached")
+	}
+	if f.Escalated {
+		c.add("i.escalated_at IS NOT NULL")
+	}
+	return nil
+}
+
+// inquiryQuery builds FindInquiries' query: scope, filter, the sort's page
+// key as a row-value comparison (a range on the sort's index), and one row
+// more than the limit to tell whether a next page exists.
+func inquiryQuery(a *vocdesk.Actor, f vocdesk.InquiryFilter, now int64) (q string, args []any, limit int, sort inquirySort, err error) {
+	sort, ok := inquirySorts[f.Sort]
+	if !ok {
+		return "", nil, 0, sort, vocdesk.Errorf(vocdesk.EINVALID, "sort must be one of newest, waiting, due")
+	}
+	limit = inquiryPageLimit(f.Limit)
+	var c conds
+	if err := inquiryFilterConds(&c, a, f, now); err != nil {
+		return "", nil, 0, sort, err
+	}
+	dir, cmp := "ASC", ">"
+	if sort.desc {
+		dir, cmp = "DESC", "<"
+	}
+	if f.Cursor != "" {
+		key, id, err := decodeInquiryCursor(f.Cursor, sort.name)
+		if err != nil {
+			return "", nil, 0, sort, err
+		}
+		c.add("("+sort.col+", i.id) "+cmp+" (?, ?)", key, id)
+	}
+	q = inquirySelect + c.where() + " ORDER BY " + sort.col + " " + dir + ", i.id " + dir + " LIMIT " + c.next(limit+1)
+	return q, c.args, limit, sort, nil
+}
+
+func inquiryPageLimit(n int) int {
+	if n <= 0 {
+		return defaultInquiryLimit
+	}
+	return min(n, maxInquiryLimit)
+}
+
+// FindInquiries lists inquiries the actor may see, a page at a time. With
+// f.Q set it searches instead (SearchInquiries without the snippets).
+func (s *InquiryService) FindInquiries(ctx context.Context, f vocdesk.InquiryFilter) ([]*vocdesk.Inquiry, string, error) {
+	if strings.TrimSpace(f.Q) != "" {
+		hits, next, err := s.SearchInquiries(ctx, f)
+		if err != nil {
+			return nil, "", err
+		}
+		list := make([]*vocdesk.Inquiry, len(hits))
+		for k, h := range hits {
+			list[k] = h.Inquiry
+		}
+		return list, next, nil
+	}
+	a, err := actorFrom(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	defer tx.Rollback()
+	q, args, limit, sort, err := inquiryQuery(a, f, micros(tx.now))
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("sqlstore: find inquiries: %w", err)
+	}
+	list, err := tx.scanInquiries(ctx, a, rows)
+	if err != nil {
+		return nil, "", err
+	}
+	var next string
+	if len(list) > limit {
+		list = list[:limit]
+		next = inquiryCursor(sort, list[limit-1])
+	}
+	return list, next, nil
+}
+
+// inquiryCursor is the page key of the last row, with the sort's name, so a
+// cursor of one sort is refused by another.
+func inquiryCursor(sort inquirySort, in *vocdesk.Inquiry) string {
+	var key int64
+	switch sort.name {
+	case "newest":
+		key = micros(in.CreatedAt)
+	case "waiting":
+		key = notWaiting
+		if in.WaitingSince != nil {
+			key = micros(*in.WaitingSince)
+		}
+	case "due":
+		key = notWaiting
+		if in.DueAt != nil {
+			key = micros(*in.DueAt)
+		}
+	}
+	return encodeInquiryCursor(sort.name, key, in.ID)
+}
+
+func encodeInquiryCursor(sort string, key, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(sort + "." + strconv.FormatInt(key, 10) + "." + strconv.FormatInt(id, 10)))
+}
+
+func decodeInquiryCursor(s, sort string) (key, id int64, err error) {
+	bad := vocdesk.Errorf(vocdesk.EINVALID, "cursor is not one this server gave out for this sort")
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return 0, 0, bad
+	}
+	parts := strings.Split(string(b), ".")
+	if len(parts) != 3 || parts[0] != sort {
+		return 0, 0, bad
+	}
+	if key, err = strconv.ParseInt(parts[1], 10, 64); err != nil {
+		return 0, 0, bad
+	}
+	if id, err = strconv.ParseInt(parts[2], 10, 64); err != nil || id <= 0 {
+		return 0, 0, bad
+	}
+	return key, id, nil
+}
+
+// CountInquiries counts the actor's inquiries per status under f. A
+// developer's or operator's unfiltered counts come from inquiry_counts,
+// kept in step by every status change, so the inbox's tabs cost a few rows
+// however large the inbox; filtered counts count the rows.
+func (s *InquiryService) CountInquiries(ctx context.Context, f vocdesk.InquiryFilter) (map[vocdesk.InquiryStatus]int, error) {
+	a, err := actorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f.Status, f.Cursor, f.Sort = nil, "", ""
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var q string
+	var args []any
+	if unfiltered(f) && !a.IsCustomer() {
+		var c conds
+		if a.IsDeveloper() {
+			c.add("developer_id = ?", a.DeveloperID)
+		} else if !a.IsOperator() {
+			c.add("1 = 0")
+		}
+		q, args = `SELECT status, SUM(n) FROM inquiry_counts`+c.where()+` GROUP BY status`, c.args
+	} else {
+		if strings.TrimSpace(f.Q) != "" {
+			return nil, vocdesk.Errorf(vocdesk.EINVALID, "counts do not take a search")
+		}
+		var c conds
+		if err := inquiryFilterConds(&c, a, f, micros(tx.now)); err != nil {
+			return nil, err
+		}
+		q, args = `SELECT i.status, COUNT(*) FROM inquiries i`+c.where()+` GROUP BY i.status`, c.args
+	}
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: count inquiries: %w", err)
+	}
+	defer rows.Close()
+	counts := make(map[vocdesk.InquiryStatus]int, 5)
+	for _, st := range vocdesk.InquiryStatuses() {
+		counts[st] = 0
+	}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("sqlstore: count inquiries: %w", err)
+		}
+		counts[vocdesk.InquiryStatus(st)] = n
+	}
+	return counts, rows.Err()
+}
+
+// unfiltered reports whether f narrows nothing beyond the actor's scope.
+func unfiltered(f vocdesk.InquiryFilter) bool {
+	return f.Category == "" && f.Channel == "" && f.AppSlug == "" && f.AssigneeID == 0 && f.Tag == "" &&
+		f.CustomerID == 0 && f.TxID == "" && f.From.IsZero() && f.To.IsZero() && f.SLA == "" && !f.Escalated &&
+		strings.TrimSpace(f.Q) == ""
+}

@@ -1,0 +1,213 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/vocdesk/vocdesk"
+)
+
+// insertMessage appends m (author fields set by the caller) with its files.
+func (tx *Tx) insertMessage(ctx context.Context, m *vocdesk.Message, files []*vocdesk.Attachment) error {
+	err := tx.queryRow(ctx, `INSERT INTO inquiry_messages (inquiry_id, author, author_id, author_name, body, internal, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		m.InquiryID, string(m.Author), m.AuthorID, m.AuthorName, m.Body, m.Internal, micros(tx.now)).Scan(&m.ID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: add message: %w", err)
+	}
+	m.CreatedAt = tx.now
+	return tx.insertAttachments(ctx, m, files)
+}
+
+// AddMessage appends to the thread and moves the workflow:
+//
+//   - a customer's message (or one an operator logs for the customer, with
+//     Author customer) reopens a resolved or closed inquiry and one waiting
+//     on the customer, and starts the SLA clock if it was not running;
+//   - a developer's reply waits on the customer, stops the clock, and mails
+//     the customer through the job queue in the same transaction;
+//   - an internal note (developers and operators) changes nothing;
+//   - an operator's message to the customer tells both sides, and leaves the
+//     status alone.
+func (s *InquiryService) AddMessage(ctx context.Context, inquiryID int64, m *vocdesk.Message) error {
+	a, err := actorFrom(ctx)
+	if err != nil {
+		return err
+	}
+	if err := vocdesk.ValidateBody(m.Body); err != nil {
+		return err
+	}
+	files, err := checkAttachments(m.Attachments)
+	if err != nil {
+		return err
+	}
+	tx, err := s.db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	in, err := tx.inquiryFor(ctx, a, inquiryID, true)
+	if err != nil {
+		return err
+	}
+	before := viewOf(in)
+
+	author, authorID := actorAuthor(a)
+	name := a.Name
+	fromCustomer := a.IsCustomer() || (a.IsOperator() && m.Author == vocdesk.AuthorCustomer)
+	switch {
+	case a.IsCustomer():
+		if m.Internal {
+			return vocdesk.Errorf(vocdesk.EINVALID, "customers cannot write internal notes")
+		}
+	case a.IsDeveloper():
+		if err := canWriteInquiry(a, in.DeveloperID); err != nil {
+			return err
+		}
+	case fromCustomer:
+		// A call centre agent writes down what the customer said.
+		author, authorID, name = vocdesk.AuthorCustomer, in.CustomerID, in.CustomerName
+		if m.Internal {
+			return vocdesk.Errorf(vocdesk.EINVALID, "a customer's message cannot be internal")
+		}
+	}
+	m.InquiryID, m.Author, m.AuthorID, m.AuthorName = in.ID, author, authorID, name
+	if err := tx.insertMessage(ctx, m, files); err != nil {
+		return err
+	}
+
+	in.LastMessageAt = tx.now
+	var mail *vocdesk.Mail
+	switch {
+	case m.Internal:
+		// A note is the developer's own: no status, no marker, no clock.
+	case fromCustomer:
+		if in.Status != vocdesk.InquiryNew && in.Status != vocdesk.InquiryOpen {
+			if err := tx.moveStatus(ctx, in, vocdesk.InquiryOpen); err != nil {
+				return err
+			}
+		}
+		in.UnreadByDeveloper = true
+		if err := tx.startWait(ctx, in); err != nil {
+			return err
+		}
+	case a.IsDeveloper():
+		if err := tx.moveStatus(ctx, in, vocdesk.InquiryWaitingOnCustomer); err != nil {
+			return err
+		}
+		if in.FirstResponseAt == nil {
+			now := tx.now
+			in.FirstResponseAt = &now
+		}
+		in.UnreadByCustomer = true
+		if err := tx.endWait(ctx, in); err != nil {
+			return err
+		}
+		mail = replyMail(in, m)
+	default: // an operator to the customer
+		in.UnreadByCustomer, in.UnreadByDeveloper = true, true
+		mail = replyMail(in, m)
+	}
+	if err := tx.saveInquiry(ctx, in); err != nil {
+		return err
+	}
+	if err := tx.indexInquiry(ctx, in.ID); err != nil {
+		return err
+	}
+	if mail != nil && mail.To != "" {
+		key := fmt.Sprintf("mail.inquiry.message.%d", m.ID)
+		if err := tx.enqueue(ctx, vocdesk.JobSendMail, mail, tx.now, key); err != nil {
+			return err
+		}
+	}
+	if err := tx.auditInquiry(ctx, a, "inquiry.message_added", in, before, messageView{
+		MessageID: m.ID, Author: m.Author, Internal: m.Internal, Attachments: len(files), Status: in.Status,
+	}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// messageView is what the audit trail keeps of a message: who and what
+// kind, not the words.
+type messageView struct {
+	MessageID   int64                 `json:"message_id"`
+	Author      vocdesk.Author        `json:"author"`
+	Internal    bool                  `json:"internal,omitempty"`
+	Attachments int                   `json:"attachments,omitempty"`
+	Status      vocdesk.InquiryStatus `json:"status"`
+}
+
+// FindMessages returns the thread, oldest first, with the attachments'
+// metadata; customers never get internal notes.
+func (s *InquiryService) FindMessages(ctx context.Context, inquiryID int64) ([]*vocdesk.Message, error) {
+	a, err := actorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.inquiryFor(ctx, a, inquiryID, false); err != nil {
+		return nil, err
+	}
+	q := `SELECT id, inquiry_id, author, author_id, author_name, body, internal, created_at
+		FROM inquiry_messages WHERE inquiry_id = $1`
+	args := []any{inquiryID}
+	if a.IsCustomer() {
+		q += ` AND internal = $2`
+		args = append(args, false)
+	}
+	rows, err := tx.query(ctx, q+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: find messages: %w", err)
+	}
+	defer rows.Close()
+	var msgs []*vocdesk.Message
+	for rows.Next() {
+		var m vocdesk.Message
+		var author string
+		var created int64
+		if err := rows.Scan(&m.ID, &m.InquiryID, &author, &m.AuthorID, &m.AuthorName, &m.Body, &m.Internal, &created); err != nil {
+			return nil, fmt.Errorf("sqlstore: find messages: %w", err)
+		}
+		m.Author, m.CreatedAt = vocdesk.Author(author), fromMicros(created)
+		msgs = append(msgs, &m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: find messages: %w", err)
+	}
+	rows.Close()
+	if err := tx.fillAttachments(ctx, inquiryID, msgs); err != nil {
+		return nil, err
+	}
+	return msgs, nil
+}
+
+// replyMail is the mail that tells the customer of an answer. Message-ID and
+// In-Reply-To thread it to the inquiry, so the customer's reply by mail can
+// find its way back.
+func replyMail(in *vocdesk.Inquiry, m *vocdesk.Message) *vocdesk.Mail {
+	return &vocdesk.Mail{
+		To:      in.ContactEmail,
+		Subject: fmt.Sprintf("[%s] Re: %s", in.AppName, in.Subject),
+		Text: fmt.Sprintf("%s\n\n— %s, %s\n\n답변은 My Page > 문의 내역에서도 볼 수 있습니다. / You can also read this answer on My Page > Inquiries.\n",
+			m.Body, m.AuthorName, in.AppName),
+		MessageID: fmt.Sprintf("<inquiry-%d.message-%d@vocdesk>", in.ID, m.ID),
+		InReplyTo: fmt.Sprintf("<inquiry-%d@vocdesk>", in.ID),
+	}
+}
+
+// statusMail tells the customer that the developer resolved the inquiry.
+func statusMail(in *vocdesk.Inquiry, by string) *vocdesk.Mail {
+	return &vocdesk.Mail{
+		To:      in.ContactEmail,
+		Subject: fmt.Sprintf("[%s] 문의가 해결되었습니다 / Your inquiry was resolved: %s", in.AppName, in.Subject),
+		Text: fmt.Sprintf("%s님이 문의를 해결됨으로 표시했습니다. 만족도를 평가해 주세요.\n%s marked your inquiry as resolved. Please rate the answer on My Page.\n",
+			by, by),
+		MessageID: fmt.Sprintf("<inquiry-%d.resolved-%d@vocdesk>", in.ID, in.UpdatedAt.UnixMicro()),
+		InReplyTo: fmt.Sprintf("<inquiry-%d@vocdesk>", in.ID),
+	}
+}

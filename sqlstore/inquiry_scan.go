@@ -1,0 +1,148 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/vocdesk/vocdesk"
+)
+
+// inquiryCols and inquiryJoins read inquiries with the names people need
+// (developer, app, customer, purchase, assignee) in one query, never one
+// query per row. Searches put their index table in front of inquiryJoins.
+const inquiryCols = `SELECT i.id, i.developer_id, d.slug, i.app_id, a.slug, a.name,
+	COALESCE(i.customer_id, 0), COALESCE(c.name, ''), i.contact_name, i.contact_email, i.contact_phone,
+	COALESCE(c.email, ''), COALESCE(c.phone, ''),
+	COALESCE(i.purchase_id, 0), COALESCE(p.txid, ''), i.channel, i.category, i.subject, i.status,
+	COALESCE(i.assignee_id, 0), COALESCE(m.name, ''), i.rating, i.rating_comment,
+	i.unread_by_customer, i.unread_by_developer, i.created_at, i.updated_at, i.last_message_at,
+	i.first_response_at, i.waiting_since, i.due_at, i.escalated_at`
+
+const inquiryJoins = `
+	JOIN developers d ON d.id = i.developer_id
+	JOIN apps a ON a.id = i.app_id
+	LEFT JOIN customers c ON c.id = i.customer_id
+	LEFT JOIN purchases p ON p.id = i.purchase_id
+	LEFT JOIN members m ON m.id = i.assignee_id`
+
+const inquirySelect = inquiryCols + ` FROM inquiries i` + inquiryJoins
+
+func scanInquiry(r scanner) (*vocdesk.Inquiry, error) {
+	var in vocdesk.Inquiry
+	var custName, contactName, custEmail, custPhone, channel, category, status string
+	var created, updated, lastMsg int64
+	var firstResp, waiting, due, escalated sql.NullInt64
+	err := r.Scan(&in.ID, &in.DeveloperID, &in.DeveloperSlug, &in.AppID, &in.AppSlug, &in.AppName,
+		&in.CustomerID, &custName, &contactName, &in.ContactEmail, &in.ContactPhone, &custEmail, &custPhone,
+		&in.PurchaseID, &in.TxID, &channel, &category, &in.Subject, &status,
+		&in.AssigneeID, &in.AssigneeName, &in.Rating, &in.RatingComment,
+		&in.UnreadByCustomer, &in.UnreadByDeveloper, &created, &updated, &lastMsg,
+		&firstResp, &waiting, &due, &escalated)
+	if err != nil {
+		return nil, err
+	}
+	// A linked store account is the better source of who asked; the
+	// channel's contact details stand in when there is none.
+	in.CustomerName = custName
+	if in.CustomerName == "" {
+		in.CustomerName = contactName
+	}
+	if in.ContactEmail == "" {
+		in.ContactEmail = custEmail
+	}
+	if in.ContactPhone == "" {
+		in.ContactPhone = custPhone
+	}
+	in.Channel, in.Category, in.Status = vocdesk.Channel(channel), vocdesk.Category(category), vocdesk.InquiryStatus(status)
+	in.CreatedAt, in.UpdatedAt, in.LastMessageAt = fromMicros(created), fromMicros(updated), fromMicros(lastMsg)
+	in.FirstResponseAt, in.WaitingSince = nullMicros(firstResp), nullMicros(waiting)
+	in.DueAt, in.EscalatedAt = nullMicros(due), nullMicros(escalated)
+	return &in, nil
+}
+
+// maskInquiry hides contacts from actors that may not see them (viewers).
+func maskInquiry(a *vocdesk.Actor, in *vocdesk.Inquiry) {
+	if masksContacts(a) {
+		in.ContactEmail = vocdesk.MaskEmail(in.ContactEmail)
+		if in.ContactEmail == "***" {
+			in.ContactEmail = ""
+		}
+		in.ContactPhone = vocdesk.MaskPhone(in.ContactPhone)
+	}
+}
+
+// scanInquiries reads a list and fills the tags of all rows in one query.
+func (tx *Tx) scanInquiries(ctx context.Context, a *vocdesk.Actor, rows *sql.Rows) ([]*vocdesk.Inquiry, error) {
+	defer rows.Close()
+	var list []*vocdesk.Inquiry
+	for rows.Next() {
+		in, err := scanInquiry(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: scan inquiry: %w", err)
+		}
+		maskInquiry(a, in)
+		list = append(list, in)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: scan inquiries: %w", err)
+	}
+	rows.Close()
+	if err := tx.fillTags(ctx, list); err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// fillTags loads the tags of the given inquiries.
+func (tx *Tx) fillTags(ctx context.Context, list []*vocdesk.Inquiry) error {
+	if len(list) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*vocdesk.Inquiry, len(list))
+	marks := make([]string, len(list))
+	args := make([]any, len(list))
+	for k, in := range list {
+		byID[in.ID] = in
+		marks[k] = fmt.Sprintf("$%d", k+1)
+		args[k] = in.ID
+	}
+	rows, err := tx.query(ctx, `SELECT inquiry_id, tag FROM inquiry_tags WHERE inquiry_id IN (`+strings.Join(marks, ", ")+`) ORDER BY tag`, args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: inquiry tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var tag string
+		if err := rows.Scan(&id, &tag); err != nil {
+			return fmt.Errorf("sqlstore: inquiry tags: %w", err)
+		}
+		byID[id].Tags = append(byID[id].Tags, tag)
+	}
+	return rows.Err()
+}
+
+// inquiryFor reads one inquiry the actor may see, or ENOTFOUND. In a write
+// transaction on PostgreSQL it locks the row, so concurrent replies to one
+// inquiry apply one after the other (SQLite's writer is single already).
+func (tx *Tx) inquiryFor(ctx context.Context, a *vocdesk.Actor, id int64, lock bool) (*vocdesk.Inquiry, error) {
+	var c conds
+	c.add("i.id = ?", id)
+	scopeInquiries(&c, a, "i")
+	q := inquirySelect + c.where()
+	if lock && tx.dialect == dialectPostgres {
+		q += " FOR UPDATE OF i"
+	}
+	in, err := scanInquiry(tx.queryRow(ctx, q, c.args...))
+	if err == sql.ErrNoRows {
+		return nil, vocdesk.NotFound("inquiry")
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlstore: find inquiry: %w", err)
+	}
+	if err := tx.fillTags(ctx, []*vocdesk.Inquiry{in}); err != nil {
+		return nil, err
+	}
+	return in, nil
+}

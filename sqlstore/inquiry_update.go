@@ -1,0 +1,300 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/vocdesk/vocdesk"
+)
+
+// Tag limits: a tag is a short label, and an inquiry carries a few.
+const (
+	maxTagLen = 40
+	maxTags   = 20
+)
+
+// UpdateInquiry changes status, assignee or tags: agents and above of the
+// inquiry's developer; a customer may only mark their own inquiry resolved.
+func (s *InquiryService) UpdateInquiry(ctx context.Context, id int64, u vocdesk.InquiryUpdate) (*vocdesk.Inquiry, error) {
+	a, err := actorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkUpdate(u); err != nil {
+		return nil, err
+	}
+	tx, err := s.db.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	in, err := tx.inquiryFor(ctx, a, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.applyUpdate(ctx, a, in, u); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	maskInquiry(a, in)
+	return in, nil
+}
+
+// BulkUpdateInquiries applies u to each inquiry the actor may change, in one
+// transaction; ids it may not see are skipped.
+func (s *InquiryService) BulkUpdateInquiries(ctx context.Context, ids []int64, u vocdesk.InquiryUpdate) (int, error) {
+	a, err := actorFrom(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if len(ids) > 500 {
+		return 0, vocdesk.Errorf(vocdesk.EINVALID, "at most 500 inquiries at once")
+	}
+	if err := checkUpdate(u); err != nil {
+		return 0, err
+	}
+	tx, err := s.db.beginWrite(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	n := 0
+	for _, id := range ids {
+		in, err := tx.inquiryFor(ctx, a, id, true)
+		if vocdesk.ErrorCode(err) == vocdesk.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return 0, err
+		}
+		changed, err := tx.applyUpdate(ctx, a, in, u)
+		if err != nil {
+			return 0, err
+		}
+		if changed {
+			n++
+		}
+	}
+	return n, tx.Commit()
+}
+
+// checkUpdate validates an update before any lookup.
+func checkUpdate(u vocdesk.InquiryUpdate) error {
+	if u.Status != nil && (!u.Status.Valid() || *u.Status == vocdesk.InquiryNew) {
+		return vocdesk.Errorf(vocdesk.EINVALID, "status must be one of open, waiting_on_customer, resolved, closed")
+	}
+	if u.AssigneeID != nil && *u.AssigneeID < 0 {
+		return vocdesk.Errorf(vocdesk.EINVALID, "assignee must be a member id, or 0 to unassign")
+	}
+	for _, t := range append(slices.Clone(u.AddTags), u.RemoveTags...) {
+		if t = normalizeTag(t); t == "" || utf8.RuneCountInString(t) > maxTagLen {
+			return vocdesk.Errorf(vocdesk.EINVALID, "a tag is 1 to %d characters", maxTagLen)
+		}
+	}
+	return nil
+}
+
+// normalizeTag makes "Refund " and "refund" one tag.
+func normalizeTag(t string) string { return strings.ToLower(strings.TrimSpace(t)) }
+
+// applyUpdate changes one inquiry and reports whether anything changed. Each
+// change leaves a system event in the thread and an entry in the audit trail.
+func (tx *Tx) applyUpdate(ctx context.Context, a *vocdesk.Actor, in *vocdesk.Inquiry, u vocdesk.InquiryUpdate) (bool, error) {
+	if a.IsCustomer() {
+		if u.AssigneeID != nil || len(u.AddTags)+len(u.RemoveTags) > 0 ||
+			(u.Status != nil && *u.Status != vocdesk.InquiryResolved) {
+			return false, vocdesk.Errorf(vocdesk.EFORBIDDEN, "customers may only mark their inquiry solved")
+		}
+	} else if err := canWriteInquiry(a, in.DeveloperID); err != nil {
+		return false, err
+	}
+	before := viewOf(in)
+	changed := false
+	var mail *vocdesk.Mail
+
+	if u.AssigneeID != nil && *u.AssigneeID != in.AssigneeID {
+		body := "Unassigned / 담당자 해제"
+		if *u.AssigneeID != 0 {
+			var name string
+			err := tx.queryRow(ctx, `SELECT name FROM members WHERE id = $1 AND developer_id = $2`, *u.AssigneeID, in.DeveloperID).Scan(&name)
+			if errors.Is(err, sql.ErrNoRows) {
+				return false, vocdesk.Errorf(vocdesk.EINVALID, "assignee %d is not a member of this developer", *u.AssigneeID)
+			} else if err != nil {
+				return false, fmt.Errorf("sqlstore: assignee: %w", err)
+			}
+			in.AssigneeName = name
+			body = "Assigned to " + name + " / 담당자: " + name
+		} else {
+			in.AssigneeName = ""
+		}
+		in.AssigneeID = *u.AssigneeID
+		if err := tx.systemEvent(ctx, in, body); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+
+	if u.Status != nil && *u.Status != in.Status {
+		from := in.Status
+		if err := tx.moveStatus(ctx, in, *u.Status); err != nil {
+			return false, err
+		}
+		switch in.Status {
+		case vocdesk.InquiryResolved, vocdesk.InquiryClosed, vocdesk.InquiryWaitingOnCustomer:
+			// Nothing waits for the developer any more.
+			if err := tx.endWait(ctx, in); err != nil {
+				return false, err
+			}
+		}
+		if in.Status == vocdesk.InquiryResolved {
+			in.UnreadByCustomer = a.IsDeveloper() || in.UnreadByCustomer
+			if a.IsDeveloper() {
+				mail = statusMail(in, in.AppName)
+			}
+		}
+		body := fmt.Sprintf("Status: %s → %s (%s)", from, in.Status, a.Name)
+		if err := tx.systemEvent(ctx, in, body); err != nil {
+			return false, err
+		}
+		changed = true
+	}
+
+	if len(u.AddTags)+len(u.RemoveTags) > 0 {
+		tagsChanged, err := tx.changeTags(ctx, in, u.AddTags, u.RemoveTags)
+		if err != nil {
+			return false, err
+		}
+		changed = changed || tagsChanged
+	}
+	if !changed {
+		return false, nil
+	}
+	if err := tx.saveInquiry(ctx, in); err != nil {
+		return false, err
+	}
+	if mail != nil && mail.To != "" {
+		key := fmt.Sprintf("mail.inquiry.%d.resolved.%d", in.ID, micros(tx.now))
+		if err := tx.enqueue(ctx, vocdesk.JobSendMail, mail, tx.now, key); err != nil {
+			return false, err
+		}
+	}
+	if err := tx.auditInquiry(ctx, a, "inquiry.updated", in, before, viewOf(in)); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// changeTags adds and removes tags, keeping in.Tags sorted.
+func (tx *Tx) changeTags(ctx context.Context, in *vocdesk.Inquiry, add, remove []string) (bool, error) {
+	changed := false
+	for _, t := range remove {
+		t = normalizeTag(t)
+		if i := slices.Index(in.Tags, t); i >= 0 {
+			if _, err := tx.exec(ctx, `DELETE FROM inquiry_tags WHERE inquiry_id = $1 AND tag = $2`, in.ID, t); err != nil {
+				return false, fmt.Errorf("sqlstore: remove tag: %w", err)
+			}
+			in.Tags = slices.Delete(in.Tags, i, i+1)
+			changed = true
+		}
+	}
+	for _, t := range add {
+		t = normalizeTag(t)
+		if slices.Contains(in.Tags, t) {
+			continue
+		}
+		if len(in.Tags) >= maxTags {
+			return false, vocdesk.Errorf(vocdesk.EINVALID, "an inquiry carries at most %d tags", maxTags)
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO inquiry_tags (inquiry_id, developer_id, tag) VALUES ($1, $2, $3)`,
+			in.ID, in.DeveloperID, t); err != nil {
+			return false, fmt.Errorf("sqlstore: add tag: %w", err)
+		}
+		in.Tags = append(in.Tags, t)
+		changed = true
+	}
+	slices.Sort(in.Tags)
+	return changed, nil
+}
+
+// RateInquiry records the customer's rating (1-5) and comment of their own
+// inquiry once it is resolved or closed; rating again replaces it.
+func (s *InquiryService) RateInquiry(ctx context.Context, id int64, rating int, comment string) error {
+	a, err := actorFrom(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case rating < 1 || rating > 5:
+		return vocdesk.Errorf(vocdesk.EINVALID, "rating must be 1 to 5")
+	case utf8.RuneCountInString(comment) > 2000:
+		return vocdesk.Errorf(vocdesk.EINVALID, "comment is at most 2000 characters")
+	}
+	tx, err := s.db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	in, err := tx.inquiryFor(ctx, a, id, true)
+	if err != nil {
+		return err
+	}
+	if !a.IsCustomer() {
+		return vocdesk.Errorf(vocdesk.EFORBIDDEN, "only the customer rates an inquiry")
+	}
+	if in.Status != vocdesk.InquiryResolved && in.Status != vocdesk.InquiryClosed {
+		return vocdesk.Errorf(vocdesk.EUNPROCESSABLE, "an inquiry can be rated once it is resolved")
+	}
+	before := viewOf(in)
+	in.Rating, in.RatingComment = rating, strings.TrimSpace(comment)
+	if _, err := tx.exec(ctx, `UPDATE inquiries SET rating = $2, rating_comment = $3, updated_at = $4 WHERE id = $1`,
+		in.ID, in.Rating, in.RatingComment, micros(tx.now)); err != nil {
+		return fmt.Errorf("sqlstore: rate inquiry: %w", err)
+	}
+	if err := tx.auditInquiry(ctx, a, "inquiry.rated", in, before, viewOf(in)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// MarkRead clears the actor's side's unread marker: the customer's, or the
+// developer's for any of its members. Operators have no marker.
+func (s *InquiryService) MarkRead(ctx context.Context, id int64) error {
+	a, err := actorFrom(ctx)
+	if err != nil {
+		return err
+	}
+	col := ""
+	switch {
+	case a.IsCustomer():
+		col = "unread_by_customer"
+	case a.IsDeveloper():
+		col = "unread_by_developer"
+	}
+	var c conds
+	c.add("i.id = ?", id)
+	scopeInquiries(&c, a, "i")
+	tx, err := s.db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var one int
+	if err := tx.queryRow(ctx, `SELECT 1 FROM inquiries i`+c.where(), c.args...).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+		return vocdesk.NotFound("inquiry")
+	} else if err != nil {
+		return fmt.Errorf("sqlstore: mark read: %w", err)
+	}
+	if col == "" {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `UPDATE inquiries SET `+col+` = $2 WHERE id = $1`, id, false); err != nil {
+		return fmt.Errorf("sqlstore: mark read: %w", err)
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,199 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/vocdesk/vocdesk"
+)
+
+// Full-text search: one document per inquiry, written in the transaction of
+// every change to its text (search_terms.go says how text becomes terms).
+// SQLite keeps it in the FTS5 table inquiry_fts, PostgreSQL as a tsvector
+// with a GIN index in inquiry_search. Results come newest inquiry first,
+// driven by the index: FTS5 walks its doclists in descending rowid and
+// stops at the page's end; PostgreSQL either intersects GIN posting lists
+// (rare words) or walks the developer's newest documents and checks each
+// (common words), whichever its statistics say is cheaper.
+
+// indexInquiry rewrites the search document of inquiry id from its subject
+// and its messages (system events are not searched).
+func (tx *Tx) indexInquiry(ctx context.Context, id int64) error {
+	var doc searchDoc
+	var subject string
+	err := tx.queryRow(ctx, `SELECT developer_id, COALESCE(customer_id, 0), subject FROM inquiries WHERE id = $1`, id).
+		Scan(&doc.developerID, &doc.customerID, &subject)
+	if err != nil {
+		return fmt.Errorf("sqlstore: index inquiry: %w", err)
+	}
+	doc.public = append(doc.public, subject)
+	rows, err := tx.query(ctx, `SELECT body, internal FROM inquiry_messages WHERE inquiry_id = $1 AND author <> 'system' ORDER BY id`, id)
+	if err != nil {
+		return fmt.Errorf("sqlstore: index inquiry: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var body string
+		var internal bool
+		if err := rows.Scan(&body, &internal); err != nil {
+			return fmt.Errorf("sqlstore: index inquiry: %w", err)
+		}
+		if internal {
+			doc.notes = append(doc.notes, body)
+		} else {
+			doc.public = append(doc.public, body)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlstore: index inquiry: %w", err)
+	}
+	rows.Close()
+	return tx.writeSearchDoc(ctx, id, &doc)
+}
+
+// writeSearchDoc replaces inquiry id's document.
+func (tx *Tx) writeSearchDoc(ctx context.Context, id int64, doc *searchDoc) error {
+	var err error
+	if tx.dialect == dialectSQLite {
+		terms, notes := doc.ftsColumns()
+		if _, err = tx.exec(ctx, `DELETE FROM inquiry_fts WHERE rowid = $1`, id); err == nil {
+			_, err = tx.exec(ctx, `INSERT INTO inquiry_fts (rowid, terms, notes) VALUES ($1, $2, $3)`, id, terms, notes)
+		}
+	} else {
+		_, err = tx.exec(ctx, `INSERT INTO inquiry_search (inquiry_id, developer_id, doc) VALUES ($1, $2, $3::tsvector)
+			ON CONFLICT (inquiry_id) DO UPDATE SET doc = EXCLUDED.doc`, id, doc.developerID, doc.tsvector())
+	}
+	if err != nil {
+		return fmt.Errorf("sqlstore: write search document: %w", err)
+	}
+	return nil
+}
+
+// searchQuery builds SearchInquiries' query: the engine's index in front,
+// the usual scope and filters on the inquiry, newest inquiry first, keyed on
+// the inquiry id.
+func searchQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter, now int64) (q string, args []any, units []queryUnit, limit int, err error) {
+	if !validQuery(f.Q) {
+		return "", nil, nil, 0, vocdesk.Errorf(vocdesk.EINVALID, "q must hold a word to search for (at most 200 characters)")
+	}
+	if f.Sort != "" && f.Sort != "newest" {
+		return "", nil, nil, 0, vocdesk.Errorf(vocdesk.EINVALID, "search results come newest first; sort must be newest")
+	}
+	units = parseQuery(f.Q)
+	limit = inquiryPageLimit(f.Limit)
+	tenancy, publicOnly := "", false
+	switch {
+	case a.IsDeveloper():
+		tenancy = developerTerm(a.DeveloperID)
+	case a.IsCustomer():
+		tenancy, publicOnly = customerTerm(a.CustomerID), true
+	}
+	var c conds
+	var from, key string
+	if dialect == dialectSQLite {
+		from, key = ` FROM inquiry_fts JOIN inquiries i ON i.id = inquiry_fts.rowid`, "inquiry_fts.rowid"
+		c.add("inquiry_fts MATCH ?", ftsQuery(units, tenancy, publicOnly))
+	} else {
+		from, key = ` FROM inquiry_search s JOIN inquiries i ON i.id = s.inquiry_id`, "s.inquiry_id"
+		c.add("s.doc @@ CAST(? AS tsquery)", tsQuery(units, tenancy, publicOnly))
+		if a.IsDeveloper() {
+			c.add("s.developer_id = ?", a.DeveloperID)
+		}
+	}
+	// The index narrows; the scope decides (inquiry_scope.go), as everywhere.
+	if err := inquiryFilterConds(&c, a, f, now); err != nil {
+		return "", nil, nil, 0, err
+	}
+	if f.Cursor != "" {
+		_, id, err := decodeInquiryCursor(f.Cursor, "search")
+		if err != nil {
+			return "", nil, nil, 0, err
+		}
+		c.add(key+" < ?", id)
+	}
+	q = inquiryCols + from + inquiryJoins + c.where() + " ORDER BY " + key + " DESC LIMIT " + c.next(limit+1)
+	return q, c.args, units, limit, nil
+}
+
+// SearchInquiries finds inquiries by words in their subject and messages,
+// in Korean and English, newest first, each with a highlighted snippet.
+// Customers never match internal notes, and see no snippet from them.
+func (s *InquiryService) SearchInquiries(ctx context.Context, f vocdesk.InquiryFilter) ([]*vocdesk.SearchHit, string, error) {
+	a, err := actorFrom(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	defer tx.Rollback()
+	q, args, units, limit, err := searchQuery(tx.dialect, a, f, micros(tx.now))
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("sqlstore: search inquiries: %w", err)
+	}
+	list, err := tx.scanInquiries(ctx, a, rows)
+	if err != nil {
+		return nil, "", err
+	}
+	var next string
+	if len(list) > limit {
+		list = list[:limit]
+		next = encodeInquiryCursor("search", list[limit-1].ID, list[limit-1].ID)
+	}
+	hits, err := tx.snippets(ctx, a, list, units)
+	if err != nil {
+		return nil, "", err
+	}
+	return hits, next, nil
+}
+
+// snippets finds, for each inquiry, the first text that matches (subject,
+// then messages in order) and cuts a highlighted snippet from it. One query
+// reads the texts of the whole page.
+func (tx *Tx) snippets(ctx context.Context, a *vocdesk.Actor, list []*vocdesk.Inquiry, units []queryUnit) ([]*vocdesk.SearchHit, error) {
+	hits := make([]*vocdesk.SearchHit, len(list))
+	byID := make(map[int64]*vocdesk.SearchHit, len(list))
+	marks := make([]string, len(list))
+	args := make([]any, 0, len(list)+1)
+	for k, in := range list {
+		hits[k] = &vocdesk.SearchHit{Inquiry: in}
+		if sn, ok := snippet(in.Subject, units); ok {
+			hits[k].Snippet = sn
+		}
+		byID[in.ID] = hits[k]
+		args = append(args, in.ID)
+		marks[k] = fmt.Sprintf("$%d", k+1)
+	}
+	if len(list) == 0 {
+		return hits, nil
+	}
+	q := `SELECT inquiry_id, body FROM inquiry_messages WHERE inquiry_id IN (` + strings.Join(marks, ", ") + `) AND author <> 'system'`
+	if a.IsCustomer() {
+		args = append(args, false)
+		q += fmt.Sprintf(" AND internal = $%d", len(args))
+	}
+	rows, err := tx.query(ctx, q+` ORDER BY inquiry_id, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: search snippets: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var body string
+		if err := rows.Scan(&id, &body); err != nil {
+			return nil, fmt.Errorf("sqlstore: search snippets: %w", err)
+		}
+		if h := byID[id]; h.Snippet == "" {
+			if sn, ok := snippet(body, units); ok {
+				h.Snippet = sn
+			}
+		}
+	}
+	return hits, rows.Err()
+}

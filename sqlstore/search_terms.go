@@ -1,0 +1,328 @@
+package sqlstore
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/vocdesk/vocdesk"
+)
+
+// The search index is written and queried through the terms made here, the
+// same on both engines, so neither engine's tokenizer, locale or extensions
+// decide how Korean is cut.
+//
+// Text is split into runs of letters and digits. A run of Korean (or other
+// CJK) characters becomes its overlapping character bigrams followed by its
+// last character: "환불요청" gives 환불 불요 요청 청. Any part of two or more
+// characters is then a phrase of bigrams ("불요청" is 불요 요청), and one
+// character is a prefix query: every character of a run starts one of its
+// terms. Other runs (English, digits, txids) become one lower-cased term,
+// queried as a prefix, so "refund" finds "Refunds".
+
+// isCJK reports whether r belongs to a script written without spaces
+// between the parts of a word.
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Hangul, unicode.Han, unicode.Hiragana, unicode.Katakana)
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// maxTermRunes caps one term: a 5,000-character "word" is noise, and FTS5
+// and tsvector both have limits on a term's size.
+const maxTermRunes = 64
+
+// runs calls fn for each run of word characters of one kind, lower-cased.
+func runs(text string, fn func(run []rune, cjk bool)) {
+	var run []rune
+	cjk := false
+	flush := func() {
+		if len(run) > 0 {
+			fn(run, cjk)
+			run = run[:0]
+		}
+	}
+	for _, r := range text {
+		if !isWordRune(r) {
+			flush()
+			continue
+		}
+		c := isCJK(r)
+		if len(run) > 0 && c != cjk {
+			flush()
+		}
+		cjk = c
+		run = append(run, unicode.ToLower(r))
+	}
+	flush()
+}
+
+// indexTerms calls emit with each term of text, in order.
+func indexTerms(text string, emit func(term string)) {
+	runs(text, func(run []rune, cjk bool) {
+		if !cjk {
+			if len(run) > maxTermRunes {
+				run = run[:maxTermRunes]
+			}
+			emit(string(run))
+			return
+		}
+		for k := 0; k+1 < len(run); k++ {
+			emit(string(run[k : k+2]))
+		}
+		emit(string(run[len(run)-1:]))
+	})
+}
+
+// queryUnit is one word of a search: a phrase of terms that must appear
+// next to each other, the last one possibly a prefix. text is the word as
+// typed (lower-cased), which the snippet highlights.
+type queryUnit struct {
+	terms  []string
+	prefix bool
+	text   []rune
+}
+
+// maxQueryUnits bounds the words of one search.
+const maxQueryUnits = 8
+
+// parseQuery splits a search into units; all must match.
+func parseQuery(q string) []queryUnit {
+	var units []queryUnit
+	runs(q, func(run []rune, cjk bool) {
+		if len(units) == maxQueryUnits {
+			return
+		}
+		u := queryUnit{text: append([]rune(nil), run...)}
+		switch {
+		case !cjk:
+			if len(run) > maxTermRunes {
+				run = run[:maxTermRunes]
+			}
+			u.terms, u.prefix = []string{string(run)}, true
+		case len(run) == 1:
+			u.terms, u.prefix = []string{string(run)}, true
+		default:
+			for k := 0; k+1 < len(run); k++ {
+				u.terms = append(u.terms, string(run[k:k+2]))
+			}
+		}
+		units = append(units, u)
+	})
+	return units
+}
+
+// Tenancy terms contain '_', which user text never yields (runs hold only
+// letters and digits), so no message can forge one.
+func developerTerm(id int64) string { return "_d" + strconv.FormatInt(id, 10) }
+func customerTerm(id int64) string  { return "_c" + strconv.FormatInt(id, 10) }
+
+// searchDoc is one inquiry's document: what customers see, and the notes.
+type searchDoc struct {
+	developerID, customerID int64
+	public                  []string // subject and messages customers see
+	notes                   []string // internal notes
+}
+
+// ftsColumns renders the document for SQLite's FTS5 table: the terms of each
+// column separated by spaces; the tenancy terms lead the public column.
+func (d *searchDoc) ftsColumns() (terms, notes string) {
+	var b strings.Builder
+	b.WriteString(developerTerm(d.developerID))
+	if d.customerID != 0 {
+		b.WriteString(" " + customerTerm(d.customerID))
+	}
+	for _, t := range d.public {
+		indexTerms(t, func(term string) { b.WriteByte(' '); b.WriteString(term) })
+	}
+	var n strings.Builder
+	for _, t := range d.notes {
+		indexTerms(t, func(term string) {
+			if n.Len() > 0 {
+				n.WriteByte(' ')
+			}
+			n.WriteString(term)
+		})
+	}
+	return b.String(), n.String()
+}
+
+// PostgreSQL keeps at most 256 positions per lexeme and positions up to
+// 16383; beyond them phrases degrade to plain AND, which is still a match.
+const (
+	maxTSPos          = 16383
+	maxTSPosPerLexeme = 256
+)
+
+// tsvector renders the document as a PostgreSQL tsvector literal: each term
+// with its positions, weight A for what customers see (their queries ask for
+// :A) and the default D for notes. Terms are letters, digits and '_' only,
+// so they need no escaping inside the quotes.
+func (d *searchDoc) tsvector() string {
+	type posting struct {
+		pos []string
+	}
+	lex := map[string]*posting{}
+	var order []string
+	pos := 0
+	add := func(term, weight string) {
+		if pos < maxTSPos {
+			pos++
+		}
+		p := lex[term]
+		if p == nil {
+			p = &posting{}
+			lex[term] = p
+			order = append(order, term)
+		}
+		if len(p.pos) < maxTSPosPerLexeme {
+			p.pos = append(p.pos, strconv.Itoa(pos)+weight)
+		}
+	}
+	add(developerTerm(d.developerID), "A")
+	if d.customerID != 0 {
+		add(customerTerm(d.customerID), "A")
+	}
+	for _, t := range d.public {
+		indexTerms(t, func(term string) { add(term, "A") })
+	}
+	for _, t := range d.notes {
+		indexTerms(t, func(term string) { add(term, "") })
+	}
+	var b strings.Builder
+	for k, term := range order {
+		if k > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteByte('\'')
+		b.WriteString(term)
+		b.WriteString("':")
+		b.WriteString(strings.Join(lex[term].pos, ","))
+	}
+	return b.String()
+}
+
+// ftsQuery renders units as an FTS5 query: every unit a quoted phrase, a
+// prefix marked with *, all ANDed, behind the tenancy term when there is
+// one. publicOnly limits the match to the terms column (customers).
+func ftsQuery(units []queryUnit, tenancy string, publicOnly bool) string {
+	parts := make([]string, len(units))
+	for k, u := range units {
+		p := `"` + strings.Join(u.terms, " ") + `"`
+		if u.prefix {
+			p += "*"
+		}
+		parts[k] = p
+	}
+	q := strings.Join(parts, " AND ")
+	if publicOnly {
+		q = "terms : (" + q + ")"
+	}
+	if tenancy != "" {
+		q = `"` + tenancy + `" AND ` + q
+	}
+	return q
+}
+
+// tsQuery renders units as a PostgreSQL tsquery: phrases with <->, prefixes
+// with :*, weight A when only what customers see may match.
+func tsQuery(units []queryUnit, tenancy string, publicOnly bool) string {
+	w := ""
+	if publicOnly {
+		w = "A"
+	}
+	var parts []string
+	if tenancy != "" {
+		parts = append(parts, "'"+tenancy+"'")
+	}
+	for _, u := range units {
+		terms := make([]string, len(u.terms))
+		for k, t := range u.terms {
+			suffix := w
+			if u.prefix && k == len(u.terms)-1 {
+				suffix = "*" + w
+			}
+			terms[k] = "'" + t + "'"
+			if suffix != "" {
+				terms[k] += ":" + suffix
+			}
+		}
+		parts = append(parts, "("+strings.Join(terms, " <-> ")+")")
+	}
+	return strings.Join(parts, " & ")
+}
+
+// snippetRadius is how many characters of context a snippet shows on each
+// side of the first match.
+const snippetRadius = 40
+
+// snippet returns the part of text around the first match of any unit, with
+// every match in it between the highlight markers, or ok=false when text
+// holds no match. Matching is by lower-cased characters, so "REFUND" is
+// highlighted for "refund" and 환불 inside 환불요청.
+func snippet(text string, units []queryUnit) (string, bool) {
+	rs := []rune(strings.ReplaceAll(strings.ReplaceAll(text, vocdesk.HighlightStart, ""), vocdesk.HighlightEnd, ""))
+	low := make([]rune, len(rs))
+	for k, r := range rs {
+		low[k] = unicode.ToLower(r)
+	}
+	hit := make([]bool, len(rs))
+	first := -1
+	for _, u := range units {
+		n := len(u.text)
+		if n == 0 {
+			continue
+		}
+		for k := 0; k+n <= len(low); k++ {
+			if runesEqual(low[k:k+n], u.text) {
+				for j := k; j < k+n; j++ {
+					hit[j] = true
+				}
+				if first < 0 || k < first {
+					first = k
+				}
+			}
+		}
+	}
+	if first < 0 {
+		return "", false
+	}
+	from, to := max(0, first-snippetRadius), min(len(rs), first+2*snippetRadius)
+	var b strings.Builder
+	if from > 0 {
+		b.WriteString("…")
+	}
+	for k := from; k < to; k++ {
+		if hit[k] && (k == from || !hit[k-1]) {
+			b.WriteString(vocdesk.HighlightStart)
+		}
+		r := rs[k]
+		if r == '\n' || r == '\r' || r == '\t' {
+			r = ' '
+		}
+		b.WriteRune(r)
+		if hit[k] && (k == to-1 || !hit[k+1]) {
+			b.WriteString(vocdesk.HighlightEnd)
+		}
+	}
+	if to < len(rs) {
+		b.WriteString("…")
+	}
+	return b.String(), true
+}
+
+func runesEqual(a, b []rune) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if a[k] != b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// validQuery reports whether q has something to search for.
+func validQuery(q string) bool { return utf8.RuneCountInString(q) <= 200 && len(parseQuery(q)) > 0 }
