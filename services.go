@@ -12,4 +12,9 @@ type Services struct {
 	// its settings (canned replies, SLA, holidays, views, escalation).
 	Inquiries InquiryService
 	Desk      DeskService
+
+	// Cancellations and Webhooks are optional for interfaces that do not
+	// offer refunds; the JSON API answers their routes only when set.
+	Cancellations CancellationService
+	Webhooks      WebhookService
 }
