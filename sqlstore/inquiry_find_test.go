@@ -1,0 +1,207 @@
+package sqlstore_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/sqlstore"
+	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
+)
+
+// TestInquiryPaging walks every sort a page at a time and checks that each
+// inquiry comes exactly once, in order.
+func TestInquiryPaging(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newDeskFixture(t, db)
+		const n = 23
+		for k := range n {
+			// Several share a second, so ties are broken by id.
+			f.now = wed.Add(time.Duration(k/3) * time.Minute)
+			in := f.ask(t, f.custA, "", "app-a", fmt.Sprintf("q%d", k), "body")
+			if k%4 == 0 { // answered: nothing waits
+				must(t, f.inq.AddMessage(f.asAgentA, in.ID, &vocdesk.Message{Body: "answer"}))
+			}
+		}
+		f.ask(t, f.custB, "TXB1", "", "other developer", "body")
+		for _, sort := range []string{"newest", "waiting", "due"} {
+			seen := map[int64]bool{}
+			var prev *vocdesk.Inquiry
+			cursor := ""
+			pages := 0
+			for {
+				list, next, err := f.inq.FindInquiries(f.asAgentA, vocdesk.InquiryFilter{Sort: sort, Limit: 5, Cursor: cursor})
+				must(t, err)
+				pages++
+				for _, in := range list {
+					if seen[in.ID] {
+						t.Fatalf("%s: inquiry %d twice", sort, in.ID)
+					}
+					seen[in.ID] = true
+					if prev != nil && !inOrder(sort, prev, in) {
+						t.Fatalf("%s: %d before %d out of order", sort, prev.ID, in.ID)
+					}
+					prev = in
+				}
+				if next == "" {
+					break
+				}
+				cursor = next
+			}
+			if len(seen) != n || pages != 5 {
+				t.Fatalf("%s: %d inquiries in %d pages, want %d in 5", sort, len(seen), pages, n)
+			}
+		}
+		_, _, err := f.inq.FindInquiries(f.asAgentA, vocdesk.InquiryFilter{Sort: "due", Cursor: "bm9wZQ"})
+		wantCode(t, err, vocdesk.EINVALID)
+	})
+}
+
+func key(sort string, in *vocdesk.Inquiry) int64 {
+	switch sort {
+	case "waiting":
+		if in.WaitingSince != nil {
+			return in.WaitingSince.UnixMicro()
+		}
+	case "due":
+		if in.DueAt != nil {
+			return in.DueAt.UnixMicro()
+		}
+	default:
+		return -in.CreatedAt.UnixMicro()
+	}
+	return 1 << 62
+}
+
+func inOrder(sort string, a, b *vocdesk.Inquiry) bool {
+	ka, kb := key(sort, a), key(sort, b)
+	if sort == "newest" {
+		return ka < kb || (ka == kb && a.ID > b.ID)
+	}
+	return ka < kb || (ka == kb && a.ID < b.ID)
+}
+
+func TestInquiryFilters(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newDeskFixture(t, db)
+		a1 := f.ask(t, f.custA, "TXA1", "", "refund please", "b")
+		f.now = f.now.Add(time.Hour)
+		a2 := &vocdesk.Inquiry{AppSlug: "app-a", Category: vocdesk.CategoryBug, Subject: "crash"}
+		must(t, f.inq.CreateInquiry(f.asCust, a2, &vocdesk.Message{Body: "it crashes"}))
+		f.now = f.now.Add(time.Hour)
+		a3 := &vocdesk.Inquiry{AppSlug: "app-a", CustomerID: f.custB.ID, Channel: vocdesk.ChannelPhone, Category: vocdesk.CategoryPayment, Subject: "call"}
+		must(t, f.inq.CreateInquiry(asOperator(), a3, &vocdesk.Message{Body: "charged twice"}))
+		_, err := f.inq.UpdateInquiry(f.asAgentA, a2.ID, vocdesk.InquiryUpdate{AssigneeID: &f.agentA.ID, AddTags: []string{"crash"}})
+		must(t, err)
+		must(t, f.inq.AddMessage(f.asAgentA, a1.ID, &vocdesk.Message{Body: "ok"}))
+
+		ids := func(flt vocdesk.InquiryFilter) string {
+			t.Helper()
+			list, _, err := f.inq.FindInquiries(f.asAgentA, flt)
+			must(t, err)
+			var s []string
+			for _, in := range list {
+				s = append(s, fmt.Sprint(in.ID))
+			}
+			return strings.Join(s, ",")
+		}
+		id := func(ins ...*vocdesk.Inquiry) string {
+			var s []string
+			for _, in := range ins {
+				s = append(s, fmt.Sprint(in.ID))
+			}
+			return strings.Join(s, ",")
+		}
+		f.now = f.now.Add(time.Minute)
+		checks := []struct {
+			name string
+			flt  vocdesk.InquiryFilter
+			want string
+		}{
+			{"all", vocdesk.InquiryFilter{}, id(a3, a2, a1)},
+			{"status multi", vocdesk.InquiryFilter{Status: []vocdesk.InquiryStatus{vocdesk.InquiryNew, vocdesk.InquiryWaitingOnCustomer}}, id(a3, a2, a1)},
+			{"status", vocdesk.InquiryFilter{Status: []vocdesk.InquiryStatus{vocdesk.InquiryWaitingOnCustomer}}, id(a1)},
+			{"category", vocdesk.InquiryFilter{Category: vocdesk.CategoryBug}, id(a2)},
+			{"channel", vocdesk.InquiryFilter{Channel: vocdesk.ChannelPhone}, id(a3)},
+			{"app", vocdesk.InquiryFilter{AppSlug: "app-a"}, id(a3, a2, a1)},
+			{"app of another", vocdesk.InquiryFilter{AppSlug: "app-b"}, ""},
+			{"assignee", vocdesk.InquiryFilter{AssigneeID: f.agentA.ID}, id(a2)},
+			{"unassigned", vocdesk.InquiryFilter{AssigneeID: -1}, id(a3, a1)},
+			{"tag", vocdesk.InquiryFilter{Tag: "Crash"}, id(a2)},
+			{"customer", vocdesk.InquiryFilter{CustomerID: f.custB.ID}, id(a3)},
+			{"txid", vocdesk.InquiryFilter{TxID: "TXA1"}, id(a1)},
+			{"date range", vocdesk.InquiryFilter{From: wed.Add(30 * time.Minute), To: wed.Add(90 * time.Minute)}, id(a2)},
+			{"sla none", vocdesk.InquiryFilter{SLA: vocdesk.SLANone}, id(a1)},
+			{"sla ok", vocdesk.InquiryFilter{SLA: vocdesk.SLAOK}, id(a3, a2)},
+			{"escalated", vocdesk.InquiryFilter{Escalated: true}, ""},
+		}
+		for _, c := range checks {
+			if got := ids(c.flt); got != c.want {
+				t.Errorf("%s: %s, want %s", c.name, got, c.want)
+			}
+		}
+		// a2 (Wednesday 11:00) is due Thursday 10:00, a3 (12:00) Thursday
+		// 11:00: both in their last quarter at 09:30, a2 past due at 10:30.
+		f.now = time.Date(2026, 3, 5, 9, 30, 0, 0, vocdesk.Seoul)
+		if got := ids(vocdesk.InquiryFilter{SLA: vocdesk.SLADueSoon}); got != id(a3, a2) {
+			t.Errorf("due soon at Thursday 09:30: %s, want %s", got, id(a3, a2))
+		}
+		f.now = time.Date(2026, 3, 5, 10, 30, 0, 0, vocdesk.Seoul)
+		if got := ids(vocdesk.InquiryFilter{SLA: vocdesk.SLABreached}); got != id(a2) {
+			t.Errorf("breached at Thursday 10:30: %s, want %s", got, id(a2))
+		}
+		counts, err := f.inq.CountInquiries(f.asAgentA, vocdesk.InquiryFilter{Category: vocdesk.CategoryBug})
+		must(t, err)
+		if counts[vocdesk.InquiryNew] != 1 || counts[vocdesk.InquiryWaitingOnCustomer] != 0 {
+			t.Errorf("filtered counts %v", counts)
+		}
+		counts, err = f.inq.CountInquiries(f.asAgentA, vocdesk.InquiryFilter{})
+		must(t, err)
+		if counts[vocdesk.InquiryNew] != 2 || counts[vocdesk.InquiryWaitingOnCustomer] != 1 {
+			t.Errorf("tab counts %v", counts)
+		}
+		_, _, err = f.inq.FindInquiries(f.asAgentA, vocdesk.InquiryFilter{SLA: "late"})
+		wantCode(t, err, vocdesk.EINVALID)
+		_, _, err = f.inq.FindInquiries(f.asAgentA, vocdesk.InquiryFilter{Sort: "oldest"})
+		wantCode(t, err, vocdesk.EINVALID)
+	})
+}
+
+// TestInquiryPlans checks that the inbox's queries walk an index in the
+// sort's order on both engines, rather than sorting the developer's rows.
+func TestInquiryPlans(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newDeskFixture(t, db)
+		if db.Dialect() == "postgres" {
+			// Small tables make sequential scans cheapest; the plan with
+			// indexes is what a large inbox gets.
+			db.RawForTest().SetMaxOpenConns(1)
+			_, err := db.RawForTest().Exec(`SET enable_seqscan = off`)
+			must(t, err)
+		}
+		dev := &vocdesk.Actor{Realm: vocdesk.RealmDeveloper, DeveloperID: f.devA.ID, Role: vocdesk.RoleAgent}
+		for _, c := range []struct {
+			flt  vocdesk.InquiryFilter
+			want string
+		}{
+			{vocdesk.InquiryFilter{}, "inquiries_dev_new"},
+			{vocdesk.InquiryFilter{Sort: "waiting"}, "inquiries_dev_wait"},
+			{vocdesk.InquiryFilter{Sort: "due"}, "inquiries_dev_due"},
+			{vocdesk.InquiryFilter{Status: []vocdesk.InquiryStatus{vocdesk.InquiryOpen}}, "inquiries_dev_status_new"},
+		} {
+			plan, err := db.ExplainInquiriesForTest(asOperator(), dev, c.flt)
+			must(t, err)
+			if !strings.Contains(plan, c.want) || strings.Contains(plan, "TEMP B-TREE") || strings.Contains(plan, "Sort Key") {
+				t.Errorf("%+v: plan\n%s\nwant a walk of %s without a sort", c.flt, plan, c.want)
+			}
+		}
+		plan, err := db.ExplainInquiriesForTest(asOperator(), dev, vocdesk.InquiryFilter{Q: "환불"})
+		must(t, err)
+		if db.Dialect() == "sqlite" && !strings.Contains(plan, "VIRTUAL TABLE INDEX") {
+			t.Errorf("search plan does not start from the FTS index:\n%s", plan)
+		}
+		t.Logf("%s search plan:\n%s", db.Dialect(), plan)
+	})
+}

@@ -1,0 +1,55 @@
+package sqlstore
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/vocdesk/vocdesk"
+)
+
+func TestIndexTerms(t *testing.T) {
+	var got []string
+	indexTerms("환불요청 Refund-TX0001, 젬!", func(s string) { got = append(got, s) })
+	want := "환불 불요 요청 청 refund tx0001 젬"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("terms %q, want %q", strings.Join(got, " "), want)
+	}
+	units := parseQuery("환불 R 불요청 젬")
+	if len(units) != 4 || !units[1].prefix || units[0].prefix || strings.Join(units[2].terms, " ") != "불요 요청" || !units[3].prefix {
+		t.Fatalf("units %+v", units)
+	}
+	if q := ftsQuery(units[:2], "_d7", true); q != `"_d7" AND terms : ("환불" AND "r"*)` {
+		t.Fatalf("fts query %s", q)
+	}
+	if q := tsQuery(units[:3], "_c3", true); q != `'_c3' & ('환불':A) & ('r':*A) & ('불요':A <-> '요청':A)` {
+		t.Fatalf("tsquery %s", q)
+	}
+	doc := searchDoc{developerID: 7, customerID: 3, public: []string{"환불 환불"}, notes: []string{"메모"}}
+	if v := doc.tsvector(); v != `'_d7':1A '_c3':2A '환불':3A,5A '불':4A,6A '메모':7 '모':8` {
+		t.Fatalf("tsvector %s", v)
+	}
+	terms, notes := doc.ftsColumns()
+	if terms != "_d7 _c3 환불 불 환불 불" || notes != "메모 모" {
+		t.Fatalf("fts columns %q %q", terms, notes)
+	}
+}
+
+func TestSnippet(t *testing.T) {
+	s, ok := snippet("안녕하세요 환불요청 드립니다", parseQuery("환불"))
+	if !ok || s != "안녕하세요 "+vocdesk.HighlightStart+"환불"+vocdesk.HighlightEnd+"요청 드립니다" {
+		t.Fatalf("snippet %q", s)
+	}
+	long := strings.Repeat("가", 100) + " Refund " + strings.Repeat("나", 100)
+	s, ok = snippet(long, parseQuery("refund"))
+	if !ok || !strings.HasPrefix(s, "…") || !strings.HasSuffix(s, "…") || !strings.Contains(s, "\x02Refund\x03") {
+		t.Fatalf("snippet %q", s)
+	}
+	if _, ok := snippet("nothing here", parseQuery("환불")); ok {
+		t.Fatal("matched nothing")
+	}
+	// Markers in stored text cannot forge highlights.
+	s, _ = snippet("a\x02b\x03 refund", parseQuery("refund"))
+	if strings.Count(s, "\x02") != 1 {
+		t.Fatalf("snippet %q", s)
+	}
+}

@@ -1,0 +1,121 @@
+package sqlstore_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/sqlstore"
+	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
+)
+
+func TestSearch(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newDeskFixture(t, db)
+		refund := f.ask(t, f.custA, "TXA1", "", "결제 취소 문의", "어제 산 젬 환불요청 드립니다. 확인 부탁해요.")
+		english := f.ask(t, f.custA, "TXA2", "", "Refunds for double charge", "I was CHARGED twice for the monthly pass.")
+		other := f.ask(t, f.custB, "TXB1", "", "환불해 주세요", "환불 부탁드립니다")
+		must(t, f.inq.AddMessage(f.asAgentA, english.ID, &vocdesk.Message{Body: "내부메모: 블랙리스트 고객 확인", Internal: true}))
+		must(t, f.inq.AddMessage(f.asAgentA, english.ID, &vocdesk.Message{Body: "We refunded the second charge."}))
+
+		search := func(ctx interface{}, q string) []*vocdesk.SearchHit {
+			t.Helper()
+			c := f.asAgentA
+			switch ctx {
+			case "customer":
+				c = f.asCust
+			case "operator":
+				c = asOperator()
+			}
+			hits, _, err := f.inq.SearchInquiries(c, vocdesk.InquiryFilter{Q: q})
+			must(t, err)
+			return hits
+		}
+		ids := func(hits []*vocdesk.SearchHit) []int64 {
+			var s []int64
+			for _, h := range hits {
+				s = append(s, h.Inquiry.ID)
+			}
+			return s
+		}
+		same := func(name string, got []*vocdesk.SearchHit, want ...*vocdesk.Inquiry) {
+			t.Helper()
+			g := ids(got)
+			if len(g) != len(want) {
+				t.Fatalf("%s: found %v, want %d inquiries", name, g, len(want))
+			}
+			for k, in := range want {
+				if g[k] != in.ID {
+					t.Fatalf("%s: found %v, want %d at %d", name, g, in.ID, k)
+				}
+			}
+		}
+
+		// A part of a Korean word finds the whole, highlighted.
+		hits := search("dev", "환불")
+		same("환불", hits, refund)
+		if sn := hits[0].Snippet; !strings.Contains(sn, vocdesk.HighlightStart+"환불"+vocdesk.HighlightEnd+"요청") {
+			t.Fatalf("snippet %q does not highlight 환불 inside 환불요청", sn)
+		}
+		same("불요청 (middle of a word)", search("dev", "불요청"), refund)
+		same("요청", search("dev", "요청"), refund)
+		// One character.
+		same("젬", search("dev", "젬"), refund)
+		same("청 (last character)", search("dev", "청"), refund)
+		// Not across words: 취소문의 is not in the text as one word.
+		same("취소문의", search("dev", "취소문의"))
+		// English: case-insensitive, prefixes, subject and body.
+		hits = search("dev", "REFUND")
+		same("REFUND", hits, english)
+		if sn := hits[0].Snippet; !strings.Contains(sn, vocdesk.HighlightStart+"Refund"+vocdesk.HighlightEnd+"s") {
+			t.Fatalf("snippet %q", sn)
+		}
+		same("charged twice", search("dev", "charged twice"), english)
+		same("both words must match", search("dev", "charged 환불"))
+		same("mixed", search("dev", "결제 환불"), refund)
+
+		// Notes: the developer finds them, the customer never does.
+		same("note for the developer", search("dev", "블랙리스트"), english)
+		same("note for the customer", search("customer", "블랙리스트"))
+		hits = search("customer", "refund")
+		same("customer's own", hits, english)
+		if strings.Contains(hits[0].Snippet, "블랙") {
+			t.Fatal("a customer's snippet shows a note")
+		}
+		// Tenancy: developer A never finds B's inquiry; operators find all.
+		same("operator", search("operator", "환불"), other, refund)
+
+		// Filters apply; FindInquiries with Q searches.
+		list, _, err := f.inq.FindInquiries(f.asAgentA, vocdesk.InquiryFilter{Q: "환불", Status: []vocdesk.InquiryStatus{vocdesk.InquiryClosed}})
+		must(t, err)
+		if len(list) != 0 {
+			t.Fatalf("status filter ignored by search: %d", len(list))
+		}
+		_, _, err = f.inq.SearchInquiries(f.asAgentA, vocdesk.InquiryFilter{Q: " ,. "})
+		wantCode(t, err, vocdesk.EINVALID)
+
+		// Paging walks every hit once.
+		for range 7 {
+			f.ask(t, f.custA, "", "app-a", "환불 문의", "환불")
+		}
+		seen := map[int64]bool{}
+		cursor := ""
+		for {
+			hits, next, err := f.inq.SearchInquiries(f.asAgentA, vocdesk.InquiryFilter{Q: "환불", Limit: 3, Cursor: cursor})
+			must(t, err)
+			for _, h := range hits {
+				if seen[h.Inquiry.ID] {
+					t.Fatalf("hit %d twice", h.Inquiry.ID)
+				}
+				seen[h.Inquiry.ID] = true
+			}
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if len(seen) != 8 {
+			t.Fatalf("paged through %d hits, want 8", len(seen))
+		}
+	})
+}
