@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // A customer signs in, finds their purchases with TxIDs on My Page and in
@@ -60,4 +62,47 @@ func TestLanguageSwitch(t *testing.T) {
 	s.Visit("/my/purchases")
 	s.WaitText("상품/결제 내역", "결제 완료")
 	s.Shot("history-ko")
+}
+
+// An operator creates an API key for a developer and sees its secret once.
+func TestOperatorCreatesKey(t *testing.T) {
+	s := Start(t)
+	s.LoginAs("/operator/login", s.M.Operator)
+	s.WaitText("Store back office", "Hoppin Games", "Nimbus Labs", s.M.JunPurchases[0].TxID)
+	s.Shot("operator")
+	s.Do(
+		chromedp.SendKeys(chromedp.ID("k-name"), "hoppin-server"),
+		setValue("#k-realm", "developer"),
+		setValue("#k-dev", "nimbus"),
+	)
+	s.Click(`.key-form button[type="submit"]`)
+	s.WaitLocation("/operator/keys")
+	s.WaitText("API key created", "hoppin-server", "will not be shown again")
+	s.Shot("key-created")
+	s.ClickLink("Done")
+	s.WaitLocation("/operator")
+	s.WaitText("hoppin-server", "Active")
+}
+
+// On a phone-sized screen the pages reflow: the page itself never scrolls
+// sideways (wide tables scroll inside their card).
+func TestNarrowScreen(t *testing.T) {
+	s := Start(t)
+	s.Do(chromedp.EmulateViewport(390, 844))
+	s.Visit("/")
+	s.Shot("home-narrow")
+	s.LoginAs("/login", s.M.Minji)
+	for _, path := range []string{"/my", "/my/purchases", "/my/purchases/" + s.M.MinjiPurchases[0].TxID} {
+		s.Visit(path)
+		wide, err := chromedp.Run(s.ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wide {
+			s.Shot("too-wide")
+			t.Errorf("%s scrolls sideways at 390px", path)
+		}
+	}
+	s.Visit("/my/purchases")
+	s.ShotView("history-narrow")
 }

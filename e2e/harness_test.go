@@ -287,12 +287,17 @@ func (s *Suite) Location() string {
 // Shot saves a full-page screenshot as $VOCDESK_E2E_SHOTS/<test>-<name>.png
 // when that variable names a directory: for looking at pages, and at
 // failures in CI artefacts.
-func (s *Suite) Shot(name string) {
+func (s *Suite) Shot(name string) { s.shot(name, chromedp.FullScreenshot(100)) }
+
+// ShotView is Shot of the viewport only: what a person sees first.
+func (s *Suite) ShotView(name string) { s.shot(name, chromedp.CaptureScreenshot()) }
+
+func (s *Suite) shot(name string, capture chromedp.Action[[]byte]) {
 	dir := os.Getenv("VOCDESK_E2E_SHOTS")
 	if dir == "" {
 		return
 	}
-	buf, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100))
+	buf, err := chromedp.Run(s.ctx, capture)
 	if err != nil {
 		s.T.Logf("screenshot: %v", err)
 		return
