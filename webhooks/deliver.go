@@ -1,0 +1,108 @@
+package webhooks
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/jobs"
+)
+
+// Retries: doubling from 10 seconds up to an hour between attempts, 36
+// attempts in all, which is more than 25 hours from the first to the last.
+const (
+	MaxAttempts = 36
+	backoffBase = 10 * time.Second
+	backoffMax  = time.Hour
+)
+
+// Deliverer is the webhook.deliver handler.
+type Deliverer struct {
+	Service vocdesk.WebhookService
+	Client  *http.Client
+	Now     func() time.Time
+	// UserAgent names vocdesk to receivers.
+	UserAgent string
+}
+
+// Kind is the runner's entry for webhook.deliver.
+func (d *Deliverer) Kind() jobs.Kind {
+	return jobs.Kind{Handler: d.Handle, MaxAttempts: MaxAttempts, Backoff: jobs.Exponential(backoffBase, backoffMax)}
+}
+
+// Handle makes one attempt: a 2xx answer delivers; anything else is logged
+// with its status code and retried by the runner.
+func (d *Deliverer) Handle(ctx context.Context, j *vocdesk.Job) error {
+	var p struct {
+		DeliveryID int64 `json:"delivery_id"`
+	}
+	if err := json.Unmarshal(j.Payload, &p); err != nil || p.DeliveryID <= 0 {
+		return jobs.Permanent(fmt.Errorf("webhooks: bad payload %q", j.Payload))
+	}
+	sys := vocdesk.NewContextWithActor(ctx, vocdesk.SystemActor())
+	del, ep, err := d.Service.DeliveryForSending(sys, p.DeliveryID)
+	if err != nil {
+		return err
+	}
+	if del == nil || ep == nil {
+		return nil // gone, or the developer has no endpoint any more
+	}
+	now := time.Now
+	if d.Now != nil {
+		now = d.Now
+	}
+	start := now()
+	status, sendErr := d.send(ctx, del, ep, start)
+	att := vocdesk.WebhookAttempt{At: start, StatusCode: status, Duration: now().Sub(start)}
+	delivered := sendErr == nil
+	if sendErr != nil {
+		att.Error = sendErr.Error()
+	}
+	var priv ErrPrivate
+	final := j.Attempt >= MaxAttempts || errors.As(sendErr, &priv)
+	if err := d.Service.RecordAttempt(sys, del.ID, att, delivered, final); err != nil {
+		return err
+	}
+	if sendErr != nil && errors.As(sendErr, &priv) {
+		return jobs.Permanent(sendErr)
+	}
+	return sendErr
+}
+
+// send posts the delivery once, signed for this attempt's timestamp.
+func (d *Deliverer) send(ctx context.Context, del *vocdesk.WebhookDelivery, ep *vocdesk.WebhookEndpoint, at time.Time) (int, error) {
+	sig, err := Sign(ep.Secret, del.EventID, at, del.Body)
+	if err != nil {
+		return 0, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.URL, bytes.NewReader(del.Body))
+	if err != nil {
+		return 0, fmt.Errorf("webhooks: %w", err)
+	}
+	h := req.Header
+	h.Set("Content-Type", "application/json")
+	h.Set("User-Agent", d.UserAgent)
+	h.Set("webhook-id", del.EventID)
+	h.Set("webhook-timestamp", fmt.Sprint(at.Unix()))
+	h.Set("webhook-signature", sig)
+	res, err := d.Client.Do(req)
+	if err != nil {
+		var priv ErrPrivate
+		if errors.As(err, &priv) {
+			return 0, priv
+		}
+		return 0, fmt.Errorf("webhooks: %w", err)
+	}
+	defer res.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
+	if res.StatusCode < 200 || res.StatusCode > 299 {
+		return res.StatusCode, fmt.Errorf("webhooks: the server answered %s", res.Status)
+	}
+	return res.StatusCode, nil
+}
