@@ -44,6 +44,8 @@ type tenant struct {
 	memberToken      string
 	key              string // the developer's API key secret
 	keyID            int64
+	cancellationID   int64 // a pending cancellation request of the purchase
+	deliveryID       int64 // a webhook delivery of the developer's
 }
 
 // systemCtx acts as the CLI does: an operator with no person behind it.
@@ -57,6 +59,9 @@ func services(db *sqlstore.DB) vocdesk.Services {
 		Customers:  sqlstore.NewCustomerService(db),
 		Purchases:  sqlstore.NewPurchaseService(db),
 		Auth:       sqlstore.NewAuthService(db),
+
+		Cancellations: sqlstore.NewCancellationService(db),
+		Webhooks:      sqlstore.NewWebhookService(db),
 	}
 }
 
@@ -117,6 +122,7 @@ func (e *env) seedTenant(name string) tenant {
 	tn.key, err = e.svc.Auth.CreateAPIKey(ctx, k)
 	must("key", err)
 	tn.keyID = k.ID
+	tn.cancellationID, tn.deliveryID = e.seedRefunds(tn, k)
 	tn.customerToken = e.token("customer", tn.customerEmail, tn.customerPassword)
 	tn.memberToken = e.token("developer", tn.memberEmail, tn.memberPassword)
 	return tn

@@ -67,6 +67,11 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/auth/token", public, true, s.createToken},
 		{"DELETE", "/api/v1/auth/token", signedIn, true, s.deleteToken},
 		{"POST", "/api/v1/customers", operators, true, s.createCustomer},
+		{"GET", "/api/v1/cancellation-requests", staff, true, s.listCancellations},
+		{"GET", "/api/v1/cancellation-requests/{id}", staff, true, s.getCancellation},
+		{"POST", "/api/v1/cancellation-requests/{id}/approve", operators, true, s.approveCancellation},
+		{"POST", "/api/v1/cancellation-requests/{id}/reject", operators, true, s.rejectCancellation},
+		{"POST", "/api/v1/cancellation-requests/{id}/retry", operators, true, s.retryCancellation},
 		{"GET", "/api/v1/customers/{id}", staff, true, s.getCustomer},
 		{"GET", "/api/v1/developers", staff, true, s.listDevelopers},
 		{"POST", "/api/v1/developers", operators, true, s.createDeveloper},
@@ -84,6 +89,14 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/purchases", staff, true, s.listPurchases},
 		{"POST", "/api/v1/purchases", operators, true, s.createPurchase},
 		{"GET", "/api/v1/purchases/{txid}", staff, true, s.getPurchase},
+		{"POST", "/api/v1/purchases/{txid}/cancellation-requests", staff, true, s.createCancellation},
+		{"POST", "/api/v1/purchases/{txid}/chargebacks", operators, true, s.createChargeback},
+		{"GET", "/api/v1/refund-policy", operators, true, s.getRefundPolicy},
+		{"PUT", "/api/v1/refund-policy", operators, true, s.putRefundPolicy},
+		{"GET", "/api/v1/voided-purchases", staff, true, s.listVoided},
+		{"PUT", "/api/v1/webhook", developersOnly, true, s.putWebhook},
+		{"GET", "/api/v1/webhook/deliveries", staff, true, s.listDeliveries},
+		{"POST", "/api/v1/webhook/deliveries/{id}/redeliver", staff, true, s.redeliver},
 	}
 }
 

@@ -26,9 +26,10 @@ func TestTenancyWalk(t *testing.T) {
 		e := newEnv(t, db)
 		aims := map[string]aim{
 			"A": {slug: e.a.slug, app: e.a.app, item: e.a.item, txid: e.a.txid, tid: e.a.tid,
-				customer: strconv.FormatInt(e.a.customerID, 10), key: strconv.FormatInt(e.a.keyID, 10), email: e.a.customerEmail},
+				customer: strconv.FormatInt(e.a.customerID, 10), key: strconv.FormatInt(e.a.keyID, 10), email: e.a.customerEmail,
+				cancellation: strconv.FormatInt(e.a.cancellationID, 10), delivery: strconv.FormatInt(e.a.deliveryID, 10)},
 			"missing": {slug: "zulu-none", app: "zulu-app", item: "zulu-item", txid: "TX-ZULU-NONE", tid: "zulu-order",
-				customer: "987654321", key: "987654322", email: "zulu@example.com"},
+				customer: "987654321", key: "987654322", email: "zulu@example.com", cancellation: "987654323", delivery: "987654324"},
 		}
 		callers := []struct{ name, secret string }{
 			{"developer B key", e.b.key}, {"developer B member", e.b.memberToken}, {"customer B", e.b.customerToken},
@@ -87,9 +88,10 @@ var selfOnly = map[string]bool{"DELETE /api/v1/auth/token": true}
 
 // walkQueries are the list filters that name another tenant's things.
 var walkQueries = map[string][]string{
-	"GET /api/v1/apps":         {"developer={slug}"},
-	"GET /api/v1/purchases":    {"txid={txid}", "tid={tid}", "customer_id={customer}", "app={app}"},
-	"GET /api/v1/me/purchases": {"app={app}"},
+	"GET /api/v1/apps":                  {"developer={slug}"},
+	"GET /api/v1/purchases":             {"txid={txid}", "tid={tid}", "customer_id={customer}", "app={app}"},
+	"GET /api/v1/me/purchases":          {"app={app}"},
+	"GET /api/v1/cancellation-requests": {"txid={txid}"},
 }
 
 // walkBodies are request bodies aimed at another tenant's things.
@@ -102,10 +104,19 @@ var walkBodies = map[string]string{
 	"POST /api/v1/keys":                      `{"realm":"developer","developer":"{slug}","name":"walk"}`,
 	"POST /api/v1/purchases": `{"txid":"TX-WALK","tid":"walk-1","customer_id":{customer},"app":"{app}","item":"{item}",` +
 		`"amount":"1","currency":"KRW","method":"card","paid_at":"2024-01-01T00:00:00Z"}`,
+	"POST /api/v1/cancellation-requests/{id}/approve":     ``,
+	"POST /api/v1/cancellation-requests/{id}/reject":      `{"reason":"walk"}`,
+	"POST /api/v1/cancellation-requests/{id}/retry":       ``,
+	"POST /api/v1/purchases/{txid}/cancellation-requests": `{"amount":"1","reason":"other"}`,
+	"POST /api/v1/purchases/{txid}/chargebacks":           `{"amount":"1","reason":"fraud"}`,
+	"POST /api/v1/webhook/deliveries/{id}/redeliver":      ``,
 }
 
 // aim is one tenant's identifiers, to fill into paths, queries and bodies.
-type aim struct{ slug, app, item, txid, tid, customer, key, email string }
+type aim struct {
+	slug, app, item, txid, tid, customer, key, email string
+	cancellation, delivery                           string
+}
 
 // fill replaces {name} in s. In a path, {id} means the customer's id under
 // /customers and the key's id under /keys.
@@ -117,6 +128,10 @@ func (a aim) fill(t *testing.T, s string, isPath bool) string {
 		id = a.customer
 	case strings.HasPrefix(s, "/api/v1/keys/"):
 		id = a.key
+	case strings.HasPrefix(s, "/api/v1/cancellation-requests/"):
+		id = a.cancellation
+	case strings.HasPrefix(s, "/api/v1/webhook/deliveries/"):
+		id = a.delivery
 	}
 	s = strings.NewReplacer("{slug}", a.slug, "{app}", a.app, "{item}", a.item, "{txid}", a.txid, "{tid}", a.tid,
 		"{customer}", a.customer, "{id}", id).Replace(s)
@@ -148,7 +163,7 @@ func (a aim) normalize(body string) string {
 		return body
 	}
 	msg := e.Error.Message
-	for _, v := range []string{a.email, a.slug, a.app, a.item, a.txid, a.tid, a.customer, a.key} {
+	for _, v := range []string{a.email, a.slug, a.app, a.item, a.txid, a.tid, a.customer, a.key, a.cancellation, a.delivery} {
 		msg = strings.ReplaceAll(msg, v, "<aimed>")
 	}
 	return e.Error.Code + ": " + msg
