@@ -24,6 +24,8 @@ type Config struct {
 
 	LogLevel  string // debug, info, warn, error
 	LogFormat string // text or json
+
+	Workers WorkersConfig // background jobs and the payment provider (workers.go)
 }
 
 // DefaultConfig returns the settings used when neither a flag nor the
@@ -35,6 +37,7 @@ func DefaultConfig() Config {
 		ShutdownTimeout: 15 * time.Second,
 		LogLevel:        "info",
 		LogFormat:       "text",
+		Workers:         defaultWorkersConfig(),
 	}
 }
 
@@ -51,6 +54,7 @@ func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.BoolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", c.AllowPrivateWebhooks, "deliver webhooks to loopback and private addresses (tests, private networks)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "send session cookies over HTTPS only (set behind a TLS proxy)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long in-flight requests may run on after SIGTERM/SIGINT")
+	c.registerWorkers(fs)
 	c.registerLog(fs)
 }
 
@@ -83,6 +87,9 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("--shutdown-timeout must be positive, not %s", c.ShutdownTimeout))
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Workers.validate(); err != nil {
 		errs = append(errs, err)
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {

@@ -30,6 +30,9 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 		Customers:  sqlstore.NewCustomerService(db),
 		Purchases:  sqlstore.NewPurchaseService(db),
 		Auth:       sqlstore.NewAuthService(db),
+
+		Cancellations: sqlstore.NewCancellationService(db),
+		Webhooks:      sqlstore.NewWebhookService(db),
 	}
 }
 

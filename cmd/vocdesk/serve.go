@@ -25,6 +25,7 @@ type Main struct {
 	server   *http.Server
 	listener net.Listener
 	done     chan error // the result of http.Server.Serve
+	workers  *workers   // background jobs (workers.go)
 }
 
 // NewMain returns a server with cfg, logging to w.
@@ -47,14 +48,19 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.db, err = openDatabase(ctx, m.Config.DB); err != nil {
 		return err
 	}
+	svc := newServices(m.db)
+	configureServices(m.Config, svc)
 	h, err := web.NewServer(web.Config{
 		Logger:               m.Logger,
 		SecureCookies:        m.Config.SecureCookies,
 		AllowPrivateWebhooks: m.Config.AllowPrivateWebhooks,
 		Ready:                m.db.Ping,
-	}, newServices(m.db))
+	}, svc)
 	if err != nil {
 		return fmt.Errorf("build web server: %w", err)
+	}
+	if m.workers, err = startWorkers(m.Config, m.db, svc, m.Logger, h.Registry()); err != nil {
+		return err
 	}
 	m.server = &http.Server{
 		Handler: h,
@@ -105,6 +111,12 @@ func (m *Main) Close() error {
 		m.server = nil
 	} else if m.listener != nil {
 		errs = append(errs, m.listener.Close())
+	}
+	// Jobs stop after the last request (which may have queued some) and
+	// before the database closes under them.
+	if m.workers != nil {
+		m.workers.stop()
+		m.workers = nil
 	}
 	if m.db != nil {
 		errs = append(errs, m.db.Close())
