@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -150,15 +150,16 @@ func (t tr) Role(r vocdesk.Role) string             { return t.T("role." + strin
 // in or not; it changes nothing but a display preference.
 func (h *handler) setLang(w http.ResponseWriter, r *http.Request) {
 	lang := r.PathValue("lang")
-	if !h.cat.has(lang) || !slices.ContainsFunc(supported, func(t language.Tag) bool { return t.String() == lang }) {
+	if !h.cat.has(lang) {
 		h.notFound(w, r)
 		return
 	}
 	c := h.cookie(langCookie, lang, h.now().AddDate(1, 0, 0))
 	http.SetCookie(w, c)
 	next := r.URL.Query().Get("next")
-	if u, err := url.Parse(next); err != nil || next == "" || u.IsAbs() || u.Host != "" ||
-		len(next) < 1 || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
+	// Only a path on this site: never "//host", "/\\host" or a full URL.
+	if u, err := url.Parse(next); err != nil || u.IsAbs() || u.Host != "" ||
+		!strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
 		next = "/"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
