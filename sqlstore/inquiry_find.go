@@ -126,7 +126,13 @@ func inquiryQuery(a *vocdesk.Actor, f vocdesk.InquiryFilter, now int64) (q strin
 		}
 		c.add("("+sort.col+", i.id) "+cmp+" (?, ?)", key, id)
 	}
-	q = inquirySelect + c.where() + " ORDER BY " + sort.col + " " + dir + ", i.id " + dir + " LIMIT " + c.next(limit+1)
+	// The page's ids are chosen first, from the sort's index alone where it
+	// can (the indexes carry status), and only those rows are joined to
+	// their names: a filter that makes the engine sort (several statuses)
+	// then sorts small index entries, never joined rows.
+	order := " ORDER BY " + sort.col + " " + dir + ", i.id " + dir
+	q = inquiryCols + " FROM (SELECT i.id FROM inquiries i" + c.where() + order + " LIMIT " + c.next(limit+1) +
+		") page JOIN inquiries i ON i.id = page.id" + inquiryJoins + order
 	return q, c.args, limit, sort, nil
 }
 
