@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/vocdesk/vocdesk"
@@ -10,8 +11,10 @@ import (
 
 // Full-text search: one document per inquiry, written in the transaction of
 // every change to its text (search_terms.go says how text becomes terms).
-// SQLite keeps it in the FTS5 table inquiry_fts, PostgreSQL as a tsvector
-// with a GIN index in inquiry_search. Results come newest inquiry first,
+// SQLite keeps it in the FTS5 table inquiry_fts (phrases with positions),
+// PostgreSQL as a positionless tsvector with a GIN index in inquiry_search
+// (terms ANDed, which GIN answers without reading documents back; the exact
+// phrase is checked in Go on the page's texts). Results come newest inquiry first,
 // driven by the index: FTS5 walks its doclists in descending rowid and
 // stops at the page's end; PostgreSQL either intersects GIN posting lists
 // (rare words) or walks the developer's newest documents and checks each
@@ -118,7 +121,9 @@ func searchQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter, now 
 
 // SearchInquiries finds inquiries by words in their subject and messages,
 // in Korean and English, newest first, each with a highlighted snippet.
-// Customers never match internal notes, and see no snippet from them.
+// Customers never match internal notes, and see no snippet from them. The
+// next cursor follows the rows the index gave, so a page may hold fewer
+// hits than the limit when the exact check (snippets) dropped some.
 func (s *InquiryService) SearchInquiries(ctx context.Context, f vocdesk.InquiryFilter) ([]*vocdesk.SearchHit, string, error) {
 	a, err := actorFrom(ctx)
 	if err != nil {
@@ -154,24 +159,32 @@ func (s *InquiryService) SearchInquiries(ctx context.Context, f vocdesk.InquiryF
 }
 
 // snippets finds, for each inquiry, the first text that matches (subject,
-// then messages in order) and cuts a highlighted snippet from it. One query
-// reads the texts of the whole page.
+// then messages in order) and cuts a highlighted snippet from it, and keeps
+// only inquiries whose visible texts hold every word of the search as typed:
+// the index's answer is "has these terms", which for a phrase of bigrams on
+// PostgreSQL can include a text where they are not next to each other. One
+// query reads the texts of the whole page.
 func (tx *Tx) snippets(ctx context.Context, a *vocdesk.Actor, list []*vocdesk.Inquiry, units []queryUnit) ([]*vocdesk.SearchHit, error) {
-	hits := make([]*vocdesk.SearchHit, len(list))
-	byID := make(map[int64]*vocdesk.SearchHit, len(list))
+	type candidate struct {
+		hit   *vocdesk.SearchHit
+		found []bool
+	}
+	cands := make([]*candidate, len(list))
+	byID := make(map[int64]*candidate, len(list))
 	marks := make([]string, len(list))
 	args := make([]any, 0, len(list)+1)
 	for k, in := range list {
-		hits[k] = &vocdesk.SearchHit{Inquiry: in}
+		c := &candidate{hit: &vocdesk.SearchHit{Inquiry: in}, found: make([]bool, len(units))}
 		if sn, ok := snippet(in.Subject, units); ok {
-			hits[k].Snippet = sn
+			c.hit.Snippet = sn
 		}
-		byID[in.ID] = hits[k]
+		markFound(in.Subject, units, c.found)
+		cands[k], byID[in.ID] = c, c
 		args = append(args, in.ID)
 		marks[k] = fmt.Sprintf("$%d", k+1)
 	}
 	if len(list) == 0 {
-		return hits, nil
+		return nil, nil
 	}
 	q := `SELECT inquiry_id, body FROM inquiry_messages WHERE inquiry_id IN (` + strings.Join(marks, ", ") + `) AND author <> 'system'`
 	if a.IsCustomer() {
@@ -189,11 +202,22 @@ func (tx *Tx) snippets(ctx context.Context, a *vocdesk.Actor, list []*vocdesk.In
 		if err := rows.Scan(&id, &body); err != nil {
 			return nil, fmt.Errorf("sqlstore: search snippets: %w", err)
 		}
-		if h := byID[id]; h.Snippet == "" {
+		c := byID[id]
+		if c.hit.Snippet == "" {
 			if sn, ok := snippet(body, units); ok {
-				h.Snippet = sn
+				c.hit.Snippet = sn
 			}
 		}
+		markFound(body, units, c.found)
 	}
-	return hits, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: search snippets: %w", err)
+	}
+	hits := make([]*vocdesk.SearchHit, 0, len(cands))
+	for _, c := range cands {
+		if !slices.Contains(c.found, false) {
+			hits = append(hits, c.hit)
+		}
+	}
+	return hits, nil
 }

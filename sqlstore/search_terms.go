@@ -148,57 +148,40 @@ func (d *searchDoc) ftsColumns() (terms, notes string) {
 	return b.String(), n.String()
 }
 
-// PostgreSQL keeps at most 256 positions per lexeme and positions up to
-// 16383; beyond them phrases degrade to plain AND, which is still a match.
-const (
-	maxTSPos          = 16383
-	maxTSPosPerLexeme = 256
-)
+// noteTerm marks a term of an internal note in PostgreSQL's document, so
+// one tsvector holds both and customers' queries can leave notes out.
+func noteTerm(term string) string { return "_n" + term }
 
-// tsvector renders the document as a PostgreSQL tsvector literal: each term
-// with its positions, weight A for what customers see (their queries ask for
-// :A) and the default D for notes. Terms are letters, digits and '_' only,
-// so they need no escaping inside the quotes.
+// tsvector renders the document as a PostgreSQL tsvector literal: each
+// distinct term once, without positions. Queries are ANDs of terms (a
+// phrase's bigrams ANDed, then checked in Go against the text, see
+// snippets), which GIN answers exactly, without reading the documents
+// back; positions would only make documents larger. Terms are letters,
+// digits and '_' only, so they need no escaping inside the quotes.
 func (d *searchDoc) tsvector() string {
-	type posting struct {
-		pos []string
-	}
-	lex := map[string]*posting{}
-	var order []string
-	pos := 0
-	add := func(term, weight string) {
-		if pos < maxTSPos {
-			pos++
-		}
-		p := lex[term]
-		if p == nil {
-			p = &posting{}
-			lex[term] = p
-			order = append(order, term)
-		}
-		if len(p.pos) < maxTSPosPerLexeme {
-			p.pos = append(p.pos, strconv.Itoa(pos)+weight)
-		}
-	}
-	add(developerTerm(d.developerID), "A")
-	if d.customerID != 0 {
-		add(customerTerm(d.customerID), "A")
-	}
-	for _, t := range d.public {
-		indexTerms(t, func(term string) { add(term, "A") })
-	}
-	for _, t := range d.notes {
-		indexTerms(t, func(term string) { add(term, "") })
-	}
+	seen := map[string]bool{}
 	var b strings.Builder
-	for k, term := range order {
-		if k > 0 {
+	add := func(term string) {
+		if seen[term] {
+			return
+		}
+		seen[term] = true
+		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
 		b.WriteByte('\'')
 		b.WriteString(term)
-		b.WriteString("':")
-		b.WriteString(strings.Join(lex[term].pos, ","))
+		b.WriteByte('\'')
+	}
+	add(developerTerm(d.developerID))
+	if d.customerID != 0 {
+		add(customerTerm(d.customerID))
+	}
+	for _, t := range d.public {
+		indexTerms(t, add)
+	}
+	for _, t := range d.notes {
+		indexTerms(t, func(term string) { add(noteTerm(term)) })
 	}
 	return b.String()
 }
@@ -225,30 +208,30 @@ func ftsQuery(units []queryUnit, tenancy string, publicOnly bool) string {
 	return q
 }
 
-// tsQuery renders units as a PostgreSQL tsquery: phrases with <->, prefixes
-// with :*, weight A when only what customers see may match.
+// tsQuery renders units as a PostgreSQL tsquery: each unit's terms ANDed
+// (a prefix with :*), in what customers see or, unless publicOnly, in the
+// notes' terms too.
 func tsQuery(units []queryUnit, tenancy string, publicOnly bool) string {
-	w := ""
-	if publicOnly {
-		w = "A"
-	}
 	var parts []string
 	if tenancy != "" {
 		parts = append(parts, "'"+tenancy+"'")
 	}
 	for _, u := range units {
-		terms := make([]string, len(u.terms))
-		for k, t := range u.terms {
-			suffix := w
-			if u.prefix && k == len(u.terms)-1 {
-				suffix = "*" + w
+		side := func(mark func(string) string) string {
+			terms := make([]string, len(u.terms))
+			for k, t := range u.terms {
+				terms[k] = "'" + mark(t) + "'"
+				if u.prefix && k == len(u.terms)-1 {
+					terms[k] += ":*"
+				}
 			}
-			terms[k] = "'" + t + "'"
-			if suffix != "" {
-				terms[k] += ":" + suffix
-			}
+			return strings.Join(terms, " & ")
 		}
-		parts = append(parts, "("+strings.Join(terms, " <-> ")+")")
+		q := side(func(t string) string { return t })
+		if !publicOnly {
+			q = "(" + q + ") | (" + side(noteTerm) + ")"
+		}
+		parts = append(parts, "("+q+")")
 	}
 	return strings.Join(parts, " & ")
 }
@@ -322,6 +305,19 @@ func runesEqual(a, b []rune) bool {
 		}
 	}
 	return true
+}
+
+// markFound sets found[k] when unit k occurs in text (case-insensitive).
+// A search's index answers "has these terms"; this is the exact test that
+// the words occur as typed (a phrase's bigrams next to each other), made
+// on the page's few texts rather than by the database on every candidate.
+func markFound(text string, units []queryUnit, found []bool) {
+	low := strings.Map(unicode.ToLower, text)
+	for k, u := range units {
+		if !found[k] && strings.Contains(low, string(u.text)) {
+			found[k] = true
+		}
+	}
 }
 
 // validQuery reports whether q has something to search for.

@@ -21,11 +21,14 @@ func TestIndexTerms(t *testing.T) {
 	if q := ftsQuery(units[:2], "_d7", true); q != `"_d7" AND terms : ("환불" AND "r"*)` {
 		t.Fatalf("fts query %s", q)
 	}
-	if q := tsQuery(units[:3], "_c3", true); q != `'_c3' & ('환불':A) & ('r':*A) & ('불요':A <-> '요청':A)` {
+	if q := tsQuery(units[:3], "_c3", true); q != `'_c3' & ('환불') & ('r':*) & ('불요' & '요청')` {
+		t.Fatalf("tsquery %s", q)
+	}
+	if q := tsQuery(units[1:2], "_d7", false); q != `'_d7' & (('r':*) | ('_nr':*))` {
 		t.Fatalf("tsquery %s", q)
 	}
 	doc := searchDoc{developerID: 7, customerID: 3, public: []string{"환불 환불"}, notes: []string{"메모"}}
-	if v := doc.tsvector(); v != `'_d7':1A '_c3':2A '환불':3A,5A '불':4A,6A '메모':7 '모':8` {
+	if v := doc.tsvector(); v != `'_d7' '_c3' '환불' '불' '_n메모' '_n모'` {
 		t.Fatalf("tsvector %s", v)
 	}
 	terms, notes := doc.ftsColumns()

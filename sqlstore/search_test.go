@@ -62,8 +62,12 @@ func TestSearch(t *testing.T) {
 		// One character.
 		same("젬", search("dev", "젬"), refund)
 		same("청 (last character)", search("dev", "청"), refund)
-		// Not across words: 취소문의 is not in the text as one word.
+		// Not across words: 취소문의 is not in the text as one word, and
+		// 젬환불 has both bigrams' pieces (젬, 환불) but not together.
 		same("취소문의", search("dev", "취소문의"))
+		same("젬환불", search("dev", "젬환불"))
+		f.ask(t, f.custA, "", "app-a", "가나 다", "나다")
+		same("가나다 (both bigrams present, apart)", search("dev", "가나다"))
 		// English: case-insensitive, prefixes, subject and body.
 		hits = search("dev", "REFUND")
 		same("REFUND", hits, english)

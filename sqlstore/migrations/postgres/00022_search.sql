@@ -3,10 +3,11 @@
 -- text search configuration, locale or extension decides how Korean is cut:
 -- English words lower-cased, Korean (and other CJK) text as overlapping
 -- character bigrams plus each run's last character, so any part of a word
--- of one character or more is found through the GIN index. Lexemes of the
--- messages customers see carry weight A, internal notes weight D; customers'
--- queries ask for weight A. Tenancy lexemes (_d<developer>, _c<customer>)
--- narrow a developer's or customer's search inside the index.
+-- of one character or more is found through the GIN index. The tsvector has
+-- no positions: queries AND terms, which GIN answers exactly, and Go checks
+-- phrases on the page's texts. Internal notes' terms carry the prefix _n, so
+-- customers' queries leave them out; tenancy terms (_d<developer>,
+-- _c<customer>) narrow a developer's or customer's search inside the index.
 
 -- +goose Up
 CREATE TABLE inquiry_search (
