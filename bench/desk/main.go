@@ -1,0 +1,74 @@
+// Command desk benchmarks the desk at the size of a large store: it bulk
+// loads 1M inquiries with 5M messages over 10M purchases (scaled by -scale)
+// into SQLite and PostgreSQL, then has -clients concurrent clients open the
+// inbox's first page, an inquiry's view, and full-text searches, and reports
+// latency percentiles and requests per second.
+//
+// The clients call the sqlstore services directly (the service level). The
+// operations are behind the client interface so an HTTP mode can be added
+// once the API routes exist.
+//
+//	go run ./desk -scale 0.1               # 100k inquiries, both engines
+//	go run ./desk -engines postgres -scale 1
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+type config struct {
+	engines  []string
+	scale    float64
+	clients  int
+	duration time.Duration
+	pgURL    string
+	work     string
+	keep     bool
+	seed     uint64
+}
+
+func main() {
+	var c config
+	var engines string
+	flag.StringVar(&engines, "engines", "sqlite,postgres", "engines to run: sqlite, postgres")
+	flag.Float64Var(&c.scale, "scale", 1, "fraction of 1M inquiries / 5M messages / 10M purchases")
+	flag.IntVar(&c.clients, "clients", 64, "concurrent clients")
+	flag.DurationVar(&c.duration, "duration", 20*time.Second, "how long each operation is measured")
+	flag.StringVar(&c.pgURL, "pg", envOr("VOCDESK_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL server URL")
+	flag.StringVar(&c.work, "work", os.TempDir(), "directory for the SQLite file")
+	flag.BoolVar(&c.keep, "keep", false, "keep the databases after the run")
+	flag.Uint64Var(&c.seed, "seed", 1, "random seed of the generated data")
+	explainDSN := flag.String("explain", "", "print the plans of the inbox's queries on this loaded database and exit")
+	flag.Parse()
+	if *explainDSN != "" {
+		if err := explain(context.Background(), *explainDSN); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	c.engines = strings.Split(engines, ",")
+	ctx := context.Background()
+	for _, e := range c.engines {
+		if err := runEngine(ctx, c, e); err != nil {
+			fmt.Fprintf(os.Stderr, "desk bench %s: %v\n", e, err)
+			os.Exit(1)
+		}
+	}
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, time.Now().Format("15:04:05 ")+format+"\n", args...)
+}

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/sqlstore"
+)
+
+// client is what the benchmark's clients do. serviceClient calls the
+// sqlstore services in process; an HTTP client of the JSON API can
+// implement the same three calls.
+type client interface {
+	inbox(ctx context.Context, dev int, f vocdesk.InquiryFilter) (int, error)
+	view(ctx context.Context, dev int, inquiry int64) (int, error)
+	search(ctx context.Context, dev int, q string) (int, error)
+}
+
+type serviceClient struct {
+	inq       vocdesk.InquiryService
+	purchases vocdesk.PurchaseService
+}
+
+func newServiceClient(db *sqlstore.DB) *serviceClient {
+	return &serviceClient{inq: sqlstore.NewInquiryService(db), purchases: sqlstore.NewPurchaseService(db)}
+}
+
+// as is developer dev's agent (member id = developer id in the bench data).
+func as(dev int) context.Context {
+	return vocdesk.NewContextWithActor(context.Background(), &vocdesk.Actor{Realm: vocdesk.RealmDeveloper,
+		DeveloperID: int64(dev), MemberID: int64(dev), Role: vocdesk.RoleAgent, Name: "agent"})
+}
+
+func (s *serviceClient) inbox(ctx context.Context, dev int, f vocdesk.InquiryFilter) (int, error) {
+	list, _, err := s.inq.FindInquiries(as(dev), f)
+	return len(list), err
+}
+
+// view is the inquiry page: the inquiry, its thread, and the customer's
+// purchases of this developer's apps.
+func (s *serviceClient) view(ctx context.Context, dev int, id int64) (int, error) {
+	c := as(dev)
+	in, err := s.inq.FindInquiryByID(c, id)
+	if err != nil {
+		return 0, err
+	}
+	msgs, err := s.inq.FindMessages(c, id)
+	if err != nil {
+		return 0, err
+	}
+	ps, _, err := s.purchases.FindPurchases(c, vocdesk.PurchaseFilter{CustomerID: in.CustomerID, Limit: 20})
+	return len(msgs) + len(ps), err
+}
+
+func (s *serviceClient) search(ctx context.Context, dev int, q string) (int, error) {
+	hits, _, err := s.inq.SearchInquiries(as(dev), vocdesk.InquiryFilter{Q: q, Limit: 20})
+	return len(hits), err
+}
+
+type result struct {
+	name       string
+	clients    int
+	lat        []time.Duration
+	errors     int64
+	rows       int64
+	elapsed    time.Duration
+	firstError error
+}
+
+func (r *result) pct(p float64) time.Duration {
+	if len(r.lat) == 0 {
+		return 0
+	}
+	return r.lat[min(len(r.lat)-1, int(p*float64(len(r.lat))))]
+}
+
+type report struct{ results []*result }
+
+// measure runs each operation with c.clients concurrent clients for
+// c.duration, after a short warm-up.
+func measure(ctx context.Context, c config, w *world, cl client) *report {
+	inbox := func(sort string, st ...vocdesk.InquiryStatus) func(r *rand.Rand) (int, error) {
+		return func(r *rand.Rand) (int, error) {
+			return cl.inbox(ctx, w.developer(r), vocdesk.InquiryFilter{Sort: sort, Status: st, Limit: 50})
+		}
+	}
+	ops := []struct {
+		name string
+		fn   func(r *rand.Rand) (int, error)
+	}{
+		{"inbox: all, newest", inbox("newest")},
+		{"inbox: new+open, newest", inbox("newest", vocdesk.InquiryNew, vocdesk.InquiryOpen)},
+		{"inbox: new+open, longest waiting", inbox("waiting", vocdesk.InquiryNew, vocdesk.InquiryOpen)},
+		{"inbox: all, SLA due first", inbox("due")},
+		{"inquiry view", func(r *rand.Rand) (int, error) {
+			id := 1 + r.IntN(w.inquiries)
+			return cl.view(ctx, int(w.inquiryDev[id]), int64(id))
+		}},
+		{"full-text search", func(r *rand.Rand) (int, error) {
+			return cl.search(ctx, w.developer(r), queries[r.IntN(len(queries))])
+		}},
+	}
+	rep := &report{}
+	for _, op := range ops {
+		run(op.fn, c.clients, 2*time.Second) // warm-up
+		for _, n := range []int{1, c.clients} {
+			res := run(op.fn, n, c.duration)
+			res.name, res.clients = op.name, n
+			rep.results = append(rep.results, res)
+			logf("%s, %d clients: %d requests, p99 %v", op.name, n, len(res.lat), res.pct(0.99))
+		}
+	}
+	return rep
+}
+
+func run(fn func(r *rand.Rand) (int, error), clients int, d time.Duration) *result {
+	res := &result{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var errs, rows atomic.Int64
+	for k := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(k), uint64(time.Now().UnixNano())))
+			var lat []time.Duration
+			for time.Now().Before(deadline) {
+				t := time.Now()
+				n, err := fn(r)
+				lat = append(lat, time.Since(t))
+				rows.Add(int64(n))
+				if err != nil {
+					errs.Add(1)
+					mu.Lock()
+					if res.firstError == nil {
+						res.firstError = err
+					}
+					mu.Unlock()
+				}
+			}
+			mu.Lock()
+			res.lat = append(res.lat, lat...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	res.errors, res.rows = errs.Load(), rows.Load()
+	slices.Sort(res.lat)
+	return res
+}
+
+func (rep *report) print(engine string, c config, w *world) {
+	fmt.Printf("\n## %s: %d inquiries, ~%d messages, %d purchases, %d developers; %v per row\n\n",
+		engine, w.inquiries, 5*w.inquiries, w.purchases, w.developers, c.duration)
+	fmt.Printf("| operation | clients | requests | req/s | p50 | p95 | p99 | errors | rows/request |\n|---|---|---|---|---|---|---|---|---|\n")
+	for _, r := range rep.results {
+		n := len(r.lat)
+		fmt.Printf("| %s | %d | %d | %.0f | %v | %v | %v | %d | %.1f |\n", r.name, r.clients, n, float64(n)/r.elapsed.Seconds(),
+			r.pct(0.50).Round(10*time.Microsecond), r.pct(0.95).Round(10*time.Microsecond), r.pct(0.99).Round(10*time.Microsecond),
+			r.errors, float64(r.rows)/float64(max(1, n)))
+		if r.firstError != nil {
+			fmt.Printf("|   first error: %v |\n", r.firstError)
+		}
+	}
+}
