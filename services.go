@@ -17,4 +17,8 @@ type Services struct {
 	// offer refunds; the JSON API answers their routes only when set.
 	Cancellations CancellationService
 	Webhooks      WebhookService
+
+	// Reconciliation compares purchases with the developer's server log
+	// (uploaded or pushed); optional like the refunds.
+	Reconciliation ReconciliationService
 }

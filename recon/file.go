@@ -32,7 +32,7 @@ const (
 // reported before any work.
 type File struct {
 	name  string
-	f     *os.File
+	f     io.ReadCloser // an *os.File, or a stream (OpenServerStream)
 	size  int64
 	jsonl bool
 	store bool

@@ -1,0 +1,223 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/recon"
+)
+
+// defaultReconPeriod is the period reconciled when none is given: the last
+// thirty days, the month a developer typically closes.
+const defaultReconPeriod = 30 * 24 * time.Hour
+
+// Reconcile runs the engine over the developer's purchases and the given
+// server log, then stores the report in one transaction. Nothing is stored
+// for a run that fails (a header without a mapped column, a broken
+// stream): a report is either complete or absent.
+func (s *ReconciliationService) Reconcile(ctx context.Context, in vocdesk.ReconcileInput) (*vocdesk.Reconciliation, error) {
+	a, err := developerFrom(ctx, vocdesk.RoleAgent)
+	if err != nil {
+		return nil, err
+	}
+	now := s.db.now()
+	if in.To.IsZero() {
+		in.To = now
+	}
+	if in.From.IsZero() {
+		in.From = in.To.Add(-defaultReconPeriod)
+	}
+	if !in.From.Before(in.To) {
+		return nil, vocdesk.Errorf(vocdesk.EINVALID, "from must be before to")
+	}
+	rep := &vocdesk.Reconciliation{DeveloperID: a.DeveloperID, Source: in.Source, From: in.From.UTC(), To: in.To.UTC(), CreatedBy: a.Name}
+	store := &purchaseSource{db: s.db, devID: a.DeveloperID, from: micros(in.From), to: micros(in.To)}
+	var server recon.ServerSource
+	switch in.Source {
+	case vocdesk.ReconUpload:
+		if in.Log == nil {
+			return nil, vocdesk.Errorf(vocdesk.EINVALID, "send the server log")
+		}
+		if in.Columns == nil {
+			st, err := s.ReconSettings(ctx)
+			if err != nil {
+				return nil, err
+			}
+			in.Columns = st.Columns
+		}
+		switch in.Format {
+		case "":
+			in.Format = "csv"
+		case "csv", "jsonl":
+		default:
+			return nil, vocdesk.Errorf(vocdesk.EINVALID, "format must be csv or jsonl")
+		}
+		name := strings.TrimSpace(in.FileName)
+		if name == "" {
+			name = "server log"
+		}
+		rep.FileName, rep.Format, rep.Columns = truncate(name, 200), in.Format, in.Columns
+		fl, err := recon.OpenServerStream(rep.FileName, in.Log, in.Columns, in.Format == "jsonl", in.SizeHint)
+		if err != nil {
+			// A missing column or an empty file: the caller's input, said
+			// in the engine's words, which name the column and the header.
+			return nil, vocdesk.Errorf(vocdesk.EINVALID, "%s", err.Error())
+		}
+		server = fl
+	case vocdesk.ReconDeliveries:
+		server = &deliverySource{db: s.db, devID: a.DeveloperID, from: store.from, to: store.to}
+	default:
+		return nil, vocdesk.Errorf(vocdesk.EINVALID, "source must be upload or deliveries")
+	}
+
+	var rowErrs []*vocdesk.ReconRowError
+	res, err := recon.Reconcile(ctx, store, server, recon.Options{OnError: func(e recon.RowError) {
+		if len(rowErrs) < vocdesk.MaxReconErrors {
+			rowErrs = append(rowErrs, &vocdesk.ReconRowError{Source: e.File, Line: e.Line, Message: e.Err})
+		}
+	}})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("sqlstore: reconcile: %w", err)
+	}
+	rep.Counts = make(map[string]int64, len(vocdesk.ReconCategories))
+	for _, c := range recon.Categories() {
+		rep.Counts[c.String()] = res.Count(c)
+	}
+	rep.StoreRows, rep.ServerRows, rep.InvalidRows = res.StoreRows, res.ServerRows, res.InvalidRows
+	rep.Errors = int64(len(rowErrs))
+	if err := s.storeReport(ctx, a, rep, res, rowErrs, in.Source == vocdesk.ReconUpload); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// storeReport writes the report, its exceptions and errors, remembers an
+// upload's mapping, and audits the run.
+func (s *ReconciliationService) storeReport(ctx context.Context, a *vocdesk.Actor, rep *vocdesk.Reconciliation,
+	res *recon.Result, rowErrs []*vocdesk.ReconRowError, remember bool) error {
+	tx, err := s.db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	counts, _ := json.Marshal(rep.Counts) // a map of int64s always marshals
+	rep.CreatedAt = tx.now
+	err = tx.queryRow(ctx, `INSERT INTO reconciliations (developer_id, source, file_name, format, columns, from_at, to_at,
+		counts, store_rows, server_rows, invalid_rows, exceptions, errors, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $13, $14) RETURNING id`,
+		rep.DeveloperID, string(rep.Source), rep.FileName, rep.Format, columnsJSON(rep.Columns), micros(rep.From), micros(rep.To),
+		string(counts), rep.StoreRows, rep.ServerRows, rep.InvalidRows, rep.Errors, rep.CreatedBy, micros(tx.now)).Scan(&rep.ID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: store reconciliation: %w", err)
+	}
+	if rep.Exceptions, err = tx.insertExceptions(ctx, rep.ID, res); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, `UPDATE reconciliations SET exceptions = $2 WHERE id = $1`, rep.ID, rep.Exceptions); err != nil {
+		return fmt.Errorf("sqlstore: store reconciliation: %w", err)
+	}
+	if err := tx.insertRowErrors(ctx, rep.ID, rowErrs); err != nil {
+		return err
+	}
+	if remember && len(rep.Columns) > 0 {
+		if err := tx.rememberColumns(ctx, rep.DeveloperID, rep.Columns); err != nil {
+			return err
+		}
+	}
+	if err := tx.audit(ctx, a, change{action: "reconciliation.created", entity: "reconciliation", entityID: rep.ID,
+		developerID: rep.DeveloperID, after: rep}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// insertRows batches rows of cols columns into multi-row INSERTs: one
+// statement per few hundred rows instead of one per row, which is what
+// makes storing a million exceptions take seconds rather than minutes.
+type rowInserter struct {
+	tx     *Tx
+	prefix string
+	cols   int
+	args   []any
+	n      int64
+}
+
+// perInsert keeps a statement under PostgreSQL's and SQLite's bound
+// parameter limits (65535 and 32766) for up to 9 columns.
+const perInsert = 500
+
+func (ri *rowInserter) add(ctx context.Context, vals ...any) error {
+	ri.args = append(ri.args, vals...)
+	ri.n++
+	if len(ri.args) >= perInsert*ri.cols {
+		return ri.flush(ctx)
+	}
+	return nil
+}
+
+func (ri *rowInserter) flush(ctx context.Context) error {
+	if len(ri.args) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(ri.prefix)
+	for i := 0; i < len(ri.args); i += ri.cols {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for j := range ri.cols {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "$%d", i+j+1)
+		}
+		b.WriteByte(')')
+	}
+	if _, err := ri.tx.exec(ctx, b.String(), ri.args...); err != nil {
+		return fmt.Errorf("sqlstore: insert report rows: %w", err)
+	}
+	ri.args = ri.args[:0]
+	return nil
+}
+
+func (tx *Tx) insertExceptions(ctx context.Context, id int64, res *recon.Result) (int64, error) {
+	ri := &rowInserter{tx: tx, cols: 9, prefix: `INSERT INTO recon_exceptions
+		(reconciliation_id, seq, category, txid, tid, store_amount, store_currency, server_amount, server_currency) VALUES `}
+	for e := range res.Exceptions() {
+		store, server := minorUnits(e.StoreAmount, e.StoreCurrency), minorUnits(e.ServerAmount, e.ServerCurrency)
+		if err := ri.add(ctx, id, ri.n+1, e.Category.String(), e.TxID, e.TID, store, e.StoreCurrency, server, e.ServerCurrency); err != nil {
+			return 0, err
+		}
+	}
+	return ri.n, ri.flush(ctx)
+}
+
+func (tx *Tx) insertRowErrors(ctx context.Context, id int64, errs []*vocdesk.ReconRowError) error {
+	ri := &rowInserter{tx: tx, cols: 5, prefix: `INSERT INTO recon_errors (reconciliation_id, seq, source, line, message) VALUES `}
+	for _, e := range errs {
+		if err := ri.add(ctx, id, ri.n+1, e.Source, e.Line, truncate(e.Message, 500)); err != nil {
+			return err
+		}
+	}
+	return ri.flush(ctx)
+}
+
+// minorUnits reads back an amount the engine formatted; an empty side is 0.
+func minorUnits(amount, currency string) int64 {
+	if currency == "" {
+		return 0
+	}
+	v, err := vocdesk.ParseAmount(amount, currency)
+	if err != nil {
+		return 0 // cannot happen: the engine formats only amounts it parsed
+	}
+	return v
+}
