@@ -107,6 +107,9 @@ func (s *ReconciliationService) storeReport(ctx context.Context, a *vocdesk.Acto
 		return err
 	}
 	defer tx.Rollback()
+	if err := tx.queryRow(ctx, `SELECT slug FROM developers WHERE id = $1`, rep.DeveloperID).Scan(&rep.DeveloperSlug); err != nil {
+		return fmt.Errorf("sqlstore: store reconciliation: %w", err)
+	}
 	counts, _ := json.Marshal(rep.Counts) // a map of int64s always marshals
 	rep.CreatedAt = tx.now
 	err = tx.queryRow(ctx, `INSERT INTO reconciliations (developer_id, source, file_name, format, columns, from_at, to_at,

@@ -46,6 +46,7 @@ type tenant struct {
 	keyID            int64
 	cancellationID   int64 // a pending cancellation request of the purchase
 	deliveryID       int64 // a webhook delivery of the developer's
+	reconID          int64 // a reconciliation report of the developer's
 }
 
 // systemCtx acts as the CLI does: an operator with no person behind it.
@@ -62,6 +63,8 @@ func services(db *sqlstore.DB) vocdesk.Services {
 
 		Cancellations: sqlstore.NewCancellationService(db),
 		Webhooks:      sqlstore.NewWebhookService(db),
+
+		Reconciliation: sqlstore.NewReconciliationService(db),
 	}
 }
 
@@ -123,6 +126,7 @@ func (e *env) seedTenant(name string) tenant {
 	must("key", err)
 	tn.keyID = k.ID
 	tn.cancellationID, tn.deliveryID = e.seedRefunds(tn, k)
+	tn.reconID = e.seedRecon(tn)
 	tn.customerToken = e.token("customer", tn.customerEmail, tn.customerPassword)
 	tn.memberToken = e.token("developer", tn.memberEmail, tn.memberPassword)
 	return tn

@@ -27,9 +27,10 @@ func TestTenancyWalk(t *testing.T) {
 		aims := map[string]aim{
 			"A": {slug: e.a.slug, app: e.a.app, item: e.a.item, txid: e.a.txid, tid: e.a.tid,
 				customer: strconv.FormatInt(e.a.customerID, 10), key: strconv.FormatInt(e.a.keyID, 10), email: e.a.customerEmail,
-				cancellation: strconv.FormatInt(e.a.cancellationID, 10), delivery: strconv.FormatInt(e.a.deliveryID, 10)},
+				cancellation: strconv.FormatInt(e.a.cancellationID, 10), delivery: strconv.FormatInt(e.a.deliveryID, 10),
+				recon: strconv.FormatInt(e.a.reconID, 10)},
 			"missing": {slug: "zulu-none", app: "zulu-app", item: "zulu-item", txid: "TX-ZULU-NONE", tid: "zulu-order",
-				customer: "987654321", key: "987654322", email: "zulu@example.com", cancellation: "987654323", delivery: "987654324"},
+				customer: "987654321", key: "987654322", email: "zulu@example.com", cancellation: "987654323", delivery: "987654324", recon: "987654325"},
 		}
 		callers := []struct{ name, secret string }{
 			{"developer B key", e.b.key}, {"developer B member", e.b.memberToken}, {"customer B", e.b.customerToken},
@@ -88,10 +89,12 @@ var selfOnly = map[string]bool{"DELETE /api/v1/auth/token": true}
 
 // walkQueries are the list filters that name another tenant's things.
 var walkQueries = map[string][]string{
-	"GET /api/v1/apps":                  {"developer={slug}"},
-	"GET /api/v1/purchases":             {"txid={txid}", "tid={tid}", "customer_id={customer}", "app={app}"},
-	"GET /api/v1/me/purchases":          {"app={app}"},
-	"GET /api/v1/cancellation-requests": {"txid={txid}"},
+	"GET /api/v1/apps":                            {"developer={slug}"},
+	"GET /api/v1/purchases":                       {"txid={txid}", "tid={tid}", "customer_id={customer}", "app={app}"},
+	"GET /api/v1/me/purchases":                    {"app={app}"},
+	"GET /api/v1/cancellation-requests":           {"txid={txid}"},
+	"GET /api/v1/deliveries":                      {"txid={txid}", "tid={tid}"},
+	"GET /api/v1/reconciliations/{id}/exceptions": {"category=paid_not_delivered"},
 }
 
 // walkBodies are request bodies aimed at another tenant's things.
@@ -110,12 +113,17 @@ var walkBodies = map[string]string{
 	"POST /api/v1/purchases/{txid}/cancellation-requests": `{"amount":"1","reason":"other"}`,
 	"POST /api/v1/purchases/{txid}/chargebacks":           `{"amount":"1","reason":"fraud"}`,
 	"POST /api/v1/webhook/deliveries/{id}/redeliver":      ``,
+	// A delivery naming A's purchase is B's own claim: stored for B, and
+	// answered exactly as one naming a purchase that does not exist.
+	"POST /api/v1/deliveries":                  `{"deliveries":[{"txid":"{txid}","tid":"{tid}","amount":"1200","currency":"KRW","delivered_at":"2024-05-01T09:31:00Z"}]}`,
+	"POST /api/v1/purchases/{txid}/deliveries": `{"note":"walk"}`,
+	"POST /api/v1/reconciliations":             ``,
 }
 
 // aim is one tenant's identifiers, to fill into paths, queries and bodies.
 type aim struct {
 	slug, app, item, txid, tid, customer, key, email string
-	cancellation, delivery                           string
+	cancellation, delivery, recon                    string
 }
 
 // fill replaces {name} in s. In a path, {id} means the customer's id under
@@ -132,6 +140,8 @@ func (a aim) fill(t *testing.T, s string, isPath bool) string {
 		id = a.cancellation
 	case strings.HasPrefix(s, "/api/v1/webhook/deliveries/"):
 		id = a.delivery
+	case strings.HasPrefix(s, "/api/v1/reconciliations/"):
+		id = a.recon
 	}
 	s = strings.NewReplacer("{slug}", a.slug, "{app}", a.app, "{item}", a.item, "{txid}", a.txid, "{tid}", a.tid,
 		"{customer}", a.customer, "{id}", id).Replace(s)
@@ -163,7 +173,7 @@ func (a aim) normalize(body string) string {
 		return body
 	}
 	msg := e.Error.Message
-	for _, v := range []string{a.email, a.slug, a.app, a.item, a.txid, a.tid, a.customer, a.key, a.cancellation, a.delivery} {
+	for _, v := range []string{a.email, a.slug, a.app, a.item, a.txid, a.tid, a.customer, a.key, a.cancellation, a.delivery, a.recon} {
 		msg = strings.ReplaceAll(msg, v, "<aimed>")
 	}
 	return e.Error.Code + ": " + msg
