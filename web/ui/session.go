@@ -26,7 +26,18 @@ const (
 	// maxFormBytes bounds every form body; no page posts more than a few
 	// fields of text.
 	maxFormBytes = 64 << 10
+	// maxUploadBytes bounds a form with files: every attachment a message
+	// may carry at its largest, and the text around them. uploadMemory is
+	// what of it is held in memory; the rest goes to temporary files.
+	maxUploadBytes = vocdesk.MaxAttachments*vocdesk.MaxAttachmentSize + 1<<20
+	uploadMemory   = 8 << 20
 )
+
+// isMultipart reports whether a post carries files.
+func isMultipart(r *http.Request) bool {
+	ct := r.Header.Get("Content-Type")
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "multipart/form-data")
+}
 
 // realmInfo ties a realm to its pages: where to sign in and where to land.
 type realmInfo struct {
@@ -127,9 +138,21 @@ func safeMethod(m string) bool {
 // csrfTokenOK parses the form and compares its token with the session's, or,
 // before sign-in, with the double-submit cookie.
 func (h *handler) csrfTokenOK(w http.ResponseWriter, r *http.Request, st *reqState) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		return false
+	if isMultipart(r) {
+		// Only signed-in people upload files (attachments of inquiries);
+		// the limit leaves room for every attachment a message may carry.
+		if st.session == nil {
+			return false
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
+		if err := r.ParseMultipartForm(uploadMemory); err != nil {
+			return false
+		}
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		if err := r.ParseForm(); err != nil {
+			return false
+		}
 	}
 	var want string
 	if st.session != nil {

@@ -39,6 +39,7 @@ type Marketplace struct {
 	Operator                  Account
 	Hoppin, Nimbus            *vocdesk.Developer
 	HoppinOwner, HoppinViewer Account
+	HoppinAgent               Account
 	NimbusOwner               Account
 	Minji, Jun                Account
 	MinjiPhone                string
@@ -61,6 +62,8 @@ func Services(db *sqlstore.DB) vocdesk.Services {
 		Customers:  sqlstore.NewCustomerService(db),
 		Purchases:  sqlstore.NewPurchaseService(db),
 		Auth:       sqlstore.NewAuthService(db),
+		Inquiries:  sqlstore.NewInquiryService(db),
+		Desk:       sqlstore.NewDeskService(db),
 	}
 }
 
@@ -115,6 +118,7 @@ func Seed(tb testing.TB, db *sqlstore.DB) *Marketplace {
 	}
 	m.HoppinOwner = member("hoppin", "owner@hoppin.test", "박지훈", vocdesk.RoleOwner)
 	m.HoppinViewer = member("hoppin", "viewer@hoppin.test", "Vera Viewer", vocdesk.RoleViewer)
+	m.HoppinAgent = member("hoppin", "agent@hoppin.test", "Alex Agent", vocdesk.RoleAgent)
 	m.NimbusOwner = member("nimbus", "owner@nimbus.test", "Nora Nimbus", vocdesk.RoleOwner)
 
 	customer := func(email, name, phone string) Account {
@@ -171,7 +175,40 @@ func Seed(tb testing.TB, db *sqlstore.DB) *Marketplace {
 			list[i] = stored
 		}
 	}
+	seedDesk(tb, m)
 	return m
+}
+
+// Canned replies of hoppin, one per language: the desk's tests insert them.
+const (
+	CannedRefundEN = "Refund accepted"
+	CannedRefundKO = "환불 접수 안내"
+)
+
+// seedDesk gives hoppin its canned replies. Inquiries are left to each
+// test, which creates the ones its flow needs.
+func seedDesk(tb testing.TB, m *Marketplace) {
+	tb.Helper()
+	ctx := As(m.MemberActor(m.Hoppin, m.HoppinOwner))
+	for _, c := range []*vocdesk.CannedReply{
+		{Name: CannedRefundEN, Locale: "en", Body: "Hello {{customer.name}},\n\nwe have received your refund request for {{purchase.item}} ({{purchase.amount}}, TxID {{purchase.txid}}). The refund goes back to your original payment method within 3 business days.\n\n{{agent.name}}, {{app.name}} support"},
+		{Name: CannedRefundKO, Locale: "ko", Body: "{{customer.name}}님, 안녕하세요.\n\n{{purchase.item}}({{purchase.amount}}, 거래번호 {{purchase.txid}}) 환불 요청이 접수되었습니다. 영업일 기준 3일 안에 결제하신 수단으로 환불됩니다.\n\n{{app.name}} 고객지원 {{agent.name}} 드림"},
+	} {
+		if err := m.Svc.Desk.CreateCannedReply(ctx, c); err != nil {
+			tb.Fatalf("uitest: seed canned reply: %v", err)
+		}
+	}
+}
+
+// MemberActor is the actor of a developer's member, for calling services
+// as that member in tests.
+func (m *Marketplace) MemberActor(d *vocdesk.Developer, a Account) *vocdesk.Actor {
+	return &vocdesk.Actor{Realm: vocdesk.RealmDeveloper, DeveloperID: d.ID, MemberID: a.ID, Role: a.Role, Name: a.Name, Email: a.Email}
+}
+
+// CustomerActor is the actor of a customer.
+func (m *Marketplace) CustomerActor(a Account) *vocdesk.Actor {
+	return &vocdesk.Actor{Realm: vocdesk.RealmCustomer, CustomerID: a.ID, Name: a.Name, Email: a.Email}
 }
 
 // As returns a context acting as a, for calling services directly in tests.
