@@ -27,11 +27,11 @@ type Executor struct {
 	Outcome func(string)
 }
 
-// Kind is the runner's entry for refund.execute: retried with backoff for
-// as long as the provider stays unreachable, since an approved refund must
-// not be forgotten.
+// Kind is the runner's entry for refund.execute: retried with backoff (at
+// most a minute apart, for more than a day) while the provider stays
+// unreachable, since an approved refund must not be forgotten.
 func (x *Executor) Kind() jobs.Kind {
-	return jobs.Kind{Handler: x.Handle, MaxAttempts: 1000, Backoff: jobs.Exponential(200*time.Millisecond, 5*time.Minute)}
+	return jobs.Kind{Handler: x.Handle, MaxAttempts: 2000, Backoff: jobs.Exponential(200*time.Millisecond, time.Minute)}
 }
 
 // Handle runs one attempt.

@@ -97,7 +97,9 @@ func newFake(url string) *fakeService {
 	}
 }
 
-func job() *vocdesk.Job { return &vocdesk.Job{ID: 1, Kind: vocdesk.JobWebhookDeliver, Payload: []byte(`{"delivery_id":7}`), Attempt: 1} }
+func job() *vocdesk.Job {
+	return &vocdesk.Job{ID: 1, Kind: vocdesk.JobWebhookDeliver, Payload: []byte(`{"delivery_id":7}`), Attempt: 1}
+}
 
 func TestDeliverySignedAndVerified(t *testing.T) {
 	var got struct {

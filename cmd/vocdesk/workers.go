@@ -25,6 +25,7 @@ import (
 type WorkersConfig struct {
 	Workers          int
 	JobLease         time.Duration
+	RefundBackoffMax time.Duration
 	IdempotencyLease time.Duration
 	Mailer           string // "log" or "discard"
 
@@ -35,7 +36,7 @@ type WorkersConfig struct {
 }
 
 func defaultWorkersConfig() WorkersConfig {
-	return WorkersConfig{Workers: 8, JobLease: time.Minute, IdempotencyLease: 10 * time.Second, Mailer: "log"}
+	return WorkersConfig{Workers: 8, JobLease: time.Minute, RefundBackoffMax: time.Minute, IdempotencyLease: 10 * time.Second, Mailer: "log"}
 }
 
 // registerWorkers adds the background jobs' flags to vocdesk serve.
@@ -43,6 +44,7 @@ func (c *Config) registerWorkers(fs *flag.FlagSet) {
 	w := &c.Workers
 	fs.IntVar(&w.Workers, "job-workers", w.Workers, "background jobs run at once (refunds, webhooks, mail)")
 	fs.DurationVar(&w.JobLease, "job-lease", w.JobLease, "how long a claimed job is held before another process may take it over (after a crash)")
+	fs.DurationVar(&w.RefundBackoffMax, "refund-backoff-max", w.RefundBackoffMax, "longest wait between attempts of a refund whose provider call failed")
 	fs.DurationVar(&w.IdempotencyLease, "idempotency-lease", w.IdempotencyLease, "how long a request's Idempotency-Key counts as in progress before a retry may take it over (after a crash)")
 	fs.StringVar(&w.Mailer, "mailer", w.Mailer, "outgoing mail until SMTP exists: log (log each mail and drop it) or discard")
 	fs.Float64Var(&w.ProviderFailRate, "provider-fail-rate", w.ProviderFailRate, "share (0-1) of payment provider calls that fail before acting")
@@ -58,6 +60,9 @@ func (w WorkersConfig) validate() error {
 	}
 	if w.JobLease < 2*time.Second {
 		errs = append(errs, fmt.Errorf("--job-lease must be at least 2s, not %s", w.JobLease))
+	}
+	if w.RefundBackoffMax < 200*time.Millisecond {
+		errs = append(errs, fmt.Errorf("--refund-backoff-max must be at least 200ms, not %s", w.RefundBackoffMax))
 	}
 	if w.IdempotencyLease < time.Second {
 		errs = append(errs, fmt.Errorf("--idempotency-lease must be at least 1s, not %s", w.IdempotencyLease))
@@ -117,6 +122,9 @@ func startWorkers(cfg Config, db *sqlstore.DB, svc vocdesk.Services, logger *slo
 		vocdesk.JobWebhookDeliver: deliver.Kind(),
 		vocdesk.JobSendMail:       {Handler: mailHandler(mailer)},
 	}
+	refund := kinds[vocdesk.JobRefundExecute]
+	refund.Backoff = jobs.Exponential(200*time.Millisecond, w.RefundBackoffMax)
+	kinds[vocdesk.JobRefundExecute] = refund
 	for k, kind := range kinds {
 		kind.Timeout = timeout
 		kinds[k] = kind
