@@ -14,11 +14,10 @@ import (
 // SQLite keeps it in the FTS5 table inquiry_fts (phrases with positions),
 // PostgreSQL as a positionless tsvector with a GIN index in inquiry_search
 // (terms ANDed, which GIN answers without reading documents back; the exact
-// phrase is checked in Go on the page's texts). Results come newest inquiry first,
-// driven by the index: FTS5 walks its doclists in descending rowid and
-// stops at the page's end; PostgreSQL either intersects GIN posting lists
-// (rare words) or walks the developer's newest documents and checks each
-// (common words), whichever its statistics say is cheaper.
+// phrase is checked in Go on the page's texts). Results come newest inquiry
+// first, driven by the index: FTS5 walks its doclists in descending rowid
+// and stops at the page's end; PostgreSQL intersects GIN posting lists (the
+// words' and the tenancy term's) and sorts the matches.
 
 // indexInquiry rewrites the search document of inquiry id from its subject
 // and its messages (system events are not searched).
@@ -76,7 +75,7 @@ func (tx *Tx) writeSearchDoc(ctx context.Context, id int64, doc *searchDoc) erro
 // searchQuery builds SearchInquiries' query: the engine's index in front,
 // the usual scope and filters on the inquiry, newest inquiry first, keyed on
 // the inquiry id.
-func searchQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter, now int64) (q string, args []any, units []queryUnit, limit int, err error) {
+func searchQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter, now, from int64) (q string, args []any, units []queryUnit, limit int, err error) {
 	if !validQuery(f.Q) {
 		return "", nil, nil, 0, vocdesk.Errorf(vocdesk.EINVALID, "q must hold a word to search for (at most 200 characters)")
 	}
@@ -93,12 +92,12 @@ func searchQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter, now 
 		tenancy, publicOnly = customerTerm(a.CustomerID), true
 	}
 	var c conds
-	var from, key string
+	var tables, key string
 	if dialect == dialectSQLite {
-		from, key = ` FROM inquiry_fts JOIN inquiries i ON i.id = inquiry_fts.rowid`, "inquiry_fts.rowid"
+		tables, key = ` FROM inquiry_fts JOIN inquiries i ON i.id = inquiry_fts.rowid`, "inquiry_fts.rowid"
 		c.add("inquiry_fts MATCH ?", ftsQuery(units, tenancy, publicOnly))
 	} else {
-		from, key = ` FROM inquiry_search s JOIN inquiries i ON i.id = s.inquiry_id`, "s.inquiry_id"
+		tables, key = ` FROM inquiry_search s JOIN inquiries i ON i.id = s.inquiry_id`, "s.inquiry_id"
 		c.add("s.doc @@ CAST(? AS tsquery)", tsQuery(units, tenancy, publicOnly))
 		if a.IsDeveloper() {
 			c.add("s.developer_id = ?", a.DeveloperID)
@@ -115,7 +114,22 @@ func searchQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter, now 
 		}
 		c.add(key+" < ?", id)
 	}
-	q = inquiryCols + from + inquiryJoins + c.where() + " ORDER BY " + key + " DESC LIMIT " + c.next(limit+1)
+	if from > 0 {
+		c.add(key+" >= ?", from)
+	}
+	order := key
+	if dialect == dialectPostgres {
+		// "+ 0" keeps PostgreSQL from walking the primary key backwards and
+		// testing each document: its estimate of a term's rarity is poor,
+		// and for a word in no document that walk reads every document of
+		// the developer. The GIN index (with the tenancy term) finds the
+		// matches, and only they are sorted.
+		order = key + " + 0"
+	}
+	// As in the inbox, the page's ids come first and only they are joined
+	// to names: a common word matches thousands of inquiries.
+	q = inquiryCols + " FROM (SELECT " + key + " AS id" + tables + c.where() + " ORDER BY " + order + " DESC LIMIT " + c.next(limit+1) +
+		") page JOIN inquiries i ON i.id = page.id" + inquiryJoins + " ORDER BY i.id DESC"
 	return q, c.args, units, limit, nil
 }
 
@@ -134,15 +148,7 @@ func (s *InquiryService) SearchInquiries(ctx context.Context, f vocdesk.InquiryF
 		return nil, "", err
 	}
 	defer tx.Rollback()
-	q, args, units, limit, err := searchQuery(tx.dialect, a, f, micros(tx.now))
-	if err != nil {
-		return nil, "", err
-	}
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("sqlstore: search inquiries: %w", err)
-	}
-	list, err := tx.scanInquiries(ctx, a, rows)
+	list, units, limit, err := tx.searchPage(ctx, a, f)
 	if err != nil {
 		return nil, "", err
 	}
@@ -220,4 +226,56 @@ func (tx *Tx) snippets(ctx context.Context, a *vocdesk.Actor, list []*vocdesk.In
 		}
 	}
 	return hits, nil
+}
+
+// searchWindow is the first span of inquiry ids a PostgreSQL search looks
+// at, below the newest id (or the cursor); each further try looks at
+// searchWidening times more.
+const (
+	searchWindow   = 4096
+	searchWidening = 8
+)
+
+// searchPage runs the search for one page. On PostgreSQL a common word
+// matches a large share of a developer's inquiries, and GIN returns its
+// matches unordered, so every match would be read from the heap to find the
+// newest few. The search therefore looks at the newest ids first (a range
+// ANDed with the GIN result in the bitmap) and widens the range until the
+// page is full or the range covers everything: a common word fills the page
+// in the first, small range, and a rare one is cheap in any range. A
+// customer's tenancy term is selective already, so customers search once.
+func (tx *Tx) searchPage(ctx context.Context, a *vocdesk.Actor, f vocdesk.InquiryFilter) ([]*vocdesk.Inquiry, []queryUnit, int, error) {
+	now := micros(tx.now)
+	var from, top int64
+	if tx.dialect == dialectPostgres && !a.IsCustomer() {
+		if f.Cursor != "" {
+			if _, id, err := decodeInquiryCursor(f.Cursor, "search"); err == nil {
+				top = id
+			}
+		}
+		if top == 0 {
+			if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM inquiries`).Scan(&top); err != nil {
+				return nil, nil, 0, fmt.Errorf("sqlstore: search inquiries: %w", err)
+			}
+		}
+		from = max(1, top-searchWindow)
+	}
+	for window := int64(searchWindow); ; window *= searchWidening {
+		q, args, units, limit, err := searchQuery(tx.dialect, a, f, now, from)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		rows, err := tx.query(ctx, q, args...)
+		if err != nil {
+			return nil, nil, 0, fmt.Errorf("sqlstore: search inquiries: %w", err)
+		}
+		list, err := tx.scanInquiries(ctx, a, rows)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		if len(list) > limit || from <= 1 {
+			return list, units, limit, nil
+		}
+		from = max(1, top-window*searchWidening)
+	}
 }
