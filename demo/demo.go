@@ -31,6 +31,10 @@ type Options struct {
 	InsertInquiries func(ctx context.Context, inquiries []Inquiry) error
 	// Logf reports progress, one line per step.
 	Logf func(format string, args ...any)
+	// Customers and Purchases size the marketplace (defaults
+	// DefaultCustomers and DefaultPurchases). Every customer gets a
+	// password, and hashing is the slow part of a first run.
+	Customers, Purchases int
 	// Workers bounds the accounts created at once: password hashing is
 	// deliberately slow, so it is spread over the CPUs.
 	Workers int
@@ -81,6 +85,12 @@ func Seed(ctx context.Context, svc vocdesk.Services, opts Options) (*Result, err
 	if opts.Logf == nil {
 		opts.Logf = func(string, ...any) {}
 	}
+	if opts.Customers < 2 {
+		opts.Customers = DefaultCustomers
+	}
+	if opts.Purchases <= 0 {
+		opts.Purchases = DefaultPurchases
+	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()
 	}
@@ -101,8 +111,8 @@ func Seed(ctx context.Context, svc vocdesk.Services, opts Options) (*Result, err
 			return nil, fmt.Errorf("demo: %s: %w", st.name, err)
 		}
 	}
-	cs := customers(r)
-	ps := purchases(r, cs, s.res.Anchor)
+	cs := customers(r, opts.Customers)
+	ps := purchases(r, cs, opts.Purchases, s.res.Anchor)
 	if err := s.ledger(ctx, cs, ps); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}

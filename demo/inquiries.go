@@ -180,8 +180,8 @@ var FixedAnchor = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 // generates, without touching a database.
 func GenerateInquiries(seed uint64, anchor time.Time) []Inquiry {
 	r := newRand(seed)
-	cs := customers(r)
-	ps := purchases(r, cs, anchor)
+	cs := customers(r, DefaultCustomers)
+	ps := purchases(r, cs, DefaultPurchases, anchor)
 	return inquiries(r, cs, ps, anchor)
 }
 

@@ -34,22 +34,22 @@ type customer struct {
 	Name, Email, Phone, Locale string
 }
 
-// numCustomers and koreanShare shape the customer base: most of the store's
-// customers are Korean, a third are not.
+// DefaultCustomers is the size of the demo customer base; most of the
+// store's customers are Korean, every third is not.
 const (
-	numCustomers = 200
-	koreanEvery  = 3 // every third customer is international
+	DefaultCustomers = 200
+	koreanEvery      = 3
 )
 
-// customers returns the demo accounts. The first two are fixed, so the
-// printed logins stay the same whatever the seed.
-func customers(r *rand.Rand) []customer {
-	cs := make([]customer, 0, numCustomers)
+// customers returns n demo accounts (at least two). The first two are
+// fixed, so the printed logins stay the same whatever the seed.
+func customers(r *rand.Rand, n int) []customer {
+	cs := make([]customer, 0, n)
 	cs = append(cs,
 		customer{"김민지", "minji.kim@mail.example", "010-2345-6789", "ko"},
 		customer{"Emma Wilson", "emma.wilson@mail.example", "+1 415-555-0142", "en"},
 	)
-	for i := len(cs); i < numCustomers; i++ {
+	for i := len(cs); i < n; i++ {
 		if i%koreanEvery != 1 {
 			f, g := koFamily[r.IntN(len(koFamily))], koGiven[r.IntN(len(koGiven))]
 			cs = append(cs, customer{

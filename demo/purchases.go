@@ -9,10 +9,10 @@ import (
 	"github.com/vocdesk/vocdesk"
 )
 
-// numPurchases is the size of the demo ledger, spread over historyDays.
+// DefaultPurchases is the size of the demo ledger, spread over historyDays.
 const (
-	numPurchases = 2000
-	historyDays  = 182
+	DefaultPurchases = 2000
+	historyDays      = 182
 )
 
 // kst is Korea's time zone: TxIDs carry the store's local date and time.
@@ -40,7 +40,7 @@ var hourWeights = [24]int{3, 2, 1, 1, 1, 1, 2, 3, 4, 4, 4, 5, 7, 6, 5, 5, 5, 6, 
 // mostly on their phone bill, others by card. The newest order is paid
 // exactly one hour before anchor, and every order is a whole second, so the
 // same anchor and seed always give the same ledger.
-func purchases(r *rand.Rand, cs []customer, anchor time.Time) []purchase {
+func purchases(r *rand.Rand, cs []customer, n int, anchor time.Time) []purchase {
 	type pick struct {
 		s *studio
 		a *app
@@ -71,7 +71,7 @@ func purchases(r *rand.Rand, cs []customer, anchor time.Time) []purchase {
 	for _, w := range hourWeights {
 		totalHours += w
 	}
-	ps := make([]purchase, numPurchases)
+	ps := make([]purchase, max(n, 12))
 	for i := range ps {
 		// A few heavy spenders and a long tail: squaring a uniform number
 		// favours the low customer indexes, the fixed demo logins first.

@@ -19,11 +19,17 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	cfg.registerDB(fs)
 	baseURL := fs.String("url", "http://127.0.0.1:8080", "where vocdesk serve answers, for the printed links")
 	seed := fs.Uint64("seed", demo.DefaultSeed, "seed of the generated data (the same seed gives the same data)")
+	customers := fs.Int("customers", demo.DefaultCustomers, "customers to create (each gets a password: the slow part)")
+	purchases := fs.Int("purchases", demo.DefaultPurchases, "purchases to record")
 	if code, ok := parseOrExit(fs, args, env); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(env.Stderr, "vocdesk demo: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if *customers < 2 || *purchases < 1 {
+		fmt.Fprintln(env.Stderr, "vocdesk demo: --customers must be at least 2 and --purchases at least 1")
 		return 2
 	}
 	if err := validateDSN(cfg.DB); err != nil {
@@ -38,7 +44,9 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 	}
 	defer db.Close()
 	res, err := demo.Seed(ctx, newServices(db), demo.Options{
-		Seed: *seed,
+		Seed:      *seed,
+		Customers: *customers,
+		Purchases: *purchases,
 		Logf: func(format string, args ...any) {
 			fmt.Fprintf(env.Stderr, "demo: %5.1fs "+format+"\n", append([]any{time.Since(start).Seconds()}, args...)...)
 		},

@@ -6,14 +6,14 @@ import (
 	"testing"
 )
 
-// TestDemoCommand runs on SQLite only: package demo's own test covers both
-// engines, and hashing 200 passwords per run is the slow part.
+// TestDemoCommand runs a small demo on SQLite only: package demo's own test
+// covers both engines and the full size; hashing passwords is the slow part.
 func TestDemoCommand(t *testing.T) {
 	t.Run("sqlite", func(t *testing.T) {
 		dsn := filepath.Join(t.TempDir(), "vocdesk.db")
 		vars := map[string]string{"VOCDESK_DB": dsn}
 		env, out, stderr := testEnv(vars)
-		if code := Run(t.Context(), env, []string{"demo"}); code != 0 {
+		if code := Run(t.Context(), env, []string{"demo", "--customers", "20", "--purchases", "100"}); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
 		for _, want := range []string{"/login", "/developer/login", "/operator/login", "minji.kim@mail.example", "owner@", "viewer@", "operator@"} {
@@ -23,10 +23,10 @@ func TestDemoCommand(t *testing.T) {
 		}
 		key := lastLine(out.String())
 		env, out, stderr = testEnv(vars)
-		if code := Run(t.Context(), env, []string{"demo"}); code != 0 {
+		if code := Run(t.Context(), env, []string{"demo", "--customers", "20", "--purchases", "100"}); code != 0 {
 			t.Fatalf("second run: exit %d: %s", code, stderr)
 		}
-		if !strings.Contains(out.String(), "customers 0 new, 200 already there") || !strings.Contains(out.String(), "purchases 0 recorded, 2000 already there") {
+		if !strings.Contains(out.String(), "customers 0 new, 20 already there") || !strings.Contains(out.String(), "purchases 0 recorded, 100 already there") {
 			t.Errorf("second run:\n%s", out)
 		}
 		if lastLine(out.String()) == key {
