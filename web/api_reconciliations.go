@@ -150,10 +150,10 @@ func (s *Server) listReconExceptions(w http.ResponseWriter, r *http.Request) err
 
 // purchaseStateJSON is a purchase's reconciliation evidence.
 type purchaseStateJSON struct {
-	Purchase        purchaseJSON   `json:"purchase"`
-	State           string         `json:"state"`
-	DeadlineSeconds int64          `json:"deadline_seconds"`
-	FlaggedAt       *string        `json:"flagged_at"`
+	Purchase        purchaseJSON         `json:"purchase"`
+	State           string               `json:"state"`
+	DeadlineSeconds int64                `json:"deadline_seconds"`
+	FlaggedAt       *string              `json:"flagged_at"`
 	Deliveries      []serverDeliveryJSON `json:"deliveries"`
 }
 

@@ -24,6 +24,12 @@ func (h *handler) routes() http.Handler {
 
 	// The developer console.
 	mux.Handle("GET /console", h.require(realmDeveloper, h.consoleHome))
+	mux.Handle("GET /console/reconciliations", h.require(realmDeveloper, h.reconList))
+	mux.Handle("POST /console/reconciliations", h.require(realmDeveloper, h.reconCreate))
+	mux.Handle("GET /console/reconciliations/{id}", h.require(realmDeveloper, h.reconReport))
+	mux.Handle("GET /console/reconciliations/{id}/exceptions.csv", h.require(realmDeveloper, h.reconExport))
+	mux.Handle("GET /console/purchases/{txid}", h.require(realmDeveloper, h.consolePurchase))
+	mux.Handle("POST /console/purchases/{txid}/delivered", h.require(realmDeveloper, h.markDelivered))
 
 	// The store's back office.
 	mux.Handle("GET /operator", h.require(realmOperator, h.operatorHome))

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -69,7 +70,8 @@ type reqState struct {
 	session *vocdesk.Session
 	secret  string // the session cookie's value, needed to delete the session
 	lang    string
-	csrf    string // the token forms on this page carry
+	csrf    string            // the token forms on this page carry
+	upload  *multipart.Reader // a streamed upload's body after its token (recon_upload_csrf.go)
 }
 
 type stateKey struct{}
@@ -138,6 +140,9 @@ func safeMethod(m string) bool {
 // csrfTokenOK parses the form and compares its token with the session's, or,
 // before sign-in, with the double-submit cookie.
 func (h *handler) csrfTokenOK(w http.ResponseWriter, r *http.Request, st *reqState) bool {
+	if streamedUpload(r) {
+		return h.uploadTokenOK(r, st)
+	}
 	if isMultipart(r) {
 		// Only signed-in people upload files (attachments of inquiries);
 		// the limit leaves room for every attachment a message may carry.

@@ -21,15 +21,18 @@ var templateFS embed.FS
 type view string
 
 const (
-	viewHome           view = "home"
-	viewLogin          view = "login"
-	viewError          view = "error"
-	viewMyHome         view = "my_home"
-	viewMyPurchases    view = "my_purchases"
-	viewMyPurchase     view = "my_purchase"
-	viewConsoleHome    view = "console_home"
-	viewOperatorHome   view = "operator_home"
-	viewOperatorKeyNew view = "operator_key_new"
+	viewHome            view = "home"
+	viewLogin           view = "login"
+	viewError           view = "error"
+	viewMyHome          view = "my_home"
+	viewMyPurchases     view = "my_purchases"
+	viewMyPurchase      view = "my_purchase"
+	viewConsoleHome     view = "console_home"
+	viewReconList       view = "recon_list"
+	viewReconReport     view = "recon_report"
+	viewConsolePurchase view = "console_purchase"
+	viewOperatorHome    view = "operator_home"
+	viewOperatorKeyNew  view = "operator_key_new"
 )
 
 // registeredViews is every view a handler renders. parseViews fails when one
@@ -38,7 +41,7 @@ const (
 var registeredViews = []view{
 	viewHome, viewLogin, viewError,
 	viewMyHome, viewMyPurchases, viewMyPurchase,
-	viewConsoleHome,
+	viewConsoleHome, viewReconList, viewReconReport, viewConsolePurchase,
 	viewOperatorHome, viewOperatorKeyNew,
 }
 

@@ -62,8 +62,10 @@ func Services(db *sqlstore.DB) vocdesk.Services {
 		Customers:  sqlstore.NewCustomerService(db),
 		Purchases:  sqlstore.NewPurchaseService(db),
 		Auth:       sqlstore.NewAuthService(db),
-		Inquiries:  sqlstore.NewInquiryService(db),
-		Desk:       sqlstore.NewDeskService(db),
+
+		Reconciliation: sqlstore.NewReconciliationService(db),
+		Inquiries:      sqlstore.NewInquiryService(db),
+		Desk:           sqlstore.NewDeskService(db),
 	}
 }
 
