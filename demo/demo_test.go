@@ -22,18 +22,15 @@ func services(db *sqlstore.DB) vocdesk.Services {
 
 // TestSeedIsIdempotent runs the demo twice on each engine: the second run
 // creates nothing, the logins work, and the tenancy rules hold for the data.
-// SQLite gets the full-size demo; PostgreSQL a smaller one, since hashing
-// 200 passwords twice over is most of the test's time under -race.
+// Both engines get a smaller demo than the default: hashing 200 passwords is
+// most of the test's time under -race, and the size is only a parameter; the
+// default sizes themselves are checked by TestDefaultSizes.
 func TestSeedIsIdempotent(t *testing.T) {
 	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		svc := services(db)
-		opts := demo.Options{}
-		wantCustomers, wantPurchases := demo.DefaultCustomers, demo.DefaultPurchases
-		if db.Dialect() != "sqlite" {
-			opts.Customers, opts.Purchases = 30, 300
-			wantCustomers, wantPurchases = 30, 300
-		}
+		opts := demo.Options{Customers: 30, Purchases: 300}
+		wantCustomers, wantPurchases := 30, 300
 		first, err := demo.Seed(ctx, svc, opts)
 		if err != nil {
 			t.Fatal(err)
@@ -120,5 +117,14 @@ func TestInquiriesAreBilingual(t *testing.T) {
 	}
 	if langs["ko"] == 0 || langs["en"] == 0 || len(cats) != 6 {
 		t.Errorf("languages %v, categories %v", langs, cats)
+	}
+}
+
+// TestDefaultSizes pins the marketplace the issue asks for: 200 customers and
+// 2,000 purchases by default.
+func TestDefaultSizes(t *testing.T) {
+	if demo.DefaultCustomers < 200 || demo.DefaultPurchases < 2000 {
+		t.Errorf("default demo has %d customers and %d purchases; want at least 200 and 2,000",
+			demo.DefaultCustomers, demo.DefaultPurchases)
 	}
 }
