@@ -33,6 +33,9 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 
 		Cancellations: sqlstore.NewCancellationService(db),
 		Webhooks:      sqlstore.NewWebhookService(db),
+
+		Inquiries: sqlstore.NewInquiryService(db),
+		Desk:      sqlstore.NewDeskService(db),
 	}
 }
 
