@@ -46,6 +46,7 @@ type tenant struct {
 	keyID            int64
 	cancellationID   int64 // a pending cancellation request of the purchase
 	deliveryID       int64 // a webhook delivery of the developer's
+	desk             deskSeed
 	reconID          int64 // a reconciliation report of the developer's
 }
 
@@ -63,6 +64,9 @@ func services(db *sqlstore.DB) vocdesk.Services {
 
 		Cancellations: sqlstore.NewCancellationService(db),
 		Webhooks:      sqlstore.NewWebhookService(db),
+
+		Inquiries: sqlstore.NewInquiryService(db),
+		Desk:      sqlstore.NewDeskService(db),
 
 		Reconciliation: sqlstore.NewReconciliationService(db),
 	}
@@ -129,6 +133,7 @@ func (e *env) seedTenant(name string) tenant {
 	tn.reconID = e.seedRecon(tn)
 	tn.customerToken = e.token("customer", tn.customerEmail, tn.customerPassword)
 	tn.memberToken = e.token("developer", tn.memberEmail, tn.memberPassword)
+	tn.desk = e.seedDesk(tn)
 	return tn
 }
 

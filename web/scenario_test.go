@@ -137,6 +137,7 @@ func (e *env) expand(s string) string {
 			"${"+prefix+".keyid}", strconv.FormatInt(tn.keyID, 10),
 			"${"+prefix+".email}", tn.customerEmail,
 		)
+		pairs = append(pairs, tn.desk.pairs(prefix)...)
 	}
 	return strings.NewReplacer(pairs...).Replace(s)
 }

@@ -28,9 +28,12 @@ func TestTenancyWalk(t *testing.T) {
 			"A": {slug: e.a.slug, app: e.a.app, item: e.a.item, txid: e.a.txid, tid: e.a.tid,
 				customer: strconv.FormatInt(e.a.customerID, 10), key: strconv.FormatInt(e.a.keyID, 10), email: e.a.customerEmail,
 				cancellation: strconv.FormatInt(e.a.cancellationID, 10), delivery: strconv.FormatInt(e.a.deliveryID, 10),
+				inquiry: strconv.FormatInt(e.a.desk.inquiryID, 10), attachment: strconv.FormatInt(e.a.desk.attachmentID, 10),
+				canned: strconv.FormatInt(e.a.desk.cannedID, 10), view: strconv.FormatInt(e.a.desk.viewID, 10),
 				recon: strconv.FormatInt(e.a.reconID, 10)},
 			"missing": {slug: "zulu-none", app: "zulu-app", item: "zulu-item", txid: "TX-ZULU-NONE", tid: "zulu-order",
-				customer: "987654321", key: "987654322", email: "zulu@example.com", cancellation: "987654323", delivery: "987654324", recon: "987654325"},
+				customer: "987654321", key: "987654322", email: "zulu@example.com", cancellation: "987654323", delivery: "987654324",
+				inquiry: "987654331", attachment: "987654332", canned: "987654333", view: "987654334", recon: "987654325"},
 		}
 		callers := []struct{ name, secret string }{
 			{"developer B key", e.b.key}, {"developer B member", e.b.memberToken}, {"customer B", e.b.customerToken},
@@ -52,7 +55,7 @@ func TestTenancyWalk(t *testing.T) {
 							a := aims[who]
 							target := a.fill(t, rt.Path, true) + a.query(q)
 							body := ""
-							if rt.Method == "POST" {
+							if rt.Method == "POST" || rt.Method == "PUT" || rt.Method == "PATCH" {
 								tmpl, ok := walkBodies[rt.Method+" "+rt.Path]
 								if !ok {
 									t.Fatalf("teach the walk a body for %s %s that aims at another tenant", rt.Method, rt.Path)
@@ -77,7 +80,7 @@ func TestTenancyWalk(t *testing.T) {
 				}
 			}
 		}
-		if walked < 15 {
+		if walked < 60 {
 			t.Errorf("walked only %d routes", walked)
 		}
 	})
@@ -89,6 +92,11 @@ var selfOnly = map[string]bool{"DELETE /api/v1/auth/token": true}
 
 // walkQueries are the list filters that name another tenant's things.
 var walkQueries = map[string][]string{
+	"GET /api/v1/inquiries":                       {"app={app}", "txid={txid}", "customer_id={customer}", "q=alpha", "q=환불요청"},
+	"GET /api/v1/inquiries/counts":                {"app={app}", "customer_id={customer}"},
+	"GET /api/v1/me/inquiries":                    {"app={app}", "txid={txid}"},
+	"GET /api/v1/escalations":                     {"app={app}"},
+	"GET /api/v1/sla-policy":                      {"developer={slug}"},
 	"GET /api/v1/apps":                            {"developer={slug}"},
 	"GET /api/v1/purchases":                       {"txid={txid}", "tid={tid}", "customer_id={customer}", "app={app}"},
 	"GET /api/v1/me/purchases":                    {"app={app}"},
@@ -99,6 +107,29 @@ var walkQueries = map[string][]string{
 
 // walkBodies are request bodies aimed at another tenant's things.
 var walkBodies = map[string]string{
+	// The desk: A's inquiry, its purchase, A's canned reply and view.
+	"POST /api/v1/me/inquiries":               `{"txid":"{txid}","category":"refund","subject":"walk","body":"walk"}`,
+	"POST /api/v1/me/inquiries/{id}/messages": `{"body":"walk"}`,
+	"POST /api/v1/me/inquiries/{id}/rating":   `{"rating":5,"comment":"walk"}`,
+	"POST /api/v1/me/inquiries/{id}/solve":    ``,
+	"POST /api/v1/inquiries":                  `{"channel":"api","app":"{app}","customer_id":{customer},"category":"bug","subject":"walk","body":"walk"}`,
+	"POST /api/v1/inquiries/bulk":             `{"ids":[{inquiry}],"status":"closed","add_tags":["walk"]}`,
+	"PATCH /api/v1/inquiries/{id}":            `{"status":"closed","add_tags":["walk"]}`,
+	"POST /api/v1/inquiries/{id}/notes":       `{"body":"walk"}`,
+	"POST /api/v1/inquiries/{id}/replies":     `{"body":"walk"}`,
+	"PUT /api/v1/canned-replies/{id}":         `{"name":"walk","locale":"ko","body":"walk"}`,
+	"PUT /api/v1/sla-policy":                  `{"developer":"{slug}","first_response_minutes":60,"next_response_minutes":60}`,
+	"POST /api/v1/developers/{slug}/notes":    `{"body":"walk"}`,
+	"PUT /api/v1/escalations/deadline":        `{"days":3}`,
+	"POST /api/v1/holidays":                   `{"date":"2099-12-24","name":"walk"}`,
+	// Creating one's own canned reply or view names nothing of another
+	// tenant's, and would conflict the second time: an invalid body keeps
+	// both answers alike while the realm check is still walked.
+	"POST /api/v1/canned-replies": `{"name":"walk","locale":"xx","body":"walk"}`,
+	"POST /api/v1/saved-views":    `{"name":"","query":"app={app}"}`,
+	// PUT bodies the walk had not sent before: they aim at nothing.
+	"PUT /api/v1/refund-policy":              ``,
+	"PUT /api/v1/webhook":                    ``,
 	"POST /api/v1/apps":                      `{"developer":"{slug}","slug":"walk-app","name":"Walk"}`,
 	"POST /api/v1/customers":                 `{"email":"walk@example.com","name":"Walk"}`,
 	"POST /api/v1/developers":                `{"slug":"walk-dev","name":"Walk","email":"walk@example.com"}`,
@@ -122,6 +153,7 @@ var walkBodies = map[string]string{
 
 // aim is one tenant's identifiers, to fill into paths, queries and bodies.
 type aim struct {
+	inquiry, attachment, canned, view                string
 	slug, app, item, txid, tid, customer, key, email string
 	cancellation, delivery, recon                    string
 }
@@ -140,11 +172,19 @@ func (a aim) fill(t *testing.T, s string, isPath bool) string {
 		id = a.cancellation
 	case strings.HasPrefix(s, "/api/v1/webhook/deliveries/"):
 		id = a.delivery
+	case strings.HasPrefix(s, "/api/v1/inquiries/"), strings.HasPrefix(s, "/api/v1/me/inquiries/"):
+		id = a.inquiry
+	case strings.HasPrefix(s, "/api/v1/attachments/"):
+		id = a.attachment
+	case strings.HasPrefix(s, "/api/v1/canned-replies/"):
+		id = a.canned
+	case strings.HasPrefix(s, "/api/v1/saved-views/"):
+		id = a.view
 	case strings.HasPrefix(s, "/api/v1/reconciliations/"):
 		id = a.recon
 	}
 	s = strings.NewReplacer("{slug}", a.slug, "{app}", a.app, "{item}", a.item, "{txid}", a.txid, "{tid}", a.tid,
-		"{customer}", a.customer, "{id}", id).Replace(s)
+		"{customer}", a.customer, "{id}", id, "{inquiry}", a.inquiry, "{date}", "2099-12-25").Replace(s)
 	if isPath && strings.ContainsAny(s, "{}") || strings.Contains(s, "/{") || strings.HasSuffix(s, "/") {
 		t.Fatalf("teach the walk how to aim %s at another tenant", s)
 	}
@@ -173,7 +213,7 @@ func (a aim) normalize(body string) string {
 		return body
 	}
 	msg := e.Error.Message
-	for _, v := range []string{a.email, a.slug, a.app, a.item, a.txid, a.tid, a.customer, a.key, a.cancellation, a.delivery, a.recon} {
+	for _, v := range []string{a.email, a.slug, a.app, a.item, a.txid, a.tid, a.customer, a.key, a.cancellation, a.delivery, a.inquiry, a.attachment, a.canned, a.view, a.recon} {
 		msg = strings.ReplaceAll(msg, v, "<aimed>")
 	}
 	return e.Error.Code + ": " + msg
