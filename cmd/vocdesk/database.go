@@ -34,6 +34,8 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 		Cancellations: sqlstore.NewCancellationService(db),
 		Webhooks:      sqlstore.NewWebhookService(db),
 
+		Reconciliation: sqlstore.NewReconciliationService(db),
+
 		Inquiries: sqlstore.NewInquiryService(db),
 		Desk:      sqlstore.NewDeskService(db),
 	}

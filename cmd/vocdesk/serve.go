@@ -24,8 +24,9 @@ type Main struct {
 	db       *sqlstore.DB
 	server   *http.Server
 	listener net.Listener
-	done     chan error // the result of http.Server.Serve
-	workers  *workers   // background jobs (workers.go)
+	done     chan error  // the result of http.Server.Serve
+	workers  *workers    // background jobs (workers.go)
+	sweep    *reconSweep // continuous reconciliation (recon_sweep.go)
 }
 
 // NewMain returns a server with cfg, logging to w.
@@ -62,6 +63,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.workers, err = startWorkers(m.Config, m.db, svc, m.Logger, h.Registry()); err != nil {
 		return err
 	}
+	m.sweep = startReconSweep(m.db, m.Logger)
 	m.server = &http.Server{
 		Handler: h,
 		// A client gets 10 s for its headers (slowloris) and a minute for a
@@ -117,6 +119,10 @@ func (m *Main) Close() error {
 	if m.workers != nil {
 		m.workers.stop()
 		m.workers = nil
+	}
+	if m.sweep != nil {
+		m.sweep.stop()
+		m.sweep = nil
 	}
 	if m.db != nil {
 		errs = append(errs, m.db.Close())
