@@ -128,6 +128,7 @@ var walkBodies = map[string]string{
 	"POST /api/v1/canned-replies": `{"name":"walk","locale":"xx","body":"walk"}`,
 	"POST /api/v1/saved-views":    `{"name":"","query":"app={app}"}`,
 	// PUT bodies the walk had not sent before: they aim at nothing.
+	"PUT /api/v1/reconciliation-settings":    ``,
 	"PUT /api/v1/refund-policy":              ``,
 	"PUT /api/v1/webhook":                    ``,
 	"POST /api/v1/apps":                      `{"developer":"{slug}","slug":"walk-app","name":"Walk"}`,
