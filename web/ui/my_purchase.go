@@ -9,6 +9,7 @@ import (
 type myPurchaseData struct {
 	Purchase *vocdesk.Purchase
 	Refunded vocdesk.Money
+	Ask      *askData // the form to ask about this purchase
 }
 
 // myPurchase is one purchase of the signed-in customer: "See Details of
@@ -31,5 +32,6 @@ func (h *handler) myPurchase(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, viewMyPurchase, "purchase.title", &myPurchaseData{
 		Purchase: p,
 		Refunded: vocdesk.Money{Amount: p.Refunded, Currency: p.Currency},
+		Ask:      &askData{Form: &askForm{TxID: p.TxID, Category: string(vocdesk.CategoryRefund)}, Purchase: p, Limits: limits()},
 	})
 }

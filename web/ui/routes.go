@@ -36,6 +36,9 @@ func (h *handler) routes() http.Handler {
 	mux.Handle("POST /operator/keys", h.require(realmOperator, h.operatorKeyCreate))
 	mux.Handle("POST /operator/keys/{id}/revoke", h.require(realmOperator, h.operatorKeyRevoke))
 
+	// The desk: inquiries of customers, developers and the store.
+	h.deskRoutes(mux)
+
 	// Everything else under "/" is ours to answer, with our own 404 page.
 	mux.HandleFunc("/", h.notFound)
 	return mux

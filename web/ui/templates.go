@@ -43,6 +43,9 @@ var registeredViews = []view{
 	viewMyHome, viewMyPurchases, viewMyPurchase,
 	viewConsoleHome, viewReconList, viewReconReport, viewConsolePurchase,
 	viewOperatorHome, viewOperatorKeyNew,
+	viewMyAsk, viewMyInquiries, viewMyInquiry,
+	viewConsoleInbox, viewConsoleInquiry, viewConsoleSettings,
+	viewOperatorEscalations,
 }
 
 type views struct {
