@@ -24,9 +24,9 @@ type Main struct {
 	db       *sqlstore.DB
 	server   *http.Server
 	listener net.Listener
-	done     chan error  // the result of http.Server.Serve
-	workers  *workers    // background jobs (workers.go)
-	sweep    *reconSweep // continuous reconciliation (recon_sweep.go)
+	done     chan error // the result of http.Server.Serve
+	workers  *workers   // background jobs (workers.go)
+	sweep    *sweeper   // continuous reconciliation and escalation (sweeps.go)
 }
 
 // NewMain returns a server with cfg, logging to w.
@@ -63,7 +63,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.workers, err = startWorkers(m.Config, m.db, svc, m.Logger, h.Registry()); err != nil {
 		return err
 	}
-	m.sweep = startReconSweep(m.db, m.Logger)
+	m.sweep = startSweeps(m.Logger, serveSweeps(m.db))
 	m.server = &http.Server{
 		Handler: h,
 		// A client gets 10 s for its headers (slowloris) and a minute for a
