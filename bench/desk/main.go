@@ -4,12 +4,13 @@
 // inbox's first page, an inquiry's view, and full-text searches, and reports
 // latency percentiles and requests per second.
 //
-// The clients call the sqlstore services directly (the service level). The
-// operations are behind the client interface so an HTTP mode can be added
-// once the API routes exist.
+// The clients call the sqlstore services directly (-mode service), or the
+// JSON API of `vocdesk serve` (built from this repository) on a loopback port
+// (-mode http), or both on the same loaded database (-mode service,http).
 //
 //	go run ./desk -scale 0.1               # 100k inquiries, both engines
 //	go run ./desk -engines postgres -scale 1
+//	go run ./desk -scale 0.1 -mode service,http
 package main
 
 import (
@@ -23,6 +24,7 @@ import (
 
 type config struct {
 	engines  []string
+	modes    []string // service, http
 	scale    float64
 	clients  int
 	duration time.Duration
@@ -36,6 +38,7 @@ func main() {
 	var c config
 	var engines string
 	flag.StringVar(&engines, "engines", "sqlite,postgres", "engines to run: sqlite, postgres")
+	modes := flag.String("mode", "service", "how clients call the desk: service (in process), http (the JSON API of vocdesk serve on a loopback port), or both: service,http")
 	flag.Float64Var(&c.scale, "scale", 1, "fraction of 1M inquiries / 5M messages / 10M purchases")
 	flag.IntVar(&c.clients, "clients", 64, "concurrent clients")
 	flag.DurationVar(&c.duration, "duration", 20*time.Second, "how long each operation is measured")
@@ -53,6 +56,7 @@ func main() {
 		return
 	}
 	c.engines = strings.Split(engines, ",")
+	c.modes = strings.Split(*modes, ",")
 	ctx := context.Background()
 	for _, e := range c.engines {
 		if err := runEngine(ctx, c, e); err != nil {

@@ -77,8 +77,24 @@ func runEngine(ctx context.Context, c config, engine string) error {
 			logf("%s: database file %.1f GB", engine, float64(fi.Size())/1e9)
 		}
 	}
-	rep := measure(ctx, c, w, newServiceClient(db))
-	rep.print(engine, c, w)
+	for _, mode := range c.modes {
+		var cl client
+		switch mode {
+		case "service":
+			cl = newServiceClient(db)
+		case "http":
+			hc, err := newHTTPClient(ctx, db, dsn, w, c.clients)
+			if err != nil {
+				return err
+			}
+			defer hc.close()
+			cl = hc
+		default:
+			return errUnknownMode
+		}
+		rep := measure(ctx, c, w, cl)
+		rep.print(engine+", "+mode, c, w)
+	}
 	return nil
 }
 
