@@ -94,6 +94,9 @@ func (s *InquiryService) CreateInquiry(ctx context.Context, in *vocdesk.Inquiry,
 	if err := tx.indexInquiry(ctx, in.ID); err != nil {
 		return err
 	}
+	if err := tx.inquiryWebhook(ctx, eventInquiryCreated, in, first); err != nil {
+		return err
+	}
 	if err := tx.auditInquiry(ctx, a, "inquiry.created", in, nil, createdView{
 		Channel: in.Channel, Category: in.Category, AppID: in.AppID, CustomerID: in.CustomerID,
 		PurchaseID: in.PurchaseID, Subject: in.Subject, Status: in.Status, MessageID: first.ID,

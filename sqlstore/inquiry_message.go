@@ -114,6 +114,11 @@ func (s *InquiryService) AddMessage(ctx context.Context, inquiryID int64, m *voc
 	if err := tx.indexInquiry(ctx, in.ID); err != nil {
 		return err
 	}
+	if !m.Internal {
+		if err := tx.inquiryWebhook(ctx, eventInquiryReplied, in, m); err != nil {
+			return err
+		}
+	}
 	if mail != nil && mail.To != "" {
 		key := fmt.Sprintf("mail.inquiry.message.%d", m.ID)
 		if err := tx.enqueue(ctx, vocdesk.JobSendMail, mail, tx.now, key); err != nil {

@@ -1,0 +1,41 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/vocdesk/vocdesk"
+)
+
+// Webhook event types of the desk: the developer's server hears of a new
+// inquiry and of every message on its thread that the customer can see
+// (internal notes stay inside the console).
+const (
+	eventInquiryCreated = "inquiry.created"
+	eventInquiryReplied = "inquiry.replied"
+)
+
+// inquiryEvent is the data of a desk webhook: enough for the developer's
+// server to find the inquiry and the purchase, without the message text,
+// which may hold a customer's personal details; the server fetches the
+// thread through the API when it wants it.
+type inquiryEvent struct {
+	InquiryID int64                 `json:"inquiry_id"`
+	App       string                `json:"app"`
+	Channel   vocdesk.Channel       `json:"channel"`
+	Category  vocdesk.Category      `json:"category"`
+	Status    vocdesk.InquiryStatus `json:"status"`
+	TxID      string                `json:"txid,omitempty"`
+	MessageID int64                 `json:"message_id"`
+	Author    vocdesk.Author        `json:"author"`
+	At        string                `json:"created_at"`
+}
+
+// inquiryWebhook enqueues a desk event for the inquiry's developer in the
+// caller's transaction (nothing when the developer has no endpoint).
+func (tx *Tx) inquiryWebhook(ctx context.Context, eventType string, in *vocdesk.Inquiry, m *vocdesk.Message) error {
+	return tx.EnqueueWebhook(ctx, in.DeveloperID, eventType, inquiryEvent{
+		InquiryID: in.ID, App: in.AppSlug, Channel: in.Channel, Category: in.Category, Status: in.Status,
+		TxID: in.TxID, MessageID: m.ID, Author: m.Author, At: m.CreatedAt.Format(time.RFC3339),
+	})
+}
