@@ -11,7 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/ratelimit"
 	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/web"
 )
@@ -46,8 +49,8 @@ type tenant struct {
 	keyID            int64
 	cancellationID   int64 // a pending cancellation request of the purchase
 	deliveryID       int64 // a webhook delivery of the developer's
-	desk             deskSeed
 	reconID          int64 // a reconciliation report of the developer's
+	desk             deskSeed
 }
 
 // systemCtx acts as the CLI does: an operator with no person behind it.
@@ -65,10 +68,10 @@ func services(db *sqlstore.DB) vocdesk.Services {
 		Cancellations: sqlstore.NewCancellationService(db),
 		Webhooks:      sqlstore.NewWebhookService(db),
 
+		Reconciliation: sqlstore.NewReconciliationService(db),
+
 		Inquiries: sqlstore.NewInquiryService(db),
 		Desk:      sqlstore.NewDeskService(db),
-
-		Reconciliation: sqlstore.NewReconciliationService(db),
 	}
 }
 
@@ -79,6 +82,9 @@ func newEnv(t *testing.T, db *sqlstore.DB) *env {
 	e.srv, err = web.NewServer(web.Config{
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil)),
 		Ready:  db.Ping,
+		// Five tries and no refill: the limiter test must not depend on
+		// how long password hashing takes on a busy machine.
+		LoginLimiter: ratelimit.New(rate.Limit(1.0/3600), 5),
 	}, e.svc)
 	if err != nil {
 		t.Fatal(err)
