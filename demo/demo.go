@@ -25,10 +25,16 @@ const DefaultSeed = 2014
 type Options struct {
 	Seed     uint64
 	Password string
-	// InsertInquiries stores the generated inquiries. The desk issue wires
-	// it to the InquiryService; until then it is nil and the inquiries are
-	// only generated (Result.Inquiries).
+	// InsertInquiries stores the generated inquiries in its own way. When
+	// it is nil and the services include the desk (Inquiries and Desk), the
+	// demo stores them through the InquiryService with replies, notes,
+	// tags, assignments, ratings and escalations (desk.go).
 	InsertInquiries func(ctx context.Context, inquiries []Inquiry) error
+	// SetNow, when set, lets the demo date the inquiries it stores at their
+	// generated times (hours to days ago), so SLA timers run and the oldest
+	// unanswered ones are escalated. The command passes a setter of the
+	// database's clock; without it every inquiry is new as of now.
+	SetNow func(now func() time.Time)
 	// Logf reports progress, one line per step.
 	Logf func(format string, args ...any)
 	// Customers and Purchases size the marketplace (defaults
@@ -66,7 +72,12 @@ type Result struct {
 	Inquiries []Inquiry
 	// InquiriesStored is false while no InquiryService exists.
 	InquiriesStored bool
-	Anchor          time.Time // the history ends here: the demo's "now"
+	// InquiriesCreated and InquiriesExisting count what this run stored
+	// and found from an earlier run; InquiriesEscalated how many it
+	// escalated as past the store's deadline.
+	InquiriesCreated, InquiriesExisting, InquiriesEscalated int
+
+	Anchor time.Time // the history ends here: the demo's "now"
 }
 
 // operatorLogin is the store's back-office account.

@@ -17,6 +17,7 @@ type Inquiry struct {
 	CustomerEmail string
 	CustomerName  string
 	TxID          string // the purchase asked about; "" for questions about an app
+	FromTxID      string // a purchase of the asker's, to find them by even when TxID is ""
 	AppSlug       string
 	Category      string // refund, not_received, payment, bug, account, other
 	Channel       string // store, email, phone, social
@@ -143,6 +144,7 @@ func inquiries(r *rand.Rand, cs []customer, ps []purchase, anchor time.Time) []I
 			CustomerEmail: c.Email, CustomerName: c.Name, AppSlug: p.App.Slug,
 			Category: cat, Channel: ch, Locale: c.Locale,
 			Subject: repl.Replace(t.Subject), Body: repl.Replace(t.Body), CreatedAt: created,
+			FromTxID: p.TxID,
 		}
 		if aboutPurchase {
 			in.TxID = p.TxID

@@ -88,6 +88,13 @@ func (s *seeder) ledger(ctx context.Context, cs []customer, ps []purchase) error
 // insertInquiries is the hook for the desk issue: the inquiries' content is
 // generated now, and stored only through a real InquiryService.
 func (s *seeder) insertInquiries(ctx context.Context) error {
+	if s.opts.InsertInquiries == nil && s.svc.Inquiries != nil && s.svc.Desk != nil {
+		if err := s.desk(ctx); err != nil {
+			return err
+		}
+		s.res.InquiriesStored = true
+		return nil
+	}
 	if s.opts.InsertInquiries == nil {
 		s.opts.Logf("%d inquiries generated; not stored (no InquiryService yet)", len(s.res.Inquiries))
 		return nil

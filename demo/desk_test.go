@@ -1,0 +1,82 @@
+package demo_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/demo"
+	"github.com/vocdesk/vocdesk/sqlstore"
+	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
+)
+
+// TestSeedStoresInquiries runs the demo twice with the desk: the first run
+// stores every inquiry with its story, dated in the past, and escalates the
+// oldest unanswered; the second stores nothing again.
+func TestSeedStoresInquiries(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		svc := services(db)
+		svc.Inquiries = sqlstore.NewInquiryService(db)
+		svc.Desk = sqlstore.NewDeskService(db)
+		var mu sync.Mutex
+		setNow := func(now func() time.Time) { mu.Lock(); db.Now = now; mu.Unlock() }
+		opts := demo.Options{Customers: 30, Purchases: 300, SetNow: setNow}
+		first, err := demo.Seed(ctx, svc, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !first.InquiriesStored || first.InquiriesCreated != len(first.Inquiries) || first.InquiriesCreated != 100 {
+			t.Fatalf("first run stored %d of %d inquiries", first.InquiriesCreated, len(first.Inquiries))
+		}
+		if first.InquiriesEscalated == 0 {
+			t.Error("no inquiry was escalated, though some were left unanswered for days")
+		}
+		second, err := demo.Seed(ctx, svc, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if second.InquiriesCreated != 0 || second.InquiriesExisting != first.InquiriesCreated {
+			t.Errorf("second run created %d, found %d", second.InquiriesCreated, second.InquiriesExisting)
+		}
+
+		op := vocdesk.NewContextWithActor(ctx, vocdesk.SystemActor())
+		counts, err := svc.Inquiries.CountInquiries(op, vocdesk.InquiryFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := 0
+		for _, st := range vocdesk.InquiryStatuses() {
+			total += counts[st]
+			if counts[st] == 0 {
+				t.Errorf("no inquiry is %s: %v", st, counts)
+			}
+		}
+		if total != 100 {
+			t.Errorf("%d inquiries stored, want 100", total)
+		}
+		channels := map[vocdesk.Channel]int{}
+		rated := 0
+		for cursor := ""; ; {
+			page, next, err := svc.Inquiries.FindInquiries(op, vocdesk.InquiryFilter{Limit: 200, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, in := range page {
+				channels[in.Channel]++
+				if in.Rating > 0 {
+					rated++
+				}
+			}
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if len(channels) < 4 || rated == 0 {
+			t.Errorf("channels %v, %d rated", channels, rated)
+		}
+	})
+}
