@@ -47,6 +47,9 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 		Seed:      *seed,
 		Customers: *customers,
 		Purchases: *purchases,
+		// The demo dates each inquiry at its own moment in the past, so
+		// SLA timers run and the oldest unanswered ones are escalated.
+		SetNow: func(now func() time.Time) { db.Now = now },
 		Logf: func(format string, args ...any) {
 			fmt.Fprintf(env.Stderr, "demo: %5.1fs "+format+"\n", append([]any{time.Since(start).Seconds()}, args...)...)
 		},
@@ -67,7 +70,8 @@ func printDemo(env *Env, res *demo.Result, base, dsn string, took time.Duration)
 	fmt.Fprintf(w, "  members %d new, %d already there; customers %d new, %d already there\n", c.Members, e.Members, c.Customers, e.Customers)
 	fmt.Fprintf(w, "  purchases %d recorded, %d already there (history up to %s)\n", c.Purchases, e.Purchases, res.Anchor.Format(time.RFC3339))
 	if res.InquiriesStored {
-		fmt.Fprintf(w, "  inquiries %d\n", len(res.Inquiries))
+		fmt.Fprintf(w, "  inquiries %d new, %d already there; %d escalated past the store's deadline\n",
+			res.InquiriesCreated, res.InquiriesExisting, res.InquiriesEscalated)
 	} else {
 		fmt.Fprintf(w, "  inquiries: %d generated in Korean and English, stored once the desk (InquiryService) exists\n", len(res.Inquiries))
 	}
