@@ -118,7 +118,7 @@ type Suite struct {
 
 // Start seeds a database, starts the server and opens a headless Chromium.
 // Everything is torn down when the test ends.
-func Start(t *testing.T) *Suite {
+func Start(t *testing.T, opts ...func(*uitest.Marketplace)) *Suite {
 	t.Helper()
 	if browserCtx == nil {
 		// Without a browser the tests skip on a laptop, but fail in CI
@@ -133,6 +133,9 @@ func Start(t *testing.T) *Suite {
 
 	db := sqlstoretest.Open(t)
 	m := uitest.Seed(t, db)
+	for _, o := range opts {
+		o(m) // e.g. more services, or a job runner
+	}
 	srv, err := web.NewServer(web.Config{}, m.Svc)
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 
 type myPurchaseData struct {
 	Purchase *vocdesk.Purchase
+	Refunds  *myRefunds
 	Refunded vocdesk.Money
 	Ask      *askData // the form to ask about this purchase
 }
@@ -29,8 +30,14 @@ func (h *handler) myPurchase(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, r)
 		return
 	}
+	refunds, err := h.myRefundsOf(r, p)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, viewMyPurchase, "purchase.title", &myPurchaseData{
 		Purchase: p,
+		Refunds:  refunds,
 		Refunded: vocdesk.Money{Amount: p.Refunded, Currency: p.Currency},
 		Ask:      &askData{Form: &askForm{TxID: p.TxID, Category: string(vocdesk.CategoryRefund)}, Purchase: p, Limits: limits()},
 	})

@@ -35,6 +35,8 @@ func (h *handler) routes() http.Handler {
 	mux.Handle("GET /operator", h.require(realmOperator, h.operatorHome))
 	mux.Handle("POST /operator/keys", h.require(realmOperator, h.operatorKeyCreate))
 	mux.Handle("POST /operator/keys/{id}/revoke", h.require(realmOperator, h.operatorKeyRevoke))
+	// Purchase cancellations: the console's request form, the operator's queue.
+	h.refundRoutes(mux)
 
 	// The desk: inquiries of customers, developers and the store.
 	h.deskRoutes(mux)

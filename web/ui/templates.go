@@ -43,6 +43,7 @@ var registeredViews = []view{
 	viewMyHome, viewMyPurchases, viewMyPurchase,
 	viewConsoleHome, viewReconList, viewReconReport, viewConsolePurchase,
 	viewOperatorHome, viewOperatorKeyNew,
+	viewConsoleCancel, viewOperatorCancellations,
 	viewMyAsk, viewMyInquiries, viewMyInquiry,
 	viewConsoleInbox, viewConsoleInquiry, viewConsoleSettings,
 	viewOperatorEscalations,
