@@ -28,6 +28,7 @@ type inquiryData struct {
 	ErrorKey  string // why the last post was refused
 	ErrorFor  string // "reply" or "note"
 	Limits    attachmentLimits
+	Evidence  *evidenceData // the asked purchase's delivery evidence (console_purchase.go)
 }
 
 // cannedView is a canned reply with its placeholders already filled for
@@ -118,6 +119,17 @@ func (h *handler) loadInquiry(ctx context.Context, a *vocdesk.Actor, id int64, d
 			d.Purchase = p
 		} else if vocdesk.ErrorCode(err) != vocdesk.ENOTFOUND {
 			return err
+		}
+	}
+	if d.Purchase != nil {
+		// "I paid but never got it" is answered on the page itself: what
+		// the developer's server logged, with mark delivered and a reply.
+		page := d.Base + "/" + strconv.FormatInt(id, 10)
+		if d.Evidence, err = h.reconEvidence(ctx, d.Purchase.TxID, page); err != nil {
+			return err
+		}
+		if d.Evidence != nil && a.IsDeveloper() && a.Role.AtLeast(vocdesk.RoleAgent) {
+			d.Evidence.ReplyURL = page + "#reply"
 		}
 	}
 	if !a.IsDeveloper() {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -23,16 +24,16 @@ type evidenceData struct {
 
 // reconEvidence builds the evidence of one purchase for the signed-in
 // member, or nil when reconciliation is not offered.
-func (h *handler) reconEvidence(r *http.Request, txid, next string) (*evidenceData, error) {
+func (h *handler) reconEvidence(ctx context.Context, txid, next string) (*evidenceData, error) {
 	svc := h.svc.Reconciliation
 	if svc == nil {
 		return nil, nil
 	}
-	st, err := svc.PurchaseState(r.Context(), txid)
+	st, err := svc.PurchaseState(ctx, txid)
 	if err != nil {
 		return nil, err
 	}
-	a := vocdesk.ActorFromContext(r.Context())
+	a := vocdesk.ActorFromContext(ctx)
 	return &evidenceData{State: st, CanMark: a.IsDeveloper() && a.Role.AtLeast(vocdesk.RoleAgent), MarkNext: next}, nil
 }
 
@@ -62,7 +63,7 @@ func (h *handler) consolePurchase(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	if d.Evidence, err = h.reconEvidence(r, txid, "/console/purchases/"+url.PathEscape(txid)); err != nil {
+	if d.Evidence, err = h.reconEvidence(ctx, txid, "/console/purchases/"+url.PathEscape(txid)); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -5,10 +5,13 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
+	"github.com/vocdesk/vocdesk/web/ui/uitest"
 )
 
 // upload posts a multipart server log as the reconciliation form does,
@@ -79,4 +82,25 @@ func TestReconciliationPages(t *testing.T) {
 	viewer := e.browser()
 	viewer.login("/developer/login", m.HoppinViewer.Email, "/console")
 	wantLacks(t, viewer.get("/console/purchases/"+m.MinjiPurchases[3].TxID), `/delivered"`)
+}
+
+// An inquiry about a purchase shows the purchase's delivery evidence, and
+// marking it delivered from there returns to the inquiry.
+func TestInquiryShowsDeliveryEvidence(t *testing.T) {
+	e := newEnv(t, sqlstoretest.OpenSQLite(t), nil)
+	m := e.m
+	p := m.JunPurchases[0] // hoppin's
+	in := &vocdesk.Inquiry{TxID: p.TxID, Category: vocdesk.CategoryNotReceived, Subject: "Never got my gems"}
+	if err := m.Svc.Inquiries.CreateInquiry(uitest.As(m.CustomerActor(m.Jun)), in, &vocdesk.Message{Body: "I paid but nothing arrived."}); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser()
+	b.login("/developer/login", m.HoppinOwner.Email, "/console")
+	page := "/console/inquiries/" + strconv.FormatInt(in.ID, 10)
+	res := b.get(page)
+	wantStatus(t, res, http.StatusOK)
+	wantContains(t, res, `id="evidence"`, "No delivery logged by your server.", p.TxID, `href="`+page+`#reply"`)
+	res = b.post("/console/purchases/"+p.TxID+"/delivered", url.Values{"note": {"resent by hand"}, "next": {page}})
+	wantRedirect(t, res, page+"#evidence")
+	wantContains(t, b.get(page), "resent by hand")
 }
