@@ -29,6 +29,7 @@ type inquiryData struct {
 	ErrorFor  string // "reply" or "note"
 	Limits    attachmentLimits
 	Evidence  *evidenceData // the asked purchase's delivery evidence (console_purchase.go)
+	Refunds   []*refundView // the inquiry's cancellation requests
 }
 
 // cannedView is a canned reply with its placeholders already filled for
@@ -85,6 +86,9 @@ func (h *handler) loadInquiry(ctx context.Context, a *vocdesk.Actor, id int64, d
 	}
 	d.Base, d.Operator, d.Inquiry, d.Limits = inboxBase(a), a.IsOperator(), in, limits()
 	if d.Messages, err = h.svc.Inquiries.FindMessages(ctx, id); err != nil {
+		return err
+	}
+	if d.Refunds, err = h.refundsOf(ctx, "", vocdesk.CancellationFilter{InquiryID: id}); err != nil {
 		return err
 	}
 	if in.CustomerID != 0 {
