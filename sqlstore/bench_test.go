@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -136,5 +137,30 @@ func BenchmarkFindPurchases(b *testing.B) {
 				b.Fatal(len(list), err)
 			}
 		}
+	})
+}
+
+// BenchmarkRecordPurchaseParallel records purchases one call each from 32
+// goroutines per GOMAXPROCS, as the HTTP ingest does under load, and reports
+// purchases per second.
+func BenchmarkRecordPurchaseParallel(b *testing.B) {
+	benchEngines(b, func(b *testing.B, db *sqlstore.DB) {
+		gen := market(b, db, false)
+		svc := sqlstore.NewPurchaseService(db)
+		var next atomic.Int64
+		b.SetParallelism(32)
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			ctx := asOperator()
+			for pb.Next() {
+				p := gen(int(next.Add(1)))
+				created, err := svc.RecordPurchase(ctx, p)
+				if err != nil || !created {
+					b.Errorf("RecordPurchase: %v %v", created, err)
+					return
+				}
+			}
+		})
+		b.ReportMetric(float64(next.Load())/b.Elapsed().Seconds(), "purchases/s")
 	})
 }

@@ -43,6 +43,11 @@ type DB struct {
 
 	// jobsWake is signalled after a commit that enqueued a job (JobQueue.Wake).
 	jobsWake chan struct{}
+
+	// group batches RecordPurchase's SQLite transactions (groupcommit.go).
+	group groupCommit
+	// stmts are statements prepared once on SQLite's write pool (groupcommit.go).
+	stmts stmtCache
 }
 
 // Open opens the database named by dsn: a file path or "sqlite:PATH" for
@@ -53,6 +58,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, errors.New("sqlstore: empty database name")
 	}
 	db := &DB{Now: time.Now, jobsWake: make(chan struct{}, 1)}
+	db.group.db = db
 	var err error
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		err = db.openPostgres(dsn)
@@ -161,6 +167,10 @@ func (db *DB) Close() error {
 	if db.read != nil && db.read != db.write {
 		errs = append(errs, db.read.Close())
 	}
+	db.stmts.stmts.Range(func(_, st any) bool {
+		errs = append(errs, st.(*sql.Stmt).Close())
+		return true
+	})
 	if db.write != nil {
 		errs = append(errs, db.write.Close())
 	}

@@ -49,13 +49,17 @@ func normalize(p *vocdesk.Purchase) {
 
 // RecordPurchase stores a purchase from billing. Operators only. Idempotent
 // on txid; a known txid with other values, or a tid the developer already
-// used, is ECONFLICT.
+// used, is ECONFLICT. On success p is filled in as stored (ids, names,
+// status, created_at: all FindPurchaseByTxID returns), the new row or, when
+// created is false, the one stored before.
 //
 // It inserts with ON CONFLICT DO NOTHING and reads back on conflict, inside
 // one transaction: on PostgreSQL a racing insert of the same txid waits for
 // the first to commit and then does nothing, and the read (a new statement
-// under READ COMMITTED) sees the winner; on SQLite writers are serialised.
-// Either way exactly one row exists and every caller gets it.
+// under READ COMMITTED) sees the winner; on SQLite writers are serialised,
+// and concurrent calls share one transaction and one commit (groupcommit.go),
+// each in a savepoint of its own. Either way exactly one row exists and every
+// caller gets it, and it returns only once the row is committed.
 func (s *PurchaseService) RecordPurchase(ctx context.Context, p *vocdesk.Purchase) (bool, error) {
 	a, err := operatorFrom(ctx)
 	if err != nil {
@@ -65,12 +69,24 @@ func (s *PurchaseService) RecordPurchase(ctx context.Context, p *vocdesk.Purchas
 		return false, err
 	}
 	normalize(p)
-	tx, err := s.db.beginWrite(ctx)
+	var created bool
+	var out vocdesk.Purchase
+	err = s.db.writeGrouped(ctx, func(ctx context.Context, tx *Tx) error {
+		q := *p // work on a copy: a call rolled back leaves p as given
+		var err error
+		created, err = tx.recordPurchase(ctx, a, &q)
+		out = q
+		return err
+	})
 	if err != nil {
 		return false, err
 	}
-	defer tx.Rollback()
+	*p = out
+	return created, nil
+}
 
+// recordPurchase is RecordPurchase's work inside tx; it does not commit.
+func (tx *Tx) recordPurchase(ctx context.Context, a *vocdesk.Actor, p *vocdesk.Purchase) (bool, error) {
 	app, err := tx.appBySlug(ctx, p.AppSlug)
 	if err != nil {
 		return false, err
@@ -101,7 +117,7 @@ func (s *PurchaseService) RecordPurchase(ctx context.Context, p *vocdesk.Purchas
 			return false, err
 		}
 		*p = *stored
-		return false, nil // nothing written: no commit needed
+		return false, nil
 	} else if err != nil {
 		return false, fmt.Errorf("sqlstore: record purchase: %w", err)
 	}
@@ -109,9 +125,6 @@ func (s *PurchaseService) RecordPurchase(ctx context.Context, p *vocdesk.Purchas
 	p.AppID, p.AppName, p.ItemID, p.ItemName = app.ID, app.Name, itemID, itemName
 	p.Refunded, p.Status, p.CreatedAt = 0, status, tx.now
 	if err := tx.audit(ctx, a, change{action: "purchase.recorded", entity: "purchase", entityID: id, developerID: app.DeveloperID, after: p}); err != nil {
-		return false, err
-	}
-	if err := tx.Commit(); err != nil {
 		return false, err
 	}
 	return true, nil

@@ -1,6 +1,8 @@
 package sqlstore_test
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -203,4 +205,76 @@ func txids(list []*vocdesk.Purchase) []string {
 		s[i] = p.TxID
 	}
 	return s
+}
+
+// TestRecordPurchaseGroupedMix runs good, replayed, conflicting and invalid
+// calls all at once (on SQLite they share group commits) and checks each
+// gets the answer it would get alone, that a failed call leaves nothing
+// behind, and that what RecordPurchase fills in is what a read returns.
+func TestRecordPurchaseGroupedMix(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		const n = 20
+		base := make([]*vocdesk.Purchase, n)
+		for i := range base {
+			base[i] = f.record(t, f.purchase(fmt.Sprintf("B%d", i), fmt.Sprintf("base-%d", i), f.custA, f.appA, "gems-100", 1000, t0))
+		}
+		type call struct {
+			p       *vocdesk.Purchase
+			created bool
+			code    string // "" for success
+			baseID  int64  // replays: the stored id
+		}
+		var calls []*call
+		for i := range n {
+			calls = append(calls,
+				&call{p: f.purchase(fmt.Sprintf("N%d", i), fmt.Sprintf("new-%d", i), f.custB, f.appB, "pass-month", 2500, t0.Add(time.Duration(i)*time.Second)), created: true},
+				&call{p: f.purchase(fmt.Sprintf("B%d", i), fmt.Sprintf("base-%d", i), f.custA, f.appA, "gems-100", 1000, t0), baseID: base[i].ID},
+				&call{p: f.purchase(fmt.Sprintf("B%d", i), fmt.Sprintf("base-%d", i), f.custA, f.appA, "gems-100", 1001, t0), code: vocdesk.ECONFLICT},
+				&call{p: f.purchase(fmt.Sprintf("X%d", i), fmt.Sprintf("base-%d", i), f.custA, f.appA, "", 500, t0), code: vocdesk.ECONFLICT},
+				// Creates an item, then fails on the customer: the item
+				// must be rolled back with it.
+				&call{p: f.purchase(fmt.Sprintf("U%d", i), fmt.Sprintf("u-%d", i), &vocdesk.Customer{ID: 424242}, f.appA, fmt.Sprintf("ghost-%d", i), 500, t0), code: vocdesk.EINVALID},
+				&call{p: f.purchase(fmt.Sprintf("V%d", i), fmt.Sprintf("v-%d", i), f.custA, &vocdesk.App{Slug: "nope"}, "", 500, t0), code: vocdesk.EINVALID},
+			)
+		}
+		var wg sync.WaitGroup
+		for _, c := range calls {
+			wg.Go(func() {
+				created, err := f.purchases.RecordPurchase(asOperator(), c.p)
+				if c.code != "" {
+					if vocdesk.ErrorCode(err) != c.code {
+						t.Errorf("%s: err %v, want %s", c.p.TxID, err, c.code)
+					}
+					return
+				}
+				if err != nil || created != c.created {
+					t.Errorf("%s: created=%v err=%v, want created=%v", c.p.TxID, created, err, c.created)
+					return
+				}
+				if c.baseID != 0 && c.p.ID != c.baseID {
+					t.Errorf("%s: replay id %d, want %d", c.p.TxID, c.p.ID, c.baseID)
+				}
+				got, err := f.purchases.FindPurchaseByTxID(asOperator(), c.p.TxID)
+				if err != nil {
+					t.Errorf("%s: read back: %v", c.p.TxID, err)
+					return
+				}
+				if !reflect.DeepEqual(got, c.p) {
+					t.Errorf("%s: RecordPurchase filled in\n%+v\nthe store reads\n%+v", c.p.TxID, c.p, got)
+				}
+			})
+		}
+		wg.Wait()
+		list, _, err := f.purchases.FindPurchases(asOperator(), vocdesk.PurchaseFilter{Limit: 200})
+		must(t, err)
+		if len(list) != 2*n {
+			t.Fatalf("%d purchases stored, want %d", len(list), 2*n)
+		}
+		var ghosts int
+		must(t, db.RawForTest().QueryRow(`SELECT count(*) FROM items WHERE sku LIKE 'ghost-%'`).Scan(&ghosts))
+		if ghosts != 0 {
+			t.Fatalf("%d items of failed calls were kept", ghosts)
+		}
+	})
 }

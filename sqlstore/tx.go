@@ -25,6 +25,11 @@ type Tx struct {
 	// enqueued is set when the transaction added a job, so Commit wakes
 	// this process's job runners.
 	enqueued bool
+
+	// cached: the transaction is on SQLite's write connection and uses the
+	// statements prepared there once (DB.stmts) instead of preparing each
+	// statement on every call (set by groupCommit).
+	cached bool
 }
 
 // beginWrite starts a read-write transaction: on SQLite on the single write
@@ -90,14 +95,23 @@ func (tx *Tx) release() {
 }
 
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := tx.cachedStmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return tx.tx.ExecContext(ctx, rebind(tx.dialect, query), args...)
 }
 
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := tx.cachedStmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return tx.tx.QueryContext(ctx, rebind(tx.dialect, query), args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := tx.cachedStmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return tx.tx.QueryRowContext(ctx, rebind(tx.dialect, query), args...)
 }
 
