@@ -91,6 +91,10 @@ type WebhookService interface {
 	// returns it with its secret; the secret is kept when the URL changes,
 	// unless rotate is set.
 	SetWebhook(ctx context.Context, rawURL string, rotate bool) (*WebhookEndpoint, error)
+	// Webhook returns the developer's endpoint for any of its members,
+	// without its secret (only SetWebhook hands the secret out); ENOTFOUND
+	// when none is set.
+	Webhook(ctx context.Context) (*WebhookEndpoint, error)
 	// FindWebhookDeliveries lists the developer's deliveries, newest first,
 	// each with its attempts.
 	FindWebhookDeliveries(ctx context.Context, f WebhookDeliveryFilter) ([]*WebhookDelivery, string, error)

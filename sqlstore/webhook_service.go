@@ -77,6 +77,35 @@ func (s *WebhookService) SetWebhook(ctx context.Context, rawURL string, rotate b
 	return ep, nil
 }
 
+// Webhook implements vocdesk.WebhookService. It reads the endpoint of the
+// actor's own developer, as SetWebhook writes it; the secret is left out, so
+// that a page which only shows the endpoint cannot leak it.
+func (s *WebhookService) Webhook(ctx context.Context) (*vocdesk.WebhookEndpoint, error) {
+	a, err := actorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !a.IsDeveloper() {
+		return nil, errNotFound
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	ep := &vocdesk.WebhookEndpoint{DeveloperID: a.DeveloperID}
+	var created, updated int64
+	err = tx.queryRow(ctx, `SELECT url, created_at, updated_at FROM webhook_endpoints WHERE developer_id = $1`, a.DeveloperID).
+		Scan(&ep.URL, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, vocdesk.NotFound("webhook endpoint")
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlstore: webhook endpoint: %w", err)
+	}
+	ep.CreatedAt, ep.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return ep, nil
+}
+
 const deliverySelect = `SELECT w.id, w.event_id, w.developer_id, w.type, w.body, w.status, w.attempts, w.last_status_code,
 	w.last_error, w.created_at, w.delivered_at FROM webhook_deliveries w JOIN developers dv ON dv.id = w.developer_id`
 

@@ -241,6 +241,8 @@ func TestDeskCSRF(t *testing.T) {
 			{"/developer/login", "/console/settings/canned/1"},
 			{"/developer/login", "/console/settings/canned/1/delete"},
 			{"/developer/login", "/console/settings/sla"},
+			{"/developer/login", "/console/webhook"},
+			{"/developer/login", "/console/webhook/deliveries/1/redeliver"},
 			{"/operator/login", "/operator/escalations/run"},
 			{"/operator/login", "/operator/developers/hoppin/notes"},
 		}

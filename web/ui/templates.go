@@ -47,6 +47,7 @@ var registeredViews = []view{
 	viewMyAsk, viewMyInquiries, viewMyInquiry,
 	viewConsoleInbox, viewConsoleInquiry, viewConsoleSettings,
 	viewOperatorEscalations,
+	viewConsoleWebhook,
 }
 
 type views struct {
