@@ -24,7 +24,7 @@ func benchEngines(b *testing.B, fn func(b *testing.B, db *sqlstore.DB)) {
 
 // market fills a database with what purchases refer to: 1,000 customers,
 // 10 developers with 2 apps each, and returns a generator of purchases.
-func market(b *testing.B, db *sqlstore.DB, orderedTxIDs bool) func(i int) *vocdesk.Purchase {
+func market(b testing.TB, db *sqlstore.DB, orderedTxIDs bool) func(i int) *vocdesk.Purchase {
 	b.Helper()
 	op := asOperator()
 	devs := sqlstore.NewDeveloperService(db)

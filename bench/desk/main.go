@@ -32,6 +32,8 @@ type config struct {
 	work     string
 	keep     bool
 	seed     uint64
+	reuse    string // a database loaded and kept (-keep) by an earlier run
+	cpuprof  string
 }
 
 func main() {
@@ -46,6 +48,8 @@ func main() {
 	flag.StringVar(&c.work, "work", os.TempDir(), "directory for the SQLite file")
 	flag.BoolVar(&c.keep, "keep", false, "keep the databases after the run")
 	flag.Uint64Var(&c.seed, "seed", 1, "random seed of the generated data")
+	flag.StringVar(&c.reuse, "reuse", "", "measure this database, loaded and kept (-keep) by an earlier run with the same -scale and -seed, instead of loading a new one (one engine)")
+	flag.StringVar(&c.cpuprof, "cpuprofile", "", "write a CPU profile of the measuring to this file")
 	explainDSN := flag.String("explain", "", "print the plans of the inbox's queries on this loaded database and exit")
 	flag.Parse()
 	if *explainDSN != "" {
@@ -58,6 +62,10 @@ func main() {
 	c.engines = strings.Split(engines, ",")
 	c.modes = strings.Split(*modes, ",")
 	ctx := context.Background()
+	if c.reuse != "" && len(c.engines) != 1 {
+		fmt.Fprintln(os.Stderr, "desk bench: -reuse measures one database: name its engine with -engines")
+		os.Exit(2)
+	}
 	for _, e := range c.engines {
 		if err := runEngine(ctx, c, e); err != nil {
 			fmt.Fprintf(os.Stderr, "desk bench %s: %v\n", e, err)

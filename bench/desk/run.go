@@ -2,18 +2,34 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/vocdesk/vocdesk/sqlstore"
 )
 
-// runEngine loads a fresh database of the engine and measures it.
+// runEngine loads a fresh database of the engine (or takes the -reuse one)
+// and measures it.
 func runEngine(ctx context.Context, c config, engine string) error {
+	w := newWorld(c.scale, time.Now().UTC().Truncate(time.Second))
+	if c.reuse != "" {
+		db, err := sqlstore.Open(ctx, c.reuse)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		logf("%s: measuring %s as loaded", engine, c.reuse)
+		if err := readInquiryDevs(ctx, engine, c.reuse, w); err != nil {
+			return err
+		}
+		return measureModes(ctx, c, engine, c.reuse, db, w)
+	}
 	dsn, drop, err := freshDatabase(ctx, c, engine)
 	if err != nil {
 		return err
@@ -29,7 +45,6 @@ func runEngine(ctx context.Context, c config, engine string) error {
 	if err := db.Migrate(ctx); err != nil {
 		return err
 	}
-	w := newWorld(c.scale, time.Now().UTC().Truncate(time.Second))
 	logf("%s: loading %s", engine, dsn)
 	t0 := time.Now()
 	var s sink
@@ -64,11 +79,8 @@ func runEngine(ctx context.Context, c config, engine string) error {
 			return err
 		}
 	}
-	analyze := "ANALYZE"
-	if engine == "sqlite" {
-		analyze = "PRAGMA optimize=0x10002" // ANALYZE with limits, as the docs advise for large tables
-	}
-	if err := s.exec(ctx, analyze); err != nil {
+	// The statistics vocdesk serve keeps (its daily sweep).
+	if err := db.Analyze(ctx); err != nil {
 		return err
 	}
 	logf("%s: %d search documents in %v", engine, n, time.Since(t1).Round(time.Second))
@@ -76,6 +88,22 @@ func runEngine(ctx context.Context, c config, engine string) error {
 		if fi, err := os.Stat(dsn); err == nil {
 			logf("%s: database file %.1f GB", engine, float64(fi.Size())/1e9)
 		}
+	}
+	return measureModes(ctx, c, engine, dsn, db, w)
+}
+
+// measureModes measures the loaded database in each of c's modes.
+func measureModes(ctx context.Context, c config, engine, dsn string, db *sqlstore.DB, w *world) error {
+	if c.cpuprof != "" {
+		f, err := os.Create(c.cpuprof)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	for _, mode := range c.modes {
 		var cl client
@@ -132,4 +160,41 @@ func freshDatabase(ctx context.Context, c config, engine string) (string, func()
 			admin.Close(ctx)
 		}
 	}, nil
+}
+
+// readInquiryDevs fills in which developer each inquiry of a reused
+// database belongs to (a load generates it as it goes).
+func readInquiryDevs(ctx context.Context, engine, dsn string, w *world) error {
+	driver := "pgx"
+	if engine == "sqlite" {
+		driver = "sqlite"
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM inquiries`).Scan(&n); err != nil {
+		return err
+	}
+	if n != w.inquiries {
+		return fmt.Errorf("%s has %d inquiries, -scale %g gives %d: give the scale it was loaded with", dsn, n, float64(w.inquiries)/1e6, w.inquiries)
+	}
+	w.inquiryDev = make([]int32, w.inquiries+1)
+	rows, err := db.QueryContext(ctx, `SELECT id, developer_id FROM inquiries`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, dev int64
+		if err := rows.Scan(&id, &dev); err != nil {
+			return err
+		}
+		if id > 0 && id <= int64(w.inquiries) {
+			w.inquiryDev[id] = int32(dev)
+		}
+	}
+	return rows.Err()
 }

@@ -30,6 +30,10 @@ type sweep struct {
 // Escalation: the store's deadline is business days, so once a minute is
 // more than prompt enough; the sweep touches only candidates (a partial
 // index), so an idle minute costs one index probe.
+//
+// Planner statistics: SQLite gathers none by itself, and a plan chosen
+// without row counts can walk the wrong index; a sampled ANALYZE takes well
+// under a second and the ledger's shape changes over days, not minutes.
 func serveSweeps(db *sqlstore.DB) []sweep {
 	recon := sqlstore.NewReconciliationService(db)
 	desk := sqlstore.NewDeskService(db)
@@ -40,6 +44,9 @@ func serveSweeps(db *sqlstore.DB) []sweep {
 		}},
 		{"escalate overdue inquiries", time.Minute, func(ctx context.Context) (int, error) {
 			return desk.EscalateOverdue(vocdesk.NewContextWithActor(ctx, vocdesk.SystemActor()))
+		}},
+		{"refresh planner statistics", 24 * time.Hour, func(ctx context.Context) (int, error) {
+			return 0, db.Analyze(ctx)
 		}},
 	}
 }
