@@ -46,8 +46,12 @@ type DB struct {
 
 	// group batches RecordPurchase's SQLite transactions (groupcommit.go).
 	group groupCommit
-	// stmts are statements prepared once on SQLite's write pool (groupcommit.go).
-	stmts stmtCache
+	// stmts and readStmts are statements prepared once on SQLite's write
+	// and read pools (stmtcache.go).
+	stmts, readStmts stmtCache
+	// readers hands SQLite's read connections out in arrival order
+	// (readers.go); nil on PostgreSQL.
+	readers *readerSlots
 }
 
 // Open opens the database named by dsn: a file path or "sqlite:PATH" for
@@ -142,6 +146,9 @@ func (db *DB) openSQLite(path string) error {
 	read.SetMaxIdleConns(n)
 	read.SetConnMaxIdleTime(0)
 	db.read, db.write, db.dialect = read, write, dialectSQLite
+	db.stmts.pool, db.readStmts.pool = write, read
+	db.stmts.max, db.readStmts.max = maxWriteStmts, maxReadStmts
+	db.readers = newReaderSlots(n)
 	return nil
 }
 
@@ -177,10 +184,7 @@ func (db *DB) Close() error {
 	if db.read != nil && db.read != db.write {
 		errs = append(errs, db.read.Close())
 	}
-	db.stmts.stmts.Range(func(_, st any) bool {
-		errs = append(errs, st.(*sql.Stmt).Close())
-		return true
-	})
+	errs = append(errs, db.stmts.close(), db.readStmts.close())
 	if db.write != nil {
 		errs = append(errs, db.write.Close())
 	}

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -103,13 +102,13 @@ func (g *groupCommit) runBatch(batch []*groupCall) []error {
 	// Not the leader's context: the batch is everyone's, and a cancelled
 	// leader must not roll the others back.
 	bctx := context.WithoutCancel(batch[0].ctx)
-	g.db.prepareWanted(bctx)
+	g.db.stmts.prepareWanted(bctx)
 	tx, err := g.db.beginWrite(bctx)
 	if err != nil {
 		return fail(err)
 	}
 	defer tx.Rollback()
-	tx.cached = true
+	tx.stmts = &g.db.stmts
 	enqueued := false
 	for i, c := range batch {
 		if err := c.ctx.Err(); err != nil {
@@ -121,7 +120,7 @@ func (g *groupCommit) runBatch(batch []*groupCall) []error {
 		}
 		// A Tx of the call's own: its own clock reading, as if it had begun
 		// a transaction of its own.
-		call := &Tx{tx: tx.tx, db: g.db, now: g.db.now(), dialect: g.db.dialect, cached: true}
+		call := &Tx{tx: tx.tx, db: g.db, now: g.db.now(), dialect: g.db.dialect, stmts: &g.db.stmts}
 		if errs[i] = c.fn(c.ctx, call); errs[i] != nil {
 			// Undo this call's work only. If even that fails (SQLite may
 			// have rolled the whole transaction back, on I/O errors or a
@@ -158,62 +157,4 @@ func (db *DB) writeGrouped(ctx context.Context, fn func(ctx context.Context, tx 
 		return err
 	}
 	return tx.Commit()
-}
-
-// Statement reuse on SQLite's write connection. modernc.org/sqlite prepares
-// (parses and plans) every statement on every call, a fifth of a small
-// write's CPU. Grouped transactions instead use statements prepared once on
-// the write pool: sql.Tx.StmtContext reuses a DB-level statement already
-// prepared on the transaction's connection, and the pool has exactly one.
-//
-// A statement cannot be prepared on the pool while a transaction holds its
-// only connection, so a query first seen inside a transaction runs unprepared
-// and is noted; the next batch's leader prepares the noted ones before it
-// begins. The set of queries is small and fixed; maxCachedStmts bounds it.
-const maxCachedStmts = 64
-
-type stmtCache struct {
-	mu     sync.Mutex
-	stmts  sync.Map // query (as written) -> *sql.Stmt
-	wanted map[string]bool
-	n      int
-}
-
-// cachedStmt returns query's cached statement bound to tx, or nil (and notes
-// the query for preparing) when there is none or tx does not use the cache.
-func (tx *Tx) cachedStmt(ctx context.Context, query string) *sql.Stmt {
-	if !tx.cached {
-		return nil
-	}
-	c := &tx.db.stmts
-	if st, ok := c.stmts.Load(query); ok {
-		return tx.tx.StmtContext(ctx, st.(*sql.Stmt))
-	}
-	c.mu.Lock()
-	if c.n < maxCachedStmts {
-		if c.wanted == nil {
-			c.wanted = map[string]bool{}
-		}
-		c.wanted[query] = true
-	}
-	c.mu.Unlock()
-	return nil
-}
-
-// prepareWanted prepares the noted queries on the write pool. It must not be
-// called while holding the write connection. A query that fails to prepare
-// is dropped; it keeps running unprepared.
-func (db *DB) prepareWanted(ctx context.Context) {
-	c := &db.stmts
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for q := range c.wanted {
-		delete(c.wanted, q)
-		c.n++
-		st, err := db.write.PrepareContext(ctx, rebind(db.dialect, q))
-		if err != nil {
-			continue
-		}
-		c.stmts.Store(q, st)
-	}
 }

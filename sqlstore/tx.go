@@ -26,10 +26,12 @@ type Tx struct {
 	// this process's job runners.
 	enqueued bool
 
-	// cached: the transaction is on SQLite's write connection and uses the
-	// statements prepared there once (DB.stmts) instead of preparing each
-	// statement on every call (set by groupCommit).
-	cached bool
+	// stmts, when set, are statements prepared once on the transaction's
+	// pool, used instead of preparing each statement on every call
+	// (stmtcache.go).
+	stmts *stmtCache
+	// slot: the transaction holds one of SQLite's reader slots (readers.go).
+	slot bool
 }
 
 // beginWrite starts a read-write transaction: on SQLite on the single write
@@ -50,11 +52,22 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
 	if db.dialect == dialectPostgres {
 		opts = &sql.TxOptions{ReadOnly: true}
 	}
+	t := &Tx{db: db, dialect: db.dialect}
+	if db.readers != nil {
+		if err := db.readers.acquire(ctx); err != nil {
+			return nil, err
+		}
+		t.slot, t.stmts = true, &db.readStmts
+		// A slot guarantees a free connection to prepare on.
+		db.readStmts.prepareWanted(ctx)
+	}
 	tx, err := db.read.BeginTx(ctx, opts)
 	if err != nil {
+		t.release()
 		return nil, fmt.Errorf("sqlstore: begin: %w", err)
 	}
-	return &Tx{tx: tx, db: db, now: db.now(), dialect: db.dialect}, nil
+	t.tx, t.now = tx, db.now()
+	return t, nil
 }
 
 // Commit commits the transaction.
@@ -77,8 +90,13 @@ func (tx *Tx) Rollback() {
 	tx.release()
 }
 
-// release returns a connection of the transaction's own to the pool.
+// release returns a connection of the transaction's own to the pool, and
+// a reader's slot.
 func (tx *Tx) release() {
+	if tx.slot {
+		tx.slot = false
+		tx.db.readers.release()
+	}
 	if tx.conn == nil {
 		return
 	}
