@@ -83,10 +83,11 @@ func (s *AuthService) ActorForAPIKey(ctx context.Context, key string) (*vocdesk.
 	var dev sql.NullInt64
 	var devSlug sql.NullString
 	var lastUsed, revoked sql.NullInt64
-	err := s.db.read.QueryRowContext(ctx, rebind(s.db.dialect, `SELECT k.id, k.realm, k.developer_id, d.slug, k.name, k.last_used_at, k.revoked_at
+	err := s.db.readRow(ctx, `SELECT k.id, k.realm, k.developer_id, d.slug, k.name, k.last_used_at, k.revoked_at
 		FROM api_keys k LEFT JOIN developers d ON d.id = k.developer_id
-		WHERE k.secret_hash = $1 AND k.prefix = $2`), secret.Hash(key), prefix).
-		Scan(&id, &realm, &dev, &devSlug, &name, &lastUsed, &revoked)
+		WHERE k.secret_hash = $1 AND k.prefix = $2`, []any{secret.Hash(key), prefix}, func(r *sql.Row) error {
+		return r.Scan(&id, &realm, &dev, &devSlug, &name, &lastUsed, &revoked)
+	})
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && revoked.Valid) {
 		return nil, unauthorized
 	} else if err != nil {

@@ -44,8 +44,9 @@ func (s *AuthService) Authenticate(ctx context.Context, realm vocdesk.Realm, ema
 	var id, devID, personID int64
 	var role string
 	var hash sql.NullString
-	err := s.db.read.QueryRowContext(ctx, rebind(s.db.dialect, q), emailKey(email)).
-		Scan(&id, &devID, &personID, &role, &a.Name, &a.Email, &hash)
+	err := s.db.readRow(ctx, q, []any{emailKey(email)}, func(r *sql.Row) error {
+		return r.Scan(&id, &devID, &personID, &role, &a.Name, &a.Email, &hash)
+	})
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("sqlstore: authenticate: %w", err)
 	}
@@ -122,12 +123,13 @@ func (s *AuthService) SessionBySecret(ctx context.Context, token string) (*vocde
 	var memberRole sql.NullString
 	var cust, dev, member, op sql.NullInt64
 	var created, expires int64
-	err := s.db.read.QueryRowContext(ctx, rebind(s.db.dialect, `SELECT s.id, s.realm, s.customer_id, s.developer_id, s.member_id, s.operator_id,
+	err := s.db.readRow(ctx, `SELECT s.id, s.realm, s.customer_id, s.developer_id, s.member_id, s.operator_id,
 		s.role, m.role, s.name, s.email, s.csrf_token, s.created_at, s.expires_at
 		FROM sessions s LEFT JOIN members m ON m.id = s.member_id
-		WHERE s.secret_hash = $1 AND s.expires_at > $2`), secret.Hash(token), micros(s.db.now())).
-		Scan(&sess.ID, &realm, &cust, &dev, &member, &op, &role, &memberRole, &sess.Actor.Name, &sess.Actor.Email,
+		WHERE s.secret_hash = $1 AND s.expires_at > $2`, []any{secret.Hash(token), micros(s.db.now())}, func(r *sql.Row) error {
+		return r.Scan(&sess.ID, &realm, &cust, &dev, &member, &op, &role, &memberRole, &sess.Actor.Name, &sess.Actor.Email,
 			&sess.CSRFToken, &created, &expires)
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, vocdesk.Errorf(vocdesk.EUNAUTHORIZED, "session expired or unknown; sign in again")
 	} else if err != nil {

@@ -38,12 +38,19 @@ type stmtCache struct {
 // cachedStmt returns query's cached statement bound to tx, or nil (and notes
 // the query for preparing) when there is none or tx does not use a cache.
 func (tx *Tx) cachedStmt(ctx context.Context, query string) *sql.Stmt {
-	c := tx.stmts
-	if c == nil {
+	if tx.stmts == nil {
 		return nil
 	}
+	if st := tx.stmts.lookup(query); st != nil {
+		return tx.tx.StmtContext(ctx, st)
+	}
+	return nil
+}
+
+// lookup returns query's statement, or nil after noting it for preparing.
+func (c *stmtCache) lookup(query string) *sql.Stmt {
 	if st, ok := c.stmts.Load(query); ok {
-		return tx.tx.StmtContext(ctx, st.(*sql.Stmt))
+		return st.(*sql.Stmt)
 	}
 	c.mu.Lock()
 	if c.n < c.max {
