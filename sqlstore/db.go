@@ -127,15 +127,9 @@ func (db *DB) openSQLite(path string) error {
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
 
-	// Readers map the file into memory (its first 2 GiB, SQLite's built-in
-	// ceiling; address space, not memory): a page is then read where it lies
-	// in the OS page cache rather than copied into each connection's own
-	// cache by a system call. The desk's inbox pages, which visit names all
-	// over a multi-gigabyte file, got 15-25% cheaper.
 	rparams := cloneValues(params)
 	rparams.Add("_pragma", "query_only(1)")
 	rparams.Add("_pragma", "cache_size(-16384)")
-	rparams.Add("_pragma", "mmap_size(2147418112)")
 	read, err := sql.Open("sqlite", path+"?"+rparams.Encode())
 	if err != nil {
 		write.Close()
