@@ -2,9 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/vocdesk/vocdesk"
 )
@@ -54,13 +56,21 @@ func (tx *Tx) indexInquiry(ctx context.Context, id int64) error {
 	return tx.writeSearchDoc(ctx, id, &doc)
 }
 
-// writeSearchDoc replaces inquiry id's document.
+// writeSearchDoc replaces inquiry id's document. On SQLite it also adds the
+// document's terms to the dictionary that prefix queries are looked up in
+// (lookUpPrefixes).
 func (tx *Tx) writeSearchDoc(ctx context.Context, id int64, doc *searchDoc) error {
 	var err error
 	if tx.dialect == dialectSQLite {
 		terms, notes := doc.ftsColumns()
 		if _, err = tx.exec(ctx, `DELETE FROM inquiry_fts WHERE rowid = $1`, id); err == nil {
 			_, err = tx.exec(ctx, `INSERT INTO inquiry_fts (rowid, terms, notes) VALUES ($1, $2, $3)`, id, terms, notes)
+		}
+		if words := doc.distinctTerms(); err == nil && len(words) > 0 {
+			var list []byte
+			if list, err = json.Marshal(words); err == nil {
+				_, err = tx.exec(ctx, `INSERT OR IGNORE INTO inquiry_terms (term) SELECT value FROM json_each($1)`, string(list))
+			}
 		}
 	} else {
 		_, err = tx.exec(ctx, `INSERT INTO inquiry_search (inquiry_id, developer_id, doc) VALUES ($1, $2, $3::tsvector)
@@ -76,13 +86,21 @@ func (tx *Tx) writeSearchDoc(ctx context.Context, id int64, doc *searchDoc) erro
 // the usual scope and filters on the inquiry, newest inquiry first, keyed on
 // the inquiry id.
 func searchQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter, now, from int64) (q string, args []any, units []queryUnit, limit int, err error) {
+	return buildSearchQuery(dialect, a, f, nil, now, from)
+}
+
+// buildSearchQuery is searchQuery with f.Q's units given, as searchPage
+// has them with their prefixes looked up (nil: parse f.Q).
+func buildSearchQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter, units []queryUnit, now, from int64) (q string, args []any, _ []queryUnit, limit int, err error) {
 	if !validQuery(f.Q) {
 		return "", nil, nil, 0, vocdesk.Errorf(vocdesk.EINVALID, "q must hold a word to search for (at most 200 characters)")
 	}
 	if f.Sort != "" && f.Sort != "newest" {
 		return "", nil, nil, 0, vocdesk.Errorf(vocdesk.EINVALID, "search results come newest first; sort must be newest")
 	}
-	units = parseQuery(f.Q)
+	if units == nil {
+		units = parseQuery(f.Q)
+	}
 	limit = inquiryPageLimit(f.Limit)
 	tenancy, publicOnly := "", false
 	switch {
@@ -260,8 +278,20 @@ func (tx *Tx) searchPage(ctx context.Context, a *vocdesk.Actor, f vocdesk.Inquir
 		}
 		from = max(1, top-searchWindow)
 	}
+	var units []queryUnit
+	if tx.dialect == dialectSQLite && validQuery(f.Q) {
+		units = parseQuery(f.Q)
+		found, err := tx.lookUpPrefixes(ctx, units)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		if !found {
+			// A prefix no document's term starts with: nothing matches.
+			return nil, units, inquiryPageLimit(f.Limit), nil
+		}
+	}
 	for window := int64(searchWindow); ; window *= searchWidening {
-		q, args, units, limit, err := searchQuery(tx.dialect, a, f, now, from)
+		q, args, units, limit, err := buildSearchQuery(tx.dialect, a, f, units, now, from)
 		if err != nil {
 			return nil, nil, 0, err
 		}
@@ -278,4 +308,53 @@ func (tx *Tx) searchPage(ctx context.Context, a *vocdesk.Actor, f vocdesk.Inquir
 		}
 		from = max(1, top-window*searchWidening)
 	}
+}
+
+// maxPrefixTerms is how many terms a prefix query is answered with as
+// exact terms; a prefix of more (a one-letter English word) is left to
+// FTS5's prefix query.
+const maxPrefixTerms = 32
+
+// lookUpPrefixes finds, on SQLite, the terms each prefix unit stands for in
+// the dictionary inquiry_terms and sets them as the unit's exact terms:
+// FTS5 answers a prefix by merging the doclists of all its terms over the
+// whole index before it returns a row, which costs as much for a page of
+// twenty as for every match, while an OR of exact terms is walked newest
+// first and stops at the page's end. found is false when some prefix
+// starts no term at all, so that nothing can match.
+func (tx *Tx) lookUpPrefixes(ctx context.Context, units []queryUnit) (found bool, err error) {
+	for k := range units {
+		u := &units[k]
+		if !u.prefix {
+			continue
+		}
+		p := u.terms[len(u.terms)-1]
+		// Terms are compared as bytes: every term starting with p sorts
+		// before p followed by the last code point.
+		rows, err := tx.query(ctx, `SELECT term FROM inquiry_terms WHERE term >= $1 AND term < $2 ORDER BY term LIMIT $3`,
+			p, p+string(utf8.MaxRune), maxPrefixTerms+1)
+		if err != nil {
+			return false, fmt.Errorf("sqlstore: search terms: %w", err)
+		}
+		var terms []string
+		for rows.Next() {
+			var t string
+			if err := rows.Scan(&t); err != nil {
+				rows.Close()
+				return false, fmt.Errorf("sqlstore: search terms: %w", err)
+			}
+			terms = append(terms, t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return false, fmt.Errorf("sqlstore: search terms: %w", err)
+		}
+		switch {
+		case len(terms) == 0:
+			return false, nil
+		case len(terms) <= maxPrefixTerms:
+			u.exact = terms
+		}
+	}
+	return true, nil
 }

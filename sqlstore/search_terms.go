@@ -82,6 +82,10 @@ type queryUnit struct {
 	terms  []string
 	prefix bool
 	text   []rune
+	// exact, for a prefix unit on SQLite, holds every indexed term that
+	// starts with the prefix (lookUpPrefixes): FTS5 is asked for them
+	// rather than for the prefix.
+	exact []string
 }
 
 // maxQueryUnits bounds the words of one search.
@@ -148,6 +152,26 @@ func (d *searchDoc) ftsColumns() (terms, notes string) {
 	return b.String(), n.String()
 }
 
+// distinctTerms returns the document's terms (both columns), each once,
+// without the tenancy terms: what SQLite's dictionary of terms holds.
+func (d *searchDoc) distinctTerms() []string {
+	seen := map[string]bool{}
+	var list []string
+	add := func(term string) {
+		if !seen[term] {
+			seen[term] = true
+			list = append(list, term)
+		}
+	}
+	for _, t := range d.public {
+		indexTerms(t, add)
+	}
+	for _, t := range d.notes {
+		indexTerms(t, add)
+	}
+	return list
+}
+
 // noteTerm marks a term of an internal note in PostgreSQL's document, so
 // one tsvector holds both and customers' queries can leave notes out.
 func noteTerm(term string) string { return "_n" + term }
@@ -193,7 +217,12 @@ func ftsQuery(units []queryUnit, tenancy string, publicOnly bool) string {
 	parts := make([]string, len(units))
 	for k, u := range units {
 		p := `"` + strings.Join(u.terms, " ") + `"`
-		if u.prefix {
+		switch {
+		case u.prefix && len(u.exact) == 1:
+			p = `"` + u.exact[0] + `"`
+		case u.prefix && len(u.exact) > 1:
+			p = `("` + strings.Join(u.exact, `" OR "`) + `")`
+		case u.prefix:
 			p += "*"
 		}
 		parts[k] = p

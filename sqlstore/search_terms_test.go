@@ -21,6 +21,12 @@ func TestIndexTerms(t *testing.T) {
 	if q := ftsQuery(units[:2], "_d7", true); q != `"_d7" AND terms : ("환불" AND "r"*)` {
 		t.Fatalf("fts query %s", q)
 	}
+	// A prefix looked up in the dictionary is asked for as exact terms.
+	looked := parseQuery("환불 ref 젬")
+	looked[1].exact, looked[2].exact = []string{"refund", "refunds"}, []string{"젬"}
+	if q := ftsQuery(looked, "_d7", false); q != `"_d7" AND "환불" AND ("refund" OR "refunds") AND "젬"` {
+		t.Fatalf("fts query %s", q)
+	}
 	if q := tsQuery(units[:3], "_c3", true); q != `'_c3' & ('환불') & ('r':*) & ('불요' & '요청')` {
 		t.Fatalf("tsquery %s", q)
 	}
@@ -30,6 +36,9 @@ func TestIndexTerms(t *testing.T) {
 	doc := searchDoc{developerID: 7, customerID: 3, public: []string{"환불 환불"}, notes: []string{"메모"}}
 	if v := doc.tsvector(); v != `'_d7' '_c3' '환불' '불' '_n메모' '_n모'` {
 		t.Fatalf("tsvector %s", v)
+	}
+	if d := strings.Join(doc.distinctTerms(), " "); d != "환불 불 메모 모" {
+		t.Fatalf("distinct terms %q", d)
 	}
 	terms, notes := doc.ftsColumns()
 	if terms != "_d7 _c3 환불 불 환불 불" || notes != "메모 모" {

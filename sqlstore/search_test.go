@@ -1,6 +1,9 @@
 package sqlstore_test
 
 import (
+	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -120,6 +123,59 @@ func TestSearch(t *testing.T) {
 		}
 		if len(seen) != 8 {
 			t.Fatalf("paged through %d hits, want 8", len(seen))
+		}
+	})
+}
+
+// Prefix words (English, one Korean character) are answered on SQLite from
+// a dictionary of indexed terms; the answers must be those of a prefix.
+func TestSearchPrefixes(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newDeskFixture(t, db)
+		crash := f.ask(t, f.custA, "TXA1", "", "Crashes on start", "It crashed again.")
+		crash2 := f.ask(t, f.custA, "TXA2", "", "crash", "every time")
+		// More words with one prefix than the dictionary answers with.
+		var many []string
+		for k := range 40 {
+			many = append(many, fmt.Sprintf("w%d", k))
+		}
+		wide := f.ask(t, f.custA, "", "app-a", "words", strings.Join(many, " "))
+		other := f.ask(t, f.custB, "TXB1", "", "uniqueword", "젭싸")
+		must(t, f.inq.AddMessage(f.asAgentA, crash2.ID, &vocdesk.Message{Body: "secretnote 쀍", Internal: true}))
+
+		search := func(c context.Context, q string) []int64 {
+			t.Helper()
+			hits, _, err := f.inq.SearchInquiries(c, vocdesk.InquiryFilter{Q: q})
+			must(t, err)
+			var ids []int64
+			for _, h := range hits {
+				ids = append(ids, h.Inquiry.ID)
+			}
+			return ids
+		}
+		for _, c := range []struct {
+			name string
+			ctx  context.Context
+			q    string
+			want []int64
+		}{
+			{"several terms", f.asAgentA, "cras", []int64{crash2.ID, crash.ID}},
+			{"a whole word is a prefix too", f.asAgentA, "crash", []int64{crash2.ID, crash.ID}},
+			{"and another word", f.asAgentA, "crashe again", []int64{crash.ID}},
+			{"no term starts so", f.asAgentA, "crashx", nil},
+			{"more terms than looked up", f.asAgentA, "w", []int64{wide.ID}},
+			{"another developer's term", f.asAgentA, "uniq", nil},
+			{"another developer's character", f.asAgentA, "젭", nil},
+			{"the other developer", asOperator(), "uniq", []int64{other.ID}},
+			{"a note's term for the developer", f.asAgentA, "secret", []int64{crash2.ID}},
+			{"a note's character for the developer", f.asAgentA, "쀍", []int64{crash2.ID}},
+			{"a note's term for the customer", f.asCust, "secret", nil},
+			{"a note's character for the customer", f.asCust, "쀍", nil},
+			{"the customer's own", f.asCust, "cr", []int64{crash2.ID, crash.ID}},
+		} {
+			if got := search(c.ctx, c.q); !slices.Equal(got, c.want) {
+				t.Errorf("%s: %q found %v, want %v", c.name, c.q, got, c.want)
+			}
 		}
 	})
 }

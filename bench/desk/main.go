@@ -34,6 +34,7 @@ type config struct {
 	seed     uint64
 	reuse    string // a database loaded and kept (-keep) by an earlier run
 	cpuprof  string
+	ops      []string // operations to measure (names containing one of these); all when empty
 }
 
 func main() {
@@ -50,6 +51,7 @@ func main() {
 	flag.Uint64Var(&c.seed, "seed", 1, "random seed of the generated data")
 	flag.StringVar(&c.reuse, "reuse", "", "measure this database, loaded and kept (-keep) by an earlier run with the same -scale and -seed, instead of loading a new one (one engine)")
 	flag.StringVar(&c.cpuprof, "cpuprofile", "", "write a CPU profile of the measuring to this file")
+	ops := flag.String("ops", "", "measure only the operations whose names contain one of these comma-separated words (e.g. search, inbox, view); all when empty")
 	explainDSN := flag.String("explain", "", "print the plans of the inbox's queries on this loaded database and exit")
 	flag.Parse()
 	if *explainDSN != "" {
@@ -61,6 +63,9 @@ func main() {
 	}
 	c.engines = strings.Split(engines, ",")
 	c.modes = strings.Split(*modes, ",")
+	if *ops != "" {
+		c.ops = strings.Split(*ops, ",")
+	}
 	ctx := context.Background()
 	if c.reuse != "" && len(c.engines) != 1 {
 		fmt.Fprintln(os.Stderr, "desk bench: -reuse measures one database: name its engine with -engines")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -108,6 +109,9 @@ func measure(ctx context.Context, c config, w *world, cl client) *report {
 	}
 	rep := &report{}
 	for _, op := range ops {
+		if !c.measures(op.name) {
+			continue
+		}
 		run(op.fn, c.clients, 2*time.Second) // warm-up
 		for _, n := range []int{1, c.clients} {
 			res := run(op.fn, n, c.duration)
@@ -117,6 +121,19 @@ func measure(ctx context.Context, c config, w *world, cl client) *report {
 		}
 	}
 	return rep
+}
+
+// measures reports whether -ops asks for the operation named name.
+func (c config) measures(name string) bool {
+	if len(c.ops) == 0 {
+		return true
+	}
+	for _, o := range c.ops {
+		if o != "" && strings.Contains(name, o) {
+			return true
+		}
+	}
+	return false
 }
 
 func run(fn func(r *rand.Rand) (int, error), clients int, d time.Duration) *result {
