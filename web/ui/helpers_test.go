@@ -25,9 +25,12 @@ type env struct {
 	srv *httptest.Server
 }
 
-func newEnv(t *testing.T, db *sqlstore.DB, limiter *ratelimit.Limiter) *env {
+func newEnv(t *testing.T, db *sqlstore.DB, limiter *ratelimit.Limiter, with ...func(*uitest.Marketplace)) *env {
 	t.Helper()
 	m := uitest.Seed(t, db)
+	for _, fn := range with {
+		fn(m)
+	}
 	if limiter == nil {
 		// Tests sign the same people in many times from one address.
 		limiter = ratelimit.New(rate.Inf, 1)

@@ -2,34 +2,22 @@ package ui_test
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
-	"golang.org/x/time/rate"
 
 	"github.com/vocdesk/vocdesk"
-	"github.com/vocdesk/vocdesk/ratelimit"
 	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
-	"github.com/vocdesk/vocdesk/web/ui"
 	"github.com/vocdesk/vocdesk/web/ui/uitest"
 )
 
 // newRefundEnv is newEnv with the cancellation service.
 func newRefundEnv(t *testing.T, db *sqlstore.DB) *env {
 	t.Helper()
-	m := uitest.Seed(t, db)
-	m.Svc.Cancellations = sqlstore.NewCancellationService(db)
-	h, err := ui.New(ui.Config{LoginLimiter: ratelimit.New(rate.Inf, 1)}, m.Svc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &env{t: t, m: m, srv: srv}
+	return newEnv(t, db, nil, func(m *uitest.Marketplace) { m.Svc.Cancellations = sqlstore.NewCancellationService(db) })
 }
 
 // formKey reads the idempotency key of the last page's refund form.

@@ -4,35 +4,23 @@ import (
 	"fmt"
 	"html"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
 
 	"github.com/vocdesk/vocdesk"
-	"github.com/vocdesk/vocdesk/ratelimit"
 	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
-	"github.com/vocdesk/vocdesk/web/ui"
 	"github.com/vocdesk/vocdesk/web/ui/uitest"
 )
 
 // newWebhookEnv is newEnv with the webhook service.
 func newWebhookEnv(t *testing.T, db *sqlstore.DB) *env {
 	t.Helper()
-	m := uitest.Seed(t, db)
-	m.Svc.Webhooks = sqlstore.NewWebhookService(db)
-	h, err := ui.New(ui.Config{LoginLimiter: ratelimit.New(rate.Inf, 1)}, m.Svc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &env{t: t, m: m, srv: srv}
+	return newEnv(t, db, nil, func(m *uitest.Marketplace) { m.Svc.Webhooks = sqlstore.NewWebhookService(db) })
 }
 
 var webhookSecretRE = regexp.MustCompile(`id="webhook-secret" class="mono" readonly value="([^"]+)"`)
