@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
