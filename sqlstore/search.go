@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/vocdesk/vocdesk"
@@ -187,55 +188,51 @@ func (s *InquiryService) SearchInquiries(ctx context.Context, f vocdesk.InquiryF
 // only inquiries whose visible texts hold every word of the search as typed:
 // the index's answer is "has these terms", which for a phrase of bigrams on
 // PostgreSQL can include a text where they are not next to each other. One
-// query reads the texts of the whole page.
+// query reads the messages of the inquiries whose subject did not settle
+// both (most searched words are in the subject or the first message).
 func (tx *Tx) snippets(ctx context.Context, a *vocdesk.Actor, list []*vocdesk.Inquiry, units []queryUnit) ([]*vocdesk.SearchHit, error) {
-	type candidate struct {
-		hit   *vocdesk.SearchHit
-		found []bool
-	}
-	cands := make([]*candidate, len(list))
-	byID := make(map[int64]*candidate, len(list))
-	marks := make([]string, len(list))
-	args := make([]any, 0, len(list)+1)
-	for k, in := range list {
-		c := &candidate{hit: &vocdesk.SearchHit{Inquiry: in}, found: make([]bool, len(units))}
-		if sn, ok := snippet(in.Subject, units); ok {
-			c.hit.Snippet = sn
-		}
-		markFound(in.Subject, units, c.found)
-		cands[k], byID[in.ID] = c, c
-		args = append(args, in.ID)
-		marks[k] = fmt.Sprintf("$%d", k+1)
-	}
 	if len(list) == 0 {
 		return nil, nil
 	}
-	q := `SELECT inquiry_id, body FROM inquiry_messages WHERE inquiry_id IN (` + strings.Join(marks, ", ") + `) AND author <> 'system'`
-	if a.IsCustomer() {
-		args = append(args, false)
-		q += fmt.Sprintf(" AND internal = $%d", len(args))
+	words := make([]string, len(units))
+	for k, u := range units {
+		words[k] = string(u.text)
 	}
-	rows, err := tx.query(ctx, q+` ORDER BY inquiry_id, id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: search snippets: %w", err)
+	cands := make([]*searchCandidate, len(list))
+	byID := make(map[int64]*searchCandidate, len(list))
+	var marks []string
+	var args []any
+	for k, in := range list {
+		c := &searchCandidate{hit: &vocdesk.SearchHit{Inquiry: in}, found: make([]bool, len(units))}
+		c.see(in.Subject, units, words)
+		cands[k], byID[in.ID] = c, c
+		if !c.done() {
+			args = append(args, in.ID)
+			marks = append(marks, fmt.Sprintf("$%d", len(args)))
+		}
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var body string
-		if err := rows.Scan(&id, &body); err != nil {
+	if len(args) > 0 {
+		q := `SELECT inquiry_id, body FROM inquiry_messages WHERE inquiry_id IN (` + strings.Join(marks, ", ") + `) AND author <> 'system'`
+		if a.IsCustomer() {
+			args = append(args, false)
+			q += fmt.Sprintf(" AND internal = $%d", len(args))
+		}
+		rows, err := tx.query(ctx, q+` ORDER BY inquiry_id, id`, args...)
+		if err != nil {
 			return nil, fmt.Errorf("sqlstore: search snippets: %w", err)
 		}
-		c := byID[id]
-		if c.hit.Snippet == "" {
-			if sn, ok := snippet(body, units); ok {
-				c.hit.Snippet = sn
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var body string
+			if err := rows.Scan(&id, &body); err != nil {
+				return nil, fmt.Errorf("sqlstore: search snippets: %w", err)
 			}
+			byID[id].see(body, units, words)
 		}
-		markFound(body, units, c.found)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: search snippets: %w", err)
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("sqlstore: search snippets: %w", err)
+		}
 	}
 	hits := make([]*vocdesk.SearchHit, 0, len(cands))
 	for _, c := range cands {
@@ -244,6 +241,39 @@ func (tx *Tx) snippets(ctx context.Context, a *vocdesk.Actor, list []*vocdesk.In
 		}
 	}
 	return hits, nil
+}
+
+// searchCandidate is an inquiry of a search's page while its texts are
+// checked: its snippet once one text matched, and which words were found.
+type searchCandidate struct {
+	hit   *vocdesk.SearchHit
+	found []bool
+}
+
+// done reports whether the candidate has its snippet and every word.
+func (c *searchCandidate) done() bool { return c.hit.Snippet != "" && !slices.Contains(c.found, false) }
+
+// see checks one more text of the candidate (words are the units' texts):
+// it marks the words the text holds and, if it is the first text to match,
+// cuts the snippet from it. A text that holds no word is only lower-cased
+// once; one with highlight markers goes to snippet, which matches after
+// removing them.
+func (c *searchCandidate) see(text string, units []queryUnit, words []string) {
+	if c.done() {
+		return
+	}
+	low := strings.Map(unicode.ToLower, text)
+	matched := false
+	for k, w := range words {
+		if strings.Contains(low, w) {
+			c.found[k], matched = true, true
+		}
+	}
+	if c.hit.Snippet == "" && (matched || strings.Contains(text, vocdesk.HighlightStart) || strings.Contains(text, vocdesk.HighlightEnd)) {
+		if sn, ok := snippet(text, units); ok {
+			c.hit.Snippet = sn
+		}
+	}
 }
 
 // searchWindow is the first span of inquiry ids a PostgreSQL search looks

@@ -336,18 +336,5 @@ func runesEqual(a, b []rune) bool {
 	return true
 }
 
-// markFound sets found[k] when unit k occurs in text (case-insensitive).
-// A search's index answers "has these terms"; this is the exact test that
-// the words occur as typed (a phrase's bigrams next to each other), made
-// on the page's few texts rather than by the database on every candidate.
-func markFound(text string, units []queryUnit, found []bool) {
-	low := strings.Map(unicode.ToLower, text)
-	for k, u := range units {
-		if !found[k] && strings.Contains(low, string(u.text)) {
-			found[k] = true
-		}
-	}
-}
-
 // validQuery reports whether q has something to search for.
 func validQuery(q string) bool { return utf8.RuneCountInString(q) <= 200 && len(parseQuery(q)) > 0 }
