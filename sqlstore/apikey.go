@@ -35,37 +35,37 @@ func (s *AuthService) CreateAPIKey(ctx context.Context, k *vocdesk.APIKey) (stri
 	if len(k.Name) > 200 {
 		return "", vocdesk.Errorf(vocdesk.EINVALID, "name is at most 200 characters")
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return "", err
-	}
-	defer tx.Rollback()
-	var dev any
-	if k.Realm == vocdesk.RealmDeveloper {
-		if k.DeveloperSlug != "" {
-			err = tx.queryRow(ctx, `SELECT id, slug FROM developers WHERE slug = $1`, k.DeveloperSlug).Scan(&k.DeveloperID, &k.DeveloperSlug)
-		} else {
-			err = tx.queryRow(ctx, `SELECT id, slug FROM developers WHERE id = $1`, k.DeveloperID).Scan(&k.DeveloperID, &k.DeveloperSlug)
-		}
-		if errors.Is(err, sql.ErrNoRows) {
-			return "", vocdesk.Errorf(vocdesk.EINVALID, "unknown developer %q", k.DeveloperSlug)
-		} else if err != nil {
-			return "", fmt.Errorf("sqlstore: create api key: %w", err)
-		}
-		dev = k.DeveloperID
-	}
+	// The secret is made before the write lock is taken; it is only
+	// returned if the transaction commits.
 	key, prefix := secret.NewAPIKey()
-	k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt = prefix, tx.now, nil, nil
-	err = tx.queryRow(ctx, `INSERT INTO api_keys (realm, developer_id, name, prefix, secret_hash, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		string(k.Realm), dev, k.Name, prefix, secret.Hash(key), micros(tx.now)).Scan(&k.ID)
+	err = s.db.inWrite(ctx, func(tx *Tx) error {
+		var (
+			dev any
+			err error
+		)
+		if k.Realm == vocdesk.RealmDeveloper {
+			if k.DeveloperSlug != "" {
+				err = tx.queryRow(ctx, `SELECT id, slug FROM developers WHERE slug = $1`, k.DeveloperSlug).Scan(&k.DeveloperID, &k.DeveloperSlug)
+			} else {
+				err = tx.queryRow(ctx, `SELECT id, slug FROM developers WHERE id = $1`, k.DeveloperID).Scan(&k.DeveloperID, &k.DeveloperSlug)
+			}
+			if errors.Is(err, sql.ErrNoRows) {
+				return vocdesk.Errorf(vocdesk.EINVALID, "unknown developer %q", k.DeveloperSlug)
+			} else if err != nil {
+				return fmt.Errorf("sqlstore: create api key: %w", err)
+			}
+			dev = k.DeveloperID
+		}
+		k.Prefix, k.CreatedAt, k.LastUsedAt, k.RevokedAt = prefix, tx.now, nil, nil
+		err = tx.queryRow(ctx, `INSERT INTO api_keys (realm, developer_id, name, prefix, secret_hash, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			string(k.Realm), dev, k.Name, prefix, secret.Hash(key), micros(tx.now)).Scan(&k.ID)
+		if err != nil {
+			return conflictOr(err, "create api key", "key prefix collision; try again")
+		}
+		return tx.audit(ctx, a, change{action: "api_key.created", entity: "api_key", entityID: k.ID, developerID: k.DeveloperID, after: k})
+	})
 	if err != nil {
-		return "", conflictOr(err, "create api key", "key prefix collision; try again")
-	}
-	if err := tx.audit(ctx, a, change{action: "api_key.created", entity: "api_key", entityID: k.ID, developerID: k.DeveloperID, after: k}); err != nil {
-		return "", err
-	}
-	if err := tx.Commit(); err != nil {
 		return "", err
 	}
 	return key, nil
@@ -165,42 +165,36 @@ func (s *AuthService) RevokeAPIKey(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var dev, revoked sql.NullInt64
-	var prefix string
-	err = tx.queryRow(ctx, `SELECT developer_id, prefix, revoked_at FROM api_keys WHERE id = $1`, id).Scan(&dev, &prefix, &revoked)
-	if errors.Is(err, sql.ErrNoRows) {
-		return vocdesk.NotFound("API key")
-	} else if err != nil {
-		return fmt.Errorf("sqlstore: revoke api key: %w", err)
-	}
-	if !a.IsOperator() && !dev.Valid {
-		return vocdesk.NotFound("API key") // an operator key is beyond any developer
-	}
-	if err := canManage(a, dev.Int64, vocdesk.RoleAdmin); err != nil {
-		if err == errNotFound {
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		var dev, revoked sql.NullInt64
+		var prefix string
+		err := tx.queryRow(ctx, `SELECT developer_id, prefix, revoked_at FROM api_keys WHERE id = $1`, id).Scan(&dev, &prefix, &revoked)
+		if errors.Is(err, sql.ErrNoRows) {
 			return vocdesk.NotFound("API key")
+		} else if err != nil {
+			return fmt.Errorf("sqlstore: revoke api key: %w", err)
 		}
-		return err
-	}
-	if revoked.Valid {
-		return nil
-	}
-	if _, err := tx.exec(ctx, `UPDATE api_keys SET revoked_at = $1 WHERE id = $2`, micros(tx.now), id); err != nil {
-		return fmt.Errorf("sqlstore: revoke api key: %w", err)
-	}
-	type keyState struct {
-		Prefix    string `json:"prefix"`
-		RevokedAt *int64 `json:"revoked_at"`
-	}
-	at := micros(tx.now)
-	if err := tx.audit(ctx, a, change{action: "api_key.revoked", entity: "api_key", entityID: id, developerID: dev.Int64,
-		before: keyState{Prefix: prefix}, after: keyState{Prefix: prefix, RevokedAt: &at}}); err != nil {
-		return err
-	}
-	return tx.Commit()
+		if !a.IsOperator() && !dev.Valid {
+			return vocdesk.NotFound("API key") // an operator key is beyond any developer
+		}
+		if err := canManage(a, dev.Int64, vocdesk.RoleAdmin); err != nil {
+			if err == errNotFound {
+				return vocdesk.NotFound("API key")
+			}
+			return err
+		}
+		if revoked.Valid {
+			return nil
+		}
+		if _, err := tx.exec(ctx, `UPDATE api_keys SET revoked_at = $1 WHERE id = $2`, micros(tx.now), id); err != nil {
+			return fmt.Errorf("sqlstore: revoke api key: %w", err)
+		}
+		type keyState struct {
+			Prefix    string `json:"prefix"`
+			RevokedAt *int64 `json:"revoked_at"`
+		}
+		at := micros(tx.now)
+		return tx.audit(ctx, a, change{action: "api_key.revoked", entity: "api_key", entityID: id, developerID: dev.Int64,
+			before: keyState{Prefix: prefix}, after: keyState{Prefix: prefix, RevokedAt: &at}})
+	})
 }

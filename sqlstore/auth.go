@@ -83,26 +83,24 @@ func (s *AuthService) CreateSession(ctx context.Context, a *vocdesk.Actor, ttl t
 	}
 	token := secret.NewSessionToken()
 	sess := &vocdesk.Session{Actor: *a, CSRFToken: secret.RandomString(32)}
-	tx, err := s.db.beginWrite(ctx)
+	err := s.db.inWrite(ctx, func(tx *Tx) error {
+		// Expired sessions are cleared as new ones start: cheap on the expires_at
+		// index, and no background job is needed.
+		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE expires_at < $1`, micros(tx.now)); err != nil {
+			return fmt.Errorf("sqlstore: create session: %w", err)
+		}
+		sess.CreatedAt, sess.ExpiresAt = tx.now, tx.now.Add(ttl)
+		err := tx.queryRow(ctx, `INSERT INTO sessions
+			(secret_hash, realm, customer_id, developer_id, member_id, operator_id, role, name, email, csrf_token, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			secret.Hash(token), string(a.Realm), nullID(a.CustomerID), nullID(a.DeveloperID), nullID(a.MemberID), nullID(a.OperatorID),
+			string(a.Role), a.Name, a.Email, sess.CSRFToken, micros(sess.CreatedAt), micros(sess.ExpiresAt)).Scan(&sess.ID)
+		if err != nil {
+			return fmt.Errorf("sqlstore: create session: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
-		return "", nil, err
-	}
-	defer tx.Rollback()
-	// Expired sessions are cleared as new ones start: cheap on the expires_at
-	// index, and no background job is needed.
-	if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE expires_at < $1`, micros(tx.now)); err != nil {
-		return "", nil, fmt.Errorf("sqlstore: create session: %w", err)
-	}
-	sess.CreatedAt, sess.ExpiresAt = tx.now, tx.now.Add(ttl)
-	err = tx.queryRow(ctx, `INSERT INTO sessions
-		(secret_hash, realm, customer_id, developer_id, member_id, operator_id, role, name, email, csrf_token, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-		secret.Hash(token), string(a.Realm), nullID(a.CustomerID), nullID(a.DeveloperID), nullID(a.MemberID), nullID(a.OperatorID),
-		string(a.Role), a.Name, a.Email, sess.CSRFToken, micros(sess.CreatedAt), micros(sess.ExpiresAt)).Scan(&sess.ID)
-	if err != nil {
-		return "", nil, fmt.Errorf("sqlstore: create session: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
 		return "", nil, err
 	}
 	return token, sess, nil
@@ -148,13 +146,10 @@ func (s *AuthService) SessionBySecret(ctx context.Context, token string) (*vocde
 
 // DeleteSession ends a session; an unknown secret is not an error.
 func (s *AuthService) DeleteSession(ctx context.Context, token string) error {
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE secret_hash = $1`, secret.Hash(token)); err != nil {
-		return fmt.Errorf("sqlstore: delete session: %w", err)
-	}
-	return tx.Commit()
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE secret_hash = $1`, secret.Hash(token)); err != nil {
+			return fmt.Errorf("sqlstore: delete session: %w", err)
+		}
+		return nil
+	})
 }

@@ -156,6 +156,9 @@ func (tx *Tx) available(ctx context.Context, p *vocdesk.Purchase, amount, except
 
 // create is the work of a claimed key, in one transaction with the key's
 // answer. A rule's error (too much, a bad inquiry) is the answer too.
+// It opens its transaction itself rather than through inWrite: after an
+// internal failure the transaction must be rolled back before releaseKey,
+// which needs the write connection (on SQLite the only one).
 func (s *CancellationService) create(ctx context.Context, a *vocdesk.Actor, in *vocdesk.CancellationInput, cl *claim) (*vocdesk.CancellationRequest, error) {
 	tx, err := s.db.beginWrite(ctx)
 	if err != nil {

@@ -55,62 +55,62 @@ func (s *CancellationService) decide(ctx context.Context, id int64, to vocdesk.C
 	if err != nil {
 		return nil, err
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	r, err := tx.cancellationByID(ctx, a, id, false)
-	if err != nil {
-		return nil, err
-	}
-	p, err := tx.lockPurchaseByID(ctx, r.PurchaseID)
-	if err != nil {
-		return nil, err
-	}
-	// Read again under the purchase's lock: every change of a request
-	// takes that lock first, so this read is current.
-	if r, err = tx.cancellationByID(ctx, a, id, true); err != nil {
-		return nil, err
-	}
-	if err := vocdesk.Transition(r.Status, to); err != nil {
-		return nil, err
-	}
-	before := viewOfCancellation(r)
-	if err := apply(tx, r, p); err != nil {
-		return nil, err
-	}
-	r.Status, r.UpdatedAt = to, tx.now
-	now := tx.now
-	r.DecidedAt = &now
-	if to == vocdesk.CancellationApproved {
-		r.Execution++
-		policy, err := tx.refundPolicy(ctx)
+	var decided *vocdesk.CancellationRequest
+	err = s.db.inWrite(ctx, func(tx *Tx) error {
+		r, err := tx.cancellationByID(ctx, a, id, false)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		r.Method, r.MethodNotice = policy.MethodFor(p, tx.now)
-	}
-	if _, err := tx.exec(ctx, `UPDATE cancellation_requests SET status = $2, rejection_reason = $3, failure_reason = $4,
-		execution = $5, refund_method = $6, method_notice = $7, updated_at = $8, decided_at = $8 WHERE id = $1`,
-		r.ID, string(r.Status), r.RejectionReason, r.FailureReason, r.Execution, string(r.Method), r.MethodNotice, micros(tx.now)); err != nil {
-		return nil, fmt.Errorf("sqlstore: %s cancellation request: %w", event, err)
-	}
-	if err := tx.auditCancellation(ctx, a, "cancellation."+event, r, before); err != nil {
-		return nil, err
-	}
-	if to == vocdesk.CancellationApproved {
-		if err := tx.enqueueRefund(ctx, r); err != nil {
-			return nil, err
+		p, err := tx.lockPurchaseByID(ctx, r.PurchaseID)
+		if err != nil {
+			return err
 		}
-	}
-	if err := tx.cancellationChanged(ctx, r, p, event); err != nil {
+		// Read again under the purchase's lock: every change of a request
+		// takes that lock first, so this read is current.
+		if r, err = tx.cancellationByID(ctx, a, id, true); err != nil {
+			return err
+		}
+		if err := vocdesk.Transition(r.Status, to); err != nil {
+			return err
+		}
+		before := viewOfCancellation(r)
+		if err := apply(tx, r, p); err != nil {
+			return err
+		}
+		r.Status, r.UpdatedAt = to, tx.now
+		now := tx.now
+		r.DecidedAt = &now
+		if to == vocdesk.CancellationApproved {
+			r.Execution++
+			policy, err := tx.refundPolicy(ctx)
+			if err != nil {
+				return err
+			}
+			r.Method, r.MethodNotice = policy.MethodFor(p, tx.now)
+		}
+		if _, err := tx.exec(ctx, `UPDATE cancellation_requests SET status = $2, rejection_reason = $3, failure_reason = $4,
+			execution = $5, refund_method = $6, method_notice = $7, updated_at = $8, decided_at = $8 WHERE id = $1`,
+			r.ID, string(r.Status), r.RejectionReason, r.FailureReason, r.Execution, string(r.Method), r.MethodNotice, micros(tx.now)); err != nil {
+			return fmt.Errorf("sqlstore: %s cancellation request: %w", event, err)
+		}
+		if err := tx.auditCancellation(ctx, a, "cancellation."+event, r, before); err != nil {
+			return err
+		}
+		if to == vocdesk.CancellationApproved {
+			if err := tx.enqueueRefund(ctx, r); err != nil {
+				return err
+			}
+		}
+		if err := tx.cancellationChanged(ctx, r, p, event); err != nil {
+			return err
+		}
+		decided = r
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return decided, nil
 }
 
 // enqueueRefund queues the refund job of a request's current execution;

@@ -31,22 +31,16 @@ func (s *CustomerService) CreateCustomer(ctx context.Context, c *vocdesk.Custome
 	if err != nil {
 		return err
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	err = tx.queryRow(ctx, `INSERT INTO customers (email, email_key, name, phone, locale, password_hash, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		c.Email, emailKey(c.Email), c.Name, c.Phone, c.Locale, hash, micros(tx.now)).Scan(&c.ID)
-	if err != nil {
-		return conflictOr(err, "create customer", "a customer with email %s already exists", c.Email)
-	}
-	c.CreatedAt = tx.now
-	if err := tx.audit(ctx, a, change{action: "customer.created", entity: "customer", entityID: c.ID, after: c}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		err := tx.queryRow(ctx, `INSERT INTO customers (email, email_key, name, phone, locale, password_hash, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			c.Email, emailKey(c.Email), c.Name, c.Phone, c.Locale, hash, micros(tx.now)).Scan(&c.ID)
+		if err != nil {
+			return conflictOr(err, "create customer", "a customer with email %s already exists", c.Email)
+		}
+		c.CreatedAt = tx.now
+		return tx.audit(ctx, a, change{action: "customer.created", entity: "customer", entityID: c.ID, after: c})
+	})
 }
 
 // FindCustomerByID returns a customer the actor may see; developer viewers

@@ -48,27 +48,25 @@ func (s *ReconciliationService) PushDeliveries(ctx context.Context, batch []*voc
 		return nil, vocdesk.Errorf(vocdesk.EINVALID, "at most %d deliveries per push", vocdesk.MaxDeliveryBatch)
 	}
 	res := make([]vocdesk.DeliveryResult, len(batch))
-	tx, err := s.db.beginWrite(ctx)
+	err = s.db.inWrite(ctx, func(tx *Tx) error {
+		if err := tx.startWatch(ctx, a.DeveloperID); err != nil {
+			return err
+		}
+		for i, d := range batch {
+			d.Source, d.DeveloperID, d.CreatedBy = vocdesk.DeliveryPushed, a.DeveloperID, a.Name
+			if err := d.Validate(); err != nil {
+				res[i] = vocdesk.DeliveryResult{Outcome: vocdesk.DeliveryRejected, Err: err}
+				continue
+			}
+			out, err := tx.insertDelivery(ctx, d)
+			if err != nil && vocdesk.ErrorCode(err) == vocdesk.EINTERNAL {
+				return err
+			}
+			res[i] = vocdesk.DeliveryResult{Outcome: out, Err: err}
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if err := tx.startWatch(ctx, a.DeveloperID); err != nil {
-		return nil, err
-	}
-	for i, d := range batch {
-		d.Source, d.DeveloperID, d.CreatedBy = vocdesk.DeliveryPushed, a.DeveloperID, a.Name
-		if err := d.Validate(); err != nil {
-			res[i] = vocdesk.DeliveryResult{Outcome: vocdesk.DeliveryRejected, Err: err}
-			continue
-		}
-		out, err := tx.insertDelivery(ctx, d)
-		if err != nil && vocdesk.ErrorCode(err) == vocdesk.EINTERNAL {
-			return nil, err
-		}
-		res[i] = vocdesk.DeliveryResult{Outcome: out, Err: err}
-	}
-	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -184,50 +182,46 @@ func (s *ReconciliationService) MarkDelivered(ctx context.Context, txid, note st
 	if err != nil {
 		return nil, err
 	}
-	tx, err := s.db.beginWrite(ctx)
+	var d *vocdesk.Delivery
+	err = s.db.inWrite(ctx, func(tx *Tx) error {
+		p, err := tx.visiblePurchase(ctx, a, txid)
+		if err != nil {
+			return err
+		}
+		if err := canManage(a, p.DeveloperID, vocdesk.RoleAgent); err != nil {
+			return err
+		}
+		note = strings.TrimSpace(note)
+		if note == "" {
+			return vocdesk.Errorf(vocdesk.EINVALID, "note is required: say how the item was delivered")
+		}
+		ds, err := tx.deliveriesOf(ctx, p)
+		if err != nil {
+			return err
+		}
+		if len(ds) > 0 {
+			return vocdesk.Errorf(vocdesk.ECONFLICT, "purchase %s already has a delivery logged at %s", p.TxID, ds[0].DeliveredAt.Format(time.RFC3339))
+		}
+		d = &vocdesk.Delivery{
+			DeveloperID: p.DeveloperID, DeliveryID: "manual:" + p.TxID, TxID: p.TxID, TID: p.TID,
+			Amount: p.Amount, Currency: p.Currency, DeliveredAt: tx.now,
+			Source: vocdesk.DeliveryManual, Note: note, CreatedBy: a.Name,
+		}
+		if err := d.Validate(); err != nil {
+			return err
+		}
+		out, err := tx.insertDelivery(ctx, d)
+		if err != nil {
+			return err
+		}
+		if out != vocdesk.DeliveryCreated {
+			return vocdesk.Errorf(vocdesk.ECONFLICT, "purchase %s was already marked delivered", p.TxID)
+		}
+		return tx.audit(ctx, a, change{action: "purchase.marked_delivered", entity: "purchase", entityID: p.ID,
+			developerID: p.DeveloperID, before: map[string]any{"state": "not_delivered"},
+			after: map[string]any{"delivery_id": d.ID, "note": note, "delivered_at": d.DeliveredAt}})
+	})
 	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	p, err := tx.visiblePurchase(ctx, a, txid)
-	if err != nil {
-		return nil, err
-	}
-	if err := canManage(a, p.DeveloperID, vocdesk.RoleAgent); err != nil {
-		return nil, err
-	}
-	note = strings.TrimSpace(note)
-	if note == "" {
-		return nil, vocdesk.Errorf(vocdesk.EINVALID, "note is required: say how the item was delivered")
-	}
-	ds, err := tx.deliveriesOf(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	if len(ds) > 0 {
-		return nil, vocdesk.Errorf(vocdesk.ECONFLICT, "purchase %s already has a delivery logged at %s", p.TxID, ds[0].DeliveredAt.Format(time.RFC3339))
-	}
-	d := &vocdesk.Delivery{
-		DeveloperID: p.DeveloperID, DeliveryID: "manual:" + p.TxID, TxID: p.TxID, TID: p.TID,
-		Amount: p.Amount, Currency: p.Currency, DeliveredAt: tx.now,
-		Source: vocdesk.DeliveryManual, Note: note, CreatedBy: a.Name,
-	}
-	if err := d.Validate(); err != nil {
-		return nil, err
-	}
-	out, err := tx.insertDelivery(ctx, d)
-	if err != nil {
-		return nil, err
-	}
-	if out != vocdesk.DeliveryCreated {
-		return nil, vocdesk.Errorf(vocdesk.ECONFLICT, "purchase %s was already marked delivered", p.TxID)
-	}
-	if err := tx.audit(ctx, a, change{action: "purchase.marked_delivered", entity: "purchase", entityID: p.ID,
-		developerID: p.DeveloperID, before: map[string]any{"state": "not_delivered"},
-		after: map[string]any{"delivery_id": d.ID, "note": note, "delivered_at": d.DeliveredAt}}); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
 	return d, nil

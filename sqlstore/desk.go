@@ -32,22 +32,16 @@ func (s *DeskService) CreateCannedReply(ctx context.Context, c *vocdesk.CannedRe
 	if err := canManage(a, a.DeveloperID, vocdesk.RoleAdmin); err != nil {
 		return err
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	c.Name = strings.TrimSpace(c.Name)
-	err = tx.queryRow(ctx, `INSERT INTO canned_replies (developer_id, name, locale, body, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, a.DeveloperID, c.Name, c.Locale, c.Body, micros(tx.now)).Scan(&c.ID)
-	if err != nil {
-		return conflictOr(err, "create canned reply", "a canned reply named %q already exists in %s", c.Name, c.Locale)
-	}
-	c.DeveloperID, c.CreatedAt, c.UpdatedAt = a.DeveloperID, tx.now, tx.now
-	if err := tx.audit(ctx, a, change{action: "canned_reply.created", entity: "canned_reply", entityID: c.ID, developerID: a.DeveloperID, after: c}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		c.Name = strings.TrimSpace(c.Name)
+		err := tx.queryRow(ctx, `INSERT INTO canned_replies (developer_id, name, locale, body, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, a.DeveloperID, c.Name, c.Locale, c.Body, micros(tx.now)).Scan(&c.ID)
+		if err != nil {
+			return conflictOr(err, "create canned reply", "a canned reply named %q already exists in %s", c.Name, c.Locale)
+		}
+		c.DeveloperID, c.CreatedAt, c.UpdatedAt = a.DeveloperID, tx.now, tx.now
+		return tx.audit(ctx, a, change{action: "canned_reply.created", entity: "canned_reply", entityID: c.ID, developerID: a.DeveloperID, after: c})
+	})
 }
 
 // UpdateCannedReply changes a canned reply's name, locale and body (admins).
@@ -59,28 +53,22 @@ func (s *DeskService) UpdateCannedReply(ctx context.Context, c *vocdesk.CannedRe
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	before, err := tx.cannedReply(ctx, a, c.ID)
-	if err != nil {
-		return err
-	}
-	if err := canManage(a, before.DeveloperID, vocdesk.RoleAdmin); err != nil {
-		return err
-	}
-	c.Name = strings.TrimSpace(c.Name)
-	if _, err := tx.exec(ctx, `UPDATE canned_replies SET name = $2, locale = $3, body = $4, updated_at = $5 WHERE id = $1`,
-		c.ID, c.Name, c.Locale, c.Body, micros(tx.now)); err != nil {
-		return conflictOr(err, "update canned reply", "a canned reply named %q already exists in %s", c.Name, c.Locale)
-	}
-	c.DeveloperID, c.CreatedAt, c.UpdatedAt = before.DeveloperID, before.CreatedAt, tx.now
-	if err := tx.audit(ctx, a, change{action: "canned_reply.updated", entity: "canned_reply", entityID: c.ID, developerID: c.DeveloperID, before: before, after: c}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		before, err := tx.cannedReply(ctx, a, c.ID)
+		if err != nil {
+			return err
+		}
+		if err := canManage(a, before.DeveloperID, vocdesk.RoleAdmin); err != nil {
+			return err
+		}
+		c.Name = strings.TrimSpace(c.Name)
+		if _, err := tx.exec(ctx, `UPDATE canned_replies SET name = $2, locale = $3, body = $4, updated_at = $5 WHERE id = $1`,
+			c.ID, c.Name, c.Locale, c.Body, micros(tx.now)); err != nil {
+			return conflictOr(err, "update canned reply", "a canned reply named %q already exists in %s", c.Name, c.Locale)
+		}
+		c.DeveloperID, c.CreatedAt, c.UpdatedAt = before.DeveloperID, before.CreatedAt, tx.now
+		return tx.audit(ctx, a, change{action: "canned_reply.updated", entity: "canned_reply", entityID: c.ID, developerID: c.DeveloperID, before: before, after: c})
+	})
 }
 
 // DeleteCannedReply removes a canned reply (admins).
@@ -89,25 +77,19 @@ func (s *DeskService) DeleteCannedReply(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	before, err := tx.cannedReply(ctx, a, id)
-	if err != nil {
-		return err
-	}
-	if err := canManage(a, before.DeveloperID, vocdesk.RoleAdmin); err != nil {
-		return err
-	}
-	if _, err := tx.exec(ctx, `DELETE FROM canned_replies WHERE id = $1`, id); err != nil {
-		return fmt.Errorf("sqlstore: delete canned reply: %w", err)
-	}
-	if err := tx.audit(ctx, a, change{action: "canned_reply.deleted", entity: "canned_reply", entityID: id, developerID: before.DeveloperID, before: before}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		before, err := tx.cannedReply(ctx, a, id)
+		if err != nil {
+			return err
+		}
+		if err := canManage(a, before.DeveloperID, vocdesk.RoleAdmin); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM canned_replies WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("sqlstore: delete canned reply: %w", err)
+		}
+		return tx.audit(ctx, a, change{action: "canned_reply.deleted", entity: "canned_reply", entityID: id, developerID: before.DeveloperID, before: before})
+	})
 }
 
 const cannedSelect = `SELECT r.id, r.developer_id, r.name, r.locale, r.body, r.created_at, r.updated_at FROM canned_replies r`

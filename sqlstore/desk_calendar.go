@@ -54,19 +54,13 @@ func (s *DeskService) AddHoliday(ctx context.Context, h *vocdesk.Holiday) error 
 	if h.Name = strings.TrimSpace(h.Name); h.Name == "" || len([]rune(h.Name)) > 100 {
 		return vocdesk.Errorf(vocdesk.EINVALID, "name is required (at most 100 characters)")
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.exec(ctx, `INSERT INTO holidays (day, name) VALUES ($1, $2) ON CONFLICT (day) DO UPDATE SET name = EXCLUDED.name`,
-		h.Date, h.Name); err != nil {
-		return fmt.Errorf("sqlstore: add holiday: %w", err)
-	}
-	if err := tx.audit(ctx, a, change{action: "holiday.added", entity: "holiday", after: h}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `INSERT INTO holidays (day, name) VALUES ($1, $2) ON CONFLICT (day) DO UPDATE SET name = EXCLUDED.name`,
+			h.Date, h.Name); err != nil {
+			return fmt.Errorf("sqlstore: add holiday: %w", err)
+		}
+		return tx.audit(ctx, a, change{action: "holiday.added", entity: "holiday", after: h})
+	})
 }
 
 // DeleteHoliday removes a day from the store's calendar. Operators.
@@ -75,20 +69,14 @@ func (s *DeskService) DeleteHoliday(ctx context.Context, date string) error {
 	if err != nil {
 		return err
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	res, err := tx.exec(ctx, `DELETE FROM holidays WHERE day = $1`, date)
-	if err != nil {
-		return fmt.Errorf("sqlstore: delete holiday: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return vocdesk.NotFound("holiday")
-	}
-	if err := tx.audit(ctx, a, change{action: "holiday.deleted", entity: "holiday", before: &vocdesk.Holiday{Date: date}}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `DELETE FROM holidays WHERE day = $1`, date)
+		if err != nil {
+			return fmt.Errorf("sqlstore: delete holiday: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return vocdesk.NotFound("holiday")
+		}
+		return tx.audit(ctx, a, change{action: "holiday.deleted", entity: "holiday", before: &vocdesk.Holiday{Date: date}})
+	})
 }

@@ -19,26 +19,20 @@ func (s *DeskService) AddDeveloperNote(ctx context.Context, n *vocdesk.Developer
 	if err := vocdesk.ValidateBody(n.Body); err != nil {
 		return err
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	devID, err := tx.targetDeveloper(ctx, a, n.DeveloperSlug)
-	if err != nil {
-		return err
-	}
-	n.Body = strings.TrimSpace(n.Body)
-	err = tx.queryRow(ctx, `INSERT INTO developer_notes (developer_id, operator_id, author_name, body, created_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`, devID, a.OperatorID, a.Name, n.Body, micros(tx.now)).Scan(&n.ID)
-	if err != nil {
-		return fmt.Errorf("sqlstore: add developer note: %w", err)
-	}
-	n.DeveloperID, n.OperatorID, n.AuthorName, n.CreatedAt = devID, a.OperatorID, a.Name, tx.now
-	if err := tx.audit(ctx, a, change{action: "developer_note.added", entity: "developer_note", entityID: n.ID, developerID: devID, after: n}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		devID, err := tx.targetDeveloper(ctx, a, n.DeveloperSlug)
+		if err != nil {
+			return err
+		}
+		n.Body = strings.TrimSpace(n.Body)
+		err = tx.queryRow(ctx, `INSERT INTO developer_notes (developer_id, operator_id, author_name, body, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, devID, a.OperatorID, a.Name, n.Body, micros(tx.now)).Scan(&n.ID)
+		if err != nil {
+			return fmt.Errorf("sqlstore: add developer note: %w", err)
+		}
+		n.DeveloperID, n.OperatorID, n.AuthorName, n.CreatedAt = devID, a.OperatorID, a.Name, tx.now
+		return tx.audit(ctx, a, change{action: "developer_note.added", entity: "developer_note", entityID: n.ID, developerID: devID, after: n})
+	})
 }
 
 // FindDeveloperNotes lists the notes on a developer's record, newest first.
@@ -82,48 +76,48 @@ func (s *DeskService) EscalateOverdue(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback()
-	rows, err := tx.query(ctx, `SELECT id FROM inquiries WHERE escalate_at <= $1 AND escalated_at IS NULL ORDER BY escalate_at LIMIT 1000`, micros(tx.now))
-	if err != nil {
-		return 0, fmt.Errorf("sqlstore: escalate: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("sqlstore: escalate: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("sqlstore: escalate: %w", err)
-	}
-	for _, id := range ids {
-		in, err := tx.inquiryFor(ctx, a, id, true)
+	var n int
+	err = s.db.inWrite(ctx, func(tx *Tx) error {
+		rows, err := tx.query(ctx, `SELECT id FROM inquiries WHERE escalate_at <= $1 AND escalated_at IS NULL ORDER BY escalate_at LIMIT 1000`, micros(tx.now))
 		if err != nil {
-			return 0, err
+			return fmt.Errorf("sqlstore: escalate: %w", err)
 		}
-		if _, err := tx.exec(ctx, `UPDATE inquiries SET escalated_at = $2 WHERE id = $1`, id, micros(tx.now)); err != nil {
-			return 0, fmt.Errorf("sqlstore: escalate: %w", err)
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return fmt.Errorf("sqlstore: escalate: %w", err)
+			}
+			ids = append(ids, id)
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO inquiry_escalations (inquiry_id, developer_id, at) VALUES ($1, $2, $3)`,
-			id, in.DeveloperID, micros(tx.now)); err != nil {
-			return 0, fmt.Errorf("sqlstore: escalate: %w", err)
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("sqlstore: escalate: %w", err)
 		}
-		if err := tx.systemEvent(ctx, in, "Escalated to the store: unanswered past the store's deadline / 답변 기한이 지나 스토어에 이관되었습니다"); err != nil {
-			return 0, err
+		for _, id := range ids {
+			in, err := tx.inquiryFor(ctx, a, id, true)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `UPDATE inquiries SET escalated_at = $2 WHERE id = $1`, id, micros(tx.now)); err != nil {
+				return fmt.Errorf("sqlstore: escalate: %w", err)
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO inquiry_escalations (inquiry_id, developer_id, at) VALUES ($1, $2, $3)`,
+				id, in.DeveloperID, micros(tx.now)); err != nil {
+				return fmt.Errorf("sqlstore: escalate: %w", err)
+			}
+			if err := tx.systemEvent(ctx, in, "Escalated to the store: unanswered past the store's deadline / 답변 기한이 지나 스토어에 이관되었습니다"); err != nil {
+				return err
+			}
+			if err := tx.auditInquiry(ctx, a, "inquiry.escalated", in, nil, map[string]any{"escalated_at": tx.now}); err != nil {
+				return err
+			}
 		}
-		if err := tx.auditInquiry(ctx, a, "inquiry.escalated", in, nil, map[string]any{"escalated_at": tx.now}); err != nil {
-			return 0, err
-		}
-	}
-	return len(ids), tx.Commit()
+		n = len(ids)
+		return nil
+	})
+	return n, err
 }
 
 // FindEscalationCounts counts escalations per developer: open (in the queue

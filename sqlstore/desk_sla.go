@@ -131,34 +131,28 @@ func (s *DeskService) SetSLAPolicy(ctx context.Context, p *vocdesk.SLAPolicy) er
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	id, err := tx.targetDeveloper(ctx, a, p.DeveloperSlug)
-	if err != nil {
-		return err
-	}
-	if err := canManage(a, id, vocdesk.RoleAdmin); err != nil {
-		return err
-	}
-	before, err := tx.policy(ctx, id)
-	if err != nil {
-		return err
-	}
-	hours, _ := json.Marshal(p.Hours)
-	if _, err := tx.exec(ctx, `INSERT INTO sla_policies (developer_id, first_response_minutes, next_response_minutes, hours_json, updated_at)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (developer_id) DO UPDATE SET first_response_minutes = EXCLUDED.first_response_minutes,
-		next_response_minutes = EXCLUDED.next_response_minutes, hours_json = EXCLUDED.hours_json, updated_at = EXCLUDED.updated_at`,
-		id, p.FirstResponseMinutes, p.NextResponseMinutes, string(hours), micros(tx.now)); err != nil {
-		return fmt.Errorf("sqlstore: set sla policy: %w", err)
-	}
-	p.DeveloperID, p.IsDefault, p.UpdatedAt, p.EscalationDays = id, false, tx.now, before.EscalationDays
-	if err := tx.audit(ctx, a, change{action: "sla_policy.set", entity: "sla_policy", entityID: id, developerID: id, before: before, after: p}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		id, err := tx.targetDeveloper(ctx, a, p.DeveloperSlug)
+		if err != nil {
+			return err
+		}
+		if err := canManage(a, id, vocdesk.RoleAdmin); err != nil {
+			return err
+		}
+		before, err := tx.policy(ctx, id)
+		if err != nil {
+			return err
+		}
+		hours, _ := json.Marshal(p.Hours)
+		if _, err := tx.exec(ctx, `INSERT INTO sla_policies (developer_id, first_response_minutes, next_response_minutes, hours_json, updated_at)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (developer_id) DO UPDATE SET first_response_minutes = EXCLUDED.first_response_minutes,
+			next_response_minutes = EXCLUDED.next_response_minutes, hours_json = EXCLUDED.hours_json, updated_at = EXCLUDED.updated_at`,
+			id, p.FirstResponseMinutes, p.NextResponseMinutes, string(hours), micros(tx.now)); err != nil {
+			return fmt.Errorf("sqlstore: set sla policy: %w", err)
+		}
+		p.DeveloperID, p.IsDefault, p.UpdatedAt, p.EscalationDays = id, false, tx.now, before.EscalationDays
+		return tx.audit(ctx, a, change{action: "sla_policy.set", entity: "sla_policy", entityID: id, developerID: id, before: before, after: p})
+	})
 }
 
 // SetEscalationDays sets the store's deadline. Operators only. It applies
@@ -171,19 +165,13 @@ func (s *DeskService) SetEscalationDays(ctx context.Context, days int) error {
 	if days < 1 || days > 30 {
 		return vocdesk.Errorf(vocdesk.EINVALID, "the escalation deadline is 1 to 30 business days")
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	hours, _ := json.Marshal(vocdesk.DefaultBusinessHours())
-	if _, err := tx.exec(ctx, `INSERT INTO sla_policies (developer_id, first_response_minutes, next_response_minutes, hours_json, escalation_days, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (developer_id) DO UPDATE SET escalation_days = EXCLUDED.escalation_days, updated_at = EXCLUDED.updated_at`,
-		storePolicyID, vocdesk.DefaultFirstResponseMinutes, vocdesk.DefaultNextResponseMinutes, string(hours), days, micros(tx.now)); err != nil {
-		return fmt.Errorf("sqlstore: set escalation days: %w", err)
-	}
-	if err := tx.audit(ctx, a, change{action: "sla.escalation_days_set", entity: "sla_policy", entityID: storePolicyID, after: map[string]int{"escalation_days": days}}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		hours, _ := json.Marshal(vocdesk.DefaultBusinessHours())
+		if _, err := tx.exec(ctx, `INSERT INTO sla_policies (developer_id, first_response_minutes, next_response_minutes, hours_json, escalation_days, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (developer_id) DO UPDATE SET escalation_days = EXCLUDED.escalation_days, updated_at = EXCLUDED.updated_at`,
+			storePolicyID, vocdesk.DefaultFirstResponseMinutes, vocdesk.DefaultNextResponseMinutes, string(hours), days, micros(tx.now)); err != nil {
+			return fmt.Errorf("sqlstore: set escalation days: %w", err)
+		}
+		return tx.audit(ctx, a, change{action: "sla.escalation_days_set", entity: "sla_policy", entityID: storePolicyID, after: map[string]int{"escalation_days": days}})
+	})
 }

@@ -22,18 +22,15 @@ func (s *DeskService) CreateSavedView(ctx context.Context, v *vocdesk.SavedView)
 	if _, err := url.ParseQuery(v.Query); err != nil || len(v.Query) > 2000 {
 		return vocdesk.Errorf(vocdesk.EINVALID, "query must be a URL query string (at most 2000 characters)")
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	err = tx.queryRow(ctx, `INSERT INTO saved_views (member_id, name, query, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-		a.MemberID, v.Name, v.Query, micros(tx.now)).Scan(&v.ID)
-	if err != nil {
-		return conflictOr(err, "save view", "you already have a view named %q", v.Name)
-	}
-	v.MemberID, v.CreatedAt = a.MemberID, tx.now
-	return tx.Commit()
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		err := tx.queryRow(ctx, `INSERT INTO saved_views (member_id, name, query, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+			a.MemberID, v.Name, v.Query, micros(tx.now)).Scan(&v.ID)
+		if err != nil {
+			return conflictOr(err, "save view", "you already have a view named %q", v.Name)
+		}
+		v.MemberID, v.CreatedAt = a.MemberID, tx.now
+		return nil
+	})
 }
 
 // FindSavedViews lists the signed-in member's views by name.
@@ -71,19 +68,16 @@ func (s *DeskService) DeleteSavedView(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	res, err := tx.exec(ctx, `DELETE FROM saved_views WHERE id = $1 AND member_id = $2`, id, a.MemberID)
-	if err != nil {
-		return fmt.Errorf("sqlstore: delete saved view: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return vocdesk.NotFound("saved view")
-	}
-	return tx.Commit()
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `DELETE FROM saved_views WHERE id = $1 AND member_id = $2`, id, a.MemberID)
+		if err != nil {
+			return fmt.Errorf("sqlstore: delete saved view: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return vocdesk.NotFound("saved view")
+		}
+		return nil
+	})
 }
 
 // memberFrom returns the actor when it is a signed-in developer member:

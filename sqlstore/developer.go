@@ -26,21 +26,15 @@ func (s *DeveloperService) CreateDeveloper(ctx context.Context, d *vocdesk.Devel
 	if err := d.Validate(); err != nil {
 		return err
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	err = tx.queryRow(ctx, `INSERT INTO developers (slug, name, email, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-		d.Slug, d.Name, d.Email, micros(tx.now)).Scan(&d.ID)
-	if err != nil {
-		return conflictOr(err, "create developer", "developer %q already exists", d.Slug)
-	}
-	d.CreatedAt = tx.now
-	if err := tx.audit(ctx, a, change{action: "developer.created", entity: "developer", entityID: d.ID, developerID: d.ID, after: d}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		err := tx.queryRow(ctx, `INSERT INTO developers (slug, name, email, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+			d.Slug, d.Name, d.Email, micros(tx.now)).Scan(&d.ID)
+		if err != nil {
+			return conflictOr(err, "create developer", "developer %q already exists", d.Slug)
+		}
+		d.CreatedAt = tx.now
+		return tx.audit(ctx, a, change{action: "developer.created", entity: "developer", entityID: d.ID, developerID: d.ID, after: d})
+	})
 }
 
 // FindDeveloperBySlug returns a developer the actor may see.
@@ -125,33 +119,30 @@ func (s *DeveloperService) CreateApp(ctx context.Context, app *vocdesk.App) erro
 	if err := app.Validate(); err != nil {
 		return err
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var slug string
-	if app.DeveloperSlug != "" {
-		err = tx.queryRow(ctx, `SELECT id, slug FROM developers WHERE slug = $1`, app.DeveloperSlug).Scan(&app.DeveloperID, &slug)
-	} else {
-		err = tx.queryRow(ctx, `SELECT id, slug FROM developers WHERE id = $1`, app.DeveloperID).Scan(&app.DeveloperID, &slug)
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return vocdesk.Errorf(vocdesk.EINVALID, "unknown developer %q", app.DeveloperSlug)
-	} else if err != nil {
-		return fmt.Errorf("sqlstore: create app: %w", err)
-	}
-	app.DeveloperSlug = slug
-	err = tx.queryRow(ctx, `INSERT INTO apps (developer_id, slug, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-		app.DeveloperID, app.Slug, app.Name, micros(tx.now)).Scan(&app.ID)
-	if err != nil {
-		return conflictOr(err, "create app", "app %q already exists", app.Slug)
-	}
-	app.CreatedAt = tx.now
-	if err := tx.audit(ctx, a, change{action: "app.created", entity: "app", entityID: app.ID, developerID: app.DeveloperID, after: app}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		var (
+			slug string
+			err  error
+		)
+		if app.DeveloperSlug != "" {
+			err = tx.queryRow(ctx, `SELECT id, slug FROM developers WHERE slug = $1`, app.DeveloperSlug).Scan(&app.DeveloperID, &slug)
+		} else {
+			err = tx.queryRow(ctx, `SELECT id, slug FROM developers WHERE id = $1`, app.DeveloperID).Scan(&app.DeveloperID, &slug)
+		}
+		if errors.Is(err, sql.ErrNoRows) {
+			return vocdesk.Errorf(vocdesk.EINVALID, "unknown developer %q", app.DeveloperSlug)
+		} else if err != nil {
+			return fmt.Errorf("sqlstore: create app: %w", err)
+		}
+		app.DeveloperSlug = slug
+		err = tx.queryRow(ctx, `INSERT INTO apps (developer_id, slug, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+			app.DeveloperID, app.Slug, app.Name, micros(tx.now)).Scan(&app.ID)
+		if err != nil {
+			return conflictOr(err, "create app", "app %q already exists", app.Slug)
+		}
+		app.CreatedAt = tx.now
+		return tx.audit(ctx, a, change{action: "app.created", entity: "app", entityID: app.ID, developerID: app.DeveloperID, after: app})
+	})
 }
 
 // FindApps lists the apps the actor may see, by slug.
@@ -224,51 +215,48 @@ func (s *DeveloperService) CreateItem(ctx context.Context, it *vocdesk.Item) err
 		}
 		price, currency = it.Price.Amount, it.Price.Currency
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var devID int64
-	if it.AppSlug != "" {
-		err = tx.queryRow(ctx, `SELECT id, slug, developer_id FROM apps WHERE slug = $1`, it.AppSlug).Scan(&it.AppID, &it.AppSlug, &devID)
-	} else {
-		err = tx.queryRow(ctx, `SELECT id, slug, developer_id FROM apps WHERE id = $1`, it.AppID).Scan(&it.AppID, &it.AppSlug, &devID)
-	}
-	if errors.Is(err, sql.ErrNoRows) {
-		return vocdesk.Errorf(vocdesk.EINVALID, "unknown app %q", it.AppSlug)
-	} else if err != nil {
-		return fmt.Errorf("sqlstore: create item: %w", err)
-	}
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		var (
+			devID int64
+			err   error
+		)
+		if it.AppSlug != "" {
+			err = tx.queryRow(ctx, `SELECT id, slug, developer_id FROM apps WHERE slug = $1`, it.AppSlug).Scan(&it.AppID, &it.AppSlug, &devID)
+		} else {
+			err = tx.queryRow(ctx, `SELECT id, slug, developer_id FROM apps WHERE id = $1`, it.AppID).Scan(&it.AppID, &it.AppSlug, &devID)
+		}
+		if errors.Is(err, sql.ErrNoRows) {
+			return vocdesk.Errorf(vocdesk.EINVALID, "unknown app %q", it.AppSlug)
+		} else if err != nil {
+			return fmt.Errorf("sqlstore: create item: %w", err)
+		}
 
-	before, err := tx.itemBySKU(ctx, it.AppID, it.SKU)
-	if err != nil && vocdesk.ErrorCode(err) != vocdesk.ENOTFOUND {
-		return err
-	}
-	action := "item.created"
-	if before != nil {
-		action = "item.updated"
-		before.AppSlug = it.AppSlug
-		it.ID, it.CreatedAt = before.ID, before.CreatedAt
-		_, err = tx.exec(ctx, `UPDATE items SET name = $1, price_amount = $2, price_currency = $3 WHERE id = $4`,
-			it.Name, price, currency, it.ID)
-	} else {
-		it.CreatedAt = tx.now
-		err = tx.queryRow(ctx, `INSERT INTO items (app_id, sku, name, price_amount, price_currency, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			it.AppID, it.SKU, it.Name, price, currency, micros(tx.now)).Scan(&it.ID)
-	}
-	if err != nil {
-		return conflictOr(err, "create item", "item %q of app %q already exists", it.SKU, it.AppSlug)
-	}
-	var b any
-	if before != nil {
-		b = before
-	}
-	if err := tx.audit(ctx, a, change{action: action, entity: "item", entityID: it.ID, developerID: devID, before: b, after: it}); err != nil {
-		return err
-	}
-	return tx.Commit()
+		before, err := tx.itemBySKU(ctx, it.AppID, it.SKU)
+		if err != nil && vocdesk.ErrorCode(err) != vocdesk.ENOTFOUND {
+			return err
+		}
+		action := "item.created"
+		if before != nil {
+			action = "item.updated"
+			before.AppSlug = it.AppSlug
+			it.ID, it.CreatedAt = before.ID, before.CreatedAt
+			_, err = tx.exec(ctx, `UPDATE items SET name = $1, price_amount = $2, price_currency = $3 WHERE id = $4`,
+				it.Name, price, currency, it.ID)
+		} else {
+			it.CreatedAt = tx.now
+			err = tx.queryRow(ctx, `INSERT INTO items (app_id, sku, name, price_amount, price_currency, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+				it.AppID, it.SKU, it.Name, price, currency, micros(tx.now)).Scan(&it.ID)
+		}
+		if err != nil {
+			return conflictOr(err, "create item", "item %q of app %q already exists", it.SKU, it.AppSlug)
+		}
+		var b any
+		if before != nil {
+			b = before
+		}
+		return tx.audit(ctx, a, change{action: action, entity: "item", entityID: it.ID, developerID: devID, before: b, after: it})
+	})
 }
 
 // itemBySKU reads an item, or ENOTFOUND.
@@ -316,37 +304,31 @@ func (s *DeveloperService) CreateMember(ctx context.Context, developerSlug strin
 	if err != nil {
 		return err
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	dev, err := tx.developerBySlug(ctx, developerSlug)
-	if err != nil {
-		return err
-	}
-	min := vocdesk.RoleAdmin
-	if m.Role == vocdesk.RoleOwner {
-		min = vocdesk.RoleOwner
-	}
-	if err := canManage(a, dev.ID, min); err != nil {
-		if err == errNotFound {
-			return vocdesk.NotFound("developer")
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		dev, err := tx.developerBySlug(ctx, developerSlug)
+		if err != nil {
+			return err
 		}
-		return err
-	}
-	m.DeveloperID = dev.ID
-	err = tx.queryRow(ctx, `INSERT INTO members (developer_id, email, email_key, name, role, password_hash, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		dev.ID, m.Email, emailKey(m.Email), m.Name, string(m.Role), hash, micros(tx.now)).Scan(&m.ID)
-	if err != nil {
-		return conflictOr(err, "create member", "a member with email %s already exists", m.Email)
-	}
-	m.CreatedAt = tx.now
-	if err := tx.audit(ctx, a, change{action: "member.created", entity: "member", entityID: m.ID, developerID: dev.ID, after: m}); err != nil {
-		return err
-	}
-	return tx.Commit()
+		min := vocdesk.RoleAdmin
+		if m.Role == vocdesk.RoleOwner {
+			min = vocdesk.RoleOwner
+		}
+		if err := canManage(a, dev.ID, min); err != nil {
+			if err == errNotFound {
+				return vocdesk.NotFound("developer")
+			}
+			return err
+		}
+		m.DeveloperID = dev.ID
+		err = tx.queryRow(ctx, `INSERT INTO members (developer_id, email, email_key, name, role, password_hash, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			dev.ID, m.Email, emailKey(m.Email), m.Name, string(m.Role), hash, micros(tx.now)).Scan(&m.ID)
+		if err != nil {
+			return conflictOr(err, "create member", "a member with email %s already exists", m.Email)
+		}
+		m.CreatedAt = tx.now
+		return tx.audit(ctx, a, change{action: "member.created", entity: "member", entityID: m.ID, developerID: dev.ID, after: m})
+	})
 }
 
 // FindMembers lists the members of a developer the actor may see.
@@ -409,22 +391,16 @@ func (s *DeveloperService) CreateOperator(ctx context.Context, o *vocdesk.Operat
 	if err != nil {
 		return err
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	err = tx.queryRow(ctx, `INSERT INTO operators (email, email_key, name, password_hash, created_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		o.Email, emailKey(o.Email), o.Name, hash, micros(tx.now)).Scan(&o.ID)
-	if err != nil {
-		return conflictOr(err, "create operator", "an operator with email %s already exists", o.Email)
-	}
-	o.CreatedAt = tx.now
-	if err := tx.audit(ctx, a, change{action: "operator.created", entity: "operator", entityID: o.ID, after: o}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		err := tx.queryRow(ctx, `INSERT INTO operators (email, email_key, name, password_hash, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			o.Email, emailKey(o.Email), o.Name, hash, micros(tx.now)).Scan(&o.ID)
+		if err != nil {
+			return conflictOr(err, "create operator", "an operator with email %s already exists", o.Email)
+		}
+		o.CreatedAt = tx.now
+		return tx.audit(ctx, a, change{action: "operator.created", entity: "operator", entityID: o.ID, after: o})
+	})
 }
 
 // emailKey is the form of an address that uniqueness and sign-in compare:

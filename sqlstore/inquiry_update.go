@@ -28,23 +28,23 @@ func (s *InquiryService) UpdateInquiry(ctx context.Context, id int64, u vocdesk.
 	if err := checkUpdate(u); err != nil {
 		return nil, err
 	}
-	tx, err := s.db.beginWrite(ctx)
+	var updated *vocdesk.Inquiry
+	err = s.db.inWrite(ctx, func(tx *Tx) error {
+		in, err := tx.inquiryFor(ctx, a, id, true)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.applyUpdate(ctx, a, in, u); err != nil {
+			return err
+		}
+		updated = in
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	in, err := tx.inquiryFor(ctx, a, id, true)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := tx.applyUpdate(ctx, a, in, u); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	maskInquiry(a, in)
-	return in, nil
+	maskInquiry(a, updated)
+	return updated, nil
 }
 
 // BulkUpdateInquiries applies u to each inquiry the actor may change, in one
@@ -60,28 +60,29 @@ func (s *InquiryService) BulkUpdateInquiries(ctx context.Context, ids []int64, u
 	if err := checkUpdate(u); err != nil {
 		return 0, err
 	}
-	tx, err := s.db.beginWrite(ctx)
+	n := 0
+	err = s.db.inWrite(ctx, func(tx *Tx) error {
+		for _, id := range ids {
+			in, err := tx.inquiryFor(ctx, a, id, true)
+			if vocdesk.ErrorCode(err) == vocdesk.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return err
+			}
+			changed, err := tx.applyUpdate(ctx, a, in, u)
+			if err != nil {
+				return err
+			}
+			if changed {
+				n++
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return 0, err
 	}
-	defer tx.Rollback()
-	n := 0
-	for _, id := range ids {
-		in, err := tx.inquiryFor(ctx, a, id, true)
-		if vocdesk.ErrorCode(err) == vocdesk.ENOTFOUND {
-			continue
-		} else if err != nil {
-			return 0, err
-		}
-		changed, err := tx.applyUpdate(ctx, a, in, u)
-		if err != nil {
-			return 0, err
-		}
-		if changed {
-			n++
-		}
-	}
-	return n, tx.Commit()
+	return n, nil
 }
 
 // checkUpdate validates an update before any lookup.
@@ -235,31 +236,25 @@ func (s *InquiryService) RateInquiry(ctx context.Context, id int64, rating int, 
 	case utf8.RuneCountInString(comment) > 2000:
 		return vocdesk.Errorf(vocdesk.EINVALID, "comment is at most 2000 characters")
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	in, err := tx.inquiryFor(ctx, a, id, true)
-	if err != nil {
-		return err
-	}
-	if !a.IsCustomer() {
-		return vocdesk.Errorf(vocdesk.EFORBIDDEN, "only the customer rates an inquiry")
-	}
-	if in.Status != vocdesk.InquiryResolved && in.Status != vocdesk.InquiryClosed {
-		return vocdesk.Errorf(vocdesk.EUNPROCESSABLE, "an inquiry can be rated once it is resolved")
-	}
-	before := viewOf(in)
-	in.Rating, in.RatingComment = rating, strings.TrimSpace(comment)
-	if _, err := tx.exec(ctx, `UPDATE inquiries SET rating = $2, rating_comment = $3, updated_at = $4 WHERE id = $1`,
-		in.ID, in.Rating, in.RatingComment, micros(tx.now)); err != nil {
-		return fmt.Errorf("sqlstore: rate inquiry: %w", err)
-	}
-	if err := tx.auditInquiry(ctx, a, "inquiry.rated", in, before, viewOf(in)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		in, err := tx.inquiryFor(ctx, a, id, true)
+		if err != nil {
+			return err
+		}
+		if !a.IsCustomer() {
+			return vocdesk.Errorf(vocdesk.EFORBIDDEN, "only the customer rates an inquiry")
+		}
+		if in.Status != vocdesk.InquiryResolved && in.Status != vocdesk.InquiryClosed {
+			return vocdesk.Errorf(vocdesk.EUNPROCESSABLE, "an inquiry can be rated once it is resolved")
+		}
+		before := viewOf(in)
+		in.Rating, in.RatingComment = rating, strings.TrimSpace(comment)
+		if _, err := tx.exec(ctx, `UPDATE inquiries SET rating = $2, rating_comment = $3, updated_at = $4 WHERE id = $1`,
+			in.ID, in.Rating, in.RatingComment, micros(tx.now)); err != nil {
+			return fmt.Errorf("sqlstore: rate inquiry: %w", err)
+		}
+		return tx.auditInquiry(ctx, a, "inquiry.rated", in, before, viewOf(in))
+	})
 }
 
 // MarkRead clears the actor's side's unread marker: the customer's, or the
@@ -279,22 +274,19 @@ func (s *InquiryService) MarkRead(ctx context.Context, id int64) error {
 	var c conds
 	c.add("i.id = ?", id)
 	scopeInquiries(&c, a, "i")
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var one int
-	if err := tx.queryRow(ctx, `SELECT 1 FROM inquiries i`+c.where(), c.args...).Scan(&one); errors.Is(err, sql.ErrNoRows) {
-		return vocdesk.NotFound("inquiry")
-	} else if err != nil {
-		return fmt.Errorf("sqlstore: mark read: %w", err)
-	}
-	if col == "" {
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		var one int
+		if err := tx.queryRow(ctx, `SELECT 1 FROM inquiries i`+c.where(), c.args...).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return vocdesk.NotFound("inquiry")
+		} else if err != nil {
+			return fmt.Errorf("sqlstore: mark read: %w", err)
+		}
+		if col == "" {
+			return nil
+		}
+		if _, err := tx.exec(ctx, `UPDATE inquiries SET `+col+` = $2 WHERE id = $1`, id, false); err != nil {
+			return fmt.Errorf("sqlstore: mark read: %w", err)
+		}
 		return nil
-	}
-	if _, err := tx.exec(ctx, `UPDATE inquiries SET `+col+` = $2 WHERE id = $1`, id, false); err != nil {
-		return fmt.Errorf("sqlstore: mark read: %w", err)
-	}
-	return tx.Commit()
+	})
 }

@@ -161,16 +161,3 @@ func truncate(s string, n int) string {
 	}
 	return s[:n]
 }
-
-// inWrite runs fn in a write transaction and commits it.
-func (db *DB) inWrite(ctx context.Context, fn func(tx *Tx) error) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
-}

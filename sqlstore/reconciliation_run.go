@@ -102,43 +102,37 @@ func (s *ReconciliationService) Reconcile(ctx context.Context, in vocdesk.Reconc
 // upload's mapping, and audits the run.
 func (s *ReconciliationService) storeReport(ctx context.Context, a *vocdesk.Actor, rep *vocdesk.Reconciliation,
 	res *recon.Result, rowErrs []*vocdesk.ReconRowError, remember bool) error {
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := tx.queryRow(ctx, `SELECT slug FROM developers WHERE id = $1`, rep.DeveloperID).Scan(&rep.DeveloperSlug); err != nil {
-		return fmt.Errorf("sqlstore: store reconciliation: %w", err)
-	}
-	counts, _ := json.Marshal(rep.Counts) // a map of int64s always marshals
-	rep.CreatedAt = tx.now
-	err = tx.queryRow(ctx, `INSERT INTO reconciliations (developer_id, source, file_name, format, columns, from_at, to_at,
-		counts, store_rows, server_rows, invalid_rows, exceptions, errors, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $13, $14) RETURNING id`,
-		rep.DeveloperID, string(rep.Source), rep.FileName, rep.Format, columnsJSON(rep.Columns), micros(rep.From), micros(rep.To),
-		string(counts), rep.StoreRows, rep.ServerRows, rep.InvalidRows, rep.Errors, rep.CreatedBy, micros(tx.now)).Scan(&rep.ID)
-	if err != nil {
-		return fmt.Errorf("sqlstore: store reconciliation: %w", err)
-	}
-	if rep.Exceptions, err = tx.insertExceptions(ctx, rep.ID, res); err != nil {
-		return err
-	}
-	if _, err := tx.exec(ctx, `UPDATE reconciliations SET exceptions = $2 WHERE id = $1`, rep.ID, rep.Exceptions); err != nil {
-		return fmt.Errorf("sqlstore: store reconciliation: %w", err)
-	}
-	if err := tx.insertRowErrors(ctx, rep.ID, rowErrs); err != nil {
-		return err
-	}
-	if remember && len(rep.Columns) > 0 {
-		if err := tx.rememberColumns(ctx, rep.DeveloperID, rep.Columns); err != nil {
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		if err := tx.queryRow(ctx, `SELECT slug FROM developers WHERE id = $1`, rep.DeveloperID).Scan(&rep.DeveloperSlug); err != nil {
+			return fmt.Errorf("sqlstore: store reconciliation: %w", err)
+		}
+		counts, _ := json.Marshal(rep.Counts) // a map of int64s always marshals
+		rep.CreatedAt = tx.now
+		err := tx.queryRow(ctx, `INSERT INTO reconciliations (developer_id, source, file_name, format, columns, from_at, to_at,
+			counts, store_rows, server_rows, invalid_rows, exceptions, errors, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $13, $14) RETURNING id`,
+			rep.DeveloperID, string(rep.Source), rep.FileName, rep.Format, columnsJSON(rep.Columns), micros(rep.From), micros(rep.To),
+			string(counts), rep.StoreRows, rep.ServerRows, rep.InvalidRows, rep.Errors, rep.CreatedBy, micros(tx.now)).Scan(&rep.ID)
+		if err != nil {
+			return fmt.Errorf("sqlstore: store reconciliation: %w", err)
+		}
+		if rep.Exceptions, err = tx.insertExceptions(ctx, rep.ID, res); err != nil {
 			return err
 		}
-	}
-	if err := tx.audit(ctx, a, change{action: "reconciliation.created", entity: "reconciliation", entityID: rep.ID,
-		developerID: rep.DeveloperID, after: rep}); err != nil {
-		return err
-	}
-	return tx.Commit()
+		if _, err := tx.exec(ctx, `UPDATE reconciliations SET exceptions = $2 WHERE id = $1`, rep.ID, rep.Exceptions); err != nil {
+			return fmt.Errorf("sqlstore: store reconciliation: %w", err)
+		}
+		if err := tx.insertRowErrors(ctx, rep.ID, rowErrs); err != nil {
+			return err
+		}
+		if remember && len(rep.Columns) > 0 {
+			if err := tx.rememberColumns(ctx, rep.DeveloperID, rep.Columns); err != nil {
+				return err
+			}
+		}
+		return tx.audit(ctx, a, change{action: "reconciliation.created", entity: "reconciliation", entityID: rep.ID,
+			developerID: rep.DeveloperID, after: rep})
+	})
 }
 
 // insertRows batches rows of cols columns into multi-row INSERTs: one

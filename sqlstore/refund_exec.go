@@ -17,51 +17,53 @@ func (s *CancellationService) BeginRefund(ctx context.Context, id int64) (*vocde
 	if err != nil {
 		return nil, err
 	}
-	tx, err := s.db.beginWrite(ctx)
+	var ex *vocdesk.RefundExecution
+	err = s.db.inWrite(ctx, func(tx *Tx) error {
+		r, err := tx.cancellationByID(ctx, a, id, false)
+		if err != nil {
+			return err
+		}
+		p, err := tx.lockPurchaseByID(ctx, r.PurchaseID)
+		if err != nil {
+			return err
+		}
+		if r, err = tx.cancellationByID(ctx, a, id, true); err != nil {
+			return err
+		}
+		switch r.Status {
+		case vocdesk.CancellationProcessing:
+			// Nothing is written: committing here is as good as rolling back.
+			ex = &vocdesk.RefundExecution{Request: r, Purchase: p, Resumed: true}
+			return nil
+		case vocdesk.CancellationApproved:
+		default:
+			return nil // nothing to carry out: ex stays nil
+		}
+		before := viewOfCancellation(r)
+		// The carrier's billing month may have closed since the approval.
+		policy, err := tx.refundPolicy(ctx)
+		if err != nil {
+			return err
+		}
+		r.Method, r.MethodNotice = policy.MethodFor(p, tx.now)
+		r.Status, r.UpdatedAt = vocdesk.CancellationProcessing, tx.now
+		if _, err := tx.exec(ctx, `UPDATE cancellation_requests SET status = 'processing', refund_method = $2, method_notice = $3,
+			updated_at = $4 WHERE id = $1`, r.ID, string(r.Method), r.MethodNotice, micros(tx.now)); err != nil {
+			return fmt.Errorf("sqlstore: begin refund: %w", err)
+		}
+		if err := tx.auditCancellation(ctx, a, "cancellation.processing", r, before); err != nil {
+			return err
+		}
+		if err := tx.cancellationChanged(ctx, r, p, "processing"); err != nil {
+			return err
+		}
+		ex = &vocdesk.RefundExecution{Request: r, Purchase: p}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	r, err := tx.cancellationByID(ctx, a, id, false)
-	if err != nil {
-		return nil, err
-	}
-	p, err := tx.lockPurchaseByID(ctx, r.PurchaseID)
-	if err != nil {
-		return nil, err
-	}
-	if r, err = tx.cancellationByID(ctx, a, id, true); err != nil {
-		return nil, err
-	}
-	switch r.Status {
-	case vocdesk.CancellationProcessing:
-		return &vocdesk.RefundExecution{Request: r, Purchase: p, Resumed: true}, nil
-	case vocdesk.CancellationApproved:
-	default:
-		return nil, nil
-	}
-	before := viewOfCancellation(r)
-	// The carrier's billing month may have closed since the approval.
-	policy, err := tx.refundPolicy(ctx)
-	if err != nil {
-		return nil, err
-	}
-	r.Method, r.MethodNotice = policy.MethodFor(p, tx.now)
-	r.Status, r.UpdatedAt = vocdesk.CancellationProcessing, tx.now
-	if _, err := tx.exec(ctx, `UPDATE cancellation_requests SET status = 'processing', refund_method = $2, method_notice = $3,
-		updated_at = $4 WHERE id = $1`, r.ID, string(r.Method), r.MethodNotice, micros(tx.now)); err != nil {
-		return nil, fmt.Errorf("sqlstore: begin refund: %w", err)
-	}
-	if err := tx.auditCancellation(ctx, a, "cancellation.processing", r, before); err != nil {
-		return nil, err
-	}
-	if err := tx.cancellationChanged(ctx, r, p, "processing"); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	return &vocdesk.RefundExecution{Request: r, Purchase: p}, nil
+	return ex, nil
 }
 
 // FinishRefund implements vocdesk.CancellationService: it records the
@@ -75,46 +77,40 @@ func (s *CancellationService) FinishRefund(ctx context.Context, id int64, execut
 	if err != nil {
 		return err
 	}
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	r, err := tx.cancellationByID(ctx, a, id, false)
-	if err != nil {
-		return err
-	}
-	p, err := tx.lockPurchaseByID(ctx, r.PurchaseID)
-	if err != nil {
-		return err
-	}
-	if r, err = tx.cancellationByID(ctx, a, id, true); err != nil {
-		return err
-	}
-	if r.Status != vocdesk.CancellationProcessing || r.Execution != execution {
-		return nil
-	}
-	before := viewOfCancellation(r)
-	event := "refunded"
-	if o.Refunded {
-		if err := tx.applyRefund(ctx, a, r, p, o.ProviderRef); err != nil {
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		r, err := tx.cancellationByID(ctx, a, id, false)
+		if err != nil {
 			return err
 		}
-	} else {
-		event = "failed"
-		r.Status, r.FailureReason, r.UpdatedAt = vocdesk.CancellationFailed, truncate(o.Reason, 500), tx.now
-		if _, err := tx.exec(ctx, `UPDATE cancellation_requests SET status = 'failed', failure_reason = $2, updated_at = $3 WHERE id = $1`,
-			r.ID, r.FailureReason, micros(tx.now)); err != nil {
-			return fmt.Errorf("sqlstore: fail refund: %w", err)
+		p, err := tx.lockPurchaseByID(ctx, r.PurchaseID)
+		if err != nil {
+			return err
 		}
-	}
-	if err := tx.auditCancellation(ctx, a, "cancellation."+event, r, before); err != nil {
-		return err
-	}
-	if err := tx.cancellationChanged(ctx, r, p, event); err != nil {
-		return err
-	}
-	return tx.Commit()
+		if r, err = tx.cancellationByID(ctx, a, id, true); err != nil {
+			return err
+		}
+		if r.Status != vocdesk.CancellationProcessing || r.Execution != execution {
+			return nil
+		}
+		before := viewOfCancellation(r)
+		event := "refunded"
+		if o.Refunded {
+			if err := tx.applyRefund(ctx, a, r, p, o.ProviderRef); err != nil {
+				return err
+			}
+		} else {
+			event = "failed"
+			r.Status, r.FailureReason, r.UpdatedAt = vocdesk.CancellationFailed, truncate(o.Reason, 500), tx.now
+			if _, err := tx.exec(ctx, `UPDATE cancellation_requests SET status = 'failed', failure_reason = $2, updated_at = $3 WHERE id = $1`,
+				r.ID, r.FailureReason, micros(tx.now)); err != nil {
+				return fmt.Errorf("sqlstore: fail refund: %w", err)
+			}
+		}
+		if err := tx.auditCancellation(ctx, a, "cancellation."+event, r, before); err != nil {
+			return err
+		}
+		return tx.cancellationChanged(ctx, r, p, event)
+	})
 }
 
 // applyRefund writes a completed refund to the ledger: the entry, the

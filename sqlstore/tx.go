@@ -45,6 +45,21 @@ func (db *DB) beginWrite(ctx context.Context) (*Tx, error) {
 	return &Tx{tx: tx, db: db, now: db.now(), dialect: db.dialect}, nil
 }
 
+// inWrite runs fn in a write transaction and commits it if fn returns nil;
+// otherwise the transaction is rolled back and fn's error returned. Results
+// are passed out through variables fn closes over.
+func (db *DB) inWrite(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // beginRead starts a transaction for reading: one consistent snapshot across
 // several statements, on the read pool.
 func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
