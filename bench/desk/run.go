@@ -24,6 +24,14 @@ func runEngine(ctx context.Context, c config, engine string) error {
 			return err
 		}
 		defer db.Close()
+		// A database kept by an older build gets this build's migrations
+		// (and statistics for its new indexes).
+		if err := db.Migrate(ctx); err != nil {
+			return err
+		}
+		if err := db.Analyze(ctx); err != nil {
+			return err
+		}
 		logf("%s: measuring %s as loaded", engine, c.reuse)
 		if err := readInquiryDevs(ctx, engine, c.reuse, w); err != nil {
 			return err
