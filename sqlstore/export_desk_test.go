@@ -11,3 +11,37 @@ import (
 func (db *DB) ExplainInquiriesForTest(ctx context.Context, a *vocdesk.Actor, f vocdesk.InquiryFilter) (string, error) {
 	return db.ExplainInquiries(ctx, a, f, false)
 }
+
+// SearchNewestForTest pages through a developer's search on PostgreSQL
+// with the two-step search testing only newest documents at first, and
+// returns the ids found, in order.
+func (db *DB) SearchNewestForTest(ctx context.Context, f vocdesk.InquiryFilter, newest int) ([]int64, error) {
+	a, err := actorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for {
+		tx, err := db.beginRead(ctx)
+		if err != nil {
+			return nil, err
+		}
+		list, _, limit, err := tx.searchPageNewest(ctx, a, f, micros(tx.now), newest)
+		tx.Rollback()
+		if err != nil {
+			return nil, err
+		}
+		more := len(list) > limit
+		if more {
+			list = list[:limit]
+		}
+		for _, in := range list {
+			ids = append(ids, in.ID)
+		}
+		if !more {
+			return ids, nil
+		}
+		last := list[len(list)-1].ID
+		f.Cursor = encodeInquiryCursor("search", last, last)
+	}
+}

@@ -87,12 +87,14 @@ func (tx *Tx) writeSearchDoc(ctx context.Context, id int64, doc *searchDoc) erro
 // the usual scope and filters on the inquiry, newest inquiry first, keyed on
 // the inquiry id.
 func searchQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter, now, from int64) (q string, args []any, units []queryUnit, limit int, err error) {
-	return buildSearchQuery(dialect, a, f, nil, now, from)
+	return buildSearchQuery(dialect, a, f, nil, now, from, 0)
 }
 
 // buildSearchQuery is searchQuery with f.Q's units given, as searchPage
-// has them with their prefixes looked up (nil: parse f.Q).
-func buildSearchQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter, units []queryUnit, now, from int64) (q string, args []any, _ []queryUnit, limit int, err error) {
+// has them with their prefixes looked up (nil: parse f.Q). newest > 0 (a
+// developer on PostgreSQL) looks only at the developer's newest documents
+// below the cursor, that many, in the order of their index.
+func buildSearchQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter, units []queryUnit, now, from int64, newest int) (q string, args []any, _ []queryUnit, limit int, err error) {
 	if !validQuery(f.Q) {
 		return "", nil, nil, 0, vocdesk.Errorf(vocdesk.EINVALID, "q must hold a word to search for (at most 200 characters)")
 	}
@@ -117,6 +119,17 @@ func buildSearchQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter,
 		c.add("inquiry_fts MATCH ?", ftsQuery(units, tenancy, publicOnly))
 	} else {
 		tables, key = ` FROM inquiry_search s JOIN inquiries i ON i.id = s.inquiry_id`, "s.inquiry_id"
+		if newest > 0 && a.IsDeveloper() {
+			sub := ` FROM (SELECT developer_id, inquiry_id, doc FROM inquiry_search WHERE developer_id = ` + c.next(a.DeveloperID)
+			if f.Cursor != "" {
+				_, id, err := decodeInquiryCursor(f.Cursor, "search")
+				if err != nil {
+					return "", nil, nil, 0, err
+				}
+				sub += ` AND inquiry_id < ` + c.next(id)
+			}
+			tables = sub + ` ORDER BY developer_id, inquiry_id DESC LIMIT ` + c.next(newest) + `) s JOIN inquiries i ON i.id = s.inquiry_id`
+		}
 		c.add("s.doc @@ CAST(? AS tsquery)", tsQuery(units, tenancy, publicOnly))
 		if a.IsDeveloper() {
 			c.add("s.developer_id = ?", a.DeveloperID)
@@ -144,6 +157,11 @@ func buildSearchQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter,
 		// the developer. The GIN index (with the tenancy term) finds the
 		// matches, and only they are sorted.
 		order = key + " + 0"
+		if newest > 0 && a.IsDeveloper() {
+			// The newest documents come in the index's order: keep it, so
+			// the scan stops at the page's end.
+			order = "s.developer_id, s.inquiry_id"
+		}
 	}
 	// As in the inbox, the page's ids come first and only they are joined
 	// to names: a common word matches thousands of inquiries.
@@ -294,6 +312,9 @@ const (
 // customer's tenancy term is selective already, so customers search once.
 func (tx *Tx) searchPage(ctx context.Context, a *vocdesk.Actor, f vocdesk.InquiryFilter) ([]*vocdesk.Inquiry, []queryUnit, int, error) {
 	now := micros(tx.now)
+	if tx.dialect == dialectPostgres && a.IsDeveloper() {
+		return tx.searchPageNewest(ctx, a, f, now, searchNewestDocs)
+	}
 	var from, top int64
 	if tx.dialect == dialectPostgres && !a.IsCustomer() {
 		if f.Cursor != "" {
@@ -321,7 +342,7 @@ func (tx *Tx) searchPage(ctx context.Context, a *vocdesk.Actor, f vocdesk.Inquir
 		}
 	}
 	for window := int64(searchWindow); ; window *= searchWidening {
-		q, args, units, limit, err := buildSearchQuery(tx.dialect, a, f, units, now, from)
+		q, args, units, limit, err := buildSearchQuery(tx.dialect, a, f, units, now, from, 0)
 		if err != nil {
 			return nil, nil, 0, err
 		}
