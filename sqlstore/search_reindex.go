@@ -39,12 +39,57 @@ func (db *DB) ReindexInquiries(ctx context.Context, progress func(done int)) (in
 			return done, err
 		}
 		if len(ids) == 0 {
-			return done, nil
+			return done, db.OptimizeSearch(ctx)
 		}
 		done += len(ids)
 		last = ids[len(ids)-1]
 		if progress != nil {
 			progress(done)
+		}
+	}
+}
+
+// optimizeStep is how many pages of the FTS5 index one transaction of
+// OptimizeSearch writes (about 8 MB), so that it holds SQLite's writer for
+// a fraction of a second at a time.
+const optimizeStep = 2000
+
+// OptimizeSearch merges SQLite's full-text index into one b-tree, a step
+// per transaction, and is a no-op on PostgreSQL. Every rewrite of a document
+// leaves its old entries behind a tombstone until a merge, and every search
+// looks for each candidate in each b-tree's tombstones: after a reindex
+// (one tombstone per document) a search costs about a third more than on
+// a merged index. It is cheap when there is little to merge, so a daily
+// sweep can call it.
+func (db *DB) OptimizeSearch(ctx context.Context) error {
+	if db.dialect != dialectSQLite {
+		return nil
+	}
+	for {
+		tx, err := db.beginWrite(ctx)
+		if err != nil {
+			return err
+		}
+		// A negative step merges b-trees of every level, as few as two, and
+		// continues a merge in progress. FTS5 reports no work as fewer than
+		// two changes.
+		var before, after int64
+		err = tx.queryRow(ctx, `SELECT total_changes()`).Scan(&before)
+		if err == nil {
+			_, err = tx.exec(ctx, `INSERT INTO inquiry_fts (inquiry_fts, rank) VALUES ('merge', $1)`, -optimizeStep)
+		}
+		if err == nil {
+			err = tx.queryRow(ctx, `SELECT total_changes()`).Scan(&after)
+		}
+		if err == nil {
+			err = tx.Commit()
+		}
+		tx.Rollback()
+		if err != nil {
+			return fmt.Errorf("sqlstore: optimize search index: %w", err)
+		}
+		if after-before < 2 {
+			return nil
 		}
 	}
 }

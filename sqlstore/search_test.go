@@ -179,3 +179,38 @@ func TestSearchPrefixes(t *testing.T) {
 		}
 	})
 }
+
+// A reindex rewrites every document and leaves the index merged: searches
+// find what they found before, and merging again is a no-op.
+func TestSearchReindex(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newDeskFixture(t, db)
+		var want []int64
+		for k := range 30 {
+			in := f.ask(t, f.custA, "", "app-a", fmt.Sprintf("환불 문의 %d", k), "refunds please")
+			must(t, f.inq.AddMessage(f.asAgentA, in.ID, &vocdesk.Message{Body: "확인 중입니다"}))
+			want = append([]int64{in.ID}, want...)
+		}
+		search := func(q string) []int64 {
+			t.Helper()
+			hits, _, err := f.inq.SearchInquiries(f.asAgentA, vocdesk.InquiryFilter{Q: q, Limit: 50})
+			must(t, err)
+			var ids []int64
+			for _, h := range hits {
+				ids = append(ids, h.Inquiry.ID)
+			}
+			return ids
+		}
+		n, err := db.ReindexInquiries(context.Background(), nil)
+		must(t, err)
+		if n != 30 {
+			t.Fatalf("reindexed %d inquiries, want 30", n)
+		}
+		must(t, db.OptimizeSearch(context.Background()))
+		for _, q := range []string{"환불", "refund", "확인", "환"} {
+			if got := search(q); !slices.Equal(got, want) {
+				t.Errorf("%q after reindex found %v, want %v", q, got, want)
+			}
+		}
+	})
+}
