@@ -32,6 +32,9 @@ func runEngine(ctx context.Context, c config, engine string) error {
 		if err := db.Analyze(ctx); err != nil {
 			return err
 		}
+		if err := db.OptimizeSearch(ctx); err != nil { // as vocdesk serve's daily sweep
+			return err
+		}
 		logf("%s: measuring %s as loaded", engine, c.reuse)
 		if err := readInquiryDevs(ctx, engine, c.reuse, w); err != nil {
 			return err

@@ -34,6 +34,10 @@ type sweep struct {
 // Planner statistics: SQLite gathers none by itself, and a plan chosen
 // without row counts can walk the wrong index; a sampled ANALYZE takes well
 // under a second and the ledger's shape changes over days, not minutes.
+//
+// The search index: every message rewrites its inquiry's document, which
+// leaves a tombstone that each search checks until the index is merged; a
+// day's tombstones merge in steps that hold the writer briefly.
 func serveSweeps(db *sqlstore.DB) []sweep {
 	recon := sqlstore.NewReconciliationService(db)
 	desk := sqlstore.NewDeskService(db)
@@ -47,6 +51,9 @@ func serveSweeps(db *sqlstore.DB) []sweep {
 		}},
 		{"refresh planner statistics", 24 * time.Hour, func(ctx context.Context) (int, error) {
 			return 0, db.Analyze(ctx)
+		}},
+		{"merge the search index", 24 * time.Hour, func(ctx context.Context) (int, error) {
+			return 0, db.OptimizeSearch(ctx)
 		}},
 	}
 }
