@@ -31,6 +31,7 @@ type httpClient struct {
 	http *http.Client
 	keys []string // by developer id
 	stop func()
+	pid  int // of vocdesk serve
 }
 
 // newHTTPClient makes an API key for every developer of the world, builds
@@ -73,6 +74,7 @@ func newHTTPClient(ctx context.Context, db *sqlstore.DB, dsn string, w *world, c
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
+	c.pid = cmd.Process.Pid
 	c.stop = func() {
 		cmd.Process.Signal(os.Interrupt)
 		cmd.Wait()

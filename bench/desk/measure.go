@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -71,6 +72,7 @@ type result struct {
 	errors     int64
 	rows       int64
 	elapsed    time.Duration
+	cpu        time.Duration // used by the answering side, when known
 	firstError error
 }
 
@@ -114,7 +116,11 @@ func measure(ctx context.Context, c config, w *world, cl client) *report {
 		}
 		run(op.fn, c.clients, 2*time.Second) // warm-up
 		for _, n := range []int{1, c.clients} {
+			before, cpuErr := cpuOf(cl)
 			res := run(op.fn, n, c.duration)
+			if after, err := cpuOf(cl); err == nil && cpuErr == nil {
+				res.cpu = after - before
+			}
 			res.name, res.clients = op.name, n
 			rep.results = append(rep.results, res)
 			logf("%s, %d clients: %d requests, p99 %v", op.name, n, len(res.lat), res.pct(0.99))
@@ -122,6 +128,17 @@ func measure(ctx context.Context, c config, w *world, cl client) *report {
 	}
 	return rep
 }
+
+// cpuOf is the CPU the answering side of cl has used, when cl can tell.
+func cpuOf(cl client) (time.Duration, error) {
+	m, ok := cl.(cpuMeter)
+	if !ok {
+		return 0, errNoMeter
+	}
+	return m.cpu()
+}
+
+var errNoMeter = errors.New("client cannot measure CPU")
 
 // measures reports whether -ops asks for the operation named name.
 func (c config) measures(name string) bool {
@@ -178,12 +195,16 @@ func run(fn func(r *rand.Rand) (int, error), clients int, d time.Duration) *resu
 func (rep *report) print(engine string, c config, w *world) {
 	fmt.Printf("\n## %s: %d inquiries, ~%d messages, %d purchases, %d developers; %v per row\n\n",
 		engine, w.inquiries, 5*w.inquiries, w.purchases, w.developers, c.duration)
-	fmt.Printf("| operation | clients | requests | req/s | p50 | p95 | p99 | errors | rows/request |\n|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Printf("| operation | clients | requests | req/s | p50 | p95 | p99 | errors | rows/request | CPU/request |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rep.results {
 		n := len(r.lat)
-		fmt.Printf("| %s | %d | %d | %.0f | %v | %v | %v | %d | %.1f |\n", r.name, r.clients, n, float64(n)/r.elapsed.Seconds(),
+		perReq := "-"
+		if r.cpu > 0 {
+			perReq = (r.cpu / time.Duration(max(1, n))).Round(10 * time.Microsecond).String()
+		}
+		fmt.Printf("| %s | %d | %d | %.0f | %v | %v | %v | %d | %.1f | %s |\n", r.name, r.clients, n, float64(n)/r.elapsed.Seconds(),
 			r.pct(0.50).Round(10*time.Microsecond), r.pct(0.95).Round(10*time.Microsecond), r.pct(0.99).Round(10*time.Microsecond),
-			r.errors, float64(r.rows)/float64(max(1, n)))
+			r.errors, float64(r.rows)/float64(max(1, n)), perReq)
 		if r.firstError != nil {
 			fmt.Printf("|   first error: %v |\n", r.firstError)
 		}
