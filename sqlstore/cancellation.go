@@ -112,7 +112,25 @@ func (tx *Tx) purchaseInScope(ctx context.Context, a *vocdesk.Actor, txid string
 	return p, nil
 }
 
-// purchaseByID reads and, on PostgreSQL, locks a purchase for the system.
+// lockCancellation reads request id and its purchase with the purchase's
+// lock held, and reads the request again under it: every change of a
+// request takes that lock first, so the second read is current.
+func (tx *Tx) lockCancellation(ctx context.Context, a *vocdesk.Actor, id int64) (*vocdesk.CancellationRequest, *vocdesk.Purchase, error) {
+	r, err := tx.cancellationByID(ctx, a, id, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := tx.lockPurchaseByID(ctx, r.PurchaseID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r, err = tx.cancellationByID(ctx, a, id, true); err != nil {
+		return nil, nil, err
+	}
+	return r, p, nil
+}
+
+// lockPurchaseByID reads and, on PostgreSQL, locks a purchase for the system.
 func (tx *Tx) lockPurchaseByID(ctx context.Context, id int64) (*vocdesk.Purchase, error) {
 	p, err := scanPurchase(tx.queryRow(ctx, purchaseSelect+` WHERE p.id = $1`+tx.forUpdate("p"), id))
 	if err != nil {

@@ -57,17 +57,8 @@ func (s *CancellationService) decide(ctx context.Context, id int64, to vocdesk.C
 	}
 	var decided *vocdesk.CancellationRequest
 	err = s.db.inWrite(ctx, func(tx *Tx) error {
-		r, err := tx.cancellationByID(ctx, a, id, false)
+		r, p, err := tx.lockCancellation(ctx, a, id)
 		if err != nil {
-			return err
-		}
-		p, err := tx.lockPurchaseByID(ctx, r.PurchaseID)
-		if err != nil {
-			return err
-		}
-		// Read again under the purchase's lock: every change of a request
-		// takes that lock first, so this read is current.
-		if r, err = tx.cancellationByID(ctx, a, id, true); err != nil {
 			return err
 		}
 		if err := vocdesk.Transition(r.Status, to); err != nil {

@@ -19,15 +19,8 @@ func (s *CancellationService) BeginRefund(ctx context.Context, id int64) (*vocde
 	}
 	var ex *vocdesk.RefundExecution
 	err = s.db.inWrite(ctx, func(tx *Tx) error {
-		r, err := tx.cancellationByID(ctx, a, id, false)
+		r, p, err := tx.lockCancellation(ctx, a, id)
 		if err != nil {
-			return err
-		}
-		p, err := tx.lockPurchaseByID(ctx, r.PurchaseID)
-		if err != nil {
-			return err
-		}
-		if r, err = tx.cancellationByID(ctx, a, id, true); err != nil {
 			return err
 		}
 		switch r.Status {
@@ -78,15 +71,8 @@ func (s *CancellationService) FinishRefund(ctx context.Context, id int64, execut
 		return err
 	}
 	return s.db.inWrite(ctx, func(tx *Tx) error {
-		r, err := tx.cancellationByID(ctx, a, id, false)
+		r, p, err := tx.lockCancellation(ctx, a, id)
 		if err != nil {
-			return err
-		}
-		p, err := tx.lockPurchaseByID(ctx, r.PurchaseID)
-		if err != nil {
-			return err
-		}
-		if r, err = tx.cancellationByID(ctx, a, id, true); err != nil {
 			return err
 		}
 		if r.Status != vocdesk.CancellationProcessing || r.Execution != execution {
