@@ -342,15 +342,7 @@ func (tx *Tx) searchPage(ctx context.Context, a *vocdesk.Actor, f vocdesk.Inquir
 		}
 	}
 	for window := int64(searchWindow); ; window *= searchWidening {
-		q, args, units, limit, err := buildSearchQuery(tx.dialect, a, f, units, now, from, 0)
-		if err != nil {
-			return nil, nil, 0, err
-		}
-		rows, err := tx.query(ctx, q, args...)
-		if err != nil {
-			return nil, nil, 0, fmt.Errorf("sqlstore: search inquiries: %w", err)
-		}
-		list, err := tx.scanInquiries(ctx, a, rows)
+		list, units, limit, err := tx.runSearch(ctx, a, f, units, now, from, 0)
 		if err != nil {
 			return nil, nil, 0, err
 		}
@@ -359,6 +351,21 @@ func (tx *Tx) searchPage(ctx context.Context, a *vocdesk.Actor, f vocdesk.Inquir
 		}
 		from = max(1, top-window*searchWidening)
 	}
+}
+
+// runSearch builds the search's query (buildSearchQuery) and reads its
+// page of inquiries.
+func (tx *Tx) runSearch(ctx context.Context, a *vocdesk.Actor, f vocdesk.InquiryFilter, units []queryUnit, now, from int64, newest int) ([]*vocdesk.Inquiry, []queryUnit, int, error) {
+	q, args, units, limit, err := buildSearchQuery(tx.dialect, a, f, units, now, from, newest)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("sqlstore: search inquiries: %w", err)
+	}
+	list, err := tx.scanInquiries(ctx, a, rows)
+	return list, units, limit, err
 }
 
 // maxPrefixTerms is how many terms a prefix query is answered with as

@@ -28,19 +28,7 @@ const searchNewestDocs = 2000
 //     GIN index for those: the word is then rare among the newest, so its
 //     matches are few.
 func (tx *Tx) searchPageNewest(ctx context.Context, a *vocdesk.Actor, f vocdesk.InquiryFilter, now int64, newest int) ([]*vocdesk.Inquiry, []queryUnit, int, error) {
-	run := func(f vocdesk.InquiryFilter, newest int) ([]*vocdesk.Inquiry, []queryUnit, int, error) {
-		q, args, units, limit, err := buildSearchQuery(tx.dialect, a, f, nil, now, 0, newest)
-		if err != nil {
-			return nil, nil, 0, err
-		}
-		rows, err := tx.query(ctx, q, args...)
-		if err != nil {
-			return nil, nil, 0, fmt.Errorf("sqlstore: search inquiries: %w", err)
-		}
-		list, err := tx.scanInquiries(ctx, a, rows)
-		return list, units, limit, err
-	}
-	list, units, limit, err := run(f, newest)
+	list, units, limit, err := tx.runSearch(ctx, a, f, nil, now, 0, newest)
 	if err != nil || len(list) > limit {
 		return list, units, limit, err
 	}
@@ -66,7 +54,7 @@ func (tx *Tx) searchPageNewest(ctx context.Context, a *vocdesk.Actor, f vocdesk.
 	}
 	older := f
 	older.Cursor = encodeInquiryCursor("search", oldest, oldest)
-	more, _, _, err := run(older, 0)
+	more, _, _, err := tx.runSearch(ctx, a, older, nil, now, 0, 0)
 	if err != nil {
 		return nil, nil, 0, err
 	}
