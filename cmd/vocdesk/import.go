@@ -22,7 +22,7 @@ const maxRejectsShown = 50
 // runImport dispatches import subcommands; purchases is the only one so far.
 func runImport(ctx context.Context, env *Env, args []string) int {
 	if len(args) == 0 || args[0] != "purchases" {
-		fmt.Fprintln(env.Stderr, "Usage: vocdesk import purchases FILE.csv [--db DSN] [--batch 50000] [--rejects FILE.csv]")
+		fmt.Fprintln(env.Stderr, "Usage: vocdesk import purchases FILE.csv [--db DSN] [--batch 100000] [--rejects FILE.csv]")
 		return 2
 	}
 	return runImportPurchases(ctx, env, args[1:])
