@@ -23,21 +23,12 @@ const webhookPageSize = 25
 // runs without webhooks (no WebhookService). Roles are the service's to
 // check: setting the endpoint needs an admin, redelivering an agent.
 func (h *handler) webhookRoutes(mux *http.ServeMux) {
-	dev := func(fn http.HandlerFunc) http.Handler { return h.require(realmDeveloper, h.withWebhooks(fn)) }
+	on := h.svc.Webhooks != nil
+	dev := func(fn http.HandlerFunc) http.Handler { return h.require(realmDeveloper, h.ifService(on, fn)) }
 
 	mux.Handle("GET /console/webhook", dev(h.consoleWebhook))
 	mux.Handle("POST /console/webhook", dev(h.webhookSave))
 	mux.Handle("POST /console/webhook/deliveries/{id}/redeliver", dev(h.webhookRedeliver))
-}
-
-func (h *handler) withWebhooks(fn http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if h.svc.Webhooks == nil {
-			h.notFound(w, r)
-			return
-		}
-		fn(w, r)
-	}
 }
 
 // webhookData is the page. Secret is set only on the answer to a save: it

@@ -19,8 +19,9 @@ const (
 // refundRoutes adds the purchase cancellation pages to mux. The pages answer
 // 404 when the server runs without refunds (no CancellationService).
 func (h *handler) refundRoutes(mux *http.ServeMux) {
-	dev := func(fn http.HandlerFunc) http.Handler { return h.require(realmDeveloper, h.withRefunds(fn)) }
-	op := func(fn http.HandlerFunc) http.Handler { return h.require(realmOperator, h.withRefunds(fn)) }
+	on := h.svc.Cancellations != nil
+	dev := func(fn http.HandlerFunc) http.Handler { return h.require(realmDeveloper, h.ifService(on, fn)) }
+	op := func(fn http.HandlerFunc) http.Handler { return h.require(realmOperator, h.ifService(on, fn)) }
 
 	mux.Handle("GET /console/purchases/{txid}/cancel", dev(h.consoleCancelForm))
 	mux.Handle("POST /console/purchases/{txid}/cancel", dev(h.consoleCancelSubmit))
@@ -29,14 +30,13 @@ func (h *handler) refundRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /operator/cancellations/{id}/{action}", op(h.operatorCancellationDecide))
 }
 
-func (h *handler) withRefunds(fn http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if h.svc.Cancellations == nil {
-			h.notFound(w, r)
-			return
-		}
-		fn(w, r)
+// ifService is fn when the service it needs is present, and the 404 page
+// when the server runs without it (services are fixed at start).
+func (h *handler) ifService(present bool, fn http.HandlerFunc) http.HandlerFunc {
+	if !present {
+		return h.notFound
 	}
+	return fn
 }
 
 // refundView is one cancellation request as the pages show it.
