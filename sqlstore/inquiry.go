@@ -204,7 +204,7 @@ func (s *InquiryService) FindInquiryByID(ctx context.Context, id int64) (*vocdes
 	if err != nil {
 		return nil, err
 	}
-	tx, err := s.db.beginRead(ctx)
+	tx, err := s.db.beginReadGeneric(ctx)
 	if err != nil {
 		return nil, err
 	}

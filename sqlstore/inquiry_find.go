@@ -161,7 +161,7 @@ func (s *InquiryService) FindInquiries(ctx context.Context, f vocdesk.InquiryFil
 	if err != nil {
 		return nil, "", err
 	}
-	tx, err := s.db.beginRead(ctx)
+	tx, err := s.db.beginReadGeneric(ctx)
 	if err != nil {
 		return nil, "", err
 	}

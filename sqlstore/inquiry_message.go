@@ -144,7 +144,7 @@ func (s *InquiryService) FindMessages(ctx context.Context, inquiryID int64) ([]*
 	if err != nil {
 		return nil, err
 	}
-	tx, err := s.db.beginRead(ctx)
+	tx, err := s.db.beginReadGeneric(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -85,6 +85,24 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
 	return t, nil
 }
 
+// beginReadGeneric is beginRead for the desk's hot queries, whose plan
+// does not depend on the values bound: a walk of an index by developer and
+// sort key, lookups by id. PostgreSQL keeps planning such a prepared
+// statement for every call when it cannot show a generic plan is as cheap,
+// and an inbox page spent 1.3-3 ms planning for 0.7 ms of execution; in
+// this transaction it plans each statement once per connection.
+func (db *DB) beginReadGeneric(ctx context.Context) (*Tx, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil || db.dialect != dialectPostgres {
+		return tx, err
+	}
+	if _, err := tx.exec(ctx, `SET LOCAL plan_cache_mode = force_generic_plan`); err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("sqlstore: begin: %w", err)
+	}
+	return tx, nil
+}
+
 // Commit commits the transaction.
 func (tx *Tx) Commit() error {
 	err := tx.tx.Commit()
