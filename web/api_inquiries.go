@@ -316,20 +316,26 @@ func (s *Server) writeInquiryDetail(w http.ResponseWriter, r *http.Request, stat
 // its own apps' customers) or the store's call centre and social team
 // (phone, social, email, api; any customer) opens an inquiry.
 func (s *Server) createInquiry(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.inquiries()
-	if err != nil {
-		return err
-	}
-	in, first, err := decodeCreateInquiry(w, r, false)
-	if err != nil {
-		return err
-	}
-	if err := svc.CreateInquiry(r.Context(), in, first); err != nil {
-		return err
-	}
-	created, err := svc.FindInquiryByID(r.Context(), in.ID)
+	created, err := s.openInquiry(w, r, false)
 	if err != nil {
 		return err
 	}
 	return s.writeInquiryDetail(w, r, http.StatusCreated, created)
+}
+
+// openInquiry decodes a new inquiry (a customer's own with mine), creates
+// it and reads it back with the names the answer shows.
+func (s *Server) openInquiry(w http.ResponseWriter, r *http.Request, mine bool) (*vocdesk.Inquiry, error) {
+	svc, err := s.inquiries()
+	if err != nil {
+		return nil, err
+	}
+	in, first, err := decodeCreateInquiry(w, r, mine)
+	if err != nil {
+		return nil, err
+	}
+	if err := svc.CreateInquiry(r.Context(), in, first); err != nil {
+		return nil, err
+	}
+	return svc.FindInquiryByID(r.Context(), in.ID)
 }

@@ -83,6 +83,12 @@ func (s *Server) renderCanned(r *http.Request, in *vocdesk.Inquiry, id int64) (s
 // noteInquiry is POST /inquiries/{id}/notes: an internal note, which the
 // customer never sees.
 func (s *Server) noteInquiry(w http.ResponseWriter, r *http.Request) error {
+	return s.postMessage(w, r, true)
+}
+
+// postMessage adds the request's message to the inquiry it names, as an
+// internal note or to the thread, and answers with the message.
+func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, internal bool) error {
 	svc, in, err := s.messageTarget(r)
 	if err != nil {
 		return err
@@ -91,7 +97,7 @@ func (s *Server) noteInquiry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	m.Internal = true
+	m.Internal = internal
 	if err := svc.AddMessage(r.Context(), in.ID, m); err != nil {
 		return err
 	}

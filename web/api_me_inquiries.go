@@ -73,18 +73,7 @@ func (s *Server) listMyInquiries(w http.ResponseWriter, r *http.Request) error {
 // (txid) or an app, on the store channel. Someone else's txid is 404, the
 // same as one that does not exist.
 func (s *Server) createMyInquiry(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.inquiries()
-	if err != nil {
-		return err
-	}
-	in, first, err := decodeCreateInquiry(w, r, true)
-	if err != nil {
-		return err
-	}
-	if err := svc.CreateInquiry(r.Context(), in, first); err != nil {
-		return err
-	}
-	created, err := svc.FindInquiryByID(r.Context(), in.ID)
+	created, err := s.openInquiry(w, r, true)
 	if err != nil {
 		return err
 	}
@@ -109,19 +98,7 @@ func (s *Server) getMyInquiry(w http.ResponseWriter, r *http.Request) error {
 // addMyMessage is POST /me/inquiries/{id}/messages: the customer writes
 // again, which reopens a resolved or closed inquiry.
 func (s *Server) addMyMessage(w http.ResponseWriter, r *http.Request) error {
-	svc, in, err := s.messageTarget(r)
-	if err != nil {
-		return err
-	}
-	m, err := decodeMessage(w, r)
-	if err != nil {
-		return err
-	}
-	if err := svc.AddMessage(r.Context(), in.ID, m); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, newMessageJSON(m))
-	return nil
+	return s.postMessage(w, r, false)
 }
 
 // solveMyInquiry is POST /me/inquiries/{id}/solve: the customer marks it
