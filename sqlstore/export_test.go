@@ -3,8 +3,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"io/fs"
 	"strings"
 
+	"github.com/pressly/goose/v3"
 	"github.com/vocdesk/vocdesk"
 )
 
@@ -56,4 +58,23 @@ func toString(v any) string {
 		return string(v)
 	}
 	return ""
+}
+
+// MigrateDownToForTest undoes the migrations above version, for tests of a
+// migration's backfill (Migrate then applies them again).
+func (db *DB) MigrateDownToForTest(ctx context.Context, version int64) error {
+	sub, err := fs.Sub(migrationsFS, "migrations/"+db.dialect)
+	if err != nil {
+		return err
+	}
+	dialect := goose.DialectSQLite3
+	if db.dialect == dialectPostgres {
+		dialect = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(dialect, db.write, sub, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, version)
+	return err
 }

@@ -67,11 +67,11 @@ func (s *InquiryService) CreateInquiry(ctx context.Context, in *vocdesk.Inquiry,
 		in.AssigneeID, in.Rating, in.RatingComment, in.Tags = 0, 0, "", nil
 		in.FirstResponseAt, in.WaitingSince, in.DueAt, in.EscalatedAt = nil, nil, nil, nil
 		err := tx.queryRow(ctx, `INSERT INTO inquiries (developer_id, app_id, customer_id, contact_name, contact_email,
-			contact_phone, purchase_id, channel, category, subject, status, unread_by_customer, unread_by_developer,
+			contact_phone, purchase_id, purchase_txid, channel, category, subject, status, unread_by_customer, unread_by_developer,
 			created_at, updated_at, last_message_at, wait_sort, due_sort)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'new', $11, $12, $13, $13, $13, $14, $14) RETURNING id`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $14, $14, $15, $15) RETURNING id`,
 			in.DeveloperID, in.AppID, nullID(in.CustomerID), in.CustomerName, in.ContactEmail, in.ContactPhone,
-			nullID(in.PurchaseID), string(in.Channel), string(in.Category), in.Subject, false, true,
+			nullID(in.PurchaseID), in.TxID, string(in.Channel), string(in.Category), in.Subject, false, true,
 			micros(tx.now), int64(notWaiting)).Scan(&in.ID)
 		if err != nil {
 			return fmt.Errorf("sqlstore: create inquiry: %w", err)
@@ -174,21 +174,30 @@ func (tx *Tx) resolveInquiry(ctx context.Context, a *vocdesk.Actor, in *vocdesk.
 		} else if err != nil {
 			return fmt.Errorf("sqlstore: inquiry app: %w", err)
 		}
-		in.PurchaseID = 0
+		in.PurchaseID, in.TxID = 0, ""
 	}
 	if in.CustomerID != 0 {
 		var cs conds
 		cs.add("c.id = ?", in.CustomerID)
 		scopeCustomers(&cs, a)
-		var name string
-		err := tx.queryRow(ctx, `SELECT c.name FROM customers c`+cs.where(), cs.args...).Scan(&name)
+		var name, email, phone string
+		err := tx.queryRow(ctx, `SELECT c.name, c.email, c.phone FROM customers c`+cs.where(), cs.args...).Scan(&name, &email, &phone)
 		if errors.Is(err, sql.ErrNoRows) {
 			return vocdesk.NotFound("customer")
 		} else if err != nil {
 			return fmt.Errorf("sqlstore: inquiry customer: %w", err)
 		}
-		if in.CustomerName == "" {
+		// The inquiry keeps who asked as the inbox shows it (migration
+		// 00051): the store account's name, and the email and phone the
+		// channel gave, else the account's.
+		if name != "" {
 			in.CustomerName = name
+		}
+		if in.ContactEmail == "" {
+			in.ContactEmail = email
+		}
+		if in.ContactPhone == "" {
+			in.ContactPhone = phone
 		}
 		return nil
 	}

@@ -10,12 +10,13 @@ import (
 )
 
 // inquiryCols and inquiryJoins read inquiries with the names people need
-// (developer, app, customer, purchase, assignee) in one query, never one
-// query per row. Searches put their index table in front of inquiryJoins.
+// (developer, app, assignee) in one query, never one query per row. Who
+// asked and the purchase's txid are the inquiry's own columns (migration
+// 00051): joining customers and purchases cost a random page read per row.
+// Searches put their index table in front of inquiryJoins.
 const inquiryCols = `SELECT i.id, i.developer_id, d.slug, i.app_id, a.slug, a.name,
-	COALESCE(i.customer_id, 0), COALESCE(c.name, ''), i.contact_name, i.contact_email, i.contact_phone,
-	COALESCE(c.email, ''), COALESCE(c.phone, ''),
-	COALESCE(i.purchase_id, 0), COALESCE(p.txid, ''), i.channel, i.category, i.subject, i.status,
+	COALESCE(i.customer_id, 0), i.contact_name, i.contact_email, i.contact_phone,
+	COALESCE(i.purchase_id, 0), i.purchase_txid, i.channel, i.category, i.subject, i.status,
 	COALESCE(i.assignee_id, 0), COALESCE(m.name, ''), i.rating, i.rating_comment,
 	i.unread_by_customer, i.unread_by_developer, i.created_at, i.updated_at, i.last_message_at,
 	i.first_response_at, i.waiting_since, i.due_at, i.escalated_at`
@@ -23,37 +24,23 @@ const inquiryCols = `SELECT i.id, i.developer_id, d.slug, i.app_id, a.slug, a.na
 const inquiryJoins = `
 	JOIN developers d ON d.id = i.developer_id
 	JOIN apps a ON a.id = i.app_id
-	LEFT JOIN customers c ON c.id = i.customer_id
-	LEFT JOIN purchases p ON p.id = i.purchase_id
 	LEFT JOIN members m ON m.id = i.assignee_id`
 
 const inquirySelect = inquiryCols + ` FROM inquiries i` + inquiryJoins
 
 func scanInquiry(r scanner) (*vocdesk.Inquiry, error) {
 	var in vocdesk.Inquiry
-	var custName, contactName, custEmail, custPhone, channel, category, status string
+	var channel, category, status string
 	var created, updated, lastMsg int64
 	var firstResp, waiting, due, escalated sql.NullInt64
 	err := r.Scan(&in.ID, &in.DeveloperID, &in.DeveloperSlug, &in.AppID, &in.AppSlug, &in.AppName,
-		&in.CustomerID, &custName, &contactName, &in.ContactEmail, &in.ContactPhone, &custEmail, &custPhone,
+		&in.CustomerID, &in.CustomerName, &in.ContactEmail, &in.ContactPhone,
 		&in.PurchaseID, &in.TxID, &channel, &category, &in.Subject, &status,
 		&in.AssigneeID, &in.AssigneeName, &in.Rating, &in.RatingComment,
 		&in.UnreadByCustomer, &in.UnreadByDeveloper, &created, &updated, &lastMsg,
 		&firstResp, &waiting, &due, &escalated)
 	if err != nil {
 		return nil, err
-	}
-	// A linked store account is the better source of who asked; the
-	// channel's contact details stand in when there is none.
-	in.CustomerName = custName
-	if in.CustomerName == "" {
-		in.CustomerName = contactName
-	}
-	if in.ContactEmail == "" {
-		in.ContactEmail = custEmail
-	}
-	if in.ContactPhone == "" {
-		in.ContactPhone = custPhone
 	}
 	in.Channel, in.Category, in.Status = vocdesk.Channel(channel), vocdesk.Category(category), vocdesk.InquiryStatus(status)
 	in.CreatedAt, in.UpdatedAt, in.LastMessageAt = fromMicros(created), fromMicros(updated), fromMicros(lastMsg)

@@ -62,6 +62,11 @@ func (w *world) app(r *rand.Rand, dev int) int { return (dev-1)*w.appsPer + 1 + 
 
 func txid(id int) string { return fmt.Sprintf("T%08d", id) }
 
+// customerContact is customer c's name, email and phone.
+func customerContact(c int) (name, email, phone string) {
+	return fmt.Sprintf("고객%d", c), fmt.Sprintf("c%d@example.com", c), fmt.Sprintf("010-%04d-%04d", c/10000%10000, c%10000)
+}
+
 var statuses = []string{"new", "open", "waiting_on_customer", "resolved", "closed"}
 
 // inquiryRow and messageRow are what the loader writes.

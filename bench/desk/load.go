@@ -80,8 +80,8 @@ func load(ctx context.Context, s sink, w *world, seed uint64) error {
 	logf("customers: %d", w.customers)
 	err = s.copy(ctx, "customers", []string{"id", "email", "email_key", "name", "phone", "locale", "created_at"}, func(emit func(...any) error) error {
 		for c := 1; c <= w.customers; c++ {
-			e := fmt.Sprintf("c%d@example.com", c)
-			if err := emit(int64(c), e, e, fmt.Sprintf("고객%d", c), fmt.Sprintf("010-%04d-%04d", c/10000%10000, c%10000), "ko", created); err != nil {
+			name, e, phone := customerContact(c)
+			if err := emit(int64(c), e, e, name, phone, "ko", created); err != nil {
 				return err
 			}
 		}
@@ -118,12 +118,21 @@ func load(ctx context.Context, s sink, w *world, seed uint64) error {
 	logf("inquiries: %d, with about %d messages", w.inquiries, 5*w.inquiries)
 	// Inquiries and messages are generated together, so they are written
 	// in two passes over the same seed.
-	err = s.copy(ctx, "inquiries", []string{"id", "developer_id", "app_id", "customer_id", "purchase_id", "channel", "category",
+	err = s.copy(ctx, "inquiries", []string{"id", "developer_id", "app_id", "customer_id", "contact_name", "contact_email", "contact_phone",
+		"purchase_id", "purchase_txid", "channel", "category",
 		"subject", "status", "unread_by_customer", "unread_by_developer", "created_at", "updated_at", "last_message_at",
 		"first_response_at", "waiting_since", "due_at", "due_soon_at", "escalate_at", "escalated_at", "wait_sort", "due_sort"},
 		func(emit func(...any) error) error {
 			return w.eachInquiry(seed, func(in *inquiryRow, _ []messageRow) error {
-				return emit(int64(in.id), int64(in.dev), int64(in.app), int64(in.cust), nullableID(in.purchase), in.channel, in.category,
+				// As the desk opens an inquiry: who asked and the txid are
+				// copied into it (migration 00051).
+				name, email, phone := customerContact(in.cust)
+				tx := ""
+				if in.purchase > 0 {
+					tx = txid(in.purchase)
+				}
+				return emit(int64(in.id), int64(in.dev), int64(in.app), int64(in.cust), name, email, phone,
+					nullableID(in.purchase), tx, in.channel, in.category,
 					in.subject, in.status, in.status == "waiting_on_customer", in.status == "new" || in.status == "open",
 					in.created, in.updated, in.lastMsg, nullable(in.firstResp), nullable(in.waiting), nullable(in.due),
 					nullable(in.dueSoon), nullable(in.escalate), nullable(in.escalated), sortKey(in.waiting), sortKey(in.due))
