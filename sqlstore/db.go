@@ -18,8 +18,9 @@ import (
 
 	"database/sql"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // also registers "pgx"
+	_ "modernc.org/sqlite"           // registers "sqlite"
 )
 
 const (
@@ -52,6 +53,9 @@ type DB struct {
 	// readers hands SQLite's read connections out in arrival order
 	// (readers.go); nil on PostgreSQL.
 	readers *readerSlots
+	// generic is PostgreSQL's pool for the desk's hot reads, whose sessions
+	// plan statements generically (beginReadGeneric); nil on SQLite.
+	generic *sql.DB
 }
 
 // Open opens the database named by dsn: a file path or "sqlite:PATH" for
@@ -87,7 +91,17 @@ func (db *DB) openPostgres(dsn string) error {
 	pool.SetMaxOpenConns(32)
 	pool.SetMaxIdleConns(16)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	db.read, db.write, db.dialect = pool, pool, dialectPostgres
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		pool.Close()
+		return fmt.Errorf("sqlstore: open postgres: %w", err)
+	}
+	cfg.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
+	generic := stdlib.OpenDB(*cfg)
+	generic.SetMaxOpenConns(16)
+	generic.SetMaxIdleConns(16)
+	generic.SetConnMaxIdleTime(5 * time.Minute)
+	db.read, db.write, db.generic, db.dialect = pool, pool, generic, dialectPostgres
 	return nil
 }
 
@@ -181,6 +195,9 @@ func (db *DB) Close() error {
 	var errs []error
 	if db.read != nil && db.read != db.write {
 		errs = append(errs, db.read.Close())
+	}
+	if db.generic != nil {
+		errs = append(errs, db.generic.Close())
 	}
 	errs = append(errs, db.stmts.close(), db.readStmts.close())
 	if db.write != nil {

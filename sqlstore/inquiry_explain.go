@@ -19,7 +19,7 @@ func (db *DB) ExplainInquiries(ctx context.Context, a *vocdesk.Actor, f vocdesk.
 	if f.Q != "" {
 		q, args, _, _, err = searchQuery(db.dialect, a, f, now, 0)
 	} else {
-		q, args, _, _, err = inquiryQuery(a, f, now)
+		q, args, _, _, err = inquiryQuery(db.dialect, a, f, now)
 	}
 	if err != nil {
 		return "", err

@@ -105,7 +105,7 @@ func inquiryFilterConds(c *conds, a *vocdesk.Actor, f vocdesk.InquiryFilter, now
 // inquiryQuery builds FindInquiries' query: scope, filter, the sort's page
 // key as a row-value comparison (a range on the sort's index), and one row
 // more than the limit to tell whether a next page exists.
-func inquiryQuery(a *vocdesk.Actor, f vocdesk.InquiryFilter, now int64) (q string, args []any, limit int, sort inquirySort, err error) {
+func inquiryQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter, now int64) (q string, args []any, limit int, sort inquirySort, err error) {
 	sort, ok := inquirySorts[f.Sort]
 	if !ok {
 		return "", nil, 0, sort, vocdesk.Errorf(vocdesk.EINVALID, "sort must be one of newest, waiting, due")
@@ -131,7 +131,7 @@ func inquiryQuery(a *vocdesk.Actor, f vocdesk.InquiryFilter, now int64) (q strin
 	// their names: a filter that makes the engine sort (several statuses)
 	// then sorts small index entries, never joined rows.
 	order := " ORDER BY " + sort.col + " " + dir + ", i.id " + dir
-	q = inquiryCols + " FROM (SELECT i.id FROM inquiries i" + c.where() + order + " LIMIT " + c.next(limit+1) +
+	q = inquiryCols(dialect) + " FROM (SELECT i.id FROM inquiries i" + c.where() + order + " LIMIT " + c.next(limit+1) +
 		") page JOIN inquiries i ON i.id = page.id" + inquiryJoins + order
 	return q, c.args, limit, sort, nil
 }
@@ -166,7 +166,7 @@ func (s *InquiryService) FindInquiries(ctx context.Context, f vocdesk.InquiryFil
 		return nil, "", err
 	}
 	defer tx.Rollback()
-	q, args, limit, sort, err := inquiryQuery(a, f, micros(tx.now))
+	q, args, limit, sort, err := inquiryQuery(tx.dialect, a, f, micros(tx.now))
 	if err != nil {
 		return nil, "", err
 	}
@@ -174,7 +174,7 @@ func (s *InquiryService) FindInquiries(ctx context.Context, f vocdesk.InquiryFil
 	if err != nil {
 		return nil, "", fmt.Errorf("sqlstore: find inquiries: %w", err)
 	}
-	list, err := tx.scanInquiries(ctx, a, rows)
+	list, err := scanInquiries(a, rows)
 	if err != nil {
 		return nil, "", err
 	}

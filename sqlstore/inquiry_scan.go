@@ -3,44 +3,65 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/vocdesk/vocdesk"
 )
 
 // inquiryCols and inquiryJoins read inquiries with the names people need
-// (developer, app, assignee) in one query, never one query per row. Who
-// asked and the purchase's txid are the inquiry's own columns (migration
-// 00051): joining customers and purchases cost a random page read per row.
-// Searches put their index table in front of inquiryJoins.
-const inquiryCols = `SELECT i.id, i.developer_id, d.slug, i.app_id, a.slug, a.name,
+// (developer, app, assignee) and their tags in one statement, never one
+// query per row. Who asked and the purchase's txid are the inquiry's own
+// columns (migration 00051): joining customers and purchases cost a random
+// page read per row. The tags come as a JSON array, sorted, from a
+// subquery per row: the same index lookups a second statement would make,
+// without its round trip. Searches put their index table in front of
+// inquiryJoins.
+func inquiryCols(dialect string) string {
+	if dialect == dialectPostgres {
+		return inquiryColsPostgres
+	}
+	return inquiryColsSQLite
+}
+
+const inquiryColsCommon = `SELECT i.id, i.developer_id, d.slug, i.app_id, a.slug, a.name,
 	COALESCE(i.customer_id, 0), i.contact_name, i.contact_email, i.contact_phone,
 	COALESCE(i.purchase_id, 0), i.purchase_txid, i.channel, i.category, i.subject, i.status,
 	COALESCE(i.assignee_id, 0), COALESCE(m.name, ''), i.rating, i.rating_comment,
 	i.unread_by_customer, i.unread_by_developer, i.created_at, i.updated_at, i.last_message_at,
-	i.first_response_at, i.waiting_since, i.due_at, i.escalated_at`
+	i.first_response_at, i.waiting_since, i.due_at, i.escalated_at, `
+
+const (
+	// SQLite sorts an aggregate's ORDER BY in a temporary B-tree; the
+	// subquery reads the tags in order from the primary key instead.
+	inquiryColsSQLite   = inquiryColsCommon + `(SELECT json_group_array(tag) FROM (SELECT tag FROM inquiry_tags t WHERE t.inquiry_id = i.id ORDER BY tag))`
+	inquiryColsPostgres = inquiryColsCommon + `COALESCE((SELECT json_agg(tag ORDER BY tag) FROM inquiry_tags t WHERE t.inquiry_id = i.id)::text, '[]')`
+)
 
 const inquiryJoins = `
 	JOIN developers d ON d.id = i.developer_id
 	JOIN apps a ON a.id = i.app_id
 	LEFT JOIN members m ON m.id = i.assignee_id`
 
-const inquirySelect = inquiryCols + ` FROM inquiries i` + inquiryJoins
-
 func scanInquiry(r scanner) (*vocdesk.Inquiry, error) {
 	var in vocdesk.Inquiry
 	var channel, category, status string
 	var created, updated, lastMsg int64
 	var firstResp, waiting, due, escalated sql.NullInt64
+	var tags []byte
 	err := r.Scan(&in.ID, &in.DeveloperID, &in.DeveloperSlug, &in.AppID, &in.AppSlug, &in.AppName,
 		&in.CustomerID, &in.CustomerName, &in.ContactEmail, &in.ContactPhone,
 		&in.PurchaseID, &in.TxID, &channel, &category, &in.Subject, &status,
 		&in.AssigneeID, &in.AssigneeName, &in.Rating, &in.RatingComment,
 		&in.UnreadByCustomer, &in.UnreadByDeveloper, &created, &updated, &lastMsg,
-		&firstResp, &waiting, &due, &escalated)
+		&firstResp, &waiting, &due, &escalated, &tags)
 	if err != nil {
 		return nil, err
+	}
+	if len(tags) > 2 { // not "[]"
+		if err := json.Unmarshal(tags, &in.Tags); err != nil {
+			return nil, fmt.Errorf("tags: %w", err)
+		}
 	}
 	in.Channel, in.Category, in.Status = vocdesk.Channel(channel), vocdesk.Category(category), vocdesk.InquiryStatus(status)
 	in.CreatedAt, in.UpdatedAt, in.LastMessageAt = fromMicros(created), fromMicros(updated), fromMicros(lastMsg)
@@ -60,8 +81,8 @@ func maskInquiry(a *vocdesk.Actor, in *vocdesk.Inquiry) {
 	}
 }
 
-// scanInquiries reads a list and fills the tags of all rows in one query.
-func (tx *Tx) scanInquiries(ctx context.Context, a *vocdesk.Actor, rows *sql.Rows) ([]*vocdesk.Inquiry, error) {
+// scanInquiries reads a list.
+func scanInquiries(a *vocdesk.Actor, rows *sql.Rows) ([]*vocdesk.Inquiry, error) {
 	defer rows.Close()
 	var list []*vocdesk.Inquiry
 	for rows.Next() {
@@ -75,40 +96,7 @@ func (tx *Tx) scanInquiries(ctx context.Context, a *vocdesk.Actor, rows *sql.Row
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: scan inquiries: %w", err)
 	}
-	rows.Close()
-	if err := tx.fillTags(ctx, list); err != nil {
-		return nil, err
-	}
 	return list, nil
-}
-
-// fillTags loads the tags of the given inquiries.
-func (tx *Tx) fillTags(ctx context.Context, list []*vocdesk.Inquiry) error {
-	if len(list) == 0 {
-		return nil
-	}
-	byID := make(map[int64]*vocdesk.Inquiry, len(list))
-	marks := make([]string, len(list))
-	args := make([]any, len(list))
-	for k, in := range list {
-		byID[in.ID] = in
-		marks[k] = fmt.Sprintf("$%d", k+1)
-		args[k] = in.ID
-	}
-	rows, err := tx.query(ctx, `SELECT inquiry_id, tag FROM inquiry_tags WHERE inquiry_id IN (`+strings.Join(marks, ", ")+`) ORDER BY tag`, args...)
-	if err != nil {
-		return fmt.Errorf("sqlstore: inquiry tags: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var tag string
-		if err := rows.Scan(&id, &tag); err != nil {
-			return fmt.Errorf("sqlstore: inquiry tags: %w", err)
-		}
-		byID[id].Tags = append(byID[id].Tags, tag)
-	}
-	return rows.Err()
 }
 
 // inquiryFor reads one inquiry the actor may see, or ENOTFOUND. In a write
@@ -118,7 +106,7 @@ func (tx *Tx) inquiryFor(ctx context.Context, a *vocdesk.Actor, id int64, lock b
 	var c conds
 	c.add("i.id = ?", id)
 	scopeInquiries(&c, a, "i")
-	q := inquirySelect + c.where()
+	q := inquiryCols(tx.dialect) + ` FROM inquiries i` + inquiryJoins + c.where()
 	if lock && tx.dialect == dialectPostgres {
 		q += " FOR UPDATE OF i"
 	}
@@ -127,9 +115,6 @@ func (tx *Tx) inquiryFor(ctx context.Context, a *vocdesk.Actor, id int64, lock b
 		return nil, vocdesk.NotFound("inquiry")
 	} else if err != nil {
 		return nil, fmt.Errorf("sqlstore: find inquiry: %w", err)
-	}
-	if err := tx.fillTags(ctx, []*vocdesk.Inquiry{in}); err != nil {
-		return nil, err
 	}
 	return in, nil
 }

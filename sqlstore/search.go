@@ -165,7 +165,7 @@ func buildSearchQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter,
 	}
 	// As in the inbox, the page's ids come first and only they are joined
 	// to names: a common word matches thousands of inquiries.
-	q = inquiryCols + " FROM (SELECT " + key + " AS id" + tables + c.where() + " ORDER BY " + order + " DESC LIMIT " + c.next(limit+1) +
+	q = inquiryCols(dialect) + " FROM (SELECT " + key + " AS id" + tables + c.where() + " ORDER BY " + order + " DESC LIMIT " + c.next(limit+1) +
 		") page JOIN inquiries i ON i.id = page.id" + inquiryJoins + " ORDER BY i.id DESC"
 	return q, c.args, units, limit, nil
 }
@@ -364,7 +364,7 @@ func (tx *Tx) runSearch(ctx context.Context, a *vocdesk.Actor, f vocdesk.Inquiry
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("sqlstore: search inquiries: %w", err)
 	}
-	list, err := tx.scanInquiries(ctx, a, rows)
+	list, err := scanInquiries(a, rows)
 	return list, units, limit, err
 }
 

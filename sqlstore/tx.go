@@ -15,6 +15,7 @@ import (
 // call writes has the same time and tests can set the clock.
 type Tx struct {
 	tx   *sql.Tx
+	pool *sql.DB   // instead of tx for a generic read on PostgreSQL (beginReadGeneric)
 	conn *sql.Conn // set when the transaction has a connection of its own (beginImport)
 	// restoreFK: foreign keys were switched off on conn (SQLite import).
 	restoreFK bool
@@ -85,26 +86,29 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
 	return t, nil
 }
 
-// beginReadGeneric is beginRead for the desk's hot queries, whose plan
-// does not depend on the values bound: a walk of an index by developer and
-// sort key, lookups by id. PostgreSQL keeps planning such a prepared
-// statement for every call when it cannot show a generic plan is as cheap,
-// and an inbox page spent 1.3-3 ms planning for 0.7 ms of execution; in
-// this transaction it plans each statement once per connection.
+// beginReadGeneric is beginRead for the desk's hot reads (the inbox, an
+// inquiry, its thread), whose plans do not depend on the values bound: a
+// walk of an index by developer and sort key, lookups by id. PostgreSQL
+// keeps planning such a prepared statement on every call when it cannot
+// show a generic plan is as cheap, and an inbox page spent 1.3-3 ms
+// planning for 0.7 ms of execution. There the reads run on the generic
+// pool, whose sessions plan each statement once (plan_cache_mode), and
+// outside a transaction: each is one statement, or statements that need no
+// common snapshot (the scope check before a thread, a thread's files), so
+// BEGIN and ROLLBACK would be two more round trips for nothing.
 func (db *DB) beginReadGeneric(ctx context.Context) (*Tx, error) {
-	tx, err := db.beginRead(ctx)
-	if err != nil || db.dialect != dialectPostgres {
-		return tx, err
+	if db.generic == nil {
+		return db.beginRead(ctx)
 	}
-	if _, err := tx.exec(ctx, `SET LOCAL plan_cache_mode = force_generic_plan`); err != nil {
-		tx.Rollback()
-		return nil, fmt.Errorf("sqlstore: begin: %w", err)
-	}
-	return tx, nil
+	return &Tx{pool: db.generic, db: db, now: db.now(), dialect: db.dialect}, nil
 }
 
 // Commit commits the transaction.
 func (tx *Tx) Commit() error {
+	if tx.tx == nil { // a generic read: nothing to commit
+		tx.release()
+		return nil
+	}
 	err := tx.tx.Commit()
 	tx.release()
 	if err != nil {
@@ -119,7 +123,9 @@ func (tx *Tx) Commit() error {
 // Rollback aborts the transaction; after Commit it does nothing, so it is
 // always deferred.
 func (tx *Tx) Rollback() {
-	_ = tx.tx.Rollback()
+	if tx.tx != nil {
+		_ = tx.tx.Rollback()
+	}
 	tx.release()
 }
 
@@ -149,21 +155,34 @@ func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 	if st := tx.cachedStmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
-	return tx.tx.ExecContext(ctx, rebind(tx.dialect, query), args...)
+	return tx.run().ExecContext(ctx, rebind(tx.dialect, query), args...)
 }
 
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if st := tx.cachedStmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return tx.tx.QueryContext(ctx, rebind(tx.dialect, query), args...)
+	return tx.run().QueryContext(ctx, rebind(tx.dialect, query), args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := tx.cachedStmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return tx.tx.QueryRowContext(ctx, rebind(tx.dialect, query), args...)
+	return tx.run().QueryRowContext(ctx, rebind(tx.dialect, query), args...)
+}
+
+// run is what the statements run on: the transaction, or for a generic
+// read (beginReadGeneric) the pool.
+func (tx *Tx) run() interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+} {
+	if tx.tx == nil {
+		return tx.pool
+	}
+	return tx.tx
 }
 
 // rebound caches rewritten statements: the set of queries is small and fixed
