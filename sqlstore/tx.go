@@ -31,8 +31,9 @@ type Tx struct {
 	// pool, used instead of preparing each statement on every call
 	// (stmtcache.go).
 	stmts *stmtCache
-	// slot: the transaction holds one of SQLite's reader slots (readers.go).
-	slot bool
+	// slots, when set, are the reader slots (readers.go) the transaction
+	// holds one of, to give back when it ends.
+	slots *readerSlots
 }
 
 // beginWrite starts a read-write transaction: on SQLite on the single write
@@ -69,11 +70,12 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
 		opts = &sql.TxOptions{ReadOnly: true}
 	}
 	t := &Tx{db: db, dialect: db.dialect}
-	if db.readers != nil {
-		if err := db.readers.acquire(ctx); err != nil {
-			return nil, err
-		}
-		t.slot, t.stmts = true, &db.readStmts
+	if err := db.readers.acquire(ctx); err != nil {
+		return nil, err
+	}
+	t.slots = db.readers
+	if db.dialect == dialectSQLite {
+		t.stmts = &db.readStmts
 		// A slot guarantees a free connection to prepare on.
 		db.readStmts.prepareWanted(ctx)
 	}
@@ -100,7 +102,10 @@ func (db *DB) beginReadGeneric(ctx context.Context) (*Tx, error) {
 	if db.generic == nil {
 		return db.beginRead(ctx)
 	}
-	return &Tx{pool: db.generic, db: db, now: db.now(), dialect: db.dialect}, nil
+	if err := db.readers.acquire(ctx); err != nil {
+		return nil, err
+	}
+	return &Tx{pool: db.generic, slots: db.readers, db: db, now: db.now(), dialect: db.dialect}, nil
 }
 
 // Commit commits the transaction.
@@ -132,9 +137,9 @@ func (tx *Tx) Rollback() {
 // release returns a connection of the transaction's own to the pool, and
 // a reader's slot.
 func (tx *Tx) release() {
-	if tx.slot {
-		tx.slot = false
-		tx.db.readers.release()
+	if tx.slots != nil {
+		tx.slots.release()
+		tx.slots = nil
 	}
 	if tx.conn == nil {
 		return
