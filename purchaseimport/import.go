@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/vocdesk/vocdesk"
@@ -30,6 +31,10 @@ type Reject struct {
 // Options tunes an import. Every field is optional.
 type Options struct {
 	BatchSize int
+	// Writers is how many batches are written at once (default 1). On
+	// PostgreSQL the foreign-key checks of a batch keep one server core
+	// busy, so a second writer uses the other; SQLite has one writer.
+	Writers int
 	// OnReject is called for each rejected row, in line order, from the
 	// goroutine that called Import.
 	OnReject func(Reject)
@@ -67,15 +72,22 @@ type batch struct {
 	width     int
 	rejects   []Reject
 	err       error // the input stream broke; the last batch carries it
+
+	// Set by the writer before it closes written: each row's reason if
+	// the ledger rejected it, or why the whole batch failed.
+	written chan struct{}
+	errs    []error
+	failed  error
 }
 
 func (b *batch) record(i int) []string { return b.fields[i*b.width : (i+1)*b.width] }
 
 // Import reads r and records every row through svc.ImportPurchases, in
-// batches. The next batch is parsed while the previous one is written.
-// Rejected rows do not stop it; a batch that fails as a whole, a broken
-// stream or ctx ending does, with the summary so far. A file without the
-// required header is ErrFormat before any work.
+// batches. The next batch is parsed while earlier ones are written (by
+// opts.Writers at once), and batches are reported in file order. Rejected
+// rows do not stop it; a batch that fails as a whole, a broken stream or
+// ctx ending does, with the summary of the batches before it. A file
+// without the required header is ErrFormat before any work.
 func Import(ctx context.Context, svc vocdesk.PurchaseService, r io.Reader, opts Options) (Summary, error) {
 	start := time.Now()
 	rd, err := NewReader(r)
@@ -89,15 +101,33 @@ func Import(ctx context.Context, svc vocdesk.PurchaseService, r io.Reader, opts 
 	if size <= 0 {
 		size = DefaultBatchSize
 	}
+	writers := max(1, opts.Writers)
 	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	// On an early return the batches still being written fail with ctx
+	// and roll back before Import returns (the caller may close the
+	// database next).
+	defer wg.Wait()
 	defer cancel()
-	batches := make(chan *batch, 1)
+
+	// The reader hands each batch to the writers and, in the same order,
+	// to the loop below, which waits for each one's write in turn: at most
+	// writers+1 batches are parsed ahead of the report.
+	todo := make(chan *batch)
+	inOrder := make(chan *batch, writers)
 	go func() {
-		defer close(batches)
+		defer close(todo)
+		defer close(inOrder)
 		for {
 			b := readBatch(rd, size)
+			b.written = make(chan struct{})
 			select {
-			case batches <- b:
+			case inOrder <- b:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case todo <- b:
 			case <-ctx.Done():
 				return
 			}
@@ -106,20 +136,36 @@ func Import(ctx context.Context, svc vocdesk.PurchaseService, r io.Reader, opts 
 			}
 		}
 	}()
+	for range writers {
+		wg.Go(func() {
+			for b := range todo {
+				if len(b.purchases) > 0 {
+					b.errs, b.failed = svc.ImportPurchases(ctx, b.purchases)
+				}
+				close(b.written)
+			}
+		})
+	}
 
 	var sum Summary
-	for b := range batches {
+	for b := range inOrder {
+		select {
+		case <-b.written:
+		case <-ctx.Done():
+			sum.Elapsed = time.Since(start)
+			return sum, ctx.Err()
+		}
+		if b.failed != nil {
+			sum.Elapsed = time.Since(start)
+			return sum, b.failed
+		}
 		parseRejects := len(b.rejects)
-		if len(b.purchases) > 0 {
-			errs, err := svc.ImportPurchases(ctx, b.purchases)
-			if err != nil {
-				sum.Elapsed = time.Since(start)
-				return sum, err
-			}
-			for i, e := range errs {
-				if e != nil {
-					b.rejects = append(b.rejects, Reject{Line: b.lines[i], Err: errors.New(vocdesk.ErrorMessage(e)), Record: b.record(i)})
-				}
+		if len(b.purchases)+parseRejects == 0 && b.err == io.EOF {
+			break // the end of a file of whole batches: no batch
+		}
+		for i, e := range b.errs {
+			if e != nil {
+				b.rejects = append(b.rejects, Reject{Line: b.lines[i], Err: errors.New(vocdesk.ErrorMessage(e)), Record: b.record(i)})
 			}
 		}
 		sum.Batches++

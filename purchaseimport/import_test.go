@@ -83,6 +83,68 @@ func TestImportStopsOnBatchFailure(t *testing.T) {
 	}
 }
 
+// slowFirst is a ledger whose first batch (TX0...) finishes only after
+// the third (TX20...) has started, so writers run side by side and complete
+// out of order; the batch starting with failOn fails as a whole.
+type slowFirst struct {
+	*ledger
+	failOn  string
+	third   sync.Once
+	release chan struct{}
+}
+
+func (s *slowFirst) ImportPurchases(ctx context.Context, batch []*vocdesk.Purchase) ([]error, error) {
+	switch batch[0].TxID {
+	case s.failOn:
+		return nil, errors.New("deadlock detected")
+	case "TX0":
+		<-s.release
+	case "TX20":
+		s.third.Do(func() { close(s.release) })
+	}
+	return s.ledger.ImportPurchases(ctx, batch)
+}
+
+func TestImportWritersReportInFileOrder(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(header)
+	for i := range 40 {
+		fmt.Fprintf(&b, "TX%d,T%d,1,app,item,%d,KRW,card,2026-05-01T00:00:00Z\n", i, i, 1000+i)
+	}
+	// The last row of each batch clashes with a purchase already stored.
+	newLedger := func() *ledger {
+		l := &ledger{byTxID: map[string]*vocdesk.Purchase{}}
+		for _, tx := range []string{"TX9", "TX19", "TX29", "TX39"} {
+			l.byTxID[tx] = &vocdesk.Purchase{TxID: tx, Amount: 1}
+		}
+		return l
+	}
+	l := &slowFirst{ledger: newLedger(), release: make(chan struct{})}
+	var lines []int
+	var stored []int
+	sum, err := Import(context.Background(), l, strings.NewReader(b.String()), Options{
+		BatchSize: 10, Writers: 3,
+		OnReject: func(r Reject) { lines = append(lines, r.Line) },
+		OnBatch:  func(s Summary) { stored = append(stored, s.Stored) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Rows != 40 || sum.Stored != 36 || sum.Batches != 4 || len(l.byTxID) != 40 {
+		t.Errorf("summary %+v, ledger holds %d", sum, len(l.byTxID))
+	}
+	if fmt.Sprint(lines) != "[11 21 31 41]" || fmt.Sprint(stored) != "[9 18 27 36]" {
+		t.Errorf("reported rejects at lines %v, stored totals %v: want file order", lines, stored)
+	}
+
+	// A batch that fails stops the import after the batches before it.
+	l = &slowFirst{ledger: newLedger(), release: make(chan struct{}), failOn: "TX10"}
+	sum, err = Import(context.Background(), l, strings.NewReader(b.String()), Options{BatchSize: 10, Writers: 2})
+	if err == nil || sum.Batches != 1 || sum.Stored != 9 {
+		t.Errorf("a failed second batch: %+v, %v", sum, err)
+	}
+}
+
 // BenchmarkReader measures parsing alone, the share of an import that runs
 // beside the database writes.
 func BenchmarkReader(b *testing.B) {

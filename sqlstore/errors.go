@@ -24,6 +24,14 @@ func isUniqueViolation(err error) bool {
 	return false
 }
 
+// isDeadlock reports whether PostgreSQL aborted the transaction to break a
+// deadlock: concurrent imports whose batches share a txid can wait on each
+// other's unique-index entries.
+func isDeadlock(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "40P01"
+}
+
 // conflictOr turns a unique violation into ECONFLICT with a message for
 // people, and wraps anything else as an internal error.
 func conflictOr(err error, what, format string, args ...any) error {

@@ -32,6 +32,21 @@ func (s *PurchaseService) ImportPurchases(ctx context.Context, batch []*vocdesk.
 	if err != nil {
 		return nil, err
 	}
+	// Batches written side by side on PostgreSQL (purchaseimport's
+	// writers) may hold the same txid or tid; the unique indexes then make
+	// one wait for the other, in an order the txid sort does not fix for
+	// the tid index. PostgreSQL breaks such a deadlock by aborting one,
+	// which simply runs again.
+	for attempt := 1; ; attempt++ {
+		errs, err := s.importBatch(ctx, a, batch)
+		if !isDeadlock(err) || attempt == 3 {
+			return errs, err
+		}
+	}
+}
+
+// importBatch is ImportPurchases' one try, in one transaction.
+func (s *PurchaseService) importBatch(ctx context.Context, a *vocdesk.Actor, batch []*vocdesk.Purchase) ([]error, error) {
 	errs := make([]error, len(batch))
 	rows := make([]importRow, 0, len(batch))
 	for i, p := range batch {

@@ -2,6 +2,9 @@ package sqlstore_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -91,6 +94,57 @@ func TestImportPurchases(t *testing.T) {
 		if _, err := db.RawForTest().ExecContext(context.Background(),
 			`INSERT INTO items (app_id, sku, name, created_at) VALUES (987654, 'x', 'x', 0)`); err == nil {
 			t.Fatal("foreign keys are off after an import")
+		}
+	})
+}
+
+// Batches imported side by side (purchaseimport's writers on PostgreSQL)
+// may share rows, and may clash on a developer's tid: each shared row is
+// stored once, each tid once (the other row rejected as a conflict), and no
+// batch fails, even when the engine breaks a deadlock between two of them.
+// Rows are written in txid order, so two batches that list the same tids
+// under txids in opposite orders take the tid index's entries crosswise.
+func TestImportConcurrentBatches(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		op := asOperator()
+		const rounds, pairs = 10, 50
+		for r := range rounds {
+			batches := make([][]*vocdesk.Purchase, 2)
+			for i := range pairs {
+				shared := func() *vocdesk.Purchase { // a row of each batch (ImportPurchases normalizes its rows)
+					return f.purchase(fmt.Sprintf("S%02d-%03d", r, i), fmt.Sprintf("s-%02d-%03d", r, i), f.custA, f.appA, "", 1000, t0)
+				}
+				// A's txids rise with i, B's fall: A reaches tid i early, B late.
+				batches[0] = append(batches[0], shared(), f.purchase(fmt.Sprintf("A%02d-%03d", r, i), fmt.Sprintf("t-%02d-%03d", r, i), f.custA, f.appA, "", 1000, t0))
+				batches[1] = append(batches[1], shared(), f.purchase(fmt.Sprintf("B%02d-%03d", r, pairs-i), fmt.Sprintf("t-%02d-%03d", r, i), f.custB, f.appA, "", 1000, t0))
+			}
+			var wg sync.WaitGroup
+			results := make([][]error, 2)
+			for k, batch := range batches {
+				wg.Go(func() {
+					errs, err := f.purchases.ImportPurchases(op, batch)
+					must(t, err)
+					results[k] = errs
+				})
+			}
+			wg.Wait()
+			for i := 0; i < 2*pairs; i += 2 {
+				for k := range 2 {
+					if results[k][i] != nil {
+						t.Fatalf("round %d: shared row %s rejected: %v", r, batches[k][i].TxID, results[k][i])
+					}
+				}
+				a, b := results[0][i+1], results[1][i+1]
+				if (a == nil) == (b == nil) || vocdesk.ErrorCode(errors.Join(a, b)) != vocdesk.ECONFLICT {
+					t.Fatalf("round %d: tid %s: %v and %v, want one stored and one conflict", r, batches[0][i+1].TID, a, b)
+				}
+			}
+		}
+		var n int
+		must(t, db.RawForTest().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM purchases WHERE tid LIKE 't-%' OR tid LIKE 's-%'`).Scan(&n))
+		if want := rounds * 2 * pairs; n != want {
+			t.Fatalf("stored %d purchases, want %d", n, want)
 		}
 	})
 }
