@@ -114,6 +114,8 @@ func TestImportPurchasesUsage(t *testing.T) {
 		{"import", "purchases", filepath.Join(dir, "missing.csv")},
 		{"import", "purchases", noTxID},
 		{"import", "purchases", noTxID, "--batch", "0"},
+		{"import", "purchases", noTxID, "--writers", "-1"},
+		{"import", "purchases", noTxID, "--writers", "17"},
 	} {
 		env, _, stderr := testEnv(map[string]string{"VOCDESK_DB": db})
 		if code := Run(t.Context(), env, args); code != 2 {
