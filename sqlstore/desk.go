@@ -120,12 +120,9 @@ func (tx *Tx) cannedReply(ctx context.Context, a *vocdesk.Actor, id int64) (*voc
 
 // FindCannedReplies lists the actor's developer's canned replies.
 func (s *DeskService) FindCannedReplies(ctx context.Context, locale string) ([]*vocdesk.CannedReply, error) {
-	a, err := actorFrom(ctx)
+	a, err := developerActorFrom(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if !a.IsDeveloper() {
-		return nil, errNotFound
 	}
 	var c conds
 	c.add("r.developer_id = ?", a.DeveloperID)
@@ -156,12 +153,9 @@ func (s *DeskService) FindCannedReplies(ctx context.Context, locale string) ([]*
 // FindTags lists the tags on the actor's developer's inquiries, most used
 // first.
 func (s *DeskService) FindTags(ctx context.Context) ([]*vocdesk.TagCount, error) {
-	a, err := actorFrom(ctx)
+	a, err := developerActorFrom(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if !a.IsDeveloper() {
-		return nil, errNotFound
 	}
 	tx, err := s.db.beginRead(ctx)
 	if err != nil {

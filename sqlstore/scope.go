@@ -43,6 +43,20 @@ func operatorFrom(ctx context.Context) (*vocdesk.Actor, error) {
 	return a, nil
 }
 
+// developerActorFrom returns the actor when it acts for a developer (a
+// member or the developer's API key), whatever its role: what belongs to a developer's
+// console alone does not exist for operators and customers.
+func developerActorFrom(ctx context.Context) (*vocdesk.Actor, error) {
+	a, err := actorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !a.IsDeveloper() {
+		return nil, errNotFound
+	}
+	return a, nil
+}
+
 // canManage checks that a may change things of developer devID that need
 // role min: operators may, members of devID with role min or above may,
 // members with a lower role are forbidden, and everyone else finds nothing.
