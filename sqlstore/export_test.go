@@ -3,10 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"io/fs"
 	"strings"
 
-	"github.com/pressly/goose/v3"
 	"github.com/vocdesk/vocdesk"
 )
 
@@ -63,15 +61,7 @@ func toString(v any) string {
 // MigrateDownToForTest undoes the migrations above version, for tests of a
 // migration's backfill (Migrate then applies them again).
 func (db *DB) MigrateDownToForTest(ctx context.Context, version int64) error {
-	sub, err := fs.Sub(migrationsFS, "migrations/"+db.dialect)
-	if err != nil {
-		return err
-	}
-	dialect := goose.DialectSQLite3
-	if db.dialect == dialectPostgres {
-		dialect = goose.DialectPostgres
-	}
-	p, err := goose.NewProvider(dialect, db.write, sub, goose.WithDisableGlobalRegistry(true))
+	p, err := db.migrations(ctx)
 	if err != nil {
 		return err
 	}

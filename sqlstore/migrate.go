@@ -25,23 +25,9 @@ var migrationsFS embed.FS
 // session advisory lock serialises them; on SQLite the loser of a race finds
 // the migration applied and retries.
 func (db *DB) Migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrationsFS, "migrations/"+db.dialect)
+	p, err := db.migrations(ctx)
 	if err != nil {
-		return fmt.Errorf("sqlstore: migrations: %w", err)
-	}
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
-	dialect := goose.DialectSQLite3
-	if db.dialect == dialectPostgres {
-		dialect = goose.DialectPostgres
-		id, err := db.lockID(ctx)
-		if err != nil {
-			return err
-		}
-		opts = append(opts, goose.WithSessionLocker(advisoryLock(id)))
-	}
-	p, err := goose.NewProvider(dialect, db.write, sub, opts...)
-	if err != nil {
-		return fmt.Errorf("sqlstore: migrations: %w", err)
+		return err
 	}
 	// SQLite has no session lock to share between processes, but every
 	// migration runs in a BEGIN IMMEDIATE transaction: two processes racing
@@ -62,6 +48,30 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("sqlstore: migrate: %w", err)
 	}
 	return nil
+}
+
+// migrations is goose's provider for the engine's migrations, holding
+// PostgreSQL's advisory lock (lockID) while it changes the schema.
+func (db *DB) migrations(ctx context.Context) (*goose.Provider, error) {
+	sub, err := fs.Sub(migrationsFS, "migrations/"+db.dialect)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: migrations: %w", err)
+	}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	dialect := goose.DialectSQLite3
+	if db.dialect == dialectPostgres {
+		dialect = goose.DialectPostgres
+		id, err := db.lockID(ctx)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(advisoryLock(id)))
+	}
+	p, err := goose.NewProvider(dialect, db.write, sub, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: migrations: %w", err)
+	}
+	return p, nil
 }
 
 // lockID names the advisory lock after the current schema, so processes
