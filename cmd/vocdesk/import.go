@@ -100,7 +100,7 @@ func runImportPurchases(ctx context.Context, env *Env, args []string) int {
 	shown := 0
 	if *writers == 0 {
 		// A batch's foreign-key checks keep one PostgreSQL core busy; a
-		// second writer uses another (1.7 times the rows per second on two
+		// second writer uses another (1.6 times the rows per second on two
 		// cores). SQLite writes through one connection.
 		*writers = 1
 		if db.Dialect() == "postgres" {
