@@ -57,7 +57,7 @@ func (db *DB) migrations(ctx context.Context) (*goose.Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: migrations: %w", err)
 	}
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(db.goMigrations()...)}
 	dialect := goose.DialectSQLite3
 	if db.dialect == dialectPostgres {
 		dialect = goose.DialectPostgres

@@ -14,7 +14,10 @@ import (
 
 // Full-text search: one document per inquiry, written in the transaction of
 // every change to its text (search_terms.go says how text becomes terms).
-// SQLite keeps it in the FTS5 table inquiry_fts (phrases with positions),
+// SQLite keeps it twice, in FTS5 tables with phrases and positions:
+// inquiry_fts for the store (customers and operators, narrowed by tenancy
+// terms) and inquiry_fts_dev with every term behind its developer's id
+// (scopeTerm), where a developer's search reads doclists of their own;
 // PostgreSQL as a positionless tsvector with a GIN index in inquiry_search
 // (terms ANDed, which GIN answers without reading documents back; the exact
 // phrase is checked in Go on the page's texts). Results come newest inquiry
@@ -64,8 +67,10 @@ func (tx *Tx) writeSearchDoc(ctx context.Context, id int64, doc *searchDoc) erro
 	var err error
 	if tx.dialect == dialectSQLite {
 		terms, notes := doc.ftsColumns()
-		if _, err = tx.exec(ctx, `DELETE FROM inquiry_fts WHERE rowid = $1`, id); err == nil {
-			_, err = tx.exec(ctx, `INSERT INTO inquiry_fts (rowid, terms, notes) VALUES ($1, $2, $3)`, id, terms, notes)
+		err = tx.writeFTS(ctx, "inquiry_fts", id, terms, notes)
+		if err == nil {
+			terms, notes = doc.developerFTSColumns()
+			err = tx.writeFTS(ctx, "inquiry_fts_dev", id, terms, notes)
 		}
 		if words := doc.distinctTerms(); err == nil && len(words) > 0 {
 			var list []byte
@@ -81,6 +86,15 @@ func (tx *Tx) writeSearchDoc(ctx context.Context, id int64, doc *searchDoc) erro
 		return fmt.Errorf("sqlstore: write search document: %w", err)
 	}
 	return nil
+}
+
+// writeFTS replaces the row of inquiry id in one of SQLite's FTS5 tables.
+func (tx *Tx) writeFTS(ctx context.Context, table string, id int64, terms, notes string) error {
+	if _, err := tx.exec(ctx, `DELETE FROM `+table+` WHERE rowid = $1`, id); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, `INSERT INTO `+table+` (rowid, terms, notes) VALUES ($1, $2, $3)`, id, terms, notes)
+	return err
 }
 
 // searchQuery builds SearchInquiries' query: the engine's index in front,
@@ -115,8 +129,14 @@ func buildSearchQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter,
 	var c conds
 	var tables, key string
 	if dialect == dialectSQLite {
-		tables, key = ` FROM inquiry_fts JOIN inquiries i ON i.id = inquiry_fts.rowid`, "inquiry_fts.rowid"
-		c.add("inquiry_fts MATCH ?", ftsQuery(units, tenancy, publicOnly))
+		// A developer searches their own part of the developers' table
+		// (scopeTerm); customers and operators the store-wide one.
+		table, match := "inquiry_fts", ftsQuery(units, keepTerm, tenancy, publicOnly)
+		if a.IsDeveloper() {
+			table, match = "inquiry_fts_dev", ftsQuery(units, scopeTerm(a.DeveloperID), "", false)
+		}
+		tables, key = ` FROM `+table+` JOIN inquiries i ON i.id = `+table+`.rowid`, table+".rowid"
+		c.add(table+" MATCH ?", match)
 	} else {
 		tables, key = ` FROM inquiry_search s JOIN inquiries i ON i.id = s.inquiry_id`, "s.inquiry_id"
 		if newest > 0 && a.IsDeveloper() {

@@ -129,27 +129,59 @@ type searchDoc struct {
 	notes                   []string // internal notes
 }
 
-// ftsColumns renders the document for SQLite's FTS5 table: the terms of each
-// column separated by spaces; the tenancy terms lead the public column.
+// ftsColumns renders the document for SQLite's store-wide FTS5 table
+// (inquiry_fts): the terms of each column separated by spaces; the tenancy
+// terms lead the public column.
 func (d *searchDoc) ftsColumns() (terms, notes string) {
 	var b strings.Builder
 	b.WriteString(developerTerm(d.developerID))
 	if d.customerID != 0 {
 		b.WriteString(" " + customerTerm(d.customerID))
 	}
-	for _, t := range d.public {
-		indexTerms(t, func(term string) { b.WriteByte(' '); b.WriteString(term) })
-	}
+	return d.renderColumns(&b, keepTerm)
+}
+
+// developerFTSColumns renders the document for SQLite's developers' table
+// (inquiry_fts_dev): every term behind the developer's id (scopedTerm), and
+// no tenancy term, since the terms are the tenancy.
+func (d *searchDoc) developerFTSColumns() (terms, notes string) {
+	return d.renderColumns(&strings.Builder{}, scopeTerm(d.developerID))
+}
+
+// renderColumns appends the public texts' terms to b, each mapped by term,
+// and renders the notes' terms the same way.
+func (d *searchDoc) renderColumns(b *strings.Builder, term func(string) string) (terms, notes string) {
 	var n strings.Builder
-	for _, t := range d.notes {
-		indexTerms(t, func(term string) {
-			if n.Len() > 0 {
-				n.WriteByte(' ')
+	add := func(w *strings.Builder) func(string) {
+		return func(t string) {
+			if w.Len() > 0 {
+				w.WriteByte(' ')
 			}
-			n.WriteString(term)
-		})
+			w.WriteString(term(t))
+		}
+	}
+	for _, t := range d.public {
+		indexTerms(t, add(b))
+	}
+	for _, t := range d.notes {
+		indexTerms(t, add(&n))
 	}
 	return b.String(), n.String()
+}
+
+func keepTerm(term string) string { return term }
+
+// scopeTerm returns the mapping of terms into developer id's part of the
+// developers' index: "환불" becomes "42_환불". Each developer then has
+// doclists of their own. In the store-wide table a developer's search is
+// the AND of the developer's term and each word, and for a developer with
+// few inquiries FTS5 steps through a common word's doclist over the whole
+// store to find the few that are theirs; in their own part it reads a
+// doclist of their inquiries only. User text never yields '_', so the
+// first '_' ends the id and no text can reach another developer's terms.
+func scopeTerm(developerID int64) func(string) string {
+	id := strconv.FormatInt(developerID, 10) + "_"
+	return func(term string) string { return id + term }
 }
 
 // distinctTerms returns the document's terms (both columns), each once,
@@ -212,16 +244,25 @@ func (d *searchDoc) tsvector() string {
 
 // ftsQuery renders units as an FTS5 query: every unit a quoted phrase, a
 // prefix marked with *, all ANDed, behind the tenancy term when there is
-// one. publicOnly limits the match to the terms column (customers).
-func ftsQuery(units []queryUnit, tenancy string, publicOnly bool) string {
+// one. term maps each term into the table's form (scopeTerm in the
+// developers' table). publicOnly limits the match to the terms column
+// (customers).
+func ftsQuery(units []queryUnit, term func(string) string, tenancy string, publicOnly bool) string {
 	parts := make([]string, len(units))
+	quote := func(terms []string, sep string) string {
+		mapped := make([]string, len(terms))
+		for k, t := range terms {
+			mapped[k] = term(t)
+		}
+		return `"` + strings.Join(mapped, sep) + `"`
+	}
 	for k, u := range units {
-		p := `"` + strings.Join(u.terms, " ") + `"`
+		p := quote(u.terms, " ")
 		switch {
 		case u.prefix && len(u.exact) == 1:
-			p = `"` + u.exact[0] + `"`
+			p = quote(u.exact, "")
 		case u.prefix && len(u.exact) > 1:
-			p = `("` + strings.Join(u.exact, `" OR "`) + `")`
+			p = "(" + quote(u.exact, `" OR "`) + ")"
 		case u.prefix:
 			p += "*"
 		}

@@ -18,14 +18,22 @@ func TestIndexTerms(t *testing.T) {
 	if len(units) != 4 || !units[1].prefix || units[0].prefix || strings.Join(units[2].terms, " ") != "불요 요청" || !units[3].prefix {
 		t.Fatalf("units %+v", units)
 	}
-	if q := ftsQuery(units[:2], "_d7", true); q != `"_d7" AND terms : ("환불" AND "r"*)` {
+	if q := ftsQuery(units[:2], keepTerm, "_d7", true); q != `"_d7" AND terms : ("환불" AND "r"*)` {
 		t.Fatalf("fts query %s", q)
 	}
 	// A prefix looked up in the dictionary is asked for as exact terms.
 	looked := parseQuery("환불 ref 젬")
 	looked[1].exact, looked[2].exact = []string{"refund", "refunds"}, []string{"젬"}
-	if q := ftsQuery(looked, "_d7", false); q != `"_d7" AND "환불" AND ("refund" OR "refunds") AND "젬"` {
+	if q := ftsQuery(looked, keepTerm, "_d7", false); q != `"_d7" AND "환불" AND ("refund" OR "refunds") AND "젬"` {
 		t.Fatalf("fts query %s", q)
+	}
+	// In the developers' table every term is the developer's, and the
+	// query needs no tenancy term.
+	if q := ftsQuery(looked, scopeTerm(7), "", false); q != `"7_환불" AND ("7_refund" OR "7_refunds") AND "7_젬"` {
+		t.Fatalf("developer fts query %s", q)
+	}
+	if q := ftsQuery(parseQuery("불요청 r"), scopeTerm(7), "", false); q != `"7_불요 7_요청" AND "7_r"*` {
+		t.Fatalf("developer fts query %s", q)
 	}
 	if q := tsQuery(units[:3], "_c3", true); q != `'_c3' & ('환불') & ('r':*) & ('불요' & '요청')` {
 		t.Fatalf("tsquery %s", q)
@@ -43,6 +51,10 @@ func TestIndexTerms(t *testing.T) {
 	terms, notes := doc.ftsColumns()
 	if terms != "_d7 _c3 환불 불 환불 불" || notes != "메모 모" {
 		t.Fatalf("fts columns %q %q", terms, notes)
+	}
+	terms, notes = doc.developerFTSColumns()
+	if terms != "7_환불 7_불 7_환불 7_불" || notes != "7_메모 7_모" {
+		t.Fatalf("developer fts columns %q %q", terms, notes)
 	}
 }
 

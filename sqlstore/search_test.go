@@ -214,3 +214,36 @@ func TestSearchReindex(t *testing.T) {
 		}
 	})
 }
+
+// On SQLite a developer searches the developers' table, where every term is
+// behind the developer's id. Its migration (52, in Go) writes the documents
+// of inquiries opened before it.
+func TestDeveloperSearchMigration(t *testing.T) {
+	db := sqlstoretest.OpenSQLite(t)
+	ctx := context.Background()
+	f := newDeskFixture(t, db)
+	a := f.ask(t, f.custA, "TXA1", "", "환불요청", "Refund please")
+	b := f.ask(t, f.custB, "TXB1", "", "환불 부탁", "refund")
+	asAgentB := f.as(f.devB, f.agentB)
+	check := func(when string) {
+		t.Helper()
+		for _, c := range []struct {
+			ctx  context.Context
+			q    string
+			want int64
+		}{{f.asAgentA, "환불", a.ID}, {asAgentB, "환불", b.ID}, {f.asAgentA, "ref", a.ID}, {asAgentB, "REFUND", b.ID}, {f.asAgentA, "불요청", a.ID}} {
+			hits, _, err := f.inq.SearchInquiries(c.ctx, vocdesk.InquiryFilter{Q: c.q})
+			must(t, err)
+			if len(hits) != 1 || hits[0].Inquiry.ID != c.want {
+				t.Fatalf("%s: %q found %d hits, want inquiry %d only", when, c.q, len(hits), c.want)
+			}
+		}
+	}
+	check("written")
+	must(t, db.MigrateDownToForTest(ctx, 51))
+	if _, _, err := f.inq.SearchInquiries(f.asAgentA, vocdesk.InquiryFilter{Q: "환불"}); err == nil {
+		t.Fatal("searched a dropped table")
+	}
+	must(t, db.Migrate(ctx))
+	check("migrated")
+}
