@@ -99,7 +99,7 @@ func (tx *Tx) purchaseInScope(ctx context.Context, a *vocdesk.Actor, txid string
 	var c conds
 	c.add("p.txid = ?", txid)
 	scopePurchases(&c, a, "p")
-	q := purchaseSelect + c.where()
+	q := purchaseSelect(tx.dialect) + c.where()
 	if lock {
 		q += tx.forUpdate("p")
 	}
@@ -132,7 +132,7 @@ func (tx *Tx) lockCancellation(ctx context.Context, a *vocdesk.Actor, id int64) 
 
 // lockPurchaseByID reads and, on PostgreSQL, locks a purchase for the system.
 func (tx *Tx) lockPurchaseByID(ctx context.Context, id int64) (*vocdesk.Purchase, error) {
-	p, err := scanPurchase(tx.queryRow(ctx, purchaseSelect+` WHERE p.id = $1`+tx.forUpdate("p"), id))
+	p, err := scanPurchase(tx.queryRow(ctx, purchaseSelect(tx.dialect)+` WHERE p.id = $1`+tx.forUpdate("p"), id))
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: purchase %d: %w", id, err)
 	}

@@ -19,7 +19,7 @@ func (db *DB) RebindForTest(q string) string { return rebind(db.dialect, q) }
 // ExplainPurchasesForTest returns the engine's plan for FindPurchases'
 // query, one line per plan row.
 func (db *DB) ExplainPurchasesForTest(ctx context.Context, a *vocdesk.Actor, f vocdesk.PurchaseFilter) (string, error) {
-	q, args, _, err := purchaseQuery(a, f)
+	q, args, _, err := purchaseQuery(db.dialect, a, f)
 	if err != nil {
 		return "", err
 	}

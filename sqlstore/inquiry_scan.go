@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 
 	"github.com/vocdesk/vocdesk"
@@ -15,8 +14,9 @@ import (
 // columns (migration 00051): joining customers and purchases cost a random
 // page read per row. The tags come as a JSON array, sorted, from a
 // subquery per row: the same index lookups a second statement would make,
-// without its round trip. Searches put their index table in front of
-// inquiryJoins.
+// without its round trip. Each row comes as one JSON array (packed_row.go):
+// on SQLite that made an inbox page's query a third cheaper than thirty
+// columns. Searches put their index table in front of inquiryJoins.
 func inquiryCols(dialect string) string {
 	if dialect == dialectPostgres {
 		return inquiryColsPostgres
@@ -24,7 +24,9 @@ func inquiryCols(dialect string) string {
 	return inquiryColsSQLite
 }
 
-const inquiryColsCommon = `SELECT i.id, i.developer_id, d.slug, i.app_id, a.slug, a.name,
+// inquiryFields are the values of an inquiry's row, in the order
+// scanInquiry reads them, the tags last.
+const inquiryFields = `i.id, i.developer_id, d.slug, i.app_id, a.slug, a.name,
 	COALESCE(i.customer_id, 0), i.contact_name, i.contact_email, i.contact_phone,
 	COALESCE(i.purchase_id, 0), i.purchase_txid, i.channel, i.category, i.subject, i.status,
 	COALESCE(i.assignee_id, 0), COALESCE(m.name, ''), i.rating, i.rating_comment,
@@ -34,8 +36,9 @@ const inquiryColsCommon = `SELECT i.id, i.developer_id, d.slug, i.app_id, a.slug
 const (
 	// SQLite sorts an aggregate's ORDER BY in a temporary B-tree; the
 	// subquery reads the tags in order from the primary key instead.
-	inquiryColsSQLite   = inquiryColsCommon + `(SELECT json_group_array(tag) FROM (SELECT tag FROM inquiry_tags t WHERE t.inquiry_id = i.id ORDER BY tag))`
-	inquiryColsPostgres = inquiryColsCommon + `COALESCE((SELECT json_agg(tag ORDER BY tag) FROM inquiry_tags t WHERE t.inquiry_id = i.id)::text, '[]')`
+	// json() makes the tags an array inside the row, not a string.
+	inquiryColsSQLite   = `SELECT json_array(` + inquiryFields + `json((SELECT json_group_array(tag) FROM (SELECT tag FROM inquiry_tags t WHERE t.inquiry_id = i.id ORDER BY tag))))`
+	inquiryColsPostgres = `SELECT json_build_array(` + inquiryFields + `COALESCE((SELECT json_agg(tag ORDER BY tag) FROM inquiry_tags t WHERE t.inquiry_id = i.id), '[]'::json))::text`
 )
 
 const inquiryJoins = `
@@ -44,29 +47,25 @@ const inquiryJoins = `
 	LEFT JOIN members m ON m.id = i.assignee_id`
 
 func scanInquiry(r scanner) (*vocdesk.Inquiry, error) {
-	var in vocdesk.Inquiry
-	var channel, category, status string
-	var created, updated, lastMsg int64
-	var firstResp, waiting, due, escalated sql.NullInt64
-	var tags []byte
-	err := r.Scan(&in.ID, &in.DeveloperID, &in.DeveloperSlug, &in.AppID, &in.AppSlug, &in.AppName,
-		&in.CustomerID, &in.CustomerName, &in.ContactEmail, &in.ContactPhone,
-		&in.PurchaseID, &in.TxID, &channel, &category, &in.Subject, &status,
-		&in.AssigneeID, &in.AssigneeName, &in.Rating, &in.RatingComment,
-		&in.UnreadByCustomer, &in.UnreadByDeveloper, &created, &updated, &lastMsg,
-		&firstResp, &waiting, &due, &escalated, &tags)
-	if err != nil {
+	var packed []byte
+	if err := r.Scan(&packed); err != nil {
 		return nil, err
 	}
-	if len(tags) > 2 { // not "[]"
-		if err := json.Unmarshal(tags, &in.Tags); err != nil {
-			return nil, fmt.Errorf("tags: %w", err)
-		}
+	var in vocdesk.Inquiry
+	d := newRowDecoder(packed)
+	in.ID, in.DeveloperID, in.DeveloperSlug, in.AppID, in.AppSlug, in.AppName = d.num(), d.num(), d.text(), d.num(), d.text(), d.text()
+	in.CustomerID, in.CustomerName, in.ContactEmail, in.ContactPhone = d.num(), d.text(), d.text(), d.text()
+	in.PurchaseID, in.TxID = d.num(), d.text()
+	in.Channel, in.Category, in.Subject, in.Status = vocdesk.Channel(d.text()), vocdesk.Category(d.text()), d.text(), vocdesk.InquiryStatus(d.text())
+	in.AssigneeID, in.AssigneeName, in.Rating, in.RatingComment = d.num(), d.text(), int(d.num()), d.text()
+	in.UnreadByCustomer, in.UnreadByDeveloper = d.flag(), d.flag()
+	in.CreatedAt, in.UpdatedAt, in.LastMessageAt = fromMicros(d.num()), fromMicros(d.num()), fromMicros(d.num())
+	in.FirstResponseAt, in.WaitingSince = nullMicros(d.nullNum()), nullMicros(d.nullNum())
+	in.DueAt, in.EscalatedAt = nullMicros(d.nullNum()), nullMicros(d.nullNum())
+	in.Tags = d.texts()
+	if err := d.end(); err != nil {
+		return nil, err
 	}
-	in.Channel, in.Category, in.Status = vocdesk.Channel(channel), vocdesk.Category(category), vocdesk.InquiryStatus(status)
-	in.CreatedAt, in.UpdatedAt, in.LastMessageAt = fromMicros(created), fromMicros(updated), fromMicros(lastMsg)
-	in.FirstResponseAt, in.WaitingSince = nullMicros(firstResp), nullMicros(waiting)
-	in.DueAt, in.EscalatedAt = nullMicros(due), nullMicros(escalated)
 	return &in, nil
 }
 

@@ -17,27 +17,49 @@ type PurchaseService struct{ db *DB }
 func NewPurchaseService(db *DB) vocdesk.PurchaseService { return &PurchaseService{db: db} }
 
 // purchaseSelect reads purchases with what people need to read them (app,
-// item, developer) in one query, never one query per row.
-const purchaseSelect = `SELECT p.id, p.txid, p.tid, p.customer_id, p.developer_id, d.slug, p.app_id, a.slug, a.name,
-	p.item_id, i.sku, i.name, p.amount, p.currency, p.refunded, p.method, p.status, p.paid_at, p.created_at
+// item, developer) in one query, never one query per row, each row packed
+// in one JSON array (packed_row.go).
+func purchaseSelect(dialect string) string {
+	if dialect == dialectPostgres {
+		return purchaseSelectPostgres
+	}
+	return purchaseSelectSQLite
+}
+
+const (
+	purchaseFields = `p.id, p.txid, p.tid, p.customer_id, p.developer_id, d.slug, p.app_id, a.slug, a.name,
+	p.item_id, i.sku, i.name, p.amount, p.currency, p.refunded, p.method, p.status, p.paid_at, p.created_at`
+	purchaseFrom = `
 	FROM purchases p
 	JOIN apps a ON a.id = p.app_id
 	JOIN items i ON i.id = p.item_id
 	JOIN developers d ON d.id = p.developer_id`
+	purchaseSelectSQLite   = `SELECT json_array(` + purchaseFields + `)` + purchaseFrom
+	purchaseSelectPostgres = `SELECT json_build_array(` + purchaseFields + `)::text` + purchaseFrom
+)
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanPurchase(r scanner) (*vocdesk.Purchase, error) {
-	var p vocdesk.Purchase
-	var method, status string
-	var paid, created int64
-	err := r.Scan(&p.ID, &p.TxID, &p.TID, &p.CustomerID, &p.DeveloperID, &p.DeveloperSlug, &p.AppID, &p.AppSlug, &p.AppName,
-		&p.ItemID, &p.ItemSKU, &p.ItemName, &p.Amount, &p.Currency, &p.Refunded, &method, &status, &paid, &created)
-	if err != nil {
+	var packed []byte
+	if err := r.Scan(&packed); err != nil {
 		return nil, err
 	}
-	p.Method, p.Status = vocdesk.Method(method), vocdesk.PurchaseStatus(status)
-	p.PaidAt, p.CreatedAt = fromMicros(paid), fromMicros(created)
+	return decodePurchase(packed)
+}
+
+// decodePurchase reads a purchase packed by purchaseSelect.
+func decodePurchase(packed []byte) (*vocdesk.Purchase, error) {
+	var p vocdesk.Purchase
+	d := newRowDecoder(packed)
+	p.ID, p.TxID, p.TID, p.CustomerID, p.DeveloperID, p.DeveloperSlug = d.num(), d.text(), d.text(), d.num(), d.num(), d.text()
+	p.AppID, p.AppSlug, p.AppName, p.ItemID, p.ItemSKU, p.ItemName = d.num(), d.text(), d.text(), d.num(), d.text(), d.text()
+	p.Amount, p.Currency, p.Refunded = d.num(), d.text(), d.num()
+	p.Method, p.Status = vocdesk.Method(d.text()), vocdesk.PurchaseStatus(d.text())
+	p.PaidAt, p.CreatedAt = fromMicros(d.num()), fromMicros(d.num())
+	if err := d.end(); err != nil {
+		return nil, err
+	}
 	return &p, nil
 }
 
@@ -134,7 +156,7 @@ func (tx *Tx) recordPurchase(ctx context.Context, a *vocdesk.Actor, p *vocdesk.P
 // is the same order, else an ECONFLICT naming the clash (the txid, or the
 // developer's tid).
 func (tx *Tx) existingFor(ctx context.Context, p *vocdesk.Purchase) (*vocdesk.Purchase, error) {
-	stored, err := scanPurchase(tx.queryRow(ctx, purchaseSelect+` WHERE p.txid = $1`, p.TxID))
+	stored, err := scanPurchase(tx.queryRow(ctx, purchaseSelect(tx.dialect)+` WHERE p.txid = $1`, p.TxID))
 	if err == nil {
 		if stored.SameOrder(p) {
 			return stored, nil
@@ -209,7 +231,7 @@ func (s *PurchaseService) FindPurchaseByTxID(ctx context.Context, txid string) (
 		return nil, err
 	}
 	defer tx.Rollback()
-	p, err := scanPurchase(tx.queryRow(ctx, purchaseSelect+c.where(), c.args...))
+	p, err := scanPurchase(tx.queryRow(ctx, purchaseSelect(tx.dialect)+c.where(), c.args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, vocdesk.NotFound("purchase")
 	} else if err != nil {

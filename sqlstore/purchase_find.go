@@ -26,7 +26,7 @@ func (s *PurchaseService) FindPurchases(ctx context.Context, f vocdesk.PurchaseF
 	if err != nil {
 		return nil, "", err
 	}
-	q, args, limit, err := purchaseQuery(a, f)
+	q, args, limit, err := purchaseQuery(s.db.dialect, a, f)
 	if err != nil {
 		return nil, "", err
 	}
@@ -63,7 +63,7 @@ func (s *PurchaseService) FindPurchases(ctx context.Context, f vocdesk.PurchaseF
 // purchaseQuery builds FindPurchases' query: the actor's scope, the filter,
 // the page key, and one row more than the limit to tell whether a next page
 // exists.
-func purchaseQuery(a *vocdesk.Actor, f vocdesk.PurchaseFilter) (q string, args []any, limit int, err error) {
+func purchaseQuery(dialect string, a *vocdesk.Actor, f vocdesk.PurchaseFilter) (q string, args []any, limit int, err error) {
 	limit = f.Limit
 	if limit <= 0 {
 		limit = defaultPurchaseLimit
@@ -102,7 +102,7 @@ func purchaseQuery(a *vocdesk.Actor, f vocdesk.PurchaseFilter) (q string, args [
 		}
 		c.add("(p.paid_at, p.id) < (?, ?)", paid, id)
 	}
-	q = purchaseSelect + c.where() + ` ORDER BY p.paid_at DESC, p.id DESC LIMIT ` + c.next(limit+1)
+	q = purchaseSelect(dialect) + c.where() + ` ORDER BY p.paid_at DESC, p.id DESC LIMIT ` + c.next(limit+1)
 
 	return q, c.args, limit, nil
 }

@@ -301,7 +301,7 @@ func (tx *Tx) explainSkipped(ctx context.Context, rows []importRow, errs []error
 		for i, r := range part {
 			args[i] = r.p.TxID
 		}
-		rs, err := tx.query(ctx, purchaseSelect+` WHERE p.txid IN (`+placeholders(1, len(part))+`)`, args...)
+		rs, err := tx.query(ctx, purchaseSelect(tx.dialect)+` WHERE p.txid IN (`+placeholders(1, len(part))+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("sqlstore: import re-check: %w", err)
 		}

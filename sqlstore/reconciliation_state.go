@@ -80,8 +80,8 @@ func (s *ReconciliationService) FindUndelivered(ctx context.Context, f vocdesk.R
 		return nil, "", err
 	}
 	defer tx.Rollback()
-	// purchaseSelect's columns, then the flag's time.
-	sel := strings.Replace(purchaseSelect, "\n\tFROM purchases p", ", u.flagged_at\n\tFROM purchases p", 1)
+	// purchaseSelect's packed row, then the flag's time.
+	sel := strings.Replace(purchaseSelect(tx.dialect), "\n\tFROM purchases p", ", u.flagged_at\n\tFROM purchases p", 1)
 	q := sel + ` JOIN undelivered u ON u.purchase_id = p.id` + c.where() +
 		` ORDER BY u.paid_at DESC, u.purchase_id DESC LIMIT ` + c.next(limit+1)
 	rows, err := tx.query(ctx, q, c.args...)
@@ -91,17 +91,17 @@ func (s *ReconciliationService) FindUndelivered(ctx context.Context, f vocdesk.R
 	defer rows.Close()
 	var list []*vocdesk.PurchaseReconState
 	for rows.Next() {
-		var p vocdesk.Purchase
-		var method, status string
-		var paid, created, flagged int64
-		if err := rows.Scan(&p.ID, &p.TxID, &p.TID, &p.CustomerID, &p.DeveloperID, &p.DeveloperSlug, &p.AppID, &p.AppSlug, &p.AppName,
-			&p.ItemID, &p.ItemSKU, &p.ItemName, &p.Amount, &p.Currency, &p.Refunded, &method, &status, &paid, &created, &flagged); err != nil {
+		var packed []byte
+		var flagged int64
+		if err := rows.Scan(&packed, &flagged); err != nil {
 			return nil, "", fmt.Errorf("sqlstore: find undelivered: %w", err)
 		}
-		p.Method, p.Status = vocdesk.Method(method), vocdesk.PurchaseStatus(status)
-		p.PaidAt, p.CreatedAt = fromMicros(paid), fromMicros(created)
+		p, err := decodePurchase(packed)
+		if err != nil {
+			return nil, "", fmt.Errorf("sqlstore: find undelivered: %w", err)
+		}
 		t := fromMicros(flagged)
-		list = append(list, &vocdesk.PurchaseReconState{Purchase: &p, State: vocdesk.StateNotDelivered, FlaggedAt: &t})
+		list = append(list, &vocdesk.PurchaseReconState{Purchase: p, State: vocdesk.StateNotDelivered, FlaggedAt: &t})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("sqlstore: find undelivered: %w", err)
