@@ -50,9 +50,11 @@ type DB struct {
 	// stmts and readStmts are statements prepared once on SQLite's write
 	// and read pools (stmtcache.go).
 	stmts, readStmts stmtCache
-	// readers lets reads run in arrival order, as many at a time as
-	// there are read connections (readers.go).
-	readers *readerSlots
+	// readers lets reads run in arrival order, a few at a time (readers.go);
+	// streams does the same for reads that last as long as a download
+	// (beginStream). Together they have no more slots than there are read
+	// connections.
+	readers, streams *readerSlots
 	// generic is PostgreSQL's pool for the desk's hot reads, whose sessions
 	// plan statements generically (beginReadGeneric); nil on SQLite.
 	generic *sql.DB
@@ -90,6 +92,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // median); 4 was no better than 8. It is also the generic pool's size.
 const pgReaders = 8
 
+// streamReaders is how many reads that stream a download (beginStream) run
+// at a time, beside the readers: a slow client holds its read for as long
+// as it takes to receive the file, and must not hold up everyone's pages.
+const streamReaders = 2
+
 func (db *DB) openPostgres(dsn string) error {
 	pool, err := sql.Open("pgx", dsn)
 	if err != nil {
@@ -109,7 +116,7 @@ func (db *DB) openPostgres(dsn string) error {
 	generic.SetMaxIdleConns(pgReaders)
 	generic.SetConnMaxIdleTime(5 * time.Minute)
 	db.read, db.write, db.generic, db.dialect = pool, pool, generic, dialectPostgres
-	db.readers = newReaderSlots(pgReaders)
+	db.readers, db.streams = newReaderSlots(pgReaders), newReaderSlots(streamReaders)
 	return nil
 }
 
@@ -161,14 +168,21 @@ func (db *DB) openSQLite(path string) error {
 		write.Close()
 		return fmt.Errorf("sqlstore: open sqlite: %w", err)
 	}
-	n := max(4, runtime.NumCPU())
-	read.SetMaxOpenConns(n)
-	read.SetMaxIdleConns(n)
+	// A reader per core, and one more: SQLite runs in the caller's
+	// goroutine, so readers beyond the cores only contend for the CPU and
+	// for modernc's mutexes, while the one more keeps the cores busy when a
+	// reader waits for a page from the file. At 64 clients on 2 cores, 3
+	// readers answered 5-15% more inbox pages per second than 4, and as
+	// many inquiry views (2 readers: the inbox as fast as 3, the view a
+	// third slower).
+	n := runtime.NumCPU() + 1
+	read.SetMaxOpenConns(n + streamReaders)
+	read.SetMaxIdleConns(n + streamReaders)
 	read.SetConnMaxIdleTime(0)
 	db.read, db.write, db.dialect = read, write, dialectSQLite
 	db.stmts.pool, db.readStmts.pool = write, read
 	db.stmts.max, db.readStmts.max = maxWriteStmts, maxReadStmts
-	db.readers = newReaderSlots(n)
+	db.readers, db.streams = newReaderSlots(n), newReaderSlots(streamReaders)
 	return nil
 }
 

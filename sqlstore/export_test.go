@@ -68,3 +68,20 @@ func (db *DB) MigrateDownToForTest(ctx context.Context, version int64) error {
 	_, err = p.DownTo(ctx, version)
 	return err
 }
+
+// ReadersForTest returns how many reads and streaming reads run at a time.
+func (db *DB) ReadersForTest() (readers, streams int) { return cap(db.readers.ch), cap(db.streams.ch) }
+
+// BeginReadForTest starts a read transaction as the services do (a
+// streaming one with stream) and returns its end.
+func (db *DB) BeginReadForTest(ctx context.Context, stream bool) (func(), error) {
+	begin := db.beginRead
+	if stream {
+		begin = db.beginStream
+	}
+	tx, err := begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tx.Rollback, nil
+}

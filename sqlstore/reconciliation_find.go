@@ -175,7 +175,7 @@ func (s *ReconciliationService) EachReconException(ctx context.Context, id int64
 	if err := checkCategory(category); err != nil {
 		return err
 	}
-	tx, err := s.db.beginRead(ctx)
+	tx, err := s.db.beginStream(ctx)
 	if err != nil {
 		return err
 	}

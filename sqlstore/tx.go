@@ -64,16 +64,23 @@ func (db *DB) inWrite(ctx context.Context, fn func(tx *Tx) error) error {
 
 // beginRead starts a transaction for reading: one consistent snapshot across
 // several statements, on the read pool.
-func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
+func (db *DB) beginRead(ctx context.Context) (*Tx, error) { return db.beginReadIn(ctx, db.readers) }
+
+// beginStream is beginRead for a read that streams a download to its
+// client, in a slot of its own kind (streamReaders): it lasts as long as
+// the client takes to receive it.
+func (db *DB) beginStream(ctx context.Context) (*Tx, error) { return db.beginReadIn(ctx, db.streams) }
+
+func (db *DB) beginReadIn(ctx context.Context, slots *readerSlots) (*Tx, error) {
 	var opts *sql.TxOptions
 	if db.dialect == dialectPostgres {
 		opts = &sql.TxOptions{ReadOnly: true}
 	}
 	t := &Tx{db: db, dialect: db.dialect}
-	if err := db.readers.acquire(ctx); err != nil {
+	if err := slots.acquire(ctx); err != nil {
 		return nil, err
 	}
-	t.slots = db.readers
+	t.slots = slots
 	if db.dialect == dialectSQLite {
 		t.stmts = &db.readStmts
 		// A slot guarantees a free connection to prepare on.

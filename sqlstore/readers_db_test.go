@@ -1,0 +1,65 @@
+package sqlstore_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/vocdesk/vocdesk/sqlstore"
+	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
+)
+
+// Downloads that stream (the reconciliation export) read in slots of their
+// own: with every stream held by a slow client, every reader slot still
+// gets a connection at once, and the slots of each kind are still bounded.
+func TestStreamsBesideReaders(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		readers, streams := db.ReadersForTest()
+		var ends []func()
+		defer func() {
+			for _, end := range ends {
+				end()
+			}
+		}()
+		hold := func(stream bool, n int) {
+			t.Helper()
+			type began struct {
+				end func()
+				err error
+			}
+			for range n {
+				// The context lasts as long as the read: database/sql ends a
+				// transaction when its context ends.
+				ctx, cancel := context.WithCancel(context.Background())
+				ends = append(ends, cancel)
+				ch := make(chan began, 1)
+				go func() {
+					end, err := db.BeginReadForTest(ctx, stream)
+					ch <- began{end, err}
+				}()
+				select {
+				case b := <-ch:
+					if b.err != nil {
+						t.Fatalf("read %d (stream %v): %v", len(ends), stream, b.err)
+					}
+					ends = append(ends, b.end)
+				case <-time.After(2 * time.Second):
+					t.Fatalf("read %d (stream %v) waited with a slot free", len(ends), stream)
+				}
+			}
+		}
+		waits := func(stream bool) {
+			t.Helper()
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			if _, err := db.BeginReadForTest(ctx, stream); !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("read (stream %v) with every slot taken: %v, want it to wait", stream, err)
+			}
+		}
+		hold(true, streams)
+		waits(true)
+		hold(false, readers)
+		waits(false)
+	})
+}
