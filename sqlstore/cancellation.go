@@ -103,7 +103,7 @@ func (tx *Tx) purchaseInScope(ctx context.Context, a *vocdesk.Actor, txid string
 	if lock {
 		q += tx.forUpdate("p")
 	}
-	p, err := scanPurchase(tx.queryRow(ctx, q, c.args...))
+	p, err := scanPurchase(tx.dialect, tx.queryRow(ctx, q, c.args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, vocdesk.NotFound("purchase")
 	} else if err != nil {
@@ -132,7 +132,7 @@ func (tx *Tx) lockCancellation(ctx context.Context, a *vocdesk.Actor, id int64) 
 
 // lockPurchaseByID reads and, on PostgreSQL, locks a purchase for the system.
 func (tx *Tx) lockPurchaseByID(ctx context.Context, id int64) (*vocdesk.Purchase, error) {
-	p, err := scanPurchase(tx.queryRow(ctx, purchaseSelect(tx.dialect)+` WHERE p.id = $1`+tx.forUpdate("p"), id))
+	p, err := scanPurchase(tx.dialect, tx.queryRow(ctx, purchaseSelect(tx.dialect)+` WHERE p.id = $1`+tx.forUpdate("p"), id))
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: purchase %d: %w", id, err)
 	}

@@ -233,7 +233,7 @@ func (tx *Tx) visiblePurchase(ctx context.Context, a *vocdesk.Actor, txid string
 	var c conds
 	scopePurchases(&c, a, "p")
 	c.add("p.txid = ?", txid)
-	p, err := scanPurchase(tx.queryRow(ctx, purchaseSelect(tx.dialect)+c.where(), c.args...))
+	p, err := scanPurchase(tx.dialect, tx.queryRow(ctx, purchaseSelect(tx.dialect)+c.where(), c.args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, vocdesk.NotFound("purchase")
 	} else if err != nil {

@@ -174,7 +174,7 @@ func (s *InquiryService) FindInquiries(ctx context.Context, f vocdesk.InquiryFil
 	if err != nil {
 		return nil, "", fmt.Errorf("sqlstore: find inquiries: %w", err)
 	}
-	list, err := scanInquiries(a, rows)
+	list, err := scanInquiries(tx.dialect, a, rows)
 	if err != nil {
 		return nil, "", err
 	}

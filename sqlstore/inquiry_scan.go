@@ -14,9 +14,8 @@ import (
 // columns (migration 00051): joining customers and purchases cost a random
 // page read per row. The tags come as a JSON array, sorted, from a
 // subquery per row: the same index lookups a second statement would make,
-// without its round trip. Each row comes as one JSON array (packed_row.go):
-// on SQLite that made an inbox page's query a third cheaper than thirty
-// columns. Searches put their index table in front of inquiryJoins.
+// without its round trip. On SQLite each row comes packed in one JSON array
+// (packed_row.go). Searches put their index table in front of inquiryJoins.
 func inquiryCols(dialect string) string {
 	if dialect == dialectPostgres {
 		return inquiryColsPostgres
@@ -25,20 +24,23 @@ func inquiryCols(dialect string) string {
 }
 
 // inquiryFields are the values of an inquiry's row, in the order
-// scanInquiry reads them, the tags last.
-const inquiryFields = `i.id, i.developer_id, d.slug, i.app_id, a.slug, a.name,
+// scanInquiry reads them, the tags last; inquiryWidth counts them.
+const (
+	inquiryFields = `i.id, i.developer_id, d.slug, i.app_id, a.slug, a.name,
 	COALESCE(i.customer_id, 0), i.contact_name, i.contact_email, i.contact_phone,
 	COALESCE(i.purchase_id, 0), i.purchase_txid, i.channel, i.category, i.subject, i.status,
 	COALESCE(i.assignee_id, 0), COALESCE(m.name, ''), i.rating, i.rating_comment,
 	i.unread_by_customer, i.unread_by_developer, i.created_at, i.updated_at, i.last_message_at,
 	i.first_response_at, i.waiting_since, i.due_at, i.escalated_at, `
+	inquiryWidth = 30
+)
 
-const (
+var (
 	// SQLite sorts an aggregate's ORDER BY in a temporary B-tree; the
 	// subquery reads the tags in order from the primary key instead.
-	// json() makes the tags an array inside the row, not a string.
-	inquiryColsSQLite   = `SELECT json_array(` + inquiryFields + `json((SELECT json_group_array(tag) FROM (SELECT tag FROM inquiry_tags t WHERE t.inquiry_id = i.id ORDER BY tag))))`
-	inquiryColsPostgres = `SELECT json_build_array(` + inquiryFields + `COALESCE((SELECT json_agg(tag ORDER BY tag) FROM inquiry_tags t WHERE t.inquiry_id = i.id), '[]'::json))::text`
+	// json() makes the tags an array inside the packed row, not a string.
+	inquiryColsSQLite   = `SELECT ` + packFields(dialectSQLite, inquiryFields+`json((SELECT json_group_array(tag) FROM (SELECT tag FROM inquiry_tags t WHERE t.inquiry_id = i.id ORDER BY tag)))`)
+	inquiryColsPostgres = `SELECT ` + packFields(dialectPostgres, inquiryFields+`COALESCE((SELECT json_agg(tag ORDER BY tag) FROM inquiry_tags t WHERE t.inquiry_id = i.id)::text, '[]')`)
 )
 
 const inquiryJoins = `
@@ -46,13 +48,12 @@ const inquiryJoins = `
 	JOIN apps a ON a.id = i.app_id
 	LEFT JOIN members m ON m.id = i.assignee_id`
 
-func scanInquiry(r scanner) (*vocdesk.Inquiry, error) {
-	var packed []byte
-	if err := r.Scan(&packed); err != nil {
+func scanInquiry(dialect string, r scanner) (*vocdesk.Inquiry, error) {
+	d, err := readFields(dialect, r, inquiryWidth)
+	if err != nil {
 		return nil, err
 	}
 	var in vocdesk.Inquiry
-	d := newRowDecoder(packed)
 	in.ID, in.DeveloperID, in.DeveloperSlug, in.AppID, in.AppSlug, in.AppName = d.num(), d.num(), d.text(), d.num(), d.text(), d.text()
 	in.CustomerID, in.CustomerName, in.ContactEmail, in.ContactPhone = d.num(), d.text(), d.text(), d.text()
 	in.PurchaseID, in.TxID = d.num(), d.text()
@@ -81,11 +82,11 @@ func maskInquiry(a *vocdesk.Actor, in *vocdesk.Inquiry) {
 }
 
 // scanInquiries reads a list.
-func scanInquiries(a *vocdesk.Actor, rows *sql.Rows) ([]*vocdesk.Inquiry, error) {
+func scanInquiries(dialect string, a *vocdesk.Actor, rows *sql.Rows) ([]*vocdesk.Inquiry, error) {
 	defer rows.Close()
 	var list []*vocdesk.Inquiry
 	for rows.Next() {
-		in, err := scanInquiry(rows)
+		in, err := scanInquiry(dialect, rows)
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: scan inquiry: %w", err)
 		}
@@ -109,7 +110,7 @@ func (tx *Tx) inquiryFor(ctx context.Context, a *vocdesk.Actor, id int64, lock b
 	if lock && tx.dialect == dialectPostgres {
 		q += " FOR UPDATE OF i"
 	}
-	in, err := scanInquiry(tx.queryRow(ctx, q, c.args...))
+	in, err := scanInquiry(tx.dialect, tx.queryRow(ctx, q, c.args...))
 	if err == sql.ErrNoRows {
 		return nil, vocdesk.NotFound("inquiry")
 	} else if err != nil {

@@ -51,7 +51,7 @@ func TestRowDecoder(t *testing.T) {
 	} {
 		d := newRowDecoder([]byte(in))
 		read(d)
-		if err := d.end(); !errors.Is(err, errPackedRow) {
+		if err := d.end(); !errors.Is(err, errBadRow) {
 			t.Errorf("%q: error %v, want a malformed row", in, err)
 		}
 	}
@@ -90,4 +90,27 @@ func FuzzRowDecoder(f *testing.F) {
 			t.Fatalf("%s: read %v %q %v %v %q", row, gn, gs, gnull, gflag, gtags)
 		}
 	})
+}
+
+// PostgreSQL's rows are read column by column through the same interface:
+// a value of the wrong kind, or a count that does not match, is an error.
+func TestColumnReader(t *testing.T) {
+	c := &columnReader{vals: []any{int64(7), "s", nil, true, `["a","b"]`, []byte("raw"), int64(3)}}
+	n, s, null, flag, tags, raw, some := c.num(), c.text(), c.nullNum(), c.flag(), c.texts(), c.text(), c.nullNum()
+	if err := c.end(); err != nil || n != 7 || s != "s" || null.Valid || !flag || !slices.Equal(tags, []string{"a", "b"}) || raw != "raw" || some.Int64 != 3 {
+		t.Fatalf("read %v %q %v %v %q %q %v, %v", n, s, null, flag, tags, raw, some, err)
+	}
+	for name, read := range map[string]func(c *columnReader){
+		"text as number": func(c *columnReader) { c.num() },
+		"number as text": func(c *columnReader) { c.num(); c.num() },
+		"too few read":   func(c *columnReader) {},
+		"too many read":  func(c *columnReader) { c.text(); c.num(); c.num() },
+		"bad tags":       func(c *columnReader) { c.texts() },
+	} {
+		c := &columnReader{vals: []any{"x", int64(1)}}
+		read(c)
+		if err := c.end(); !errors.Is(err, errBadRow) {
+			t.Errorf("%s: %v, want a malformed row", name, err)
+		}
+	}
 }

@@ -17,8 +17,8 @@ type PurchaseService struct{ db *DB }
 func NewPurchaseService(db *DB) vocdesk.PurchaseService { return &PurchaseService{db: db} }
 
 // purchaseSelect reads purchases with what people need to read them (app,
-// item, developer) in one query, never one query per row, each row packed
-// in one JSON array (packed_row.go).
+// item, developer) in one query, never one query per row (on SQLite each
+// row packed in one JSON array, packed_row.go).
 func purchaseSelect(dialect string) string {
 	if dialect == dialectPostgres {
 		return purchaseSelectPostgres
@@ -26,32 +26,37 @@ func purchaseSelect(dialect string) string {
 	return purchaseSelectSQLite
 }
 
+// purchaseFields are the values of a purchase's row, in the order
+// decodePurchase reads them; purchaseWidth counts them.
 const (
 	purchaseFields = `p.id, p.txid, p.tid, p.customer_id, p.developer_id, d.slug, p.app_id, a.slug, a.name,
 	p.item_id, i.sku, i.name, p.amount, p.currency, p.refunded, p.method, p.status, p.paid_at, p.created_at`
-	purchaseFrom = `
+	purchaseWidth = 19
+	purchaseFrom  = `
 	FROM purchases p
 	JOIN apps a ON a.id = p.app_id
 	JOIN items i ON i.id = p.item_id
 	JOIN developers d ON d.id = p.developer_id`
-	purchaseSelectSQLite   = `SELECT json_array(` + purchaseFields + `)` + purchaseFrom
-	purchaseSelectPostgres = `SELECT json_build_array(` + purchaseFields + `)::text` + purchaseFrom
+)
+
+var (
+	purchaseSelectSQLite   = `SELECT ` + packFields(dialectSQLite, purchaseFields) + purchaseFrom
+	purchaseSelectPostgres = `SELECT ` + packFields(dialectPostgres, purchaseFields) + purchaseFrom
 )
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanPurchase(r scanner) (*vocdesk.Purchase, error) {
-	var packed []byte
-	if err := r.Scan(&packed); err != nil {
+func scanPurchase(dialect string, r scanner) (*vocdesk.Purchase, error) {
+	d, err := readFields(dialect, r, purchaseWidth)
+	if err != nil {
 		return nil, err
 	}
-	return decodePurchase(packed)
+	return decodePurchase(d)
 }
 
-// decodePurchase reads a purchase packed by purchaseSelect.
-func decodePurchase(packed []byte) (*vocdesk.Purchase, error) {
+// decodePurchase reads a purchase selected with purchaseSelect.
+func decodePurchase(d fieldReader) (*vocdesk.Purchase, error) {
 	var p vocdesk.Purchase
-	d := newRowDecoder(packed)
 	p.ID, p.TxID, p.TID, p.CustomerID, p.DeveloperID, p.DeveloperSlug = d.num(), d.text(), d.text(), d.num(), d.num(), d.text()
 	p.AppID, p.AppSlug, p.AppName, p.ItemID, p.ItemSKU, p.ItemName = d.num(), d.text(), d.text(), d.num(), d.text(), d.text()
 	p.Amount, p.Currency, p.Refunded = d.num(), d.text(), d.num()
@@ -156,7 +161,7 @@ func (tx *Tx) recordPurchase(ctx context.Context, a *vocdesk.Actor, p *vocdesk.P
 // is the same order, else an ECONFLICT naming the clash (the txid, or the
 // developer's tid).
 func (tx *Tx) existingFor(ctx context.Context, p *vocdesk.Purchase) (*vocdesk.Purchase, error) {
-	stored, err := scanPurchase(tx.queryRow(ctx, purchaseSelect(tx.dialect)+` WHERE p.txid = $1`, p.TxID))
+	stored, err := scanPurchase(tx.dialect, tx.queryRow(ctx, purchaseSelect(tx.dialect)+` WHERE p.txid = $1`, p.TxID))
 	if err == nil {
 		if stored.SameOrder(p) {
 			return stored, nil
@@ -231,7 +236,7 @@ func (s *PurchaseService) FindPurchaseByTxID(ctx context.Context, txid string) (
 		return nil, err
 	}
 	defer tx.Rollback()
-	p, err := scanPurchase(tx.queryRow(ctx, purchaseSelect(tx.dialect)+c.where(), c.args...))
+	p, err := scanPurchase(tx.dialect, tx.queryRow(ctx, purchaseSelect(tx.dialect)+c.where(), c.args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, vocdesk.NotFound("purchase")
 	} else if err != nil {

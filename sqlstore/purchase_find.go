@@ -42,7 +42,7 @@ func (s *PurchaseService) FindPurchases(ctx context.Context, f vocdesk.PurchaseF
 	defer rows.Close()
 	list := make([]*vocdesk.Purchase, 0, min(limit, 64))
 	for rows.Next() {
-		p, err := scanPurchase(rows)
+		p, err := scanPurchase(tx.dialect, rows)
 		if err != nil {
 			return nil, "", fmt.Errorf("sqlstore: find purchases: %w", err)
 		}

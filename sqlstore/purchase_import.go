@@ -306,7 +306,7 @@ func (tx *Tx) explainSkipped(ctx context.Context, rows []importRow, errs []error
 			return fmt.Errorf("sqlstore: import re-check: %w", err)
 		}
 		for rs.Next() {
-			p, err := scanPurchase(rs)
+			p, err := scanPurchase(tx.dialect, rs)
 			if err != nil {
 				rs.Close()
 				return fmt.Errorf("sqlstore: import re-check: %w", err)

@@ -80,7 +80,7 @@ func (s *ReconciliationService) FindUndelivered(ctx context.Context, f vocdesk.R
 		return nil, "", err
 	}
 	defer tx.Rollback()
-	// purchaseSelect's packed row, then the flag's time.
+	// purchaseSelect's fields, then the flag's time.
 	sel := strings.Replace(purchaseSelect(tx.dialect), "\n\tFROM purchases p", ", u.flagged_at\n\tFROM purchases p", 1)
 	q := sel + ` JOIN undelivered u ON u.purchase_id = p.id` + c.where() +
 		` ORDER BY u.paid_at DESC, u.purchase_id DESC LIMIT ` + c.next(limit+1)
@@ -91,12 +91,12 @@ func (s *ReconciliationService) FindUndelivered(ctx context.Context, f vocdesk.R
 	defer rows.Close()
 	var list []*vocdesk.PurchaseReconState
 	for rows.Next() {
-		var packed []byte
 		var flagged int64
-		if err := rows.Scan(&packed, &flagged); err != nil {
+		d, err := readFields(tx.dialect, rows, purchaseWidth, &flagged)
+		if err != nil {
 			return nil, "", fmt.Errorf("sqlstore: find undelivered: %w", err)
 		}
-		p, err := decodePurchase(packed)
+		p, err := decodePurchase(d)
 		if err != nil {
 			return nil, "", fmt.Errorf("sqlstore: find undelivered: %w", err)
 		}

@@ -384,7 +384,7 @@ func (tx *Tx) runSearch(ctx context.Context, a *vocdesk.Actor, f vocdesk.Inquiry
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("sqlstore: search inquiries: %w", err)
 	}
-	list, err := scanInquiries(a, rows)
+	list, err := scanInquiries(tx.dialect, a, rows)
 	return list, units, limit, err
 }
 
