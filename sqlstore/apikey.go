@@ -95,11 +95,8 @@ func (s *AuthService) ActorForAPIKey(ctx context.Context, key string) (*vocdesk.
 	}
 	now := s.db.now()
 	if !lastUsed.Valid || now.Sub(fromMicros(lastUsed.Int64)) >= keyUseGranularity {
-		// The condition repeats the check, so concurrent requests write once.
-		if _, err := s.db.write.ExecContext(ctx, rebind(s.db.dialect,
-			`UPDATE api_keys SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)`),
-			micros(now), id, micros(now.Add(-keyUseGranularity))); err != nil {
-			return nil, fmt.Errorf("sqlstore: api key last use: %w", err)
+		if err := s.db.writeKeyUses(ctx, s.db.keyUses.use(id, now)); err != nil {
+			return nil, err
 		}
 	}
 	if name == "" {

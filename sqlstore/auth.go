@@ -20,7 +20,8 @@ func NewAuthService(db *DB) vocdesk.AuthService { return &AuthService{db: db} }
 const defaultSessionTTL = 24 * time.Hour
 
 // keyUseGranularity is how stale an API key's last_used_at may get: writing
-// it on every request would make each read a write.
+// it on every request would make each read a write. Uses are written
+// together, at most once per this long (keyUses).
 const keyUseGranularity = time.Minute
 
 var errBadCredentials = vocdesk.Errorf(vocdesk.EUNAUTHORIZED, "wrong email or password")

@@ -113,31 +113,47 @@ func TestAPIKeys(t *testing.T) {
 			wantCode(t, err, vocdesk.EUNAUTHORIZED)
 		}
 
-		lastUsed := func() time.Time {
+		lastUsed := func(id int64) time.Time {
 			t.Helper()
 			keys, err := f.auth.FindAPIKeys(op)
 			must(t, err)
 			for _, k := range keys {
-				if k.ID == devKey.ID && k.LastUsedAt != nil {
+				if k.ID == id && k.LastUsedAt != nil {
 					return *k.LastUsedAt
 				}
 			}
 			return time.Time{}
 		}
-		if got := lastUsed(); !got.Equal(t0) {
-			t.Fatalf("last used %v, want %v", got, t0)
+		// The process's first use is written at once; the developer key's,
+		// in the same minute, waits for the next batch.
+		if got := lastUsed(opKey.ID); !got.Equal(t0) {
+			t.Fatalf("operator key last used %v, want %v", got, t0)
+		}
+		if got := lastUsed(devKey.ID); !got.IsZero() {
+			t.Fatalf("developer key last used %v, want not yet written", got)
 		}
 		clock = t0.Add(30 * time.Second) // within the minute: not written
 		_, err = f.auth.ActorForAPIKey(ctx, devSecret)
 		must(t, err)
-		if got := lastUsed(); !got.Equal(t0) {
-			t.Fatalf("last used %v, want still %v", got, t0)
+		if got := lastUsed(devKey.ID); !got.IsZero() {
+			t.Fatalf("developer key last used %v, want not yet written", got)
 		}
-		clock = t0.Add(61 * time.Second)
+		clock = t0.Add(61 * time.Second) // a minute on: the batch is written, with the latest use
 		_, err = f.auth.ActorForAPIKey(ctx, devSecret)
 		must(t, err)
-		if got := lastUsed(); !got.Equal(clock) {
+		if got := lastUsed(devKey.ID); !got.Equal(clock) {
 			t.Fatalf("last used %v, want %v", got, clock)
+		}
+		// What is left when the process stops is written by Close.
+		clock = t0.Add(62 * time.Second)
+		_, err = f.auth.ActorForAPIKey(ctx, opSecret)
+		must(t, err)
+		if got := lastUsed(opKey.ID); !got.Equal(t0) {
+			t.Fatalf("operator key last used %v, want still %v", got, t0)
+		}
+		must(t, db.WriteKeyUsesForTest(ctx))
+		if got := lastUsed(opKey.ID); !got.Equal(clock) {
+			t.Fatalf("operator key last used %v after the final write, want %v", got, clock)
 		}
 
 		keys, err := f.auth.FindAPIKeys(asDeveloper(f.devA, vocdesk.RoleViewer))

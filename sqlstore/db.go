@@ -55,6 +55,8 @@ type DB struct {
 	// (beginStream). Together they have no more slots than there are read
 	// connections.
 	readers, streams *readerSlots
+	// keyUses holds API keys' uses until they are written (apikey_use.go).
+	keyUses keyUses
 	// generic is PostgreSQL's pool for the desk's hot reads, whose sessions
 	// plan statements generically (beginReadGeneric); nil on SQLite.
 	generic *sql.DB
@@ -215,6 +217,9 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close closes the pools.
 func (db *DB) Close() error {
 	var errs []error
+	if db.write != nil {
+		errs = append(errs, db.writeKeyUses(context.Background(), db.keyUses.take(db.now())))
+	}
 	if db.read != nil && db.read != db.write {
 		errs = append(errs, db.read.Close())
 	}

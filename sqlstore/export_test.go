@@ -85,3 +85,8 @@ func (db *DB) BeginReadForTest(ctx context.Context, stream bool) (func(), error)
 	}
 	return tx.Rollback, nil
 }
+
+// WriteKeyUsesForTest writes the API key uses not written yet, as Close does.
+func (db *DB) WriteKeyUsesForTest(ctx context.Context) error {
+	return db.writeKeyUses(ctx, db.keyUses.take(db.now()))
+}
