@@ -263,6 +263,9 @@ type InquiryService interface {
 	// FindMessages returns the thread, oldest first; customers never get
 	// internal notes.
 	FindMessages(ctx context.Context, inquiryID int64) ([]*Message, error)
+	// FindThread is FindInquiryByID and FindMessages in one read: the
+	// inquiry page's first need.
+	FindThread(ctx context.Context, id int64) (*Inquiry, []*Message, error)
 	// FindInquiries lists inquiries the actor may see, with the next cursor.
 	FindInquiries(ctx context.Context, f InquiryFilter) ([]*Inquiry, string, error)
 	// SearchInquiries is FindInquiries with f.Q required, returning snippets.

@@ -140,21 +140,41 @@ type messageView struct {
 // FindMessages returns the thread, oldest first, with the attachments'
 // metadata; customers never get internal notes.
 func (s *InquiryService) FindMessages(ctx context.Context, inquiryID int64) ([]*vocdesk.Message, error) {
+	_, msgs, err := s.FindThread(ctx, inquiryID)
+	return msgs, err
+}
+
+// FindThread returns an inquiry the actor may see and its thread, in one
+// read with one scope check: the inquiry page needs both, and as two calls
+// it waited twice for a reader and looked the inquiry up twice.
+func (s *InquiryService) FindThread(ctx context.Context, id int64) (*vocdesk.Inquiry, []*vocdesk.Message, error) {
 	a, err := actorFrom(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	tx, err := s.db.beginReadGeneric(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer tx.Rollback()
-	if _, err := tx.inquiryFor(ctx, a, inquiryID, false); err != nil {
-		return nil, err
+	in, err := tx.inquiryFor(ctx, a, id, false)
+	if err != nil {
+		return nil, nil, err
 	}
+	maskInquiry(a, in)
+	msgs, err := tx.messagesOf(ctx, a, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return in, msgs, nil
+}
+
+// messagesOf reads inquiry id's thread, which the caller has checked the
+// actor may see.
+func (tx *Tx) messagesOf(ctx context.Context, a *vocdesk.Actor, id int64) ([]*vocdesk.Message, error) {
 	q := `SELECT id, inquiry_id, author, author_id, author_name, body, internal, created_at
 		FROM inquiry_messages WHERE inquiry_id = $1`
-	args := []any{inquiryID}
+	args := []any{id}
 	if a.IsCustomer() {
 		q += ` AND internal = $2`
 		args = append(args, false)
@@ -179,7 +199,7 @@ func (s *InquiryService) FindMessages(ctx context.Context, inquiryID int64) ([]*
 		return nil, fmt.Errorf("sqlstore: find messages: %w", err)
 	}
 	rows.Close()
-	if err := tx.fillAttachments(ctx, inquiryID, msgs); err != nil {
+	if err := tx.fillAttachments(ctx, id, msgs); err != nil {
 		return nil, err
 	}
 	return msgs, nil

@@ -313,3 +313,35 @@ func TestInquiryAssignAndTags(t *testing.T) {
 		}
 	})
 }
+
+// FindThread reads the inquiry and its thread in one go, in the actor's
+// scope: notes only for the developer, contacts masked for viewers, and
+// another developer's inquiry answers like one that does not exist.
+func TestFindThread(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newDeskFixture(t, db)
+		in := f.ask(t, f.custA, "TXA1", "", "환불", "환불해 주세요")
+		must(t, f.inq.AddMessage(f.asAgentA, in.ID, &vocdesk.Message{Body: "note", Internal: true}))
+		must(t, f.inq.AddMessage(f.asAgentA, in.ID, &vocdesk.Message{Body: "answer"}))
+
+		got, msgs, err := f.inq.FindThread(f.asAgentA, in.ID)
+		must(t, err)
+		if got.ID != in.ID || len(msgs) != 3 || !msgs[1].Internal || got.ContactEmail != "minji.kim@example.com" {
+			t.Fatalf("agent: inquiry %d (%s), %d messages", got.ID, got.ContactEmail, len(msgs))
+		}
+		_, msgs, err = f.inq.FindThread(f.asCust, in.ID)
+		must(t, err)
+		if len(msgs) != 2 || msgs[0].Internal || msgs[1].Internal {
+			t.Fatalf("customer: %d messages, notes among them", len(msgs))
+		}
+		got, _, err = f.inq.FindThread(f.as(f.devA, f.viewerA), in.ID)
+		must(t, err)
+		if got.ContactEmail == "minji.kim@example.com" {
+			t.Fatalf("viewer sees %s unmasked", got.ContactEmail)
+		}
+		_, _, err = f.inq.FindThread(f.as(f.devB, f.agentB), in.ID)
+		wantCode(t, err, vocdesk.ENOTFOUND)
+		_, _, err = f.inq.FindThread(f.asAgentA, in.ID+1000)
+		wantCode(t, err, vocdesk.ENOTFOUND)
+	})
+}

@@ -252,7 +252,7 @@ func (s *Server) getInquiry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in, err := svc.FindInquiryByID(r.Context(), id)
+	in, msgs, err := svc.FindThread(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -262,7 +262,7 @@ func (s *Server) getInquiry(w http.ResponseWriter, r *http.Request) error {
 		}
 		in.UnreadByDeveloper = false
 	}
-	return s.writeInquiryDetail(w, r, http.StatusOK, in)
+	return s.writeInquiryDetail(w, r, http.StatusOK, in, msgs)
 }
 
 // panelSize bounds the customer panel's lists.
@@ -270,12 +270,8 @@ const panelSize = 50
 
 // writeInquiryDetail answers with the inquiry, its thread and the customer
 // panel, all read in the caller's scope.
-func (s *Server) writeInquiryDetail(w http.ResponseWriter, r *http.Request, status int, in *vocdesk.Inquiry) error {
+func (s *Server) writeInquiryDetail(w http.ResponseWriter, r *http.Request, status int, in *vocdesk.Inquiry, msgs []*vocdesk.Message) error {
 	ctx := r.Context()
-	msgs, err := s.svc.Inquiries.FindMessages(ctx, in.ID)
-	if err != nil {
-		return err
-	}
 	out := inquiryDetailJSON{inquiryJSON: newInquiryJSON(in), Messages: newMessagesJSON(msgs),
 		CustomerPurchases: []purchaseJSON{}, CustomerInquiries: []inquiryJSON{}}
 	if in.CustomerID != 0 {
@@ -320,7 +316,11 @@ func (s *Server) createInquiry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.writeInquiryDetail(w, r, http.StatusCreated, created)
+	msgs, err := s.svc.Inquiries.FindMessages(r.Context(), created.ID)
+	if err != nil {
+		return err
+	}
+	return s.writeInquiryDetail(w, r, http.StatusCreated, created, msgs)
 }
 
 // openInquiry decodes a new inquiry (a customer's own with mine), creates

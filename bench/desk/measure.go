@@ -48,11 +48,7 @@ func (s *serviceClient) inbox(ctx context.Context, dev int, f vocdesk.InquiryFil
 // purchases of this developer's apps.
 func (s *serviceClient) view(ctx context.Context, dev int, id int64) (int, error) {
 	c := as(dev)
-	in, err := s.inq.FindInquiryByID(c, id)
-	if err != nil {
-		return 0, err
-	}
-	msgs, err := s.inq.FindMessages(c, id)
+	in, msgs, err := s.inq.FindThread(c, id)
 	if err != nil {
 		return 0, err
 	}

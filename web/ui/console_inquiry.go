@@ -80,14 +80,11 @@ func (h *handler) showInquiry(w http.ResponseWriter, r *http.Request, id int64, 
 }
 
 func (h *handler) loadInquiry(ctx context.Context, a *vocdesk.Actor, id int64, d *inquiryData) error {
-	in, err := h.svc.Inquiries.FindInquiryByID(ctx, id)
+	in, msgs, err := h.svc.Inquiries.FindThread(ctx, id)
 	if err != nil {
 		return err
 	}
-	d.Base, d.Operator, d.Inquiry, d.Limits = inboxBase(a), a.IsOperator(), in, limits()
-	if d.Messages, err = h.svc.Inquiries.FindMessages(ctx, id); err != nil {
-		return err
-	}
+	d.Base, d.Operator, d.Inquiry, d.Messages, d.Limits = inboxBase(a), a.IsOperator(), in, msgs, limits()
 	if d.Refunds, err = h.refundsOf(ctx, "", vocdesk.CancellationFilter{InquiryID: id}); err != nil {
 		return err
 	}

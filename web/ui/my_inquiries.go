@@ -74,12 +74,7 @@ func (h *handler) myInquiry(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) showMyInquiry(w http.ResponseWriter, r *http.Request, id int64, d *myInquiryData, status int) {
 	ctx := r.Context()
-	in, err := h.svc.Inquiries.FindInquiryByID(ctx, id)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	msgs, err := h.svc.Inquiries.FindMessages(ctx, id)
+	in, msgs, err := h.svc.Inquiries.FindThread(ctx, id)
 	if err != nil {
 		h.fail(w, r, err)
 		return
