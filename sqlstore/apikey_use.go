@@ -27,10 +27,7 @@ type keyUses struct {
 func (k *keyUses) use(id int64, now time.Time) map[int64]int64 {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.pending == nil {
-		k.pending = map[int64]int64{}
-	}
-	k.pending[id] = max(k.pending[id], micros(now))
+	k.addLocked(id, micros(now))
 	if now.Sub(k.written) < keyUseGranularity {
 		return nil
 	}
@@ -54,12 +51,17 @@ func (k *keyUses) takeLocked(now time.Time) map[int64]int64 {
 func (k *keyUses) giveBack(uses map[int64]int64) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	for id, at := range uses {
+		k.addLocked(id, at)
+	}
+}
+
+// addLocked keeps the later of a key's pending use and at.
+func (k *keyUses) addLocked(id, at int64) {
 	if k.pending == nil {
 		k.pending = map[int64]int64{}
 	}
-	for id, at := range uses {
-		k.pending[id] = max(k.pending[id], at)
-	}
+	k.pending[id] = max(k.pending[id], at)
 }
 
 // writeKeyUses writes uses in one transaction. A key's last_used_at only

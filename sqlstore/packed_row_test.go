@@ -102,7 +102,7 @@ func TestColumnReader(t *testing.T) {
 	}
 	for name, read := range map[string]func(c *columnReader){
 		"text as number": func(c *columnReader) { c.num() },
-		"number as text": func(c *columnReader) { c.num(); c.num() },
+		"number as text": func(c *columnReader) { c.text(); c.text() },
 		"too few read":   func(c *columnReader) {},
 		"too many read":  func(c *columnReader) { c.text(); c.num(); c.num() },
 		"bad tags":       func(c *columnReader) { c.texts() },
