@@ -55,9 +55,13 @@ func benchIngest(ctx context.Context, c config, a *api, s *storeSetup, rep *repo
 	}
 	rate := float64(created.Load()) / elapsed.Seconds()
 	p50, p95, p99 := percentiles(lat)
-	goal := 3000.0
-	rep.add("(a) HTTP ingest: %d purchases at concurrency %d in %s: %.0f purchases/s (goal >= %.0f/s on SQLite: %s); latency p50 %s, p95 %s, p99 %s",
-		created.Load(), c.concurrency, elapsed.Round(time.Millisecond), rate, goal, verdict(rate >= goal), ms(p50), ms(p95), ms(p99))
+	// The issue sets the goal for SQLite only.
+	goal := "no goal on PostgreSQL"
+	if rep.engine == "sqlite" {
+		goal = "goal >= 3000/s on SQLite: " + verdict(rate >= 3000)
+	}
+	rep.add("(a) HTTP ingest: %d purchases at concurrency %d in %s: %.0f purchases/s (%s); latency p50 %s, p95 %s, p99 %s",
+		created.Load(), c.concurrency, elapsed.Round(time.Millisecond), rate, goal, ms(p50), ms(p95), ms(p99))
 	return nil
 }
 
