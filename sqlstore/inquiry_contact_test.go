@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/vocdesk/vocdesk"
@@ -53,6 +54,45 @@ func TestInquiryContactCopy(t *testing.T) {
 		_, err = raw.ExecContext(ctx, db.RebindForTest(`UPDATE inquiries SET contact_name = 'Caller', contact_email = '' WHERE id = $1`), call.ID)
 		must(t, err)
 		must(t, db.MigrateDownToForTest(ctx, 50))
+		must(t, db.Migrate(ctx))
+		check("migrated")
+	})
+}
+
+// An inquiry keeps its tags, sorted, on its row (migration 00054), as
+// changeTags writes them; rows tagged before the migration get them from
+// its backfill.
+func TestInquiryTagsCopy(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := newDeskFixture(t, db)
+		tagged := f.ask(t, f.custA, "TXA1", "", "환불", "환불해 주세요")
+		cleared := f.ask(t, f.custA, "", "app-a", "버그", "앱이 멈춰요")
+		plain := f.ask(t, f.custA, "", "app-a", "문의", "질문")
+		_, err := f.inq.UpdateInquiry(f.asAgentA, tagged.ID, vocdesk.InquiryUpdate{AddTags: []string{"vip", "Refund", "환불"}})
+		must(t, err)
+		_, err = f.inq.UpdateInquiry(f.asAgentA, cleared.ID, vocdesk.InquiryUpdate{AddTags: []string{"crash"}})
+		must(t, err)
+		_, err = f.inq.UpdateInquiry(f.asAgentA, cleared.ID, vocdesk.InquiryUpdate{RemoveTags: []string{"crash"}})
+		must(t, err)
+		want := map[int64]string{tagged.ID: `["refund","vip","환불"]`, cleared.ID: "[]", plain.ID: "[]"}
+		check := func(when string) {
+			t.Helper()
+			list, _, err := f.inq.FindInquiries(f.asAgentA, vocdesk.InquiryFilter{})
+			must(t, err)
+			for _, in := range list {
+				got, _ := json.Marshal(in.Tags)
+				if len(in.Tags) == 0 {
+					got = []byte("[]")
+				}
+				if string(got) != want[in.ID] {
+					t.Errorf("%s: inquiry %d has tags %s, want %s", when, in.ID, got, want[in.ID])
+				}
+			}
+		}
+		check("tagged")
+		// As rows were before 00054: tags in inquiry_tags only.
+		must(t, db.MigrateDownToForTest(ctx, 53))
 		must(t, db.Migrate(ctx))
 		check("migrated")
 	})

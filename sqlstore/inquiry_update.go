@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -219,8 +220,22 @@ func (tx *Tx) changeTags(ctx context.Context, in *vocdesk.Inquiry, add, remove [
 		in.Tags = append(in.Tags, t)
 		changed = true
 	}
+	if !changed {
+		return false, nil
+	}
+	// The row's copy, which the inbox reads (migration 00054).
 	slices.Sort(in.Tags)
-	return changed, nil
+	tags := []byte("[]")
+	if len(in.Tags) > 0 {
+		var err error
+		if tags, err = json.Marshal(in.Tags); err != nil {
+			return false, fmt.Errorf("sqlstore: tags: %w", err)
+		}
+	}
+	if _, err := tx.exec(ctx, `UPDATE inquiries SET tags = $2 WHERE id = $1`, in.ID, string(tags)); err != nil {
+		return false, fmt.Errorf("sqlstore: tags: %w", err)
+	}
+	return true, nil
 }
 
 // RateInquiry records the customer's rating (1-5) and comment of their own
