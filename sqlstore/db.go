@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -162,9 +163,21 @@ func (db *DB) openSQLite(path string) error {
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
 
+	// Readers map the file (the first 2 GiB, modernc's build's limit) and
+	// read pages from the mapping: a read from the file is a system call
+	// and a copy into the page cache, and every commit empties every
+	// reader's page cache. At 64 clients on 2 cores the inbox answered
+	// 1.5-1.9 times as many pages with it (with 50 writes a second as
+	// without), the inquiry view 1.6 times. A DSN's own mmap_size wins. An
+	// I/O error on a mapped page ends the process (SIGBUS) instead of
+	// failing the read: fine on a local disk, the only kind SQLite's WAL
+	// supports anyway.
 	rparams := cloneValues(params)
 	rparams.Add("_pragma", "query_only(1)")
 	rparams.Add("_pragma", "cache_size(-16384)")
+	if !slices.ContainsFunc(params["_pragma"], func(p string) bool { return strings.HasPrefix(strings.ToLower(p), "mmap_size") }) {
+		rparams.Add("_pragma", "mmap_size(2147418112)")
+	}
 	read, err := sql.Open("sqlite", path+"?"+rparams.Encode())
 	if err != nil {
 		write.Close()

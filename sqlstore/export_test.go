@@ -90,3 +90,6 @@ func (db *DB) BeginReadForTest(ctx context.Context, stream bool) (func(), error)
 func (db *DB) WriteKeyUsesForTest(ctx context.Context) error {
 	return db.writeKeyUses(ctx, db.keyUses.take(db.now()))
 }
+
+// ReadPoolForTest is the read pool.
+func (db *DB) ReadPoolForTest() *sql.DB { return db.read }

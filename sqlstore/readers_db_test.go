@@ -2,7 +2,9 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -62,4 +64,38 @@ func TestStreamsBesideReaders(t *testing.T) {
 		hold(false, readers)
 		waits(false)
 	})
+}
+
+// SQLite readers read pages from a mapping of the file (the largest modernc
+// allows), unless the DSN says otherwise; the writer does not map it.
+func TestReadersMapTheFile(t *testing.T) {
+	ctx := context.Background()
+	mmap := func(db *sql.DB) int64 {
+		t.Helper()
+		var n int64
+		if err := db.QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	path := filepath.Join(t.TempDir(), "map.db")
+	for _, tc := range []struct {
+		dsn  string
+		want int64
+	}{
+		{path, 2147418112},
+		{path + "?_pragma=mmap_size(0)", 0},
+	} {
+		db, err := sqlstore.Open(ctx, tc.dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := mmap(db.ReadPoolForTest()); got != tc.want {
+			t.Errorf("%s: readers map %d bytes, want %d", tc.dsn, got, tc.want)
+		}
+		if got := mmap(db.RawForTest()); got != 0 {
+			t.Errorf("%s: the writer maps %d bytes", tc.dsn, got)
+		}
+		db.Close()
+	}
 }

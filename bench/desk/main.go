@@ -35,6 +35,7 @@ type config struct {
 	reuse    string // a database loaded and kept (-keep) by an earlier run
 	cpuprof  string
 	ops      []string // operations to measure (names containing one of these); all when empty
+	writes   int      // tag changes per second made while measuring
 }
 
 func main() {
@@ -52,6 +53,7 @@ func main() {
 	flag.StringVar(&c.reuse, "reuse", "", "measure this database, loaded and kept (-keep) by an earlier run with the same -scale and -seed, instead of loading a new one (one engine)")
 	flag.StringVar(&c.cpuprof, "cpuprofile", "", "write a CPU profile of the measuring to this file")
 	ops := flag.String("ops", "", "measure only the operations whose names contain one of these comma-separated words (e.g. search, inbox, view); all when empty")
+	flag.IntVar(&c.writes, "writes", 0, "tag changes per second an agent makes while the clients read (0: a read-only desk)")
 	explainDSN := flag.String("explain", "", "print the plans of the inbox's queries on this loaded database and exit")
 	flag.Parse()
 	if *explainDSN != "" {

@@ -79,7 +79,10 @@ func (r *result) pct(p float64) time.Duration {
 	return r.lat[min(len(r.lat)-1, int(p*float64(len(r.lat))))]
 }
 
-type report struct{ results []*result }
+type report struct {
+	results           []*result
+	writes, writeErrs int64 // made by the writer (-writes) meanwhile
+}
 
 // measure runs each operation with c.clients concurrent clients for
 // c.duration, after a short warm-up.
@@ -191,6 +194,9 @@ func run(fn func(r *rand.Rand) (int, error), clients int, d time.Duration) *resu
 func (rep *report) print(engine string, c config, w *world) {
 	fmt.Printf("\n## %s: %d inquiries, ~%d messages, %d purchases, %d developers; %v per row\n\n",
 		engine, w.inquiries, 5*w.inquiries, w.purchases, w.developers, c.duration)
+	if rep.writes > 0 {
+		fmt.Printf("While measuring, an agent changed tags %d times (-writes %d/s), %d failed.\n\n", rep.writes, c.writes, rep.writeErrs)
+	}
 	fmt.Printf("| operation | clients | requests | req/s | p50 | p95 | p99 | errors | rows/request | CPU/request |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rep.results {
 		n := len(r.lat)

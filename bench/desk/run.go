@@ -131,7 +131,9 @@ func measureModes(ctx context.Context, c config, engine, dsn string, db *sqlstor
 		default:
 			return errUnknownMode
 		}
+		wr := startWriter(db, w, c.writes)
 		rep := measure(ctx, c, w, cl)
+		rep.writes, rep.writeErrs = wr.close()
 		rep.print(engine+", "+mode, c, w)
 	}
 	return nil
