@@ -30,7 +30,7 @@ func (s *PurchaseService) FindPurchases(ctx context.Context, f vocdesk.PurchaseF
 	if err != nil {
 		return nil, "", err
 	}
-	tx, err := s.db.beginRead(ctx)
+	tx, err := s.db.beginReadOne(ctx)
 	if err != nil {
 		return nil, "", err
 	}
