@@ -131,8 +131,8 @@ func inquiryQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter, now
 	// their names: a filter that makes the engine sort (several statuses)
 	// then sorts small index entries, never joined rows.
 	order := " ORDER BY " + sort.col + " " + dir + ", i.id " + dir
-	q = inquiryCols(dialect) + " FROM (SELECT i.id FROM inquiries i" + c.where() + order + " LIMIT " + c.next(limit+1) +
-		") page JOIN inquiries i ON i.id = page.id" + inquiryJoins + order
+	page := "SELECT i.id FROM inquiries i" + c.where() + order + " LIMIT " + c.next(limit+1)
+	q = inquiryCols(dialect) + " FROM (" + page + ") page JOIN inquiries i ON i.id = page.id" + pageJoins(&c, a) + order
 	return q, c.args, limit, sort, nil
 }
 

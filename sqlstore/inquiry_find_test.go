@@ -40,6 +40,10 @@ func TestInquiryPaging(t *testing.T) {
 						t.Fatalf("%s: inquiry %d twice", sort, in.ID)
 					}
 					seen[in.ID] = true
+					// The developer's row is read once per page (pageJoins).
+					if in.DeveloperSlug != "dev-a" || in.DeveloperID != f.devA.ID || in.AppSlug != "app-a" {
+						t.Fatalf("%s: inquiry %d of %s (%d), app %s", sort, in.ID, in.DeveloperSlug, in.DeveloperID, in.AppSlug)
+					}
 					if prev != nil && !inOrder(sort, prev, in) {
 						t.Fatalf("%s: %d before %d out of order", sort, prev.ID, in.ID)
 					}

@@ -41,10 +41,25 @@ var (
 	inquiryColsPostgres = `SELECT ` + packFields(dialectPostgres, inquiryFields+`i.tags`)
 )
 
-const inquiryJoins = `
-	JOIN developers d ON d.id = i.developer_id
+const (
+	inquiryJoins = `
+	JOIN developers d ON d.id = i.developer_id` + inquiryNameJoins
+	inquiryNameJoins = `
 	JOIN apps a ON a.id = i.app_id
 	LEFT JOIN members m ON m.id = i.assignee_id`
+)
+
+// pageJoins is inquiryJoins for a page of many rows (the inbox, a search).
+// A developer's page is all of one developer, the scope says so, and its
+// row is read once instead of once per inquiry: on PostgreSQL that was a
+// third of an inbox page's buffer reads.
+func pageJoins(c *conds, a *vocdesk.Actor) string {
+	if !a.IsDeveloper() {
+		return inquiryJoins
+	}
+	return `
+	JOIN developers d ON d.id = CAST(` + c.next(a.DeveloperID) + ` AS BIGINT)` + inquiryNameJoins
+}
 
 func scanInquiry(dialect string, r scanner) (*vocdesk.Inquiry, error) {
 	d, err := readFields(dialect, r, inquiryWidth)
