@@ -167,8 +167,8 @@ func (db *DB) openSQLite(path string) error {
 	// read pages from the mapping: a read from the file is a system call
 	// and a copy into the page cache, and every commit empties every
 	// reader's page cache. At 64 clients on 2 cores the inbox answered
-	// 1.5-1.9 times as many pages with it (with 50 writes a second as
-	// without), the inquiry view 1.6 times. A DSN's own mmap_size wins. An
+	// 1.3-1.9 times as many pages with it, read-only or with 50 writes a
+	// second, the inquiry view 1.4-1.5 times. A DSN's own mmap_size wins. An
 	// I/O error on a mapped page ends the process (SIGBUS) instead of
 	// failing the read: fine on a local disk, the only kind SQLite's WAL
 	// supports anyway.

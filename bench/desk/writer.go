@@ -35,19 +35,21 @@ func startWriter(db *sqlstore.DB, w *world, rate int) *writer {
 		r := rand.New(rand.NewPCG(7, uint64(time.Now().UnixNano())))
 		tick := time.NewTicker(time.Second / time.Duration(rate))
 		defer tick.Stop()
+		tagged := 0 // the inquiry tagged last, whose tag comes off next
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-tick.C:
 			}
-			id := 1 + r.IntN(w.inquiries)
-			dev := int(w.inquiryDev[id])
-			u := vocdesk.InquiryUpdate{AddTags: []string{"bench"}}
-			if wr.writes.Load()%2 == 1 {
-				u = vocdesk.InquiryUpdate{RemoveTags: []string{"bench"}}
+			id, u := tagged, vocdesk.InquiryUpdate{RemoveTags: []string{"bench"}}
+			if tagged == 0 {
+				id, u = 1+r.IntN(w.inquiries), vocdesk.InquiryUpdate{AddTags: []string{"bench"}}
+				tagged = id
+			} else {
+				tagged = 0
 			}
-			if _, err := inq.UpdateInquiry(as(dev), int64(id), u); err != nil {
+			if _, err := inq.UpdateInquiry(as(int(w.inquiryDev[id])), int64(id), u); err != nil {
 				wr.errs.Add(1)
 			}
 			wr.writes.Add(1)
