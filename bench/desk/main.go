@@ -11,6 +11,7 @@
 //	go run ./desk -scale 0.1               # 100k inquiries, both engines
 //	go run ./desk -engines postgres -scale 1
 //	go run ./desk -scale 0.1 -mode service,http
+//	go run ./desk -engines sqlite -reuse FILE -writes 50   # an agent tags 50 inquiries a second meanwhile
 package main
 
 import (
