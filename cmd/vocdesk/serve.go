@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/vocdesk/vocdesk/sqlstore"
@@ -133,6 +134,23 @@ func (m *Main) Close() error {
 
 // runServe serves until ctx ends (SIGTERM or SIGINT), then shuts down
 // gracefully.
+// serveGCPercent is the server's GOGC. Its live heap is small (tens of
+// MB) and busy with short-lived rows and JSON, so at Go's default (100) it
+// was collected dozens of times a second, a fifth of its CPU. Over the API
+// at 64 clients on 2 cores, collecting at three times the live heap (200)
+// answered 1.1-1.3 times as many inbox pages, inquiry views and searches,
+// with no longer a tail; at 400 it answered more, but the inbox's p99
+// grew by a third.
+const serveGCPercent = 200
+
+// tuneGC sets the server's GOGC, unless the operator set GOGC, which the
+// Go runtime has applied already.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(serveGCPercent)
+	}
+}
+
 func runServe(ctx context.Context, env *Env, args []string) int {
 	cfg := DefaultConfig()
 	fs := newFlagSet("serve", "serve [--addr HOST:PORT] [--db DSN] [flags]", env.Stderr)
@@ -148,6 +166,7 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "vocdesk serve: %v\n", err)
 		return 2
 	}
+	tuneGC(env.Getenv)
 	m := NewMain(cfg, env.Stderr)
 	if err := m.Run(ctx); err != nil {
 		fmt.Fprintf(env.Stderr, "vocdesk serve: %v\n", err)
