@@ -136,7 +136,7 @@ func (m *Main) Close() error {
 // gracefully.
 // serveGCPercent is the server's GOGC. Its live heap is small (tens of
 // MB) and busy with short-lived rows and JSON, so at Go's default (100) it
-// was collected dozens of times a second, a fifth of its CPU. Over the API
+// was collected dozens of times a second, about a sixth of its CPU. Over the API
 // at 64 clients on 2 cores, collecting at three times the live heap (200)
 // answered 1.1-1.3 times as many inbox pages, inquiry views and searches,
 // with no longer a tail; at 400 it answered more, but the inbox's p99
