@@ -11,10 +11,10 @@ import (
 // many rounds: p99 was six times the median on SQLite, five times on
 // PostgreSQL. A buffered channel queues blocked senders first come, first
 // served, and with no more slots than connections database/sql never has a
-// waiter at all. On SQLite there is a slot per core; on PostgreSQL a few
-// (pgReaders), because a database server on few cores answers a handful of
-// busy sessions faster than dozens. Streaming downloads have slots of their
-// own (DB.streams, beginStream).
+// waiter at all. On SQLite there is a slot per core and one more; on
+// PostgreSQL a few (pgReaders), because a database server on few cores
+// answers a handful of busy sessions faster than dozens. Streaming
+// downloads have slots of their own (DB.streams, beginStream).
 type readerSlots struct{ ch chan struct{} }
 
 func newReaderSlots(n int) *readerSlots { return &readerSlots{ch: make(chan struct{}, n)} }

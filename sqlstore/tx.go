@@ -15,7 +15,7 @@ import (
 // call writes has the same time and tests can set the clock.
 type Tx struct {
 	tx   *sql.Tx
-	pool *sql.DB   // instead of tx for a read of one statement on PostgreSQL (beginReadGeneric, beginReadOne)
+	pool *sql.DB   // instead of tx for a read outside a transaction on PostgreSQL (beginReadOutside)
 	conn *sql.Conn // set when the transaction has a connection of its own (beginImport)
 	// restoreFK: foreign keys were switched off on conn (SQLite import).
 	restoreFK bool
@@ -109,10 +109,7 @@ func (db *DB) beginReadGeneric(ctx context.Context) (*Tx, error) {
 	if db.generic == nil {
 		return db.beginRead(ctx)
 	}
-	if err := db.readers.acquire(ctx); err != nil {
-		return nil, err
-	}
-	return &Tx{pool: db.generic, slots: db.readers, db: db, now: db.now(), dialect: db.dialect}, nil
+	return db.beginReadOutside(ctx, db.generic)
 }
 
 // beginReadOne is beginRead for a read of one statement, which is its own
@@ -124,15 +121,21 @@ func (db *DB) beginReadOne(ctx context.Context) (*Tx, error) {
 	if db.dialect != dialectPostgres {
 		return db.beginRead(ctx)
 	}
+	return db.beginReadOutside(ctx, db.read)
+}
+
+// beginReadOutside is a reader's slot for statements run on pool outside a
+// transaction (PostgreSQL's beginReadGeneric and beginReadOne).
+func (db *DB) beginReadOutside(ctx context.Context, pool *sql.DB) (*Tx, error) {
 	if err := db.readers.acquire(ctx); err != nil {
 		return nil, err
 	}
-	return &Tx{pool: db.read, slots: db.readers, db: db, now: db.now(), dialect: db.dialect}, nil
+	return &Tx{pool: pool, slots: db.readers, db: db, now: db.now(), dialect: db.dialect}, nil
 }
 
 // Commit commits the transaction.
 func (tx *Tx) Commit() error {
-	if tx.tx == nil { // a generic read: nothing to commit
+	if tx.tx == nil { // a read outside a transaction: nothing to commit
 		tx.release()
 		return nil
 	}
@@ -199,8 +202,8 @@ func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row 
 	return tx.run().QueryRowContext(ctx, rebind(tx.dialect, query), args...)
 }
 
-// run is what the statements run on: the transaction, or for a generic
-// read (beginReadGeneric) the pool.
+// run is what the statements run on: the transaction, or for a read
+// outside a transaction (beginReadOutside) the pool.
 func (tx *Tx) run() interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
