@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -37,48 +38,88 @@ func (db *DB) beginImport(ctx context.Context) (*Tx, error) {
 	return t, nil
 }
 
-// copyPurchases loads rows on PostgreSQL: COPY into a temporary table (the
-// binary protocol, no SQL to parse per row), then one INSERT ... SELECT ...
-// ON CONFLICT DO NOTHING into purchases, in batch order so that the first of
-// two rows with one txid is the one stored. The references are checked once
-// for the whole statement, by the trigger of migration 00053, not by four
-// foreign-key lookups per row.
+// copyPurchases loads rows on PostgreSQL and returns how many were
+// inserted.
+//
+// The common batch is all new, and for it one COPY straight into purchases
+// is the fast path: COPY inserts heap tuples in groups, and a plain insert
+// skips the speculative pre-check of both unique indexes that ON CONFLICT
+// makes per row. It runs under a savepoint, because a batch that repeats a
+// stored txid or tid (a re-run, or a duplicate within the file) fails as a
+// whole; then the batch is loaded row by row: COPY into a temporary table,
+// and one INSERT ... SELECT ... ON CONFLICT DO NOTHING in batch order, so
+// that the first of two rows with one txid is the one stored.
+//
+// Either way the references are checked once for the whole statement, by
+// the trigger of migration 00053, not by four foreign-key lookups per row.
 func (tx *Tx) copyPurchases(ctx context.Context, rows []importRow) (int64, error) {
 	if tx.conn == nil {
 		return 0, errors.New("sqlstore: copy needs a connection of its own")
 	}
+	created := micros(tx.now)
+	if _, err := tx.exec(ctx, `SAVEPOINT import_copy`); err != nil {
+		return 0, fmt.Errorf("sqlstore: import: %w", err)
+	}
+	n, err := tx.copyFrom(ctx, "purchases", strings.Split(importColumns, ", "), len(rows), func(i int) []any {
+		r := rows[i]
+		p := r.p
+		return []any{p.TxID, p.TID, p.CustomerID, r.devID, r.appID, r.itemID, p.Amount, p.Currency, string(p.Method), micros(p.PaidAt), created}
+	})
+	if err == nil {
+		if _, err := tx.exec(ctx, `RELEASE SAVEPOINT import_copy`); err != nil {
+			return 0, fmt.Errorf("sqlstore: import: %w", err)
+		}
+		return n, nil
+	}
+	if !isUniqueViolation(err) {
+		return 0, fmt.Errorf("sqlstore: copy purchases: %w", err)
+	}
+	if _, err := tx.exec(ctx, `ROLLBACK TO SAVEPOINT import_copy`); err != nil {
+		return 0, fmt.Errorf("sqlstore: import: %w", err)
+	}
+
 	if _, err := tx.exec(ctx, `CREATE TEMPORARY TABLE IF NOT EXISTS purchases_import (
 		seq INT NOT NULL, txid TEXT, tid TEXT, customer_id BIGINT, developer_id BIGINT, app_id BIGINT, item_id BIGINT,
 		amount BIGINT, currency TEXT, method TEXT, paid_at BIGINT) ON COMMIT DELETE ROWS`); err != nil {
 		return 0, fmt.Errorf("sqlstore: import table: %w", err)
 	}
-	err := tx.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("sqlstore: copy: driver connection is %T", dc)
-		}
-		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{"purchases_import"},
-			[]string{"seq", "txid", "tid", "customer_id", "developer_id", "app_id", "item_id", "amount", "currency", "method", "paid_at"},
-			pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
-				r := rows[i]
-				p := r.p
-				return []any{int32(i), p.TxID, p.TID, p.CustomerID, r.devID, r.appID, r.itemID, p.Amount, p.Currency, string(p.Method), micros(p.PaidAt)}, nil
-			}))
-		return err
-	})
+	_, err = tx.copyFrom(ctx, "purchases_import",
+		[]string{"seq", "txid", "tid", "customer_id", "developer_id", "app_id", "item_id", "amount", "currency", "method", "paid_at"},
+		len(rows), func(i int) []any {
+			r := rows[i]
+			p := r.p
+			return []any{int32(i), p.TxID, p.TID, p.CustomerID, r.devID, r.appID, r.itemID, p.Amount, p.Currency, string(p.Method), micros(p.PaidAt)}
+		})
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: copy purchases: %w", err)
 	}
 	res, err := tx.exec(ctx, `INSERT INTO purchases (`+importColumns+`)
 		SELECT txid, tid, customer_id, developer_id, app_id, item_id, amount, currency, method, paid_at, $1
 		FROM purchases_import ORDER BY seq
-		ON CONFLICT DO NOTHING`, micros(tx.now))
+		ON CONFLICT DO NOTHING`, created)
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: import purchases: %w", err)
 	}
-	n, err := res.RowsAffected()
+	n, err = res.RowsAffected()
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: import purchases: %w", err)
 	}
 	return n, nil
+}
+
+// copyFrom runs COPY table (columns) FROM STDIN with n rows, row(i) giving
+// the values of the i-th, on the transaction's own connection.
+func (tx *Tx) copyFrom(ctx context.Context, table string, columns []string, n int, row func(i int) []any) (int64, error) {
+	var copied int64
+	err := tx.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("driver connection is %T", dc)
+		}
+		var err error
+		copied, err = c.Conn().CopyFrom(ctx, pgx.Identifier{table}, columns,
+			pgx.CopyFromSlice(n, func(i int) ([]any, error) { return row(i), nil }))
+		return err
+	})
+	return copied, err
 }
