@@ -51,7 +51,8 @@ func (db *DB) beginImport(ctx context.Context) (*Tx, error) {
 // that the first of two rows with one txid is the one stored.
 //
 // Either way the references are checked once for the whole statement, by
-// the trigger of migration 00053, not by four foreign-key lookups per row.
+// the trigger of migrations 00053 and 00055, not by four foreign-key lookups
+// per row.
 func (tx *Tx) copyPurchases(ctx context.Context, rows []importRow) (int64, error) {
 	if tx.conn == nil {
 		return 0, errors.New("sqlstore: copy needs a connection of its own")
