@@ -170,13 +170,9 @@ func (s *InquiryService) FindInquiries(ctx context.Context, f vocdesk.InquiryFil
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := tx.query(ctx, q, args...)
+	list, err := tx.findInquiries(ctx, a, q, args)
 	if err != nil {
 		return nil, "", fmt.Errorf("sqlstore: find inquiries: %w", err)
-	}
-	list, err := scanInquiries(tx.dialect, a, rows)
-	if err != nil {
-		return nil, "", err
 	}
 	var next string
 	if len(list) > limit {

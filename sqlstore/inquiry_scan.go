@@ -66,6 +66,11 @@ func scanInquiry(dialect string, r scanner) (*vocdesk.Inquiry, error) {
 	if err != nil {
 		return nil, err
 	}
+	return decodeInquiry(d)
+}
+
+// decodeInquiry reads an inquiry selected with inquiryCols.
+func decodeInquiry(d fieldReader) (*vocdesk.Inquiry, error) {
 	var in vocdesk.Inquiry
 	in.ID, in.DeveloperID, in.DeveloperSlug, in.AppID, in.AppSlug, in.AppName = d.num(), d.num(), d.text(), d.num(), d.text(), d.text()
 	in.CustomerID, in.CustomerName, in.ContactEmail, in.ContactPhone = d.num(), d.text(), d.text(), d.text()
@@ -94,22 +99,19 @@ func maskInquiry(a *vocdesk.Actor, in *vocdesk.Inquiry) {
 	}
 }
 
-// scanInquiries reads a list.
-func scanInquiries(dialect string, a *vocdesk.Actor, rows *sql.Rows) ([]*vocdesk.Inquiry, error) {
-	defer rows.Close()
+// findInquiries reads a list.
+func (tx *Tx) findInquiries(ctx context.Context, a *vocdesk.Actor, q string, args []any) ([]*vocdesk.Inquiry, error) {
 	var list []*vocdesk.Inquiry
-	for rows.Next() {
-		in, err := scanInquiry(dialect, rows)
+	err := tx.eachRow(ctx, q, args, inquiryWidth, func(d fieldReader) error {
+		in, err := decodeInquiry(d)
 		if err != nil {
-			return nil, fmt.Errorf("sqlstore: scan inquiry: %w", err)
+			return err
 		}
 		maskInquiry(a, in)
 		list = append(list, in)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: scan inquiries: %w", err)
-	}
-	return list, nil
+		return nil
+	})
+	return list, err
 }
 
 // inquiryFor reads one inquiry the actor may see, or ENOTFOUND. In a write

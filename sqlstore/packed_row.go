@@ -132,15 +132,27 @@ func (c *columnReader) flag() bool {
 
 func (c *columnReader) texts() []string {
 	s := c.text()
-	if c.err != nil || s == "[]" {
+	if c.err != nil {
 		return nil
+	}
+	list, ok := stringArray(s)
+	if !ok {
+		c.fail("an array of strings")
+	}
+	return list
+}
+
+// stringArray decodes a column holding a JSON array of strings; nil when
+// empty.
+func stringArray(s string) ([]string, bool) {
+	if s == "[]" {
+		return nil, true
 	}
 	var list []string
 	if err := json.Unmarshal([]byte(s), &list); err != nil {
-		c.fail("an array of strings")
-		return nil
+		return nil, false
 	}
-	return list
+	return list, true
 }
 
 func (c *columnReader) end() error {

@@ -35,20 +35,15 @@ func (s *PurchaseService) FindPurchases(ctx context.Context, f vocdesk.PurchaseF
 		return nil, "", err
 	}
 	defer tx.Rollback()
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("sqlstore: find purchases: %w", err)
-	}
-	defer rows.Close()
 	list := make([]*vocdesk.Purchase, 0, min(limit, 64))
-	for rows.Next() {
-		p, err := scanPurchase(tx.dialect, rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("sqlstore: find purchases: %w", err)
+	err = tx.eachRow(ctx, q, args, purchaseWidth, func(d fieldReader) error {
+		p, err := decodePurchase(d)
+		if err == nil {
+			list = append(list, p)
 		}
-		list = append(list, p)
-	}
-	if err := rows.Err(); err != nil {
+		return err
+	})
+	if err != nil {
 		return nil, "", fmt.Errorf("sqlstore: find purchases: %w", err)
 	}
 	var next string

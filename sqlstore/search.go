@@ -380,12 +380,11 @@ func (tx *Tx) runSearch(ctx context.Context, a *vocdesk.Actor, f vocdesk.Inquiry
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	rows, err := tx.query(ctx, q, args...)
+	list, err := tx.findInquiries(ctx, a, q, args)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("sqlstore: search inquiries: %w", err)
 	}
-	list, err := scanInquiries(tx.dialect, a, rows)
-	return list, units, limit, err
+	return list, units, limit, nil
 }
 
 // maxPrefixTerms is how many terms a prefix query is answered with as
