@@ -200,7 +200,9 @@ func (s *InquiryService) SearchInquiries(ctx context.Context, f vocdesk.InquiryF
 	if err != nil {
 		return nil, "", err
 	}
-	tx, err := s.db.beginRead(ctx)
+	// Each statement's answer stands alone (a page, then the snippets of
+	// its rows), so on PostgreSQL they need no common snapshot.
+	tx, err := s.db.beginReadOne(ctx)
 	if err != nil {
 		return nil, "", err
 	}

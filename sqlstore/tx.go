@@ -113,10 +113,11 @@ func (db *DB) beginReadGeneric(ctx context.Context) (*Tx, error) {
 }
 
 // beginReadOne is beginRead for a read of one statement, which is its own
-// snapshot: on PostgreSQL it runs on the read pool outside a transaction,
-// without the BEGIN and ROLLBACK round trips (two of three), and unlike
+// snapshot, or of statements that need no common one: on PostgreSQL it runs
+// on the read pool outside a transaction, without the BEGIN and ROLLBACK
+// round trips (two of three for one statement), and unlike
 // beginReadGeneric's its plans stay made for the values bound, as a list
-// filtered by dates or an app needs.
+// filtered by dates or an app, or a search, needs.
 func (db *DB) beginReadOne(ctx context.Context) (*Tx, error) {
 	if db.dialect != dialectPostgres {
 		return db.beginRead(ctx)
