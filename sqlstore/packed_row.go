@@ -43,7 +43,10 @@ func packFields(dialect, fields string) string {
 // followed by the columns extra are scanned into.
 func readFields(dialect string, r scanner, n int, extra ...any) (fieldReader, error) {
 	if dialect == dialectSQLite {
-		var packed []byte
+		// A string: the driver's text as it is, which every field without
+		// escapes then shares (rowDecoder.str), instead of a copy for the
+		// row and another for each field.
+		var packed string
 		if err := r.Scan(append([]any{&packed}, extra...)...); err != nil {
 			return nil, err
 		}
@@ -167,7 +170,7 @@ func (c *columnReader) end() error {
 // and an array of strings. The first error sticks: later reads return zero
 // values, and end reports it.
 type rowDecoder struct {
-	b     []byte
+	b     string
 	pos   int
 	first bool
 	err   error
@@ -176,7 +179,7 @@ type rowDecoder struct {
 var errBadRow = errors.New("malformed row")
 
 // newRowDecoder starts reading the array in b.
-func newRowDecoder(b []byte) *rowDecoder {
+func newRowDecoder(b string) *rowDecoder {
 	d := &rowDecoder{b: b, first: true}
 	d.space()
 	if !d.take('[') {
@@ -233,7 +236,7 @@ func (d *rowDecoder) next() bool {
 
 // null consumes a null if it is next.
 func (d *rowDecoder) null() bool {
-	if len(d.b)-d.pos >= 4 && string(d.b[d.pos:d.pos+4]) == "null" {
+	if len(d.b)-d.pos >= 4 && d.b[d.pos:d.pos+4] == "null" {
 		d.pos += 4
 		return true
 	}
@@ -258,7 +261,7 @@ func (d *rowDecoder) number() int64 {
 		d.fail("an integer")
 		return 0
 	case d.pos-digits > 18:
-		v, err := strconv.ParseInt(string(d.b[start:d.pos]), 10, 64)
+		v, err := strconv.ParseInt(d.b[start:d.pos], 10, 64)
 		if err != nil {
 			d.pos = start
 			d.fail("an integer in range")
@@ -292,10 +295,10 @@ func (d *rowDecoder) flag() bool {
 		return false
 	}
 	switch {
-	case len(d.b)-d.pos >= 4 && string(d.b[d.pos:d.pos+4]) == "true":
+	case len(d.b)-d.pos >= 4 && d.b[d.pos:d.pos+4] == "true":
 		d.pos += 4
 		return true
-	case len(d.b)-d.pos >= 5 && string(d.b[d.pos:d.pos+5]) == "false":
+	case len(d.b)-d.pos >= 5 && d.b[d.pos:d.pos+5] == "false":
 		d.pos += 5
 		return false
 	}
@@ -311,8 +314,9 @@ func (d *rowDecoder) text() string {
 }
 
 // str reads a string at the current position. A string without escapes is
-// copied as it is; one with escapes is left to encoding/json, so every
-// escape JSON has (\u with surrogate pairs among them) means what it says.
+// a slice of the row, shared, not copied; one with escapes is left to
+// encoding/json, so every escape JSON has (\u with surrogate pairs among
+// them) means what it says.
 func (d *rowDecoder) str() string {
 	if !d.take('"') {
 		d.fail("a string")
@@ -329,10 +333,10 @@ func (d *rowDecoder) str() string {
 			raw := d.b[start:d.pos]
 			d.pos++
 			if !escaped {
-				return string(raw)
+				return raw
 			}
 			var s string
-			if err := json.Unmarshal(d.b[start-1:d.pos], &s); err != nil {
+			if err := json.Unmarshal([]byte(d.b[start-1:d.pos]), &s); err != nil {
 				d.fail("a valid string")
 			}
 			return s

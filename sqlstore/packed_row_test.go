@@ -13,7 +13,7 @@ func TestRowDecoder(t *testing.T) {
 		`[42,"환불 \"요청\"",null,1,-7,"",["a","b\u00e9"],1712345678901234]`,
 		`[42, "환불 \"요청\"", null, true, -7, "", ["a", "bé"], 1712345678901234]`,
 	} {
-		d := newRowDecoder([]byte(in))
+		d := newRowDecoder(in)
 		n, s, null, flag, neg, empty, tags, big := d.num(), d.text(), d.nullNum(), d.flag(), d.num(), d.text(), d.texts(), d.num()
 		if err := d.end(); err != nil {
 			t.Fatalf("%s: %v", in, err)
@@ -22,7 +22,7 @@ func TestRowDecoder(t *testing.T) {
 			t.Fatalf("%s: read %v %q %v %v %v %q %q %v", in, n, s, null, flag, neg, empty, tags, big)
 		}
 	}
-	d := newRowDecoder([]byte(`[[], false, 0, "\ud83d\ude00"]`))
+	d := newRowDecoder(`[[], false, 0, "\ud83d\ude00"]`)
 	if tags, f1, f2, s := d.texts(), d.flag(), d.flag(), d.text(); tags != nil || f1 || f2 || s != "😀" || d.end() != nil {
 		t.Fatalf("read %q %v %v %q, %v", tags, f1, f2, s, d.end())
 	}
@@ -49,7 +49,7 @@ func TestRowDecoder(t *testing.T) {
 		`[]`:                     func(d *rowDecoder) { d.num() },
 		`[nul]`:                  func(d *rowDecoder) { d.nullNum() },
 	} {
-		d := newRowDecoder([]byte(in))
+		d := newRowDecoder(in)
 		read(d)
 		if err := d.end(); !errors.Is(err, errBadRow) {
 			t.Errorf("%q: error %v, want a malformed row", in, err)
@@ -63,7 +63,7 @@ func FuzzRowDecoder(f *testing.F) {
 	f.Add([]byte(`[1,"a",null,["x"]]`), "환불\n\"x\"", int64(-3))
 	f.Add([]byte(`[`), "\u2028\\", int64(1<<62))
 	f.Fuzz(func(t *testing.T, raw []byte, s string, n int64) {
-		d := newRowDecoder(raw)
+		d := newRowDecoder(string(raw))
 		d.num()
 		d.text()
 		d.nullNum()
@@ -81,7 +81,7 @@ func FuzzRowDecoder(f *testing.F) {
 		if err := json.Unmarshal(quoted, &want); err != nil {
 			t.Fatal(err)
 		}
-		d = newRowDecoder(row)
+		d = newRowDecoder(string(row))
 		gn, gs, gnull, gflag, gtags := d.num(), d.text(), d.nullNum(), d.flag(), d.texts()
 		if err := d.end(); err != nil {
 			t.Fatalf("%s: %v", row, err)
