@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -48,12 +49,8 @@ func (tx *Tx) eachPgRow(ctx context.Context, query string, args []any, fn func(f
 		return err
 	}
 	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("driver connection is %T", dc)
-		}
-		rows, err := c.Conn().Query(ctx, query, args...)
+	return withPgx(conn, func(c *pgx.Conn) error {
+		rows, err := c.Query(ctx, query, args...)
 		if err != nil {
 			return err
 		}
@@ -66,6 +63,18 @@ func (tx *Tx) eachPgRow(ctx context.Context, query string, args []any, fn func(f
 			}
 		}
 		return rows.Err()
+	})
+}
+
+// withPgx runs fn on conn's pgx connection, for what database/sql does
+// not offer (COPY) or does at a cost (eachRow).
+func withPgx(conn *sql.Conn, fn func(*pgx.Conn) error) error {
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("sqlstore: driver connection is %T, not pgx", dc)
+		}
+		return fn(c.Conn())
 	})
 }
 

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // beginImport is beginWrite on a connection the transaction holds of its
@@ -45,7 +44,7 @@ func (db *DB) beginImport(ctx context.Context) (*Tx, error) {
 // is the fast path: COPY inserts heap tuples in groups, and a plain insert
 // skips the speculative pre-check of both unique indexes that ON CONFLICT
 // makes per row. It runs under a savepoint, because a batch that repeats a
-// stored txid or tid (a re-run, or a duplicate within the file) fails as a
+// stored txid or tid (a re-run, or a txid twice in the batch) fails as a
 // whole; then the batch is loaded row by row: COPY into a temporary table,
 // and one INSERT ... SELECT ... ON CONFLICT DO NOTHING in batch order, so
 // that the first of two rows with one txid is the one stored.
@@ -112,13 +111,9 @@ func (tx *Tx) copyPurchases(ctx context.Context, rows []importRow) (int64, error
 // the values of the i-th, on the transaction's own connection.
 func (tx *Tx) copyFrom(ctx context.Context, table string, columns []string, n int, row func(i int) []any) (int64, error) {
 	var copied int64
-	err := tx.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("driver connection is %T", dc)
-		}
+	err := withPgx(tx.conn, func(c *pgx.Conn) error {
 		var err error
-		copied, err = c.Conn().CopyFrom(ctx, pgx.Identifier{table}, columns,
+		copied, err = c.CopyFrom(ctx, pgx.Identifier{table}, columns,
 			pgx.CopyFromSlice(n, func(i int) ([]any, error) { return row(i), nil }))
 		return err
 	})
