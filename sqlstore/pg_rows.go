@@ -16,11 +16,13 @@ import (
 // eachRow runs query and calls fn with each row's fields, read in order as
 // readFields reads a row of n fields. fn must not keep the reader.
 //
-// A read outside a transaction on PostgreSQL (the inbox, a purchase list)
-// takes the rows from pgx as the server sent them and decodes each field
-// straight into its destination. Through database/sql every column is
-// first a driver value in an interface, allocated, then copied into
-// another: a quarter of the Go side's time on an inbox page went to malloc.
+// A read outside a transaction on PostgreSQL (the inbox, a search, a
+// purchase list) takes the rows from pgx as the server sent them and
+// decodes each field straight into its destination. Through database/sql
+// every column is first a driver value in an interface, allocated, then
+// copied into another: a quarter of the Go side's time on an inbox page
+// went to malloc, and a page of 50 purchases made 1,497 allocations (559
+// now).
 func (tx *Tx) eachRow(ctx context.Context, query string, args []any, n int, fn func(fieldReader) error) error {
 	if tx.tx == nil && tx.dialect == dialectPostgres {
 		return tx.eachPgRow(ctx, query, args, fn)
