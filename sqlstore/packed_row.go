@@ -52,7 +52,7 @@ func readFields(dialect string, r scanner, n int, extra ...any) (fieldReader, er
 		}
 		return newRowDecoder(packed), nil
 	}
-	c := &columnReader{vals: make([]any, n)}
+	c := newColumnReader(make([]any, n))
 	dest := make([]any, n, n+len(extra))
 	for k := range c.vals {
 		dest[k] = &c.vals[k]
@@ -63,29 +63,66 @@ func readFields(dialect string, r scanner, n int, extra ...any) (fieldReader, er
 	return c, nil
 }
 
-// columnReader reads a row scanned column by column (database/sql's
-// driver values).
-type columnReader struct {
-	vals []any
-	pos  int
-	err  error
+// columnCursor is the position and first error of a reader that takes a
+// row column by column (columnReader, pgRowReader).
+type columnCursor struct {
+	pos, n int
+	err    error
 }
 
-func (c *columnReader) fail(want string) {
+func (c *columnCursor) fail(want string) {
 	if c.err == nil {
 		c.err = fmt.Errorf("%w: want %s in column %d", errBadRow, want, c.pos)
 	}
 }
 
-func (c *columnReader) next() (any, bool) {
+// step moves to the next column and reports whether there is one to read.
+func (c *columnCursor) step() bool {
 	if c.err != nil {
-		return nil, false
+		return false
 	}
-	if c.pos >= len(c.vals) {
+	if c.pos >= c.n {
 		c.fail("another column")
-		return nil, false
+		return false
 	}
 	c.pos++
+	return true
+}
+
+// array decodes s, the column just read as text, as an array of strings.
+func (c *columnCursor) array(s string) []string {
+	if c.err != nil {
+		return nil
+	}
+	list, ok := stringArray(s)
+	if !ok {
+		c.fail("an array of strings")
+	}
+	return list
+}
+
+func (c *columnCursor) end() error {
+	if c.err == nil && c.pos != c.n {
+		c.fail("no more columns")
+	}
+	return c.err
+}
+
+// columnReader reads a row scanned column by column (database/sql's
+// driver values).
+type columnReader struct {
+	vals []any
+	columnCursor
+}
+
+func newColumnReader(vals []any) *columnReader {
+	return &columnReader{vals: vals, columnCursor: columnCursor{n: len(vals)}}
+}
+
+func (c *columnReader) next() (any, bool) {
+	if !c.step() {
+		return nil, false
+	}
 	return c.vals[c.pos-1], true
 }
 
@@ -133,17 +170,7 @@ func (c *columnReader) flag() bool {
 	return false
 }
 
-func (c *columnReader) texts() []string {
-	s := c.text()
-	if c.err != nil {
-		return nil
-	}
-	list, ok := stringArray(s)
-	if !ok {
-		c.fail("an array of strings")
-	}
-	return list
-}
+func (c *columnReader) texts() []string { return c.array(c.text()) }
 
 // stringArray decodes a column holding a JSON array of strings; nil when
 // empty.
@@ -156,13 +183,6 @@ func stringArray(s string) ([]string, bool) {
 		return nil, false
 	}
 	return list, true
-}
-
-func (c *columnReader) end() error {
-	if c.err == nil && c.pos != len(c.vals) {
-		c.fail("no more columns")
-	}
-	return c.err
 }
 
 // rowDecoder reads the values of a JSON array one after the other: numbers

@@ -95,7 +95,7 @@ func FuzzRowDecoder(f *testing.F) {
 // PostgreSQL's rows are read column by column through the same interface:
 // a value of the wrong kind, or a count that does not match, is an error.
 func TestColumnReader(t *testing.T) {
-	c := &columnReader{vals: []any{int64(7), "s", nil, true, `["a","b"]`, []byte("raw"), int64(3)}}
+	c := newColumnReader([]any{int64(7), "s", nil, true, `["a","b"]`, []byte("raw"), int64(3)})
 	n, s, null, flag, tags, raw, some := c.num(), c.text(), c.nullNum(), c.flag(), c.texts(), c.text(), c.nullNum()
 	if err := c.end(); err != nil || n != 7 || s != "s" || null.Valid || !flag || !slices.Equal(tags, []string{"a", "b"}) || raw != "raw" || some.Int64 != 3 {
 		t.Fatalf("read %v %q %v %v %q %q %v, %v", n, s, null, flag, tags, raw, some, err)
@@ -107,7 +107,7 @@ func TestColumnReader(t *testing.T) {
 		"too many read":  func(c *columnReader) { c.text(); c.num(); c.num() },
 		"bad tags":       func(c *columnReader) { c.texts() },
 	} {
-		c := &columnReader{vals: []any{"x", int64(1)}}
+		c := newColumnReader([]any{"x", int64(1)})
 		read(c)
 		if err := c.end(); !errors.Is(err, errBadRow) {
 			t.Errorf("%s: %v, want a malformed row", name, err)

@@ -59,7 +59,7 @@ func (tx *Tx) eachPgRow(ctx context.Context, query string, args []any, fn func(f
 		defer rows.Close()
 		r := &pgRowReader{fields: rows.FieldDescriptions()}
 		for rows.Next() {
-			r.vals, r.pos, r.err = rows.RawValues(), 0, nil
+			r.reset(rows.RawValues())
 			if err := fn(r); err != nil {
 				return err
 			}
@@ -86,26 +86,19 @@ func withPgx(conn *sql.Conn, fn func(*pgx.Conn) error) error {
 type pgRowReader struct {
 	fields []pgconn.FieldDescription
 	vals   [][]byte
-	pos    int
-	err    error
+	columnCursor
 }
 
-func (r *pgRowReader) fail(want string) {
-	if r.err == nil {
-		r.err = fmt.Errorf("%w: want %s in column %d", errBadRow, want, r.pos)
-	}
+// reset starts reading the row vals.
+func (r *pgRowReader) reset(vals [][]byte) {
+	r.vals, r.columnCursor = vals, columnCursor{n: min(len(vals), len(r.fields))}
 }
 
 // next returns the next column's value (nil for NULL) and description.
 func (r *pgRowReader) next() ([]byte, *pgconn.FieldDescription, bool) {
-	if r.err != nil {
+	if !r.step() {
 		return nil, nil, false
 	}
-	if r.pos >= len(r.vals) || r.pos >= len(r.fields) {
-		r.fail("another column")
-		return nil, nil, false
-	}
-	r.pos++
 	return r.vals[r.pos-1], &r.fields[r.pos-1], true
 }
 
@@ -184,21 +177,4 @@ func (r *pgRowReader) flag() bool {
 	return false
 }
 
-func (r *pgRowReader) texts() []string {
-	s := r.text()
-	if r.err != nil {
-		return nil
-	}
-	list, ok := stringArray(s)
-	if !ok {
-		r.fail("an array of strings")
-	}
-	return list
-}
-
-func (r *pgRowReader) end() error {
-	if r.err == nil && r.pos != len(r.vals) {
-		r.fail("no more columns")
-	}
-	return r.err
-}
+func (r *pgRowReader) texts() []string { return r.array(r.text()) }

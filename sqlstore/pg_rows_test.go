@@ -32,13 +32,13 @@ func TestPgRowReader(t *testing.T) {
 			pgField(pgtype.TextOID, bin), pgField(pgtype.Int8OID, txt), pgField(pgtype.BoolOID, txt),
 			pgField(pgtype.VarcharOID, bin), pgField(pgtype.Int4OID, bin),
 		},
-		vals: [][]byte{
-			be(uint64(1)<<40, 8), be(uint64(0xFFFFFFFE), 4), be(7, 2),
-			[]byte("환불"), nil, {1},
-			[]byte(`["a","b"]`), []byte("-12"), []byte("t"),
-			{}, be(3, 4),
-		},
 	}
+	r.reset([][]byte{
+		be(uint64(1)<<40, 8), be(uint64(0xFFFFFFFE), 4), be(7, 2),
+		[]byte("환불"), nil, {1},
+		[]byte(`["a","b"]`), []byte("-12"), []byte("t"),
+		{}, be(3, 4),
+	})
 	big, neg, small, s, null, flag, tags, fromText, flagText, empty, some :=
 		r.num(), r.num(), r.num(), r.text(), r.nullNum(), r.flag(), r.texts(), r.num(), r.flag(), r.text(), r.nullNum()
 	if err := r.end(); err != nil || big != 1<<40 || neg != -2 || small != 7 || s != "환불" || null.Valid || !flag ||
@@ -62,7 +62,8 @@ func TestPgRowReader(t *testing.T) {
 		"too few read":      {pgField(pgtype.TextOID, bin), []byte("x"), func(r *pgRowReader) {}},
 		"too many read":     {pgField(pgtype.TextOID, bin), []byte("x"), func(r *pgRowReader) { r.text(); r.text() }},
 	} {
-		r := &pgRowReader{fields: []pgconn.FieldDescription{c.field}, vals: [][]byte{c.val}}
+		r := &pgRowReader{fields: []pgconn.FieldDescription{c.field}}
+		r.reset([][]byte{c.val})
 		c.read(r)
 		if err := r.end(); !errors.Is(err, errBadRow) {
 			t.Errorf("%s: %v, want a malformed row", name, err)
@@ -84,7 +85,8 @@ func FuzzPgRowReader(f *testing.F) {
 		}
 		field := pgField(oids[int(kind)%len(oids)], format)
 		for read := range 5 {
-			r := &pgRowReader{fields: []pgconn.FieldDescription{field}, vals: [][]byte{val}}
+			r := &pgRowReader{fields: []pgconn.FieldDescription{field}}
+			r.reset([][]byte{val})
 			switch read {
 			case 0:
 				r.num()

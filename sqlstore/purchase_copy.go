@@ -57,14 +57,16 @@ func (tx *Tx) copyPurchases(ctx context.Context, rows []importRow) (int64, error
 		return 0, errors.New("sqlstore: copy needs a connection of its own")
 	}
 	created := micros(tx.now)
-	if _, err := tx.exec(ctx, `SAVEPOINT import_copy`); err != nil {
-		return 0, fmt.Errorf("sqlstore: import: %w", err)
-	}
-	n, err := tx.copyFrom(ctx, "purchases", strings.Split(importColumns, ", "), len(rows), func(i int) []any {
+	columns := strings.Split(importColumns, ", ")
+	values := func(i int) []any {
 		r := rows[i]
 		p := r.p
 		return []any{p.TxID, p.TID, p.CustomerID, r.devID, r.appID, r.itemID, p.Amount, p.Currency, string(p.Method), micros(p.PaidAt), created}
-	})
+	}
+	if _, err := tx.exec(ctx, `SAVEPOINT import_copy`); err != nil {
+		return 0, fmt.Errorf("sqlstore: import: %w", err)
+	}
+	n, err := tx.copyFrom(ctx, "purchases", columns, len(rows), values)
 	if err == nil {
 		if _, err := tx.exec(ctx, `RELEASE SAVEPOINT import_copy`); err != nil {
 			return 0, fmt.Errorf("sqlstore: import: %w", err)
@@ -80,23 +82,18 @@ func (tx *Tx) copyPurchases(ctx context.Context, rows []importRow) (int64, error
 
 	if _, err := tx.exec(ctx, `CREATE TEMPORARY TABLE IF NOT EXISTS purchases_import (
 		seq INT NOT NULL, txid TEXT, tid TEXT, customer_id BIGINT, developer_id BIGINT, app_id BIGINT, item_id BIGINT,
-		amount BIGINT, currency TEXT, method TEXT, paid_at BIGINT) ON COMMIT DELETE ROWS`); err != nil {
+		amount BIGINT, currency TEXT, method TEXT, paid_at BIGINT, created_at BIGINT) ON COMMIT DELETE ROWS`); err != nil {
 		return 0, fmt.Errorf("sqlstore: import table: %w", err)
 	}
-	_, err = tx.copyFrom(ctx, "purchases_import",
-		[]string{"seq", "txid", "tid", "customer_id", "developer_id", "app_id", "item_id", "amount", "currency", "method", "paid_at"},
-		len(rows), func(i int) []any {
-			r := rows[i]
-			p := r.p
-			return []any{int32(i), p.TxID, p.TID, p.CustomerID, r.devID, r.appID, r.itemID, p.Amount, p.Currency, string(p.Method), micros(p.PaidAt)}
-		})
+	_, err = tx.copyFrom(ctx, "purchases_import", append([]string{"seq"}, columns...), len(rows), func(i int) []any {
+		return append([]any{int32(i)}, values(i)...)
+	})
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: copy purchases: %w", err)
 	}
 	res, err := tx.exec(ctx, `INSERT INTO purchases (`+importColumns+`)
-		SELECT txid, tid, customer_id, developer_id, app_id, item_id, amount, currency, method, paid_at, $1
-		FROM purchases_import ORDER BY seq
-		ON CONFLICT DO NOTHING`, created)
+		SELECT `+importColumns+` FROM purchases_import ORDER BY seq
+		ON CONFLICT DO NOTHING`)
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: import purchases: %w", err)
 	}
