@@ -288,6 +288,15 @@ func TestInquiryAssignAndTags(t *testing.T) {
 		if got.AssigneeID != f.agentA.ID || got.AssigneeName != "에이전트 A" || len(got.Tags) != 2 || got.Tags[1] != "vip" {
 			t.Fatalf("updated %+v", got)
 		}
+		// The inbox's pages join the assignee and app names in each of
+		// their shapes (inboxShapeOf).
+		for _, flt := range []vocdesk.InquiryFilter{{}, {Tag: "vip"}, {Status: []vocdesk.InquiryStatus{vocdesk.InquiryNew, vocdesk.InquiryOpen}}} {
+			list, _, err := f.inq.FindInquiries(f.asAgentA, flt)
+			must(t, err)
+			if len(list) != 1 || list[0].AssigneeName != "에이전트 A" || list[0].AppName == "" || list[0].DeveloperSlug != "dev-a" {
+				t.Fatalf("inbox %+v: %+v", flt, list)
+			}
+		}
 		// A member of another developer cannot be assigned.
 		_, err = f.inq.UpdateInquiry(f.asAgentA, in.ID, vocdesk.InquiryUpdate{AssigneeID: &f.agentB.ID})
 		wantCode(t, err, vocdesk.EINVALID)

@@ -109,6 +109,11 @@ func (c *conds) where() string {
 	return " WHERE " + strings.Join(c.list, " AND ")
 }
 
+// whereAnd is where with one more condition, for a statement's branch.
+func (c *conds) whereAnd(cond string) string {
+	return (&conds{list: append(c.list[:len(c.list):len(c.list)], cond)}).where()
+}
+
 // next returns the placeholder for one more argument, appended by the caller.
 func (c *conds) next(arg any) string {
 	c.args = append(c.args, arg)

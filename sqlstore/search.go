@@ -186,7 +186,7 @@ func buildSearchQuery(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter,
 	// As in the inbox, the page's ids come first and only they are joined
 	// to names: a common word matches thousands of inquiries.
 	page := "SELECT " + key + " AS id" + tables + c.where() + " ORDER BY " + order + " DESC LIMIT " + c.next(limit+1)
-	q = inquiryCols(dialect) + " FROM (" + page + ") page JOIN inquiries i ON i.id = page.id" + pageJoins(&c, a) + " ORDER BY i.id DESC"
+	q = inquiryCols(dialect) + " FROM (" + page + ") page JOIN inquiries i ON i.id = page.id" + pageJoins(dialect, &c, a) + " ORDER BY i.id DESC"
 	return q, c.args, units, limit, nil
 }
 
