@@ -77,31 +77,6 @@ func (tx *Tx) insertAttachments(ctx context.Context, m *vocdesk.Message, files [
 	return nil
 }
 
-// fillAttachments loads the attachments' metadata (not their bytes) of the
-// messages of one inquiry.
-func (tx *Tx) fillAttachments(ctx context.Context, inquiryID int64, msgs []*vocdesk.Message) error {
-	byID := make(map[int64]*vocdesk.Message, len(msgs))
-	for _, m := range msgs {
-		byID[m.ID] = m
-	}
-	rows, err := tx.query(ctx, `SELECT id, message_id, filename, content_type, size FROM inquiry_attachments
-		WHERE inquiry_id = $1 ORDER BY id`, inquiryID)
-	if err != nil {
-		return fmt.Errorf("sqlstore: attachments: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var f vocdesk.Attachment
-		if err := rows.Scan(&f.ID, &f.MessageID, &f.Filename, &f.ContentType, &f.Size); err != nil {
-			return fmt.Errorf("sqlstore: attachments: %w", err)
-		}
-		if m := byID[f.MessageID]; m != nil { // internal notes' files are absent for customers
-			m.Attachments = append(m.Attachments, &f)
-		}
-	}
-	return rows.Err()
-}
-
 // FindAttachment returns an attachment with its bytes to the parties of its
 // inquiry; a customer never gets the files of internal notes.
 func (s *InquiryService) FindAttachment(ctx context.Context, id int64) (*vocdesk.Attachment, error) {

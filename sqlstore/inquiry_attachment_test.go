@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -66,21 +67,31 @@ func TestAttachments(t *testing.T) {
 		// a note's files are the developer's.
 		note := &vocdesk.Message{Body: "내부 캡처", Internal: true, Attachments: []*vocdesk.Attachment{{Filename: "log.pdf", Data: ok["application/pdf"]}}}
 		must(t, f.inq.AddMessage(f.asAgentA, in.ID, note))
-		msgs, err := f.inq.FindMessages(f.asCust, in.ID)
-		must(t, err)
-		files := 0
-		for _, m := range msgs {
-			for _, a := range m.Attachments {
-				files++
-				if a.Data != nil || a.Size == 0 || a.ContentType == "" {
-					t.Fatalf("thread attachment %+v", a)
+		// The thread reads a row per file: each message still comes once,
+		// in order, with its own files.
+		for _, c := range []struct {
+			who          context.Context
+			msgs, nfiles int
+		}{{f.asCust, 1 + len(ok) + 1, len(ok) + vocdesk.MaxAttachments}, {f.asAgentA, 1 + len(ok) + 2, len(ok) + vocdesk.MaxAttachments + 1}} {
+			msgs, err := f.inq.FindMessages(c.who, in.ID)
+			must(t, err)
+			files := 0
+			for k, m := range msgs {
+				if k > 0 && m.ID <= msgs[k-1].ID {
+					t.Fatalf("message %d after %d", m.ID, msgs[k-1].ID)
+				}
+				for _, a := range m.Attachments {
+					files++
+					if a.Data != nil || a.Size == 0 || a.ContentType == "" || a.MessageID != m.ID {
+						t.Fatalf("thread attachment %+v of message %d", a, m.ID)
+					}
 				}
 			}
+			if len(msgs) != c.msgs || files != c.nfiles {
+				t.Fatalf("thread holds %d messages and %d files, want %d and %d", len(msgs), files, c.msgs, c.nfiles)
+			}
 		}
-		if files != len(ok)+vocdesk.MaxAttachments {
-			t.Fatalf("customer's thread holds %d files, want %d", files, len(ok)+vocdesk.MaxAttachments)
-		}
-		_, err = f.inq.FindAttachment(f.asCust, note.Attachments[0].ID)
+		_, err := f.inq.FindAttachment(f.asCust, note.Attachments[0].ID)
 		wantCode(t, err, vocdesk.ENOTFOUND)
 		got, err := f.inq.FindAttachment(f.asAgentA, note.Attachments[0].ID)
 		must(t, err)

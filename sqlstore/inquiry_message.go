@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/vocdesk/vocdesk"
@@ -170,16 +171,21 @@ func (s *InquiryService) FindThread(ctx context.Context, id int64) (*vocdesk.Inq
 }
 
 // messagesOf reads inquiry id's thread, which the caller has checked the
-// actor may see.
+// actor may see, with its attachments' metadata (not their bytes) in the
+// same statement: a row per message and attachment, found by message
+// (inquiry_attachments_message). A second statement by inquiry_id, which no
+// index carries, read every attachment in the store for each thread.
 func (tx *Tx) messagesOf(ctx context.Context, a *vocdesk.Actor, id int64) ([]*vocdesk.Message, error) {
-	q := `SELECT id, inquiry_id, author, author_id, author_name, body, internal, created_at
-		FROM inquiry_messages WHERE inquiry_id = $1`
+	q := `SELECT m.id, m.inquiry_id, m.author, m.author_id, m.author_name, m.body, m.internal, m.created_at,
+		f.id, f.filename, f.content_type, f.size
+		FROM inquiry_messages m LEFT JOIN inquiry_attachments f ON f.message_id = m.id
+		WHERE m.inquiry_id = $1`
 	args := []any{id}
 	if a.IsCustomer() {
-		q += ` AND internal = $2`
+		q += ` AND m.internal = $2` // internal notes, and their files
 		args = append(args, false)
 	}
-	rows, err := tx.query(ctx, q+` ORDER BY id`, args...)
+	rows, err := tx.query(ctx, q+` ORDER BY m.id, f.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: find messages: %w", err)
 	}
@@ -189,18 +195,24 @@ func (tx *Tx) messagesOf(ctx context.Context, a *vocdesk.Actor, id int64) ([]*vo
 		var m vocdesk.Message
 		var author string
 		var created int64
-		if err := rows.Scan(&m.ID, &m.InquiryID, &author, &m.AuthorID, &m.AuthorName, &m.Body, &m.Internal, &created); err != nil {
+		var fileID, size sql.NullInt64
+		var filename, ctype sql.NullString
+		if err := rows.Scan(&m.ID, &m.InquiryID, &author, &m.AuthorID, &m.AuthorName, &m.Body, &m.Internal, &created,
+			&fileID, &filename, &ctype, &size); err != nil {
 			return nil, fmt.Errorf("sqlstore: find messages: %w", err)
 		}
-		m.Author, m.CreatedAt = vocdesk.Author(author), fromMicros(created)
-		msgs = append(msgs, &m)
+		if n := len(msgs); n == 0 || msgs[n-1].ID != m.ID {
+			m.Author, m.CreatedAt = vocdesk.Author(author), fromMicros(created)
+			msgs = append(msgs, &m)
+		}
+		if fileID.Valid {
+			last := msgs[len(msgs)-1]
+			last.Attachments = append(last.Attachments, &vocdesk.Attachment{ID: fileID.Int64, MessageID: last.ID,
+				Filename: filename.String, ContentType: ctype.String, Size: size.Int64})
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: find messages: %w", err)
-	}
-	rows.Close()
-	if err := tx.fillAttachments(ctx, id, msgs); err != nil {
-		return nil, err
 	}
 	return msgs, nil
 }
