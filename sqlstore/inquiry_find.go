@@ -191,7 +191,7 @@ const (
 	// as it goes (PostgreSQL).
 	pageOfRows
 	// pageMerged is pageOfRows once per status, over the developer's
-	// (status, newest) index, merged in order (PostgreSQL).
+	// (status, sort key) indexes, merged in order (PostgreSQL).
 	pageMerged
 )
 
@@ -202,17 +202,17 @@ const (
 // walk reads the row of every entry it passes, so it is only taken where
 // the index alone could not have skipped entries either: with no filter on
 // status (which the sort indexes carry) and no tag (inquiry_tags answers
-// without the row). A developer's newest inquiries of some statuses merge
-// one walk per status of inquiries_dev_status_new, each passing only rows
-// it keeps. SQLite finds a row by its rowid in the table's own B-tree,
-// which the ids-first walk reads anyway.
+// without the row). A developer's inquiries of some statuses merge one
+// walk per status of the (developer, status, sort key) indexes, each
+// passing only rows it keeps (migration 00056). SQLite finds a row by its
+// rowid in the table's own B-tree, which the ids-first walk reads anyway.
 func inboxShapeOf(dialect string, a *vocdesk.Actor, f vocdesk.InquiryFilter, sort inquirySort) inboxShape {
 	switch {
 	case dialect != dialectPostgres || f.Tag != "":
 		return pageByIDs
 	case len(f.Status) == 0:
 		return pageOfRows
-	case sort.name == "newest" && a.IsDeveloper():
+	case a.IsDeveloper():
 		return pageMerged
 	}
 	return pageByIDs
