@@ -29,6 +29,7 @@ type config struct {
 	scale    float64
 	clients  int
 	duration time.Duration
+	warmup   time.Duration
 	pgURL    string
 	work     string
 	keep     bool
@@ -47,6 +48,7 @@ func main() {
 	flag.Float64Var(&c.scale, "scale", 1, "fraction of 1M inquiries / 5M messages / 10M purchases")
 	flag.IntVar(&c.clients, "clients", 64, "concurrent clients")
 	flag.DurationVar(&c.duration, "duration", 20*time.Second, "how long each operation is measured")
+	flag.DurationVar(&c.warmup, "warmup", 10*time.Second, "how long each operation runs at -clients before it is measured")
 	flag.StringVar(&c.pgURL, "pg", envOr("VOCDESK_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL server URL")
 	flag.StringVar(&c.work, "work", os.TempDir(), "directory for the SQLite file")
 	flag.BoolVar(&c.keep, "keep", false, "keep the databases after the run")

@@ -85,7 +85,7 @@ type report struct {
 }
 
 // measure runs each operation with c.clients concurrent clients for
-// c.duration, after a short warm-up.
+// c.duration, after a warm-up of c.warmup.
 func measure(ctx context.Context, c config, w *world, cl client) *report {
 	inbox := func(sort string, st ...vocdesk.InquiryStatus) func(r *rand.Rand) (int, error) {
 		return func(r *rand.Rand) (int, error) {
@@ -113,7 +113,12 @@ func measure(ctx context.Context, c config, w *world, cl client) *report {
 		if !c.measures(op.name) {
 			continue
 		}
-		run(op.fn, c.clients, 2*time.Second) // warm-up
+		// A server that has run a while: its processes have faulted in the
+		// pages they map (SQLite's mmap, PostgreSQL's shared buffers) and
+		// filled their page caches. A fresh process faults on the first
+		// touch of each page: after a 2 s warm-up, SQLite's btreeInitPage,
+		// where a page is first read, was 28% of an inquiry view's CPU.
+		run(op.fn, c.clients, c.warmup)
 		for _, n := range []int{1, c.clients} {
 			before, cpuErr := cpuOf(cl)
 			res := run(op.fn, n, c.duration)
