@@ -36,10 +36,19 @@ const (
 )
 
 var (
-	// json() makes the tags an array inside the packed row, not a string.
-	inquiryColsSQLite   = `SELECT ` + packFields(dialectSQLite, inquiryFields+`json(i.tags)`)
-	inquiryColsPostgres = `SELECT ` + packFields(dialectPostgres, inquiryFields+`i.tags`)
+	inquiryColsSQLite   = inquiryColsWith(dialectSQLite, "")
+	inquiryColsPostgres = inquiryColsWith(dialectPostgres, "")
 )
+
+// inquiryColsWith is inquiryCols with the fields lead (each followed by a
+// comma) read before the inquiry's, in the same packed row.
+func inquiryColsWith(dialect, lead string) string {
+	if dialect == dialectSQLite {
+		// json() makes the tags an array inside the packed row, not a string.
+		return `SELECT ` + packFields(dialect, lead+inquiryFields+`json(i.tags)`)
+	}
+	return `SELECT ` + packFields(dialect, lead+inquiryFields+`i.tags`)
+}
 
 const (
 	inquiryJoins = `
