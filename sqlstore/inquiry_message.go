@@ -181,7 +181,8 @@ var threadCols = map[string]string{
 
 // threadOf reads inquiry id, if the actor may see it, with its thread in
 // one statement: a row per message and attachment, each carrying the
-// inquiry, which is read from the first. Three statements (the inquiry,
+// inquiry (decoded from every row, which checks the row's end; the first is
+// kept). Three statements (the inquiry,
 // its messages, their attachments) were three round trips on PostgreSQL,
 // where each costs the server more than the rows it reads. Attachments are
 // found by message (inquiry_attachments_message); a statement by
@@ -193,10 +194,8 @@ func (tx *Tx) threadOf(ctx context.Context, a *vocdesk.Actor, id int64) (*vocdes
 	if a.IsCustomer() {
 		messages += ` AND msg.internal = ` + c.next(false)
 	}
-	c.add("i.id = ?", id)
-	scopeInquiries(&c, a, "i")
-	q := threadCols[tx.dialect] + ` FROM inquiries i` + inquiryJoins + messages +
-		` LEFT JOIN inquiry_attachments f ON f.message_id = msg.id` + c.where() + ` ORDER BY msg.id, f.id`
+	q := threadCols[tx.dialect] + inquiryByID(&c, a, id, messages+
+		` LEFT JOIN inquiry_attachments f ON f.message_id = msg.id`) + ` ORDER BY msg.id, f.id`
 	var in *vocdesk.Inquiry
 	var msgs []*vocdesk.Message
 	err := tx.eachRow(ctx, q, c.args, threadLead+inquiryWidth, func(d fieldReader) error {

@@ -134,14 +134,21 @@ func (tx *Tx) findInquiries(ctx context.Context, a *vocdesk.Actor, q string, arg
 	return list, err
 }
 
+// inquiryByID is the FROM and WHERE of a read of inquiry id (alias i) with
+// its names, if actor a may see it; joins go between the two. It adds its
+// conditions to c, after any c holds (placeholders of joins).
+func inquiryByID(c *conds, a *vocdesk.Actor, id int64, joins string) string {
+	c.add("i.id = ?", id)
+	scopeInquiries(c, a, "i")
+	return ` FROM inquiries i` + inquiryJoins + joins + c.where()
+}
+
 // inquiryFor reads one inquiry the actor may see, or ENOTFOUND. In a write
 // transaction on PostgreSQL it locks the row, so concurrent replies to one
 // inquiry apply one after the other (SQLite's writer is single already).
 func (tx *Tx) inquiryFor(ctx context.Context, a *vocdesk.Actor, id int64, lock bool) (*vocdesk.Inquiry, error) {
 	var c conds
-	c.add("i.id = ?", id)
-	scopeInquiries(&c, a, "i")
-	q := inquiryCols(tx.dialect) + ` FROM inquiries i` + inquiryJoins + c.where()
+	q := inquiryCols(tx.dialect) + inquiryByID(&c, a, id, "")
 	if lock && tx.dialect == dialectPostgres {
 		q += " FOR UPDATE OF i"
 	}
