@@ -13,20 +13,20 @@ func (db *DB) ExplainInquiriesForTest(ctx context.Context, a *vocdesk.Actor, f v
 }
 
 // SearchNewestForTest pages through a developer's search on PostgreSQL
-// with the two-step search testing only newest documents at first, and
+// with the stepped search testing looks of the newest documents first, and
 // returns the ids found, in order.
-func (db *DB) SearchNewestForTest(ctx context.Context, f vocdesk.InquiryFilter, newest int) ([]int64, error) {
+func (db *DB) SearchNewestForTest(ctx context.Context, f vocdesk.InquiryFilter, looks []int) ([]int64, error) {
 	a, err := actorFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var ids []int64
 	for {
-		tx, err := db.beginRead(ctx)
+		tx, err := db.beginReadOne(ctx) // as SearchInquiries
 		if err != nil {
 			return nil, err
 		}
-		list, _, limit, err := tx.searchPageNewest(ctx, a, f, micros(tx.now), newest)
+		list, _, limit, err := tx.searchPageNewest(ctx, a, f, micros(tx.now), looks)
 		tx.Rollback()
 		if err != nil {
 			return nil, err
@@ -45,3 +45,7 @@ func (db *DB) SearchNewestForTest(ctx context.Context, f vocdesk.InquiryFilter, 
 		f.Cursor = encodeInquiryCursor("search", last, last)
 	}
 }
+
+// SearchCursorForTest is the cursor of a search page that ended at
+// inquiry id.
+func SearchCursorForTest(id int64) string { return encodeInquiryCursor("search", id, id) }

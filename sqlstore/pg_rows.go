@@ -44,6 +44,17 @@ func (tx *Tx) eachRow(ctx context.Context, query string, args []any, n int, fn f
 	return rows.Err()
 }
 
+// forValues returns args for eachRow such that PostgreSQL plans query for
+// the values bound at every run, not only at the first five: sent through
+// pgx (a read outside a transaction), it goes as an unnamed statement.
+// Elsewhere args are returned as they are.
+func (tx *Tx) forValues(args []any) []any {
+	if tx.tx == nil && tx.dialect == dialectPostgres {
+		return append([]any{pgx.QueryExecModeExec}, args...)
+	}
+	return args
+}
+
 // eachPgRow is eachRow through pgx itself, on a connection of tx's pool.
 func (tx *Tx) eachPgRow(ctx context.Context, query string, args []any, fn func(fieldReader) error) error {
 	conn, err := tx.pool.Conn(ctx)

@@ -10,10 +10,11 @@ import (
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
 )
 
-// TestSearchNewestThenIndex checks the PostgreSQL developer search in two
-// steps (the newest documents one by one, then the GIN index for older
-// ones) against the plain search, with a first step so short that pages
-// cross from one step to the other.
+// TestSearchNewestThenIndex checks the PostgreSQL developer search in
+// steps (looks at the newest documents one by one, then the GIN index for
+// older ones) against the plain search, with looks so short that pages
+// cross from one step to the next, and looks that match nothing, after
+// which the index answers for every older document.
 func TestSearchNewestThenIndex(t *testing.T) {
 	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
 		if db.Dialect() != "postgres" {
@@ -45,11 +46,13 @@ func TestSearchNewestThenIndex(t *testing.T) {
 		if len(want) != 3 {
 			t.Fatalf("plain search found %v, want the 3 inquiries asking for a refund", want)
 		}
-		for _, newest := range []int{1, 2, 3, 5, 2000} {
-			got, err := db.SearchNewestForTest(f.asAgentA, vocdesk.InquiryFilter{Q: "환불", Limit: 2}, newest)
+		// Newest first, the inquiries are: 튕겨요 twice, then 환불요청,
+		// and so on.
+		for _, looks := range [][]int{{1}, {2, 2}, {3}, {3, 1}, {1, 2}, {5}, {5, 2000}, {2000}, {250, 1750}} {
+			got, err := db.SearchNewestForTest(f.asAgentA, vocdesk.InquiryFilter{Q: "환불", Limit: 2}, looks)
 			must(t, err)
 			if !slices.Equal(got, want) {
-				t.Errorf("newest %d: found %v, want %v", newest, got, want)
+				t.Errorf("looks %v: found %v, want %v", looks, got, want)
 			}
 		}
 	})
