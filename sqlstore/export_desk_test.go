@@ -45,7 +45,3 @@ func (db *DB) SearchNewestForTest(ctx context.Context, f vocdesk.InquiryFilter, 
 		f.Cursor = encodeInquiryCursor("search", last, last)
 	}
 }
-
-// SearchCursorForTest is the cursor of a search page that ended at
-// inquiry id.
-func SearchCursorForTest(id int64) string { return encodeInquiryCursor("search", id, id) }

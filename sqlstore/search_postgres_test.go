@@ -48,7 +48,7 @@ func TestSearchNewestThenIndex(t *testing.T) {
 		}
 		// Newest first, the inquiries are: 튕겨요 twice, then 환불요청,
 		// and so on.
-		for _, looks := range [][]int{{1}, {2, 2}, {3}, {3, 1}, {1, 2}, {5}, {5, 2000}, {2000}, {250, 1750}} {
+		for _, looks := range [][]int{{1}, {2, 2}, {3}, {3, 1}, {1, 2}, {5}, {5, 2000}, {2000}, {500, 1500}} {
 			got, err := db.SearchNewestForTest(f.asAgentA, vocdesk.InquiryFilter{Q: "환불", Limit: 2}, looks)
 			must(t, err)
 			if !slices.Equal(got, want) {
