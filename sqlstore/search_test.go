@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/sqlstore"
@@ -98,6 +99,33 @@ func TestSearch(t *testing.T) {
 		if len(list) != 0 {
 			t.Fatalf("status filter ignored by search: %d", len(list))
 		}
+		// Every filter applies to a search as to the inbox: the hits are
+		// the search's that the filter lists. Each binds its own kind of
+		// value, and on PostgreSQL an operator's search is sent unprepared
+		// (planned for its values).
+		all := ids(search("operator", "환불"))
+		for _, flt := range []vocdesk.InquiryFilter{
+			{Status: []vocdesk.InquiryStatus{vocdesk.InquiryNew}}, {Category: vocdesk.CategoryRefund},
+			{Channel: vocdesk.ChannelStore}, {AppSlug: "app-b"}, {AssigneeID: -1}, {Tag: "vip"},
+			{CustomerID: f.custB.ID}, {TxID: "TXA1"}, {From: f.now.Add(-time.Hour), To: f.now.Add(time.Hour)},
+			{SLA: vocdesk.SLANone}, {Escalated: true},
+		} {
+			listed, _, err := f.inq.FindInquiries(asOperator(), flt)
+			must(t, err)
+			var want []int64
+			for _, in := range listed {
+				if slices.Contains(all, in.ID) {
+					want = append(want, in.ID)
+				}
+			}
+			flt.Q = "환불"
+			hits, _, err := f.inq.SearchInquiries(asOperator(), flt)
+			must(t, err)
+			if got := ids(hits); !slices.Equal(got, want) {
+				t.Errorf("operator's search with %+v: %v, want %v", flt, got, want)
+			}
+		}
+
 		_, _, err = f.inq.SearchInquiries(f.asAgentA, vocdesk.InquiryFilter{Q: " ,. "})
 		wantCode(t, err, vocdesk.EINVALID)
 
