@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/vocdesk/vocdesk"
 )
@@ -102,14 +103,12 @@ func trimSearchPage(list []*vocdesk.Inquiry, limit int) []*vocdesk.Inquiry {
 // nthNewestDoc returns the id of the developer's n-th newest search
 // document below id below (0: none), or 0 if there are fewer.
 func (tx *Tx) nthNewestDoc(ctx context.Context, developerID, below int64, n int) (int64, error) {
-	q, args := `SELECT inquiry_id FROM inquiry_search WHERE developer_id = $1 ORDER BY developer_id, inquiry_id DESC OFFSET $2 LIMIT 1`,
-		[]any{developerID, n - 1}
-	if below > 0 {
-		q, args = `SELECT inquiry_id FROM inquiry_search WHERE developer_id = $1 AND inquiry_id < $3
-			ORDER BY developer_id, inquiry_id DESC OFFSET $2 LIMIT 1`, append(args, below)
+	if below == 0 {
+		below = math.MaxInt64
 	}
 	var id int64
-	err := tx.queryRow(ctx, q, args...).Scan(&id)
+	err := tx.queryRow(ctx, `SELECT inquiry_id FROM inquiry_search WHERE developer_id = $1 AND inquiry_id < $2
+		ORDER BY developer_id, inquiry_id DESC OFFSET $3 LIMIT 1`, developerID, below, n-1).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
