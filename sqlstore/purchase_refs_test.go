@@ -83,3 +83,50 @@ func TestLedgerReferences(t *testing.T) {
 		}
 	})
 }
+
+// TestIdentifiersCompareAsBytes: txids and tids sort byte by byte on both
+// engines (SQLite's BINARY; on PostgreSQL the "C" collation of migration
+// 00057 on every column compared with them), whatever the server's locale.
+// Under en_US.UTF-8 "a-1" would sort before "B-1".
+func TestIdentifiersCompareAsBytes(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		for _, id := range []string{"a-1", "B-1", "_-1"} {
+			f.record(t, f.purchase("TX-"+id, id, f.custA, f.appA, "gems", 1200, t0))
+		}
+		raw := db.RawForTest()
+		for _, col := range []string{"txid", "tid"} {
+			rows, err := raw.Query(`SELECT ` + col + ` FROM purchases WHERE txid LIKE 'TX-%' ORDER BY ` + col)
+			must(t, err)
+			var got []string
+			for rows.Next() {
+				var s string
+				must(t, rows.Scan(&s))
+				got = append(got, s)
+			}
+			must(t, rows.Err())
+			rows.Close()
+			if want := "B-1 _-1 a-1"; strings.ReplaceAll(strings.Join(got, " "), "TX-", "") != want {
+				t.Errorf("ORDER BY %s: %q, want %s", col, got, want)
+			}
+		}
+		if db.Dialect() != "postgres" {
+			return
+		}
+		var local []string
+		rows, err := raw.Query(`SELECT table_name || '.' || column_name FROM information_schema.columns
+			WHERE table_schema = current_schema() AND column_name IN ('txid', 'tid', 'purchase_txid')
+			AND COALESCE(collation_name, '') <> 'C' ORDER BY 1`)
+		must(t, err)
+		for rows.Next() {
+			var s string
+			must(t, rows.Scan(&s))
+			local = append(local, s)
+		}
+		must(t, rows.Err())
+		rows.Close()
+		if len(local) > 0 {
+			t.Errorf("identifier columns under the locale's collation: %v", local)
+		}
+	})
+}
