@@ -2,7 +2,8 @@
 // real `vocdesk serve` process on SQLite and PostgreSQL:
 //
 //	(a) ingest: POST /api/v1/purchases at a given concurrency;
-//	(b) import: `vocdesk import purchases` of a large billing export;
+//	(b) import: `vocdesk import purchases` of a large billing export, its
+//	    rows in payment order (-export-order shuffled: random payment times);
 //	(c) My Page: GET /api/v1/me/purchases latency with a large ledger.
 //
 // Each figure is printed next to its goal. Run from bench/:
@@ -38,6 +39,7 @@ type config struct {
 	ingest       int
 	concurrency  int
 	csvRows      int
+	exportOrder  string
 	history      int
 	histCust     int
 	samples      int
@@ -60,6 +62,7 @@ func main() {
 	flag.IntVar(&c.concurrency, "concurrency", 32, "(a) concurrent clients")
 	flag.IntVar(&c.setupCustNum, "customers", 1000, "(a, b) customers created through the API to buy")
 	flag.IntVar(&c.csvRows, "csv-rows", 1000000, "(b) rows in the billing export")
+	flag.StringVar(&c.exportOrder, "export-order", "time", "(b) the export's rows in payment order (time) or with random payment times (shuffled)")
 	flag.IntVar(&c.history, "history", 10000000, "(c) purchases in the ledger")
 	flag.IntVar(&c.histCust, "history-customers", 400000, "(c) customers in the ledger")
 	flag.IntVar(&c.samples, "samples", 100, "(c) customers signed in to measure with")
@@ -77,6 +80,10 @@ func main() {
 		c.engines = []string{*engine}
 	default:
 		fmt.Fprintf(os.Stderr, "ledger: -engine must be sqlite, postgres or both\n")
+		os.Exit(2)
+	}
+	if c.exportOrder != "time" && c.exportOrder != "shuffled" {
+		fmt.Fprintf(os.Stderr, "ledger: -export-order must be time or shuffled\n")
 		os.Exit(2)
 	}
 	c.only = map[string]bool{}
