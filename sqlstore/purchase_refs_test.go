@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"database/sql"
 	"strings"
 	"testing"
 
@@ -96,16 +97,7 @@ func TestIdentifiersCompareAsBytes(t *testing.T) {
 		}
 		raw := db.RawForTest()
 		for _, col := range []string{"txid", "tid"} {
-			rows, err := raw.Query(`SELECT ` + col + ` FROM purchases WHERE txid LIKE 'TX-%' ORDER BY ` + col)
-			must(t, err)
-			var got []string
-			for rows.Next() {
-				var s string
-				must(t, rows.Scan(&s))
-				got = append(got, s)
-			}
-			must(t, rows.Err())
-			rows.Close()
+			got := queryStrings(t, raw, `SELECT `+col+` FROM purchases WHERE txid LIKE 'TX-%' ORDER BY `+col)
 			if want := "B-1 _-1 a-1"; strings.ReplaceAll(strings.Join(got, " "), "TX-", "") != want {
 				t.Errorf("ORDER BY %s: %q, want %s", col, got, want)
 			}
@@ -113,20 +105,27 @@ func TestIdentifiersCompareAsBytes(t *testing.T) {
 		if db.Dialect() != "postgres" {
 			return
 		}
-		var local []string
-		rows, err := raw.Query(`SELECT table_name || '.' || column_name FROM information_schema.columns
+		local := queryStrings(t, raw, `SELECT table_name || '.' || column_name FROM information_schema.columns
 			WHERE table_schema = current_schema() AND column_name IN ('txid', 'tid', 'purchase_txid')
 			AND COALESCE(collation_name, '') <> 'C' ORDER BY 1`)
-		must(t, err)
-		for rows.Next() {
-			var s string
-			must(t, rows.Scan(&s))
-			local = append(local, s)
-		}
-		must(t, rows.Err())
-		rows.Close()
 		if len(local) > 0 {
 			t.Errorf("identifier columns under the locale's collation: %v", local)
 		}
 	})
+}
+
+// queryStrings runs a query of one text column and returns its values.
+func queryStrings(t *testing.T, db *sql.DB, query string) []string {
+	t.Helper()
+	rows, err := db.Query(query)
+	must(t, err)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		must(t, rows.Scan(&s))
+		out = append(out, s)
+	}
+	must(t, rows.Err())
+	return out
 }
