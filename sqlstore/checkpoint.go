@@ -44,7 +44,9 @@ func startCheckpointer(pool *sql.DB, every time.Duration) *checkpointer {
 			}
 			// An error (SQLITE_BUSY while another process checkpoints, an
 			// I/O error) leaves the pages to the next tick and to the
-			// writer's own checkpoint, which reports on the write path.
+			// writer's own checkpoint. SQLite drops that one's errors
+			// too; a failing disk shows where the writer appends to the
+			// WAL, which fails its commit.
 			_, _ = pool.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
 		}
 	}()
