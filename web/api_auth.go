@@ -3,7 +3,6 @@ package web
 import (
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/vocdesk/vocdesk"
@@ -25,9 +24,9 @@ type tokenJSON struct {
 }
 
 // createToken signs in with an email and password and returns a bearer
-// token. Attempts are limited per client address and email, before the
-// password is even looked at, so that guessing costs time whether or not the
-// guesses are right.
+// token. Sizes are checked first, then the sign-in guard (shared with the
+// sign-in pages) decides whether the password is looked at at all: failures
+// count per address and per account, successes cost nothing.
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	var req createTokenRequest
 	if err := decodeJSON(w, r, &req); err != nil {
@@ -40,13 +39,22 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	if realmBit(realm) == 0 {
 		return vocdesk.Errorf(vocdesk.EINVALID, "realm must be one of customer, developer, operator")
 	}
-	key := "api|" + clientIP(r) + "|" + strings.ToLower(strings.TrimSpace(req.Email))
-	if ok, wait := s.loginLimiter.Reserve(key); !ok {
+	if err := vocdesk.CheckSignInSizes(req.Email, req.Password); err != nil {
+		return err
+	}
+	attempt, wait, ok := s.loginLimiter.Begin(string(realm), req.Email, clientIP(r))
+	if !ok {
 		w.Header().Set("Retry-After", retryAfter(wait))
 		return vocdesk.Errorf(vocdesk.ERATELIMITED, "too many sign-in attempts; try again in %s seconds", retryAfter(wait))
 	}
 	a, err := s.svc.Auth.Authenticate(r.Context(), realm, req.Email, req.Password)
-	if err != nil {
+	switch vocdesk.ErrorCode(err) {
+	case "":
+		attempt.Succeeded()
+	case vocdesk.EUNAUTHORIZED:
+		return err // a failure: it stays counted
+	default:
+		attempt.Cancel()
 		return err
 	}
 	secret, sess, err := s.svc.Auth.CreateSession(r.Context(), a, tokenTTL)

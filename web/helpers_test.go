@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/ratelimit"
 	"github.com/vocdesk/vocdesk/sqlstore"
@@ -75,6 +73,16 @@ func services(db *sqlstore.DB) vocdesk.Services {
 	}
 }
 
+// patientGuard is the server's guard with budgets that never refill within
+// a test: free failures per account and pair, ten times that per address.
+func patientGuard(free int) ratelimit.GuardConfig {
+	cfg := ratelimit.DefaultGuardConfig()
+	cfg.AddrBurst, cfg.AddrEvery = 10*free, time.Hour
+	cfg.AccountFree, cfg.AccountDecay, cfg.AccountDelay, cfg.AccountMaxDelay = free, time.Hour, time.Hour, time.Hour
+	cfg.PairBurst, cfg.PairEvery = free, time.Hour
+	return cfg
+}
+
 func newEnv(t *testing.T, db *sqlstore.DB) *env {
 	t.Helper()
 	e := &env{t: t, db: db, svc: services(db), logs: &bytes.Buffer{}, oas: loadValidator(t)}
@@ -82,9 +90,9 @@ func newEnv(t *testing.T, db *sqlstore.DB) *env {
 	e.srv, err = web.NewServer(web.Config{
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil)),
 		Ready:  db.Ping,
-		// Five tries and no refill: the limiter test must not depend on
-		// how long password hashing takes on a busy machine.
-		LoginLimiter: ratelimit.New(rate.Limit(1.0/3600), 5),
+		// Five failures per account and no refill: the limiter test must
+		// not depend on how long password hashing takes on a busy machine.
+		LoginLimiter: ratelimit.NewGuard(patientGuard(5)),
 	}, e.svc)
 	if err != nil {
 		t.Fatal(err)

@@ -22,10 +22,10 @@ type Config struct {
 	SecureCookies        bool                            // passed on to ui: cookies only over HTTPS
 	AllowPrivateWebhooks bool                            // later issues: deliver to loopback/private addresses
 	Ready                func(ctx context.Context) error // /readyz: typically a database ping
-	// LoginLimiter overrides the sign-in rate limit (5 tries, then one per
-	// 6 s per address and email); tests pass one that never refills, so
-	// that slow password hashing cannot make them flaky.
-	LoginLimiter *ratelimit.Limiter
+	// LoginLimiter overrides the sign-in guard (ratelimit.DefaultGuardConfig);
+	// tests pass one whose budgets never refill, so that slow password
+	// hashing cannot make them flaky.
+	LoginLimiter *ratelimit.Guard
 }
 
 // Server is the whole HTTP surface of vocdesk. It is an http.Handler.
@@ -41,7 +41,7 @@ type Server struct {
 	metricsHandler http.Handler
 	// loginLimiter is shared by the API and the sign-in form, so that
 	// switching between them buys a password guesser nothing.
-	loginLimiter *ratelimit.Limiter
+	loginLimiter *ratelimit.Guard
 }
 
 // NewServer builds the routes and middleware around svc.
@@ -62,7 +62,7 @@ func NewServer(cfg Config, svc vocdesk.Services) (*Server, error) {
 		loginLimiter: cfg.LoginLimiter,
 	}
 	if s.loginLimiter == nil {
-		s.loginLimiter = ratelimit.New(loginRate, loginBurst)
+		s.loginLimiter = ratelimit.NewGuard(ratelimit.DefaultGuardConfig())
 	}
 	var err error
 	if s.metrics, err = newMetrics(s.registry); err != nil {

@@ -9,8 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"golang.org/x/time/rate"
+	"time"
 
 	"github.com/vocdesk/vocdesk/ratelimit"
 	"github.com/vocdesk/vocdesk/sqlstore"
@@ -25,7 +24,18 @@ type env struct {
 	srv *httptest.Server
 }
 
-func newEnv(t *testing.T, db *sqlstore.DB, limiter *ratelimit.Limiter, with ...func(*uitest.Marketplace)) *env {
+// patientGuard is the server's guard with budgets that never refill within
+// a test, so that slow password hashing on a busy machine cannot change what
+// a test sees: free failures per account, ten times that per address.
+func patientGuard(free int) ratelimit.GuardConfig {
+	cfg := ratelimit.DefaultGuardConfig()
+	cfg.AddrBurst, cfg.AddrEvery = 10*free, time.Hour
+	cfg.AccountFree, cfg.AccountDecay, cfg.AccountDelay, cfg.AccountMaxDelay = free, time.Hour, time.Hour, time.Hour
+	cfg.PairBurst, cfg.PairEvery = free, time.Hour
+	return cfg
+}
+
+func newEnv(t *testing.T, db *sqlstore.DB, limiter *ratelimit.Guard, with ...func(*uitest.Marketplace)) *env {
 	t.Helper()
 	m := uitest.Seed(t, db)
 	for _, fn := range with {
@@ -33,7 +43,7 @@ func newEnv(t *testing.T, db *sqlstore.DB, limiter *ratelimit.Limiter, with ...f
 	}
 	if limiter == nil {
 		// Tests sign the same people in many times from one address.
-		limiter = ratelimit.New(rate.Inf, 1)
+		limiter = ratelimit.NewGuard(patientGuard(1000))
 	}
 	h, err := ui.New(ui.Config{LoginLimiter: limiter}, m.Svc)
 	if err != nil {

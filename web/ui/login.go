@@ -61,25 +61,29 @@ func (h *handler) loginSubmit(rl realmInfo) http.HandlerFunc {
 		password := r.PostForm.Get("password")
 		next := r.PostForm.Get("next")
 
-		// One bucket per realm, address and email: a guesser is slowed down
-		// on one account without locking its owner out from elsewhere.
-		key := string(rl.realm) + "\x00" + clientIP(r) + "\x00" + strings.ToLower(email)
-		if ok, wait := h.limiter.Reserve(key); !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-			h.renderLogin(w, r, http.StatusTooManyRequests, rl, email, next, "login.too_many")
+		// Nothing to check (or more than any account can have) fails at
+		// once, before it costs a counter or a password hash.
+		if email == "" || password == "" || vocdesk.CheckSignInSizes(email, password) != nil {
+			h.renderLogin(w, r, http.StatusOK, rl, clip(email, vocdesk.MaxEmailLen), next, "login.failed")
 			return
 		}
-		if email == "" || password == "" {
-			h.renderLogin(w, r, http.StatusOK, rl, email, next, "login.failed")
+		// The guard is the API's too (POST /api/v1/auth/token): one budget
+		// per address and per account, whichever door is used.
+		attempt, wait, ok := h.limiter.Begin(string(rl.realm), email, clientIP(r))
+		if !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			h.renderLogin(w, r, http.StatusTooManyRequests, rl, email, next, "login.too_many")
 			return
 		}
 		actor, err := h.svc.Auth.Authenticate(r.Context(), rl.realm, email, password)
 		switch vocdesk.ErrorCode(err) {
 		case "":
+			attempt.Succeeded()
 		case vocdesk.EUNAUTHORIZED, vocdesk.EINVALID, vocdesk.ENOTFOUND, vocdesk.EFORBIDDEN:
 			h.renderLogin(w, r, http.StatusOK, rl, email, next, "login.failed")
 			return
 		default:
+			attempt.Cancel()
 			h.serverError(w, r, err)
 			return
 		}
@@ -132,6 +136,14 @@ func localNext(next, area, def string) string {
 		return def
 	}
 	return next
+}
+
+// clip shortens s to at most n bytes, for echoing a field back into a form.
+func clip(s string, n int) string {
+	if len(s) > n {
+		return strings.ToValidUTF8(s[:n], "")
+	}
+	return s
 }
 
 // clientIP is the peer's address. The server in front of us decides whether

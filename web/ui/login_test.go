@@ -4,9 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
-	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/vocdesk/vocdesk/ratelimit"
 	"github.com/vocdesk/vocdesk/sqlstore"
@@ -92,7 +89,7 @@ func TestLogin(t *testing.T) {
 
 func TestLoginRateLimit(t *testing.T) {
 	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
-		e := newEnv(t, db, ratelimit.New(rate.Every(time.Hour), 3))
+		e := newEnv(t, db, ratelimit.NewGuard(patientGuard(3)))
 		b := e.browser()
 		b.get("/login")
 		for i := 0; i < 3; i++ {

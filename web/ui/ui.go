@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/ratelimit"
 )
@@ -20,8 +18,8 @@ import (
 // Config holds what the pages need beyond the services.
 type Config struct {
 	Logger        *slog.Logger
-	SecureCookies bool               // Secure flag on cookies, for deployments behind TLS
-	LoginLimiter  *ratelimit.Limiter // sign-in attempts per IP and email; nil: a default limiter
+	SecureCookies bool             // Secure flag on cookies, for deployments behind TLS
+	LoginLimiter  *ratelimit.Guard // sign-in failures per address and account; nil: the default guard
 }
 
 // sessionTTL is how long a browser stays signed in. A working day: long
@@ -37,7 +35,7 @@ type handler struct {
 	views   *views
 	assets  *assets
 	cat     *catalog
-	limiter *ratelimit.Limiter
+	limiter *ratelimit.Guard
 	secure  bool
 	now     func() time.Time
 }
@@ -60,9 +58,9 @@ func New(cfg Config, svc vocdesk.Services) (http.Handler, error) {
 		h.log = slog.New(slog.DiscardHandler)
 	}
 	if h.limiter == nil {
-		// The same allowance the server uses: a few tries in a row, then one
-		// every six seconds.
-		h.limiter = ratelimit.New(rate.Limit(1.0/6), 5)
+		// The same budgets the server uses; the server passes its own guard
+		// so that the API and these pages share one.
+		h.limiter = ratelimit.NewGuard(ratelimit.DefaultGuardConfig())
 	}
 	var err error
 	if h.cat, err = loadCatalog(); err != nil {
