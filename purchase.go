@@ -95,6 +95,13 @@ func (p *Purchase) Validate() error {
 	if _, ok := CurrencyExponent(p.Currency); !ok {
 		return Errorf(EINVALID, "unknown currency %q", p.Currency)
 	}
+	// Checked here too, not only at the HTTP edge, because files (vocdesk
+	// import purchases) reach the ledger without passing through it.
+	for _, f := range [...]struct{ name, v string }{{"txid", p.TxID}, {"tid", p.TID}, {"app", p.AppSlug}, {"item", p.ItemSKU}} {
+		if err := CheckText(f.name, f.v); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vocdesk/vocdesk"
 )
@@ -29,7 +31,9 @@ var moneyFields = map[string]bool{"amount": true, "price": true}
 //     but a form or text/plain body is refused: those are the types a
 //     browser may send cross-site without asking first;
 //   - unknown fields, malformed JSON, wrong types, an empty body and trailing
-//     data after the object are 400 with a message that names the problem.
+//     data after the object are 400 with a message that names the problem;
+//   - invalid UTF-8, and any string that breaks vocdesk.TextProblem (a NUL, a
+//     control character), are 400 invalid_text naming the field.
 //
 // w may be nil (fuzzing); with a writer, an oversized body also closes the
 // connection instead of reading on.
@@ -43,10 +47,27 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	if r.ContentLength > maxBodyBytes {
 		return tooLarge()
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	// The body is read whole (it is at most 1 MiB) so that its encoding can
+	// be checked before encoding/json quietly turns bad bytes into U+FFFD.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return tooLarge()
+		}
+		return vocdesk.Errorf(vocdesk.EINVALID, "request body could not be read")
+	}
+	if !utf8.Valid(body) {
+		return vocdesk.Errorf(vocdesk.EINVALIDTEXT, "request body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err)
+	}
+	// Escapes can still spell what raw bytes may not (\u0000, \u001b).
+	if err := checkDecodedText(dst); err != nil {
+		return err
 	}
 	// The object must be the whole body: "{...}{...}" or "{...} x" is a
 	// client bug that silently dropping the rest would hide.

@@ -10,6 +10,7 @@ import (
 // status. A code missing here is a bug and answers 500.
 var statusOf = map[string]int{
 	vocdesk.EINVALID:       http.StatusBadRequest,
+	vocdesk.EINVALIDTEXT:   http.StatusBadRequest,
 	vocdesk.EUNAUTHORIZED:  http.StatusUnauthorized,
 	vocdesk.EFORBIDDEN:     http.StatusForbidden,
 	vocdesk.ENOTFOUND:      http.StatusNotFound,

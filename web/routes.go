@@ -166,6 +166,12 @@ func (s *Server) wrap(rt route) http.Handler {
 		if info != nil {
 			info.route = name
 		}
+		// The path and query are text like any field: checked before
+		// anything reads them (see vocdesk.TextProblem).
+		if err := requestTextOK(r); err != nil {
+			writeError(w, r, err)
+			return
+		}
 		if rt.json && rt.realms != public {
 			a, cred, err := s.authenticate(r)
 			if err != nil {
@@ -191,6 +197,14 @@ func (s *Server) wrap(rt route) http.Handler {
 			writeError(w, r, err)
 		}
 	})
+}
+
+// requestTextOK checks the decoded path and every query parameter.
+func requestTextOK(r *http.Request) error {
+	if err := vocdesk.CheckText("path", r.URL.Path); err != nil {
+		return err
+	}
+	return vocdesk.CheckTexts(r.URL.Query())
 }
 
 // noRoute answers paths under /api/v1/ that no route matched: 405 with Allow

@@ -38,6 +38,8 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		h.renderError(w, r, http.StatusForbidden, "error.forbidden")
 	case vocdesk.EINVALID:
 		h.renderError(w, r, http.StatusBadRequest, "error.invalid")
+	case vocdesk.EINVALIDTEXT:
+		h.renderError(w, r, http.StatusBadRequest, "harden.invalid_text")
 	case vocdesk.EUNAUTHORIZED:
 		h.renderError(w, r, http.StatusUnauthorized, "error.unauthorized")
 	default:

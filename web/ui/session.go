@@ -128,9 +128,39 @@ func (h *handler) middleware(next http.Handler) http.Handler {
 			h.renderError(w, r, http.StatusForbidden, "error.csrf")
 			return
 		}
+		// Path, query and form fields are text: one rule for every page,
+		// the API's too (vocdesk.TextProblem).
+		if requestText(r) != nil {
+			h.renderError(w, r, http.StatusBadRequest, "harden.invalid_text")
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 	return securityHeaders(cop.Handler(inner))
+}
+
+// requestText checks the decoded path, the query and, once parsed, the
+// form's fields and file names (the files' contents are not text).
+func requestText(r *http.Request) error {
+	if err := vocdesk.CheckText("path", r.URL.Path); err != nil {
+		return err
+	}
+	if err := vocdesk.CheckTexts(r.URL.Query()); err != nil {
+		return err
+	}
+	if err := vocdesk.CheckTexts(r.PostForm); err != nil {
+		return err
+	}
+	if r.MultipartForm != nil {
+		for _, fs := range r.MultipartForm.File {
+			for _, f := range fs {
+				if err := vocdesk.CheckText("file name", f.Filename); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 func safeMethod(m string) bool {

@@ -1,0 +1,80 @@
+package vocdesk
+
+import (
+	"unicode/utf8"
+)
+
+// EINVALIDTEXT is the code of text that no field accepts: invalid UTF-8, a
+// NUL or another control character. It answers 400 like EINVALID, with a
+// code of its own so that a client can tell "fix your encoding" from "fix
+// your values".
+const EINVALIDTEXT = "invalid_text"
+
+// TextProblem says what makes s unacceptable as text anywhere in vocdesk,
+// or "" when nothing does. The rule is the same for every field, every
+// door (JSON, forms, query and path, CSV files) and both engines:
+//
+//   - it must be valid UTF-8: PostgreSQL refuses anything else, and
+//     replacing bad bytes with U+FFFD silently changes what was sent;
+//   - no NUL: PostgreSQL cannot store it in text, SQLite can, so a database
+//     holding one could never move;
+//   - no other C0 or C1 control character and no DEL, except tab, newline
+//     and a carriage return before a newline (browsers send CRLF): they
+//     have no business in names, ids or messages, and some are used inside
+//     vocdesk (HighlightStart and HighlightEnd mark search matches);
+//   - no bidirectional embedding, override or isolate (U+202A-U+202E,
+//     U+2066-U+2069): they make text display in another order than it
+//     reads ("Trojan source"), and no language needs them to be written.
+func TextProblem(s string) string {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == 0:
+				return "contains a NUL character"
+			case c == '\t' || c == '\n':
+			case c == '\r' && i+1 < len(s) && s[i+1] == '\n':
+			case c < 0x20 || c == 0x7f:
+				return "contains a control character"
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			return "is not valid UTF-8"
+		case r >= 0x80 && r <= 0x9f:
+			return "contains a control character"
+		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			return "contains a bidirectional control character"
+		}
+		i += n
+	}
+	return ""
+}
+
+// CheckText returns an EINVALIDTEXT error naming field when s breaks the
+// rule of TextProblem, else nil.
+func CheckText(field, s string) error {
+	if p := TextProblem(s); p != "" {
+		return Errorf(EINVALIDTEXT, "%s %s", field, p)
+	}
+	return nil
+}
+
+// CheckTexts checks every name and value of a form or query (a url.Values)
+// with CheckText; what names the error is the parameter's name.
+func CheckTexts(values map[string][]string) error {
+	for k, vs := range values {
+		if err := CheckText("parameter name", k); err != nil {
+			return err
+		}
+		for _, v := range vs {
+			if err := CheckText(k, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
