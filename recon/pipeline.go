@@ -192,6 +192,14 @@ func (p *pipeline[T]) frame(ctx context.Context, pool, work, order chan *chunk[T
 		} else {
 			cut = bytes.LastIndexByte(buf, '\n') + 1
 		}
+		if eof && cut == len(buf) {
+			// At the end of the input every record counts as complete, so
+			// the last one must be measured here: cut before it when it is
+			// over the limit, and the branch below reports it.
+			if last := p.lastRecordStart(buf, &scratch, fields); len(buf)-last > p.limits.maxRecord {
+				cut = last
+			}
+		}
 		if cut == 0 && len(buf) > p.limits.maxRecord {
 			// Report the record that never ends and resume on its next line,
 			// which may lie further on than this buffer.
@@ -230,6 +238,16 @@ func (p *pipeline[T]) frame(ctx context.Context, pool, work, order chan *chunk[T
 			return nil
 		}
 	}
+}
+
+// lastRecordStart is where the last record of buf begins (buf holds the
+// rest of the input, so its last record needs no final newline).
+func (p *pipeline[T]) lastRecordStart(buf []byte, scratch *[]byte, fields [][]byte) int {
+	body := bytes.TrimSuffix(buf, nl)
+	if p.csv {
+		return cutCSV(body, false, scratch, fields)
+	}
+	return bytes.LastIndexByte(body, '\n') + 1
 }
 
 // skipLine drops the input up to and including the first '\n', starting with

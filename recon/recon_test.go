@@ -329,3 +329,21 @@ func TestLongRecord(t *testing.T) {
 		t.Errorf("errors %v, counts %v", got.errLines, got.counts)
 	}
 }
+
+// TestLongLastRecord: the record limit holds for the file's last record
+// too, with or without a final newline, in CSV and JSON Lines. (Before, the
+// last record was taken whole once the input ended, up to the limit plus a
+// block: a 10 MiB txid went into a report.)
+func TestLongLastRecord(t *testing.T) {
+	long := strings.Repeat("x", 100)
+	for _, end := range []string{"", "\n"} {
+		store := storeHead + "TX1,T1,5,USD,paid\nTX" + long + ",T2,5,USD,paid" + end
+		got, err := engine(t, []byte(store), []byte(serverHead), nil, limits{blockLen: 64, maxRecord: 64})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got.errLines, []string{"store.csv:3"}) || got.counts["paid_not_delivered"] != 1 {
+			t.Errorf("final newline %q: errors %v, counts %v; want line 3 too long", end, got.errLines, got.counts)
+		}
+	}
+}

@@ -108,6 +108,9 @@ func reference(storeCSV, serverCSV []byte, columns map[string]string) (res refRe
 		if p.amount, msg = parseMoney(get("amount"), p.cur); msg != "" {
 			return msg
 		}
+		if msg := refIDProblem(p.txid, p.tid); msg != "" {
+			return msg
+		}
 		if p.txid == "" {
 			return "empty txid"
 		}
@@ -141,6 +144,9 @@ func reference(storeCSV, serverCSV []byte, columns map[string]string) (res refRe
 		txid, tid, cur := strings.TrimSpace(get(col("txid"))), strings.TrimSpace(get(col("tid"))), get(col("currency"))
 		amount, msg := parseMoney(get(col("amount")), cur)
 		if msg != "" {
+			return msg
+		}
+		if msg := refIDProblem(txid, tid); msg != "" {
 			return msg
 		}
 		var p *purchase
@@ -272,6 +278,17 @@ func compare(got, want refResult) string {
 	for i := range got.exceptions {
 		if !slices.Equal(got.exceptions[i], want.exceptions[i]) {
 			return fmt.Sprintf("exception %d: got %q, want %q", i, got.exceptions[i], want.exceptions[i])
+		}
+	}
+	return ""
+}
+
+// refIDProblem is the contract's rule for ids, written plainly: at most 128
+// bytes, and text by vocdesk.TextProblem.
+func refIDProblem(txid, tid string) string {
+	for _, id := range []string{txid, tid} {
+		if len(id) > 128 || vocdesk.TextProblem(id) != "" {
+			return "bad id"
 		}
 	}
 	return ""

@@ -141,7 +141,46 @@ func storeRow(txid, tid, amount, currency, status []byte, curs *map[string]strin
 	if msg != "" {
 		return Purchase{}, msg
 	}
-	return Purchase{TxID: bytes.TrimSpace(txid), TID: bytes.TrimSpace(tid), Amount: v, Currency: code, Status: st}, ""
+	txid, tid = bytes.TrimSpace(txid), bytes.TrimSpace(tid)
+	if msg := idProblem(txid, tid); msg != "" {
+		return Purchase{}, msg
+	}
+	return Purchase{TxID: txid, TID: tid, Amount: v, Currency: code, Status: st}, ""
+}
+
+// MaxIDLen bounds a txid or tid, as the ledger does (vocdesk.Purchase): a
+// longer one is no store's id, and a report must not store or serve back
+// a megabyte of "txid".
+const MaxIDLen = 128
+
+// idProblem checks a row's trimmed ids: at most MaxIDLen bytes and text by
+// vocdesk.TextProblem (no NUL, control character or invalid UTF-8). It
+// returns the row's error message, or "".
+func idProblem(txid, tid []byte) string {
+	for _, f := range [...]struct {
+		name string
+		v    []byte
+	}{{"txid", txid}, {"tid", tid}} {
+		if len(f.v) > MaxIDLen {
+			return fmt.Sprintf("%s is longer than %d bytes", f.name, MaxIDLen)
+		}
+		if !printableASCII(f.v) {
+			if p := vocdesk.TextProblem(string(f.v)); p != "" {
+				return f.name + " " + p
+			}
+		}
+	}
+	return ""
+}
+
+// printableASCII is the common case of an id, which needs no further check.
+func printableASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 func (fl *File) parseServerCSV(c *chunk[ServerRecord]) {
@@ -158,14 +197,15 @@ func (fl *File) parseServerCSV(c *chunk[ServerRecord]) {
 		}
 		f := row.fields
 		v, code, msg := rowMoney(f[cols[fAmount]], f[cols[fCurrency]], &c.curs)
+		txid, tid := bytes.TrimSpace(f[cols[fTxID]]), bytes.TrimSpace(f[cols[fTID]])
+		if msg == "" {
+			msg = idProblem(txid, tid)
+		}
 		if msg != "" {
 			c.errs = append(c.errs, RowError{File: fl.name, Line: row.line, Err: msg})
 			return
 		}
-		c.rows = append(c.rows, ServerRecord{
-			TxID: bytes.TrimSpace(f[cols[fTxID]]), TID: bytes.TrimSpace(f[cols[fTID]]),
-			Amount: v, Currency: code, Line: row.line,
-		})
+		c.rows = append(c.rows, ServerRecord{TxID: txid, TID: tid, Amount: v, Currency: code, Line: row.line})
 	})
 }
 
@@ -253,11 +293,12 @@ func (fl *File) parseServerJSONL(c *chunk[ServerRecord]) {
 	eachJSONLine(c.data, c.line, fl.keys, optional, &c.scratch, func(line int64, v [][]byte, err string) {
 		if err == "" {
 			v2, code, msg := rowMoney(v[fAmount], v[fCurrency], &c.curs)
+			txid, tid := bytes.TrimSpace(v[fTxID]), bytes.TrimSpace(v[fTID])
 			if msg == "" {
-				c.rows = append(c.rows, ServerRecord{
-					TxID: bytes.TrimSpace(v[fTxID]), TID: bytes.TrimSpace(v[fTID]),
-					Amount: v2, Currency: code, Line: line,
-				})
+				msg = idProblem(txid, tid)
+			}
+			if msg == "" {
+				c.rows = append(c.rows, ServerRecord{TxID: txid, TID: tid, Amount: v2, Currency: code, Line: line})
 				return
 			}
 			err = msg

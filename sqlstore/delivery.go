@@ -12,10 +12,17 @@ import (
 )
 
 // ReconciliationService implements vocdesk.ReconciliationService.
-type ReconciliationService struct{ db *DB }
+type ReconciliationService struct {
+	db *DB
+	// Limits bound what reports store; the command sets them from flags
+	// before serving (vocdesk.DefaultReconLimits otherwise).
+	Limits vocdesk.ReconLimits
+}
 
 // NewReconciliationService returns the reconciliation service on db.
-func NewReconciliationService(db *DB) *ReconciliationService { return &ReconciliationService{db: db} }
+func NewReconciliationService(db *DB) *ReconciliationService {
+	return &ReconciliationService{db: db, Limits: vocdesk.DefaultReconLimits()}
+}
 
 var _ vocdesk.ReconciliationService = (*ReconciliationService)(nil)
 

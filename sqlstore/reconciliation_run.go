@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -42,6 +44,17 @@ func (s *ReconciliationService) Reconcile(ctx context.Context, in vocdesk.Reconc
 		if in.Log == nil {
 			return nil, vocdesk.Errorf(vocdesk.EINVALID, "send the server log")
 		}
+		// Checked before the engine runs, so a refused upload costs no
+		// work, and again when the report is stored (storeReport).
+		var n int
+		err := s.db.readRow(ctx, uploadsSinceQuery, []any{a.DeveloperID, string(vocdesk.ReconUpload), micros(now.Add(-24 * time.Hour))},
+			func(r *sql.Row) error { return r.Scan(&n) })
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: count uploads: %w", err)
+		}
+		if err := s.uploadQuota(n); err != nil {
+			return nil, err
+		}
 		if in.Columns == nil {
 			st, err := s.ReconSettings(ctx)
 			if err != nil {
@@ -63,6 +76,13 @@ func (s *ReconciliationService) Reconcile(ctx context.Context, in vocdesk.Reconc
 		rep.FileName, rep.Format, rep.Columns = truncate(name, 200), in.Format, in.Columns
 		fl, err := recon.OpenServerStream(rep.FileName, in.Log, in.Columns, in.Format == "jsonl", in.SizeHint)
 		if err != nil {
+			// A failed read (a body over the HTTP layer's limit, a dropped
+			// connection) is the only error the engine wraps; it keeps its
+			// cause so that the HTTP layer can answer 413 for a too large
+			// body.
+			if errors.Unwrap(err) != nil {
+				return nil, fmt.Errorf("sqlstore: reconcile: %w", err)
+			}
 			// A missing column or an empty file: the caller's input, said
 			// in the engine's words, which name the column and the header.
 			return nil, vocdesk.Errorf(vocdesk.EINVALID, "%s", err.Error())
@@ -92,19 +112,46 @@ func (s *ReconciliationService) Reconcile(ctx context.Context, in vocdesk.Reconc
 	}
 	rep.StoreRows, rep.ServerRows, rep.InvalidRows = res.StoreRows, res.ServerRows, res.InvalidRows
 	rep.Errors = int64(len(rowErrs))
-	if err := s.storeReport(ctx, a, rep, res, rowErrs, in.Source == vocdesk.ReconUpload); err != nil {
+	if err := s.storeReport(ctx, a, rep, res, rowErrs, in.Source == vocdesk.ReconUpload, s.Limits.MaxExceptions); err != nil {
 		return nil, err
 	}
 	return rep, nil
 }
 
+// uploadsSinceQuery counts a developer's uploads since a time: the quota
+// of vocdesk.ReconLimits.UploadsPerDay is over any 24 hours, so that no
+// midnight doubles it. reconciliations_developer (developer_id, id) finds
+// the developer's rows; a day's worth is small.
+const uploadsSinceQuery = `SELECT COUNT(*) FROM reconciliations WHERE developer_id = $1 AND source = $2 AND created_at > $3`
+
+// uploadQuota refuses the upload after n others in the last 24 hours.
+func (s *ReconciliationService) uploadQuota(n int) error {
+	if max := s.Limits.UploadsPerDay; max > 0 && n >= max {
+		return vocdesk.Errorf(vocdesk.ERATELIMITED,
+			"this developer has uploaded %d server logs in the last 24 hours, the most this server allows; try again later", max)
+	}
+	return nil
+}
+
 // storeReport writes the report, its exceptions and errors, remembers an
 // upload's mapping, and audits the run.
 func (s *ReconciliationService) storeReport(ctx context.Context, a *vocdesk.Actor, rep *vocdesk.Reconciliation,
-	res *recon.Result, rowErrs []*vocdesk.ReconRowError, remember bool) error {
+	res *recon.Result, rowErrs []*vocdesk.ReconRowError, upload bool, maxExceptions int64) error {
 	return s.db.inWrite(ctx, func(tx *Tx) error {
-		if err := tx.queryRow(ctx, `SELECT slug FROM developers WHERE id = $1`, rep.DeveloperID).Scan(&rep.DeveloperSlug); err != nil {
+		// The developer's row is locked (PostgreSQL; SQLite has one writer)
+		// so that two uploads at once cannot both take the last one of the
+		// day's quota.
+		if err := tx.queryRow(ctx, `SELECT slug FROM developers d WHERE id = $1`+tx.forUpdate("d"), rep.DeveloperID).Scan(&rep.DeveloperSlug); err != nil {
 			return fmt.Errorf("sqlstore: store reconciliation: %w", err)
+		}
+		if upload {
+			var n int
+			if err := tx.queryRow(ctx, uploadsSinceQuery, rep.DeveloperID, string(vocdesk.ReconUpload), micros(tx.now.Add(-24*time.Hour))).Scan(&n); err != nil {
+				return fmt.Errorf("sqlstore: count uploads: %w", err)
+			}
+			if err := s.uploadQuota(n); err != nil {
+				return err
+			}
 		}
 		counts, _ := json.Marshal(rep.Counts) // a map of int64s always marshals
 		rep.CreatedAt = tx.now
@@ -116,7 +163,7 @@ func (s *ReconciliationService) storeReport(ctx context.Context, a *vocdesk.Acto
 		if err != nil {
 			return fmt.Errorf("sqlstore: store reconciliation: %w", err)
 		}
-		if rep.Exceptions, err = tx.insertExceptions(ctx, rep.ID, res); err != nil {
+		if rep.Exceptions, err = tx.insertExceptions(ctx, rep.ID, res, maxExceptions); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `UPDATE reconciliations SET exceptions = $2 WHERE id = $1`, rep.ID, rep.Exceptions); err != nil {
@@ -125,7 +172,7 @@ func (s *ReconciliationService) storeReport(ctx context.Context, a *vocdesk.Acto
 		if err := tx.insertRowErrors(ctx, rep.ID, rowErrs); err != nil {
 			return err
 		}
-		if remember && len(rep.Columns) > 0 {
+		if upload && len(rep.Columns) > 0 {
 			if err := tx.rememberColumns(ctx, rep.DeveloperID, rep.Columns); err != nil {
 				return err
 			}
@@ -185,10 +232,15 @@ func (ri *rowInserter) flush(ctx context.Context) error {
 	return nil
 }
 
-func (tx *Tx) insertExceptions(ctx context.Context, id int64, res *recon.Result) (int64, error) {
+// insertExceptions stores the report's first max exceptions (all when max
+// is 0 or less) and returns how many it stored.
+func (tx *Tx) insertExceptions(ctx context.Context, id int64, res *recon.Result, max int64) (int64, error) {
 	ri := &rowInserter{tx: tx, cols: 9, prefix: `INSERT INTO recon_exceptions
 		(reconciliation_id, seq, category, txid, tid, store_amount, store_currency, server_amount, server_currency) VALUES `}
 	for e := range res.Exceptions() {
+		if max > 0 && ri.n >= max {
+			break
+		}
 		store, server := minorUnits(e.StoreAmount, e.StoreCurrency), minorUnits(e.ServerAmount, e.ServerCurrency)
 		if err := ri.add(ctx, id, ri.n+1, e.Category.String(), e.TxID, e.TID, store, e.StoreCurrency, server, e.ServerCurrency); err != nil {
 			return 0, err

@@ -12,10 +12,20 @@ import (
 	"github.com/vocdesk/vocdesk"
 )
 
-// maxUploadBytes bounds a server log upload. The log is streamed through
-// the engine in blocks and never held, so the bound is about how long one
-// request may hold a connection, not about memory.
-const maxUploadBytes = 16 << 30
+// DefaultMaxUploadBytes bounds a server log upload unless Config says
+// otherwise. The log is streamed through the engine in blocks and never
+// held, so the bound is about how long one request may keep the engine
+// busy, not about memory: a busy app's month (a million deliveries) is
+// about 100 MB, a tenth of it.
+const DefaultMaxUploadBytes = 1 << 30
+
+// maxUpload is the server's upload bound.
+func (s *Server) maxUpload() int64 {
+	if s.cfg.MaxUploadBytes > 0 {
+		return s.cfg.MaxUploadBytes
+	}
+	return DefaultMaxUploadBytes
+}
 
 // uploadTimeout replaces the server's one-minute body deadline for an
 // upload: a few gigabytes over an ordinary line take minutes.
@@ -39,7 +49,7 @@ func (s *Server) createReconciliation(w http.ResponseWriter, r *http.Request) er
 	// Not supported by every ResponseWriter (tests' recorders); then the
 	// server's own deadline stands.
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(uploadTimeout))
-	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxUpload())
 	in := vocdesk.ReconcileInput{Source: vocdesk.ReconUpload}
 	q := r.URL.Query()
 	for _, k := range []string{"source", "from", "to", "map", "format"} {
@@ -58,7 +68,7 @@ func (s *Server) createReconciliation(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return vocdesk.Errorf(vocdesk.ETOOLARGE, "the server log is larger than %d bytes", int64(maxUploadBytes))
+			return vocdesk.Errorf(vocdesk.ETOOLARGE, "the server log is larger than %d bytes", s.maxUpload())
 		}
 		return err
 	}

@@ -22,8 +22,12 @@ type reconciliationJSON struct {
 	ServerRows  int64             `json:"server_rows"`
 	InvalidRows int64             `json:"invalid_rows"`
 	Exceptions  int64             `json:"exceptions"`
-	CreatedBy   string            `json:"created_by"`
-	CreatedAt   string            `json:"created_at"`
+	// ExceptionsFound and ExceptionsTruncated say when the server's limit
+	// stored only the first exceptions (vocdesk.ReconLimits).
+	ExceptionsFound     int64  `json:"exceptions_found"`
+	ExceptionsTruncated bool   `json:"exceptions_truncated"`
+	CreatedBy           string `json:"created_by"`
+	CreatedAt           string `json:"created_at"`
 	// Errors are the first malformed rows, on the single report only.
 	Errors []rowErrorJSON `json:"errors,omitempty"`
 }
@@ -46,6 +50,7 @@ func newReconciliationJSON(rep *vocdesk.Reconciliation) reconciliationJSON {
 	return reconciliationJSON{ID: rep.ID, Developer: rep.DeveloperSlug, Source: string(rep.Source), FileName: rep.FileName,
 		Format: rep.Format, Columns: cols, From: timeJSON(rep.From), To: timeJSON(rep.To), Counts: counts,
 		StoreRows: rep.StoreRows, ServerRows: rep.ServerRows, InvalidRows: rep.InvalidRows, Exceptions: rep.Exceptions,
+		ExceptionsFound: rep.ExceptionsFound(), ExceptionsTruncated: rep.ExceptionsTruncated(),
 		CreatedBy: rep.CreatedBy, CreatedAt: timeJSON(rep.CreatedAt)}
 }
 

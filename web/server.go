@@ -26,6 +26,8 @@ type Config struct {
 	// tests pass one whose budgets never refill, so that slow password
 	// hashing cannot make them flaky.
 	LoginLimiter *ratelimit.Guard
+	// MaxUploadBytes bounds a reconciliation upload; 0: DefaultMaxUploadBytes.
+	MaxUploadBytes int64
 }
 
 // Server is the whole HTTP surface of vocdesk. It is an http.Handler.
@@ -70,9 +72,10 @@ func NewServer(cfg Config, svc vocdesk.Services) (*Server, error) {
 	}
 	s.metricsHandler = promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry})
 	uiHandler, err := ui.New(ui.Config{
-		Logger:        log,
-		SecureCookies: cfg.SecureCookies,
-		LoginLimiter:  s.loginLimiter,
+		Logger:              log,
+		SecureCookies:       cfg.SecureCookies,
+		LoginLimiter:        s.loginLimiter,
+		MaxReconUploadBytes: s.maxUpload(),
 	}, svc)
 	if err != nil {
 		return nil, err

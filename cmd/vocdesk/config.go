@@ -26,6 +26,7 @@ type Config struct {
 	LogFormat string // text or json
 
 	Workers WorkersConfig // background jobs and the payment provider (workers.go)
+	Recon   ReconConfig   // reconciliation upload limits (config_recon.go)
 }
 
 // DefaultConfig returns the settings used when neither a flag nor the
@@ -38,6 +39,7 @@ func DefaultConfig() Config {
 		LogLevel:        "info",
 		LogFormat:       "text",
 		Workers:         defaultWorkersConfig(),
+		Recon:           defaultReconConfig(),
 	}
 }
 
@@ -55,6 +57,7 @@ func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "send session cookies over HTTPS only (set behind a TLS proxy)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long in-flight requests may run on after SIGTERM/SIGINT")
 	c.registerWorkers(fs)
+	c.registerRecon(fs)
 	c.registerLog(fs)
 }
 
@@ -90,6 +93,9 @@ func (c *Config) Validate() error {
 		errs = append(errs, err)
 	}
 	if err := c.Workers.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Recon.validate(); err != nil {
 		errs = append(errs, err)
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {

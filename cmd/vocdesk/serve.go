@@ -57,6 +57,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		SecureCookies:        m.Config.SecureCookies,
 		AllowPrivateWebhooks: m.Config.AllowPrivateWebhooks,
 		Ready:                m.db.Ping,
+		MaxUploadBytes:       m.Config.Recon.MaxUploadBytes,
 	}, svc)
 	if err != nil {
 		return fmt.Errorf("build web server: %w", err)

@@ -160,4 +160,7 @@ func configureServices(cfg Config, svc vocdesk.Services) {
 	if cs, ok := svc.Cancellations.(*sqlstore.CancellationService); ok {
 		cs.KeyLease = cfg.Workers.IdempotencyLease
 	}
+	if rs, ok := svc.Reconciliation.(*sqlstore.ReconciliationService); ok {
+		rs.Limits = cfg.Recon.limits()
+	}
 }

@@ -100,6 +100,11 @@ func (h *handler) reconCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	rep, err := svc.Reconcile(r.Context(), in)
 	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			h.renderError(w, r, http.StatusRequestEntityTooLarge, "harden.upload_too_large")
+			return
+		}
 		h.fail(w, r, err)
 		return
 	}
@@ -110,6 +115,11 @@ func (h *handler) reconCreate(w http.ResponseWriter, r *http.Request) {
 // inclusive, as people read a date range), format and mapping, one field
 // per column so that column names may hold any character.
 func reconFormInput(in *vocdesk.ReconcileInput, f map[string]string) error {
+	for k, v := range f {
+		if err := vocdesk.CheckText(k, v); err != nil {
+			return err
+		}
+	}
 	var err error
 	if v := f["from"]; v != "" {
 		if in.From, err = time.Parse(time.DateOnly, v); err != nil {

@@ -171,6 +171,7 @@ func safeMethod(m string) bool {
 // before sign-in, with the double-submit cookie.
 func (h *handler) csrfTokenOK(w http.ResponseWriter, r *http.Request, st *reqState) bool {
 	if streamedUpload(r) {
+		r.Body = http.MaxBytesReader(w, r.Body, h.maxReconUpload)
 		return h.uploadTokenOK(r, st)
 	}
 	if isMultipart(r) {

@@ -20,6 +20,9 @@ type Config struct {
 	Logger        *slog.Logger
 	SecureCookies bool             // Secure flag on cookies, for deployments behind TLS
 	LoginLimiter  *ratelimit.Guard // sign-in failures per address and account; nil: the default guard
+	// MaxReconUploadBytes bounds a server log uploaded on the
+	// reconciliation page, as the API's upload is bounded; 0: 1 GiB.
+	MaxReconUploadBytes int64
 }
 
 // sessionTTL is how long a browser stays signed in. A working day: long
@@ -36,8 +39,10 @@ type handler struct {
 	assets  *assets
 	cat     *catalog
 	limiter *ratelimit.Guard
-	secure  bool
-	now     func() time.Time
+	// maxReconUpload bounds a streamed server log upload.
+	maxReconUpload int64
+	secure         bool
+	now            func() time.Time
 }
 
 // New returns the handler of the browser pages, to be mounted at "/". It
@@ -48,14 +53,18 @@ func New(cfg Config, svc vocdesk.Services) (http.Handler, error) {
 		return nil, errors.New("ui: every service in vocdesk.Services is required")
 	}
 	h := &handler{
-		log:     cfg.Logger,
-		svc:     svc,
-		limiter: cfg.LoginLimiter,
-		secure:  cfg.SecureCookies,
-		now:     time.Now,
+		log:            cfg.Logger,
+		svc:            svc,
+		limiter:        cfg.LoginLimiter,
+		maxReconUpload: cfg.MaxReconUploadBytes,
+		secure:         cfg.SecureCookies,
+		now:            time.Now,
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
+	}
+	if h.maxReconUpload <= 0 {
+		h.maxReconUpload = 1 << 30
 	}
 	if h.limiter == nil {
 		// The same budgets the server uses; the server passes its own guard
