@@ -72,6 +72,9 @@ func (s *Server) putWebhook(w http.ResponseWriter, r *http.Request) error {
 	if err := requireFields("url", body.URL); err != nil {
 		return err
 	}
+	if err := s.checkWebhookURL(r.Context(), body.URL); err != nil {
+		return err
+	}
 	ep, err := svc.SetWebhook(r.Context(), body.URL, body.RotateSecret)
 	if err != nil {
 		return err

@@ -14,18 +14,22 @@ import (
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/ratelimit"
 	"github.com/vocdesk/vocdesk/web/ui"
+	"github.com/vocdesk/vocdesk/webhooks"
 )
 
 // Config holds what the server needs beyond the services.
 type Config struct {
 	Logger               *slog.Logger
 	SecureCookies        bool                            // passed on to ui: cookies only over HTTPS
-	AllowPrivateWebhooks bool                            // later issues: deliver to loopback/private addresses
+	AllowPrivateWebhooks bool                            // accept and deliver to loopback/private webhook addresses
 	Ready                func(ctx context.Context) error // /readyz: typically a database ping
 	// LoginLimiter overrides the sign-in guard (ratelimit.DefaultGuardConfig);
 	// tests pass one whose budgets never refill, so that slow password
 	// hashing cannot make them flaky.
 	LoginLimiter *ratelimit.Guard
+	// WebhookResolver resolves webhook hosts when they are set (the check
+	// of webhooks.CheckURL); nil: the system's resolver.
+	WebhookResolver webhooks.Resolver
 	// MaxUploadBytes bounds a reconciliation upload; 0: DefaultMaxUploadBytes.
 	MaxUploadBytes int64
 }
@@ -76,6 +80,7 @@ func NewServer(cfg Config, svc vocdesk.Services) (*Server, error) {
 		SecureCookies:       cfg.SecureCookies,
 		LoginLimiter:        s.loginLimiter,
 		MaxReconUploadBytes: s.maxUpload(),
+		CheckWebhookURL:     s.checkWebhookURL,
 	}, svc)
 	if err != nil {
 		return nil, err
@@ -94,3 +99,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // Registry is the server's own Prometheus registry; the command may register
 // more collectors on it.
 func (s *Server) Registry() *prometheus.Registry { return s.registry }
+
+// checkWebhookURL refuses, when a webhook is set, an address deliveries
+// would refuse (webhooks.CheckURL), unless private addresses are allowed.
+func (s *Server) checkWebhookURL(ctx context.Context, rawURL string) error {
+	if s.cfg.AllowPrivateWebhooks {
+		return nil
+	}
+	r := s.cfg.WebhookResolver
+	if r == nil {
+		r = webhooks.DefaultResolver
+	}
+	return webhooks.CheckURL(ctx, r, rawURL)
+}

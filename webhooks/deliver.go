@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/vocdesk/vocdesk"
@@ -97,7 +99,7 @@ func (d *Deliverer) send(ctx context.Context, del *vocdesk.WebhookDelivery, ep *
 		if errors.As(err, &priv) {
 			return 0, priv
 		}
-		return 0, fmt.Errorf("webhooks: %w", err)
+		return 0, withoutAddress(err)
 	}
 	defer res.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
@@ -105,4 +107,24 @@ func (d *Deliverer) send(ctx context.Context, del *vocdesk.WebhookDelivery, ep *
 		return res.StatusCode, fmt.Errorf("webhooks: the server answered %s", res.Status)
 	}
 	return res.StatusCode, nil
+}
+
+// withoutAddress is a send error as the delivery log may show it. A network
+// error names the address it dialled ("dial tcp 10.1.2.3:443: connect:
+// connection refused"), the resolved address of the developer's host: it
+// is replaced by what happened.
+func withoutAddress(err error) error {
+	var op *net.OpError
+	if !errors.As(err, &op) {
+		return fmt.Errorf("webhooks: %w", err)
+	}
+	cause := op.Err
+	var sc *os.SyscallError
+	if errors.As(cause, &sc) {
+		cause = sc.Err
+	}
+	if op.Timeout() {
+		return fmt.Errorf("webhooks: %s timed out", op.Op)
+	}
+	return fmt.Errorf("webhooks: %s failed: %v", op.Op, cause)
 }

@@ -2,7 +2,6 @@ package webhooks
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
@@ -11,23 +10,15 @@ import (
 )
 
 // ErrPrivate is the error of a delivery refused because the address is
-// loopback, private, link-local or otherwise not on the public internet.
-type ErrPrivate struct{ Addr string }
+// loopback, private, link-local or otherwise not on the public internet
+// (publicAddr). It does not carry the address: the delivery log is shown
+// to the developer, and the address a name resolved to inside the store's
+// network is none of its business.
+type ErrPrivate struct{}
 
-func (e ErrPrivate) Error() string {
-	return fmt.Sprintf("webhooks: %s is not a public address (deliveries to private networks are off; see --allow-private-webhooks)", e.Addr)
+func (ErrPrivate) Error() string {
+	return "webhooks: the URL's host resolves to an address that is not public (deliveries to private networks are off; see --allow-private-webhooks)"
 }
-
-// publicAddr reports whether ip is a public unicast address.
-func publicAddr(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	return ip.IsValid() && ip.IsGlobalUnicast() && !ip.IsPrivate() && !ip.IsLoopback() && !ip.IsLinkLocalUnicast() &&
-		!cgnat.Contains(ip) && !ip.IsUnspecified() && !ip.IsMulticast()
-}
-
-// cgnat is 100.64.0.0/10, shared address space that Go's IsPrivate leaves
-// out but that is as internal as 10/8.
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
 
 // NewClient returns the HTTP client deliveries are sent with. Unless
 // allowPrivate is set, its dialer checks the address it is about to connect
@@ -41,7 +32,7 @@ func NewClient(allowPrivate bool, timeout time.Duration) *http.Client {
 		d.Control = func(network, address string, _ syscall.RawConn) error {
 			ap, err := netip.ParseAddrPort(address)
 			if err != nil || !publicAddr(ap.Addr()) {
-				return ErrPrivate{Addr: address}
+				return ErrPrivate{}
 			}
 			return nil
 		}

@@ -138,6 +138,10 @@ func (h *handler) showWebhook(w http.ResponseWriter, r *http.Request, d *webhook
 // form again with what was typed.
 func (h *handler) webhookSave(w http.ResponseWriter, r *http.Request) {
 	raw := strings.TrimSpace(r.PostForm.Get("url"))
+	if err := h.checkWebhookURL(r.Context(), raw); err != nil {
+		h.showWebhook(w, r, &webhookData{URL: raw, ErrorKey: "harden.webhook_private"}, http.StatusUnprocessableEntity)
+		return
+	}
 	ep, err := h.svc.Webhooks.SetWebhook(r.Context(), raw, r.PostForm.Get("rotate") != "")
 	if err != nil {
 		if vocdesk.ErrorCode(err) == vocdesk.EINVALID {

@@ -6,6 +6,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -23,6 +24,9 @@ type Config struct {
 	// MaxReconUploadBytes bounds a server log uploaded on the
 	// reconciliation page, as the API's upload is bounded; 0: 1 GiB.
 	MaxReconUploadBytes int64
+	// CheckWebhookURL refuses a webhook URL whose host is not public
+	// (the server's policy); nil accepts any.
+	CheckWebhookURL func(ctx context.Context, rawURL string) error
 }
 
 // sessionTTL is how long a browser stays signed in. A working day: long
@@ -41,8 +45,10 @@ type handler struct {
 	limiter *ratelimit.Guard
 	// maxReconUpload bounds a streamed server log upload.
 	maxReconUpload int64
-	secure         bool
-	now            func() time.Time
+	// checkWebhookURL is Config.CheckWebhookURL, never nil.
+	checkWebhookURL func(ctx context.Context, rawURL string) error
+	secure          bool
+	now             func() time.Time
 }
 
 // New returns the handler of the browser pages, to be mounted at "/". It
@@ -53,15 +59,19 @@ func New(cfg Config, svc vocdesk.Services) (http.Handler, error) {
 		return nil, errors.New("ui: every service in vocdesk.Services is required")
 	}
 	h := &handler{
-		log:            cfg.Logger,
-		svc:            svc,
-		limiter:        cfg.LoginLimiter,
-		maxReconUpload: cfg.MaxReconUploadBytes,
-		secure:         cfg.SecureCookies,
-		now:            time.Now,
+		log:             cfg.Logger,
+		svc:             svc,
+		limiter:         cfg.LoginLimiter,
+		maxReconUpload:  cfg.MaxReconUploadBytes,
+		checkWebhookURL: cfg.CheckWebhookURL,
+		secure:          cfg.SecureCookies,
+		now:             time.Now,
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
+	}
+	if h.checkWebhookURL == nil {
+		h.checkWebhookURL = func(context.Context, string) error { return nil }
 	}
 	if h.maxReconUpload <= 0 {
 		h.maxReconUpload = 1 << 30
