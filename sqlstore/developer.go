@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/vocdesk/vocdesk"
@@ -320,11 +321,14 @@ func (s *DeveloperService) CreateMember(ctx context.Context, developerSlug strin
 			return err
 		}
 		m.DeveloperID = dev.ID
-		err = tx.queryRow(ctx, `INSERT INTO members (developer_id, email, email_key, name, role, password_hash, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			dev.ID, m.Email, emailKey(m.Email), m.Name, string(m.Role), hash, micros(tx.now)).Scan(&m.ID)
+		// email_key is unique per developer (migration 00060): the conflict
+		// below can only be with this developer's own member, so it tells
+		// nothing about other organisations.
+		err = tx.queryRow(ctx, `INSERT INTO members (developer_id, email, email_key, login_key, name, role, password_hash, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			dev.ID, m.Email, memberKey(dev.ID, m.Email), emailKey(m.Email), m.Name, string(m.Role), hash, micros(tx.now)).Scan(&m.ID)
 		if err != nil {
-			return conflictOr(err, "create member", "a member with email %s already exists", m.Email)
+			return conflictOr(err, "create member", "this developer already has a member with email %s", m.Email)
 		}
 		m.CreatedAt = tx.now
 		return tx.audit(ctx, a, change{action: "member.created", entity: "member", entityID: m.ID, developerID: dev.ID, after: m})
@@ -352,7 +356,7 @@ func (s *DeveloperService) FindMembers(ctx context.Context, developerSlug string
 	} else if err != nil {
 		return nil, fmt.Errorf("sqlstore: find members: %w", err)
 	}
-	rows, err := tx.query(ctx, `SELECT id, developer_id, email, name, role, created_at FROM members WHERE developer_id = $1 ORDER BY email_key`, devID)
+	rows, err := tx.query(ctx, `SELECT id, developer_id, email, name, role, created_at FROM members WHERE developer_id = $1 ORDER BY login_key`, devID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: find members: %w", err)
 	}
@@ -407,6 +411,12 @@ func (s *DeveloperService) CreateOperator(ctx context.Context, o *vocdesk.Operat
 // lower-cased here in Go, so both engines agree (SQLite's lower() knows only
 // ASCII).
 func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// memberKey is a member's uniqueness key: unique per developer, so the same
+// person may be a member of two developers.
+func memberKey(developerID int64, email string) string {
+	return strconv.FormatInt(developerID, 10) + " " + emailKey(email)
+}
 
 // hashOptional hashes a password; an empty one is stored as NULL, an
 // account that cannot sign in until a password is set.

@@ -80,8 +80,10 @@ func TestMembers(t *testing.T) {
 		wantCode(t, f.devs.CreateMember(asDeveloper(f.devA, vocdesk.RoleViewer), "dev-a", &vocdesk.Member{Email: "v@dev-a.example", Name: "V", Role: vocdesk.RoleViewer}, ""), vocdesk.EFORBIDDEN)
 		// Another developer's organisation does not exist for B.
 		wantCode(t, f.devs.CreateMember(asDeveloper(f.devB, vocdesk.RoleOwner), "dev-a", &vocdesk.Member{Email: "x@dev-b.example", Name: "X", Role: vocdesk.RoleViewer}, ""), vocdesk.ENOTFOUND)
-		// Emails are unique store-wide, whatever their case.
-		wantCode(t, f.devs.CreateMember(asOperator(), "dev-b", &vocdesk.Member{Email: "owner@dev-a.example", Name: "Dup", Role: vocdesk.RoleViewer}, ""), vocdesk.ECONFLICT)
+		// Emails are unique within a developer, whatever their case; the same
+		// person may be a member of another developer too (issue 16).
+		wantCode(t, f.devs.CreateMember(asOperator(), "dev-a", &vocdesk.Member{Email: "OWNER@dev-a.example", Name: "Dup", Role: vocdesk.RoleViewer}, ""), vocdesk.ECONFLICT)
+		must(t, f.devs.CreateMember(asOperator(), "dev-b", &vocdesk.Member{Email: "owner@dev-a.example", Name: "Also B", Role: vocdesk.RoleViewer}, ""))
 
 		ms, err := f.devs.FindMembers(asDeveloper(f.devA, vocdesk.RoleViewer), "dev-a")
 		must(t, err)
