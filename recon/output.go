@@ -3,7 +3,6 @@ package recon
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/vocdesk/vocdesk/csvsafe"
 )
 
 // Summary is summary.json: the contract's keys first, then a few more.
@@ -60,7 +61,7 @@ var ExceptionsHeader = []string{"category", "txid", "tid", "store_amount", "stor
 
 // WriteExceptions writes exceptions.csv's content, in Result.Exceptions order.
 func WriteExceptions(w io.Writer, r *Result) error {
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	if err := cw.Write(ExceptionsHeader); err != nil {
 		return err
 	}
@@ -79,13 +80,13 @@ func WriteExceptions(w io.Writer, r *Result) error {
 // ErrorsWriter writes errors.csv as errors arrive, so a file full of bad rows
 // does not pile up in memory.
 type ErrorsWriter struct {
-	cw  *csv.Writer
+	cw  *csvsafe.Writer
 	err error
 }
 
 // NewErrorsWriter writes the header of errors.csv to w.
 func NewErrorsWriter(w io.Writer) *ErrorsWriter {
-	e := &ErrorsWriter{cw: csv.NewWriter(w)}
+	e := &ErrorsWriter{cw: csvsafe.NewWriter(w)}
 	e.err = e.cw.Write([]string{"file", "line", "error"})
 	return e
 }

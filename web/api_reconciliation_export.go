@@ -1,11 +1,11 @@
 package web
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/csvsafe"
 )
 
 // exceptionsCSVHeader is the contract's exceptions.csv header, so a report
@@ -26,7 +26,7 @@ func (s *Server) exportReconExceptions(w http.ResponseWriter, r *http.Request) e
 	}
 	// Errors (not found, a bad category) are answered in JSON, so nothing
 	// is written until the first row or the end.
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	started := false
 	start := func() error {
 		started = true

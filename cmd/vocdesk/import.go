@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/vocdesk/vocdesk/csvsafe"
 	"github.com/vocdesk/vocdesk/purchaseimport"
 )
 
@@ -184,7 +184,7 @@ func importProgressBar(w io.Writer, f *os.File, quiet bool) *progressbar.Progres
 // fields as they were in the file.
 type rejectWriter struct {
 	f *os.File
-	w *csv.Writer
+	w *csvsafe.Writer
 }
 
 func createRejectWriter(path string) (*rejectWriter, error) {
@@ -192,7 +192,7 @@ func createRejectWriter(path string) (*rejectWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &rejectWriter{f: f, w: csv.NewWriter(f)}, nil
+	return &rejectWriter{f: f, w: csvsafe.NewWriter(f)}, nil
 }
 
 // header writes the header: line, error and the file's own columns.

@@ -1,12 +1,12 @@
 package ui
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/csvsafe"
 )
 
 type reconReportData struct {
@@ -116,7 +116,7 @@ func (h *handler) reconExport(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Content-Type", "text/csv; charset=utf-8")
 	hdr.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="reconciliation-%d-exceptions.csv"`, id))
 	hdr.Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	_ = cw.Write([]string{"category", "txid", "tid", "store_amount", "store_currency", "server_amount", "server_currency"})
 	err = svc.EachReconException(r.Context(), id, category, func(e *vocdesk.ReconException) error {
 		store, server := "", ""
