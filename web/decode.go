@@ -65,6 +65,11 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err)
 	}
+	// "null" decodes into any pointer as "nothing", leaving dst as it was:
+	// a PUT that then answers 200 having changed nothing.
+	if bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
+		return vocdesk.Errorf(vocdesk.EINVALID, "request body must be a JSON object, not null")
+	}
 	// Escapes can still spell what raw bytes may not (\u0000, \u001b).
 	if err := checkDecodedText(dst); err != nil {
 		return err

@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
+	"strings"
 
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/sqlstore"
@@ -21,6 +25,47 @@ func openDatabase(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
 	return db, nil
+}
+
+// errNoDatabase is the error of a command that needs an existing database
+// pointed at an SQLite file that does not exist.
+type errNoDatabase struct{ path string }
+
+func (e errNoDatabase) Error() string {
+	return fmt.Sprintf("no database at %s: give --db (or VOCDESK_DB) naming the server's database", e.path)
+}
+
+// openExistingDatabase is openDatabase for commands that act on what is
+// already stored (key create, list, revoke): an SQLite file that does not
+// exist is an error, not a new empty database in the working directory,
+// which would only lead to "unknown developer" and a stray vocdesk.db.
+func openExistingDatabase(ctx context.Context, dsn string) (*sqlstore.DB, error) {
+	if p, ok := sqlitePath(dsn); ok {
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			return nil, errNoDatabase{p}
+		}
+	}
+	return openDatabase(ctx, dsn)
+}
+
+// openExit is the exit status of a failed open: 2 for a database that is
+// not there (the command line is wrong), 1 for anything else.
+func openExit(err error) int {
+	var nd errNoDatabase
+	if errors.As(err, &nd) {
+		return 2
+	}
+	return 1
+}
+
+// sqlitePath is the file of an SQLite DSN, as sqlstore.Open reads it.
+func sqlitePath(dsn string) (string, bool) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return "", false
+	}
+	p := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//")
+	p, _, _ = strings.Cut(p, "?")
+	return p, p != ""
 }
 
 // newServices wires the SQL implementations of every service.

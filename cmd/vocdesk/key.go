@@ -59,10 +59,17 @@ func runKeyCreate(ctx context.Context, env *Env, args []string) int {
 	if k.Name == "" {
 		k.Name = "cli-" + time.Now().UTC().Format("20060102-150405")
 	}
-	db, err := openDatabase(ctx, cfg.DB)
+	// The first operator key may be made before the first serve, so it
+	// may create the database; a developer's key needs the developer, so
+	// a database that is not there is a wrong --db, said as such.
+	open := openDatabase
+	if k.Realm == vocdesk.RealmDeveloper {
+		open = openExistingDatabase
+	}
+	db, err := open(ctx, cfg.DB)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "vocdesk key create: %v\n", err)
-		return 1
+		return openExit(err)
 	}
 	defer db.Close()
 	secret, err := newServices(db).Auth.CreateAPIKey(systemContext(ctx), k)
@@ -90,10 +97,10 @@ func runKeyList(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "vocdesk key list: %v\n", err)
 		return 2
 	}
-	db, err := openDatabase(ctx, cfg.DB)
+	db, err := openExistingDatabase(ctx, cfg.DB)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "vocdesk key list: %v\n", err)
-		return 1
+		return openExit(err)
 	}
 	defer db.Close()
 	keys, err := newServices(db).Auth.FindAPIKeys(systemContext(ctx))
@@ -131,10 +138,10 @@ func runKeyRevoke(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "vocdesk key revoke: %v\n", err)
 		return 2
 	}
-	db, err := openDatabase(ctx, cfg.DB)
+	db, err := openExistingDatabase(ctx, cfg.DB)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "vocdesk key revoke: %v\n", err)
-		return 1
+		return openExit(err)
 	}
 	defer db.Close()
 	if err := newServices(db).Auth.RevokeAPIKey(systemContext(ctx), id); err != nil {

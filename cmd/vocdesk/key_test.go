@@ -2,6 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -87,4 +91,22 @@ func TestMigrate(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Issue 16: without --db, key create names the missing database (exit 2)
+// instead of creating an empty ./vocdesk.db and then saying "unknown
+// developer".
+func TestKeyCreateNeedsAnExistingDatabase(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	env, _, stderr := testEnv(nil)
+	if code := Run(t.Context(), env, []string{"key", "create", "--developer", "acme"}); code != 2 {
+		t.Fatalf("exit %d, want 2: %s", code, stderr)
+	}
+	if !strings.Contains(stderr.String(), "no database at vocdesk.db") {
+		t.Errorf("stderr: %s", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "vocdesk.db")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a vocdesk.db was created: %v", err)
+	}
 }

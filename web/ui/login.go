@@ -3,6 +3,7 @@ package ui
 import (
 	"net"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 
@@ -127,15 +128,30 @@ func (h *handler) logout(w http.ResponseWriter, r *http.Request) {
 
 // localNext accepts next only when it is a path inside the realm's own area
 // (so it can neither leave the site nor land in another realm), else def.
+// The path is judged as the browser will follow it: cleaned of "." and
+// ".." (http.Redirect cleans it too, after this check would have passed
+// "/my/../console"), and refused when it hides dots or slashes in escapes,
+// which browsers resolve as well.
 func localNext(next, area, def string) string {
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
 		strings.ContainsAny(next, "\\\r\n") {
 		return def
 	}
-	if next != area && !strings.HasPrefix(next, area+"/") && !strings.HasPrefix(next, area+"?") {
+	p, query, hasQuery := strings.Cut(next, "?")
+	if lp := strings.ToLower(p); strings.Contains(lp, "%2e") || strings.Contains(lp, "%2f") || strings.Contains(lp, "%5c") {
 		return def
 	}
-	return next
+	clean := path.Clean(p)
+	if strings.HasSuffix(p, "/") && clean != "/" {
+		clean += "/"
+	}
+	if clean != area && !strings.HasPrefix(clean, area+"/") {
+		return def
+	}
+	if hasQuery {
+		return clean + "?" + query
+	}
+	return clean
 }
 
 // clip shortens s to at most n bytes, for echoing a field back into a form.

@@ -193,7 +193,7 @@ func (h *handler) csrfTokenOK(w http.ResponseWriter, r *http.Request, st *reqSta
 	var want string
 	if st.session != nil {
 		want = st.session.CSRFToken
-	} else if c, err := r.Cookie(anonCSRFCookie); err == nil {
+	} else if c, err := r.Cookie(anonCSRFCookie); err == nil && ourToken(c.Value) {
 		want = c.Value
 	}
 	got := r.PostForm.Get(csrfField)
@@ -209,7 +209,7 @@ func (h *handler) csrfToken(w http.ResponseWriter, r *http.Request) string {
 	case st.session != nil:
 		st.csrf = st.session.CSRFToken
 	default:
-		if c, err := r.Cookie(anonCSRFCookie); err == nil && len(c.Value) >= 32 {
+		if c, err := r.Cookie(anonCSRFCookie); err == nil && ourToken(c.Value) {
 			st.csrf = c.Value
 			break
 		}
@@ -217,6 +217,18 @@ func (h *handler) csrfToken(w http.ResponseWriter, r *http.Request) string {
 		http.SetCookie(w, h.cookie(anonCSRFCookie, st.csrf, time.Time{}))
 	}
 	return st.csrf
+}
+
+// ourToken reports whether s has the form randomToken gives: 32 bytes in
+// unpadded base64url. A double-submit cookie of any other form was not set
+// by us (a script that can write cookies chose "x" and posts "x") and is
+// worth nothing.
+func ourToken(s string) bool {
+	if len(s) != base64.RawURLEncoding.EncodedLen(32) {
+		return false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	return err == nil && len(b) == 32
 }
 
 func randomToken() string {
