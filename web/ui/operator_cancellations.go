@@ -101,9 +101,14 @@ func (h *handler) operatorCancellationDecide(w http.ResponseWriter, r *http.Requ
 	}
 	// A decision another operator made first (or a double click) leaves
 	// the request where the queue will show it: not an error to show.
-	if err != nil && vocdesk.ErrorCode(err) != vocdesk.EUNPROCESSABLE && vocdesk.ErrorCode(err) != vocdesk.ECONFLICT {
+	fl := flash{Key: "flash.refund_" + r.PathValue("action"), Args: []string{strconv.FormatInt(id, 10)}}
+	switch vocdesk.ErrorCode(err) {
+	case "":
+	case vocdesk.EUNPROCESSABLE, vocdesk.ECONFLICT:
+		fl = flash{Kind: "info", Key: "flash.refund_decided_before", Args: fl.Args}
+	default:
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/operator/cancellations#c"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	h.redirect(w, r, "/operator/cancellations#c"+strconv.FormatInt(id, 10), fl)
 }
