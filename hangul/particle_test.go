@@ -20,15 +20,15 @@ func TestAttach(t *testing.T) {
 		{"서울", hangul.EuroRo, "서울로"},        // ㄹ takes 로
 		{"부산", hangul.EuroRo, "부산으로"},       // another final takes 으로
 		{"제주도", hangul.EuroRo, "제주도로"},      // a vowel takes 로
-		{"VIP 30일", hangul.IGa, "VIP 30일이"},  // 일 ends in ㄹ: a consonant for 이/가
+		{"VIP 30일", hangul.IGa, "VIP 30일이"}, // 일 ends in ㄹ: a consonant for 이/가
 		{"Season pass", hangul.IGa, "Season pass가"},
 		{"Full game unlock", hangul.EulReul, "Full game unlock를"},
-		{"Premium", hangul.EulReul, "Premium을"},   // 엠
+		{"Premium", hangul.EulReul, "Premium을"}, // 엠
 		{"Pro (yearly)", hangul.EulReul, "Pro (yearly)를"},
-		{"3000", hangul.EulReul, "3000을"},        // 영
+		{"3000", hangul.EulReul, "3000을"},               // 영
 		{"Hint pack 2", hangul.EulReul, "Hint pack 2를"}, // 이
-		{"레벨 1", hangul.EuroRo, "레벨 1로"},          // 일: ㄹ
-		{"상품(프리미엄)", hangul.IGa, "상품(프리미엄)이"},   // past the bracket: 엄
+		{"레벨 1", hangul.EuroRo, "레벨 1로"},                // 일: ㄹ
+		{"상품(프리미엄)", hangul.IGa, "상품(프리미엄)이"},           // past the bracket: 엄
 		{"", hangul.IGa, "가"},
 		{"★", hangul.EulReul, "★를"},
 		{"책", "의", "책의"}, // not a pair: as written
