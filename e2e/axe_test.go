@@ -3,12 +3,12 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -59,7 +59,7 @@ func (s *Suite) Axe() {
 	if _, err := chromedp.Run(s.ctx, chromedp.Evaluate[chromedp.Void](src+";0")); err != nil {
 		s.T.Fatalf("axe: load on %s: %v", s.Location(), err)
 	}
-	out, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](run, func(p *runtime.EvaluateParams) { t := true; p.AwaitPromise = &t }))
+	out, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](run, chromedp.EvalAwaitPromise))
 	if err != nil {
 		s.T.Fatalf("axe on %s: %v", s.Location(), err)
 	}
@@ -82,5 +82,19 @@ func (s *Suite) Axe() {
 		} else {
 			s.T.Log(msg)
 		}
+	}
+}
+
+// Look opens path in Korean and in English (through the language
+// switcher), and on each runs axe and saves a screenshot named name-ko and
+// name-en: every page a test visits is checked, and each can be looked at
+// in both languages. The page ends in English.
+func (s *Suite) Look(path, name string) {
+	s.T.Helper()
+	for _, lang := range []string{"ko", "en"} {
+		s.Visit("/lang/" + lang + "?next=" + url.QueryEscape(path))
+		s.Do(chromedp.WaitReady(chromedp.CSS("footer")))
+		s.Axe()
+		s.Shot(name + "-" + lang)
 	}
 }
