@@ -13,8 +13,9 @@ import (
 )
 
 // Issue 17, "the product as a person meets it": each test walks one set of
-// its points in a real browser, runs axe on every page it visits and saves
-// screenshots of them in Korean and English (VOCDESK_E2E_SHOTS).
+// its points in a real browser. Axe runs on every page it visits (Visit and
+// WaitLocation run it; pages a click changes in place run it explicitly),
+// and Look saves screenshots in Korean and English (VOCDESK_E2E_SHOTS).
 
 // TestCancellationScreens: an inquiry without a linked purchase offers one
 // form to pick the purchase (not a button per purchase); a partial request
@@ -38,7 +39,6 @@ func TestCancellationScreens(t *testing.T) {
 	dev.LoginAs("/developer/login", m.HoppinAgent)
 	dev.Visit(inquiry)
 	dev.WaitText("결제 취소 문의", "The customer's purchase to cancel")
-	dev.Axe()
 	if n := Eval[int](dev, `document.querySelectorAll('a[href*="/cancel?inquiry="]').length`); n != 0 {
 		t.Errorf("the inquiry lists %d separate cancel buttons; want one form", n)
 	}
@@ -54,12 +54,10 @@ func TestCancellationScreens(t *testing.T) {
 	dev.Click(`#refund-pick button[type="submit"]`)
 	dev.WaitLocation("/console/purchases/" + p.TxID + "/cancel?inquiry=" + id)
 	dev.WaitText("Send Purchase Cancellation Request", p.TxID)
-	dev.Axe()
 	dev.Do(chromedp.SetValue(chromedp.ID("refund-amount"), "500"))
 	dev.Click(`#refund-form button[type="submit"]`)
 	dev.WaitLocation(inquiry)
 	dev.WaitText("Cancellation request for 500 KRW sent.", "Awaiting approval")
-	dev.Axe()
 	dev.Shot("inquiry-after-request")
 	// A request row is a row: not a column one character wide.
 	dev.rowNotSqueezed("#refunds ~ .refund-list .refund-line")
@@ -102,7 +100,6 @@ func TestCancellationScreens(t *testing.T) {
 	purchase := "/console/purchases/" + p.TxID
 	dev.Visit(purchase)
 	dev.WaitText("Cancellation requests", "Rejected", "1,200 KRW left to refund.")
-	dev.Axe()
 	dev.Click("#send-refund")
 	dev.WaitLocation(purchase + "/cancel")
 	if got := dev.value("#refund-amount"); got != "1200" {
@@ -159,7 +156,6 @@ func TestThreadEventsByAudience(t *testing.T) {
 		cust.Visit("/lang/" + lang + "?next=/my/inquiries/" + first)
 		cust.WaitText("확인해 보겠습니다.")
 		cust.NoText("Assigned", "담당자", "waiting_on_customer", "→", "Status:")
-		cust.Axe()
 		cust.Shot("my-thread-" + lang)
 	}
 
@@ -168,12 +164,10 @@ func TestThreadEventsByAudience(t *testing.T) {
 	dev.Visit("/lang/ko?next=/console/inquiries/" + first)
 	dev.WaitText("담당자 지정: Alex Agent", "고객 답변 대기 → 해결됨 (Alex Agent)")
 	dev.NoText("Assigned to", "waiting_on_customer", "Waiting on customer")
-	dev.Axe()
 	dev.Shot("dev-thread-ko")
 	dev.Visit("/lang/en?next=/console/inquiries/" + first)
 	dev.WaitText("Assigned to Alex Agent", "Waiting on customer → Resolved, by Alex Agent")
 	dev.NoText("담당자 지정", "waiting_on_customer", "해결됨")
-	dev.Axe()
 	dev.Shot("dev-thread-en")
 
 	dev.Visit("/console/inquiries")
@@ -217,7 +211,6 @@ func TestPostsRedirect(t *testing.T) {
 	if len(secret) < 20 {
 		t.Fatalf("secret %q", secret)
 	}
-	op.Axe()
 	op.Shot("key-created")
 	op.Do(chromedp.Reload())
 	op.WaitLocation("/operator")
@@ -229,7 +222,6 @@ func TestPostsRedirect(t *testing.T) {
 	if err != nil || len(keys) != 1 {
 		t.Fatalf("%d keys after a reload (%v), want 1", len(keys), err)
 	}
-	op.Axe()
 }
 
 // TestReconUploadForm: the upload form has its own layout: the mapping as
