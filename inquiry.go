@@ -153,6 +153,9 @@ type Message struct {
 	Internal    bool // a developer's note: never shown to the customer
 	Attachments []*Attachment
 	CreatedAt   time.Time
+	// Event is what a system message records (Author is AuthorSystem); nil
+	// for people's messages and for events stored before it existed.
+	Event *MessageEvent
 }
 
 // Attachment is a file sent with a message: a screenshot or a PDF. Content is

@@ -26,7 +26,7 @@ type team struct {
 // cannedReplies are each studio's canned replies, in both languages.
 var cannedReplies = []vocdesk.CannedReply{
 	{Name: "환불 접수 안내", Locale: "ko", Body: "{{customer.name}}님, 안녕하세요. {{app.name}} 고객지원 {{agent.name}}입니다.\n\n{{purchase.item}}({{purchase.amount}}, 거래번호 {{purchase.txid}}) 환불 요청이 접수되었습니다. 영업일 기준 3일 안에 결제하신 수단으로 환불됩니다.\n\n감사합니다."},
-	{Name: "아이템 지급 확인", Locale: "ko", Body: "{{customer.name}}님, 불편을 드려 죄송합니다. 거래번호 {{purchase.txid}} 건을 서버 기록과 대조해 {{purchase.item}}을(를) 다시 지급해 드렸습니다. 게임을 재시작해 확인 부탁드립니다.\n\n{{agent.name}} 드림"},
+	{Name: "아이템 지급 확인", Locale: "ko", Body: "{{customer.name}}님, 불편을 드려 죄송합니다. 거래번호 {{purchase.txid}} 건을 서버 기록과 대조해 {{purchase.item}} 상품을 다시 지급해 드렸습니다. 게임을 재시작해 확인 부탁드립니다.\n\n{{agent.name}} 드림"},
 	{Name: "Refund accepted", Locale: "en", Body: "Hello {{customer.name}},\n\nwe have received your refund request for {{purchase.item}} ({{purchase.amount}}, TxID {{purchase.txid}}). The refund goes back to your original payment method within 3 business days.\n\n{{agent.name}}, {{app.name}} support"},
 	{Name: "Item redelivered", Locale: "en", Body: "Hi {{customer.name}},\n\nsorry for the trouble. We matched transaction {{purchase.txid}} with our server log and delivered {{purchase.item}} again. Please restart {{app.name}} to see it.\n\n{{agent.name}}"},
 }
@@ -174,9 +174,16 @@ func (s *seeder) teams(ctx context.Context) (map[string]*team, error) {
 // storeInquiry creates one inquiry and plays its story, chosen by its
 // index so that every run tells the same stories.
 func (s *seeder) storeInquiry(ctx context.Context, i int, q Inquiry, p *vocdesk.Purchase, tm *team) error {
+	// at dates what follows d after the question, but never after the
+	// demo's "now" (the anchor): an inquiry asked a minute before it has
+	// its whole story in that minute, rather than replies stamped hours in
+	// the future ("-56m ago" in the inbox).
 	at := func(d time.Duration) {
 		if s.opts.SetNow != nil {
 			t := q.CreatedAt.Add(d)
+			if t.After(s.res.Anchor) {
+				t = s.res.Anchor
+			}
 			s.opts.SetNow(func() time.Time { return t })
 		}
 	}

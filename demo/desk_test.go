@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"regexp"
 	"sync"
 	"testing"
 	"time"
@@ -65,6 +66,7 @@ func TestSeedStoresInquiries(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, in := range page {
+				checkDemoInquiry(t, svc, op, in)
 				channels[in.Channel]++
 				if in.Rating > 0 {
 					rated++
@@ -79,4 +81,37 @@ func TestSeedStoresInquiries(t *testing.T) {
 			t.Errorf("channels %v, %d rated", channels, rated)
 		}
 	})
+}
+
+// unresolved finds template text a person should never read: a placeholder
+// left unfilled ("{item}", "{{customer.name}}") or a particle written both
+// ways ("이(가)", "을(를)").
+var unresolved = regexp.MustCompile(`\{[a-z_.]+\}|(이\(가\)|을\(를\)|은\(는\)|과\(와\)|으로\(로\))`)
+
+// checkDemoInquiry fails the test for an inquiry of the demo dated after
+// now (the inbox would say "-56m ago"), or one whose text, or any message
+// of whose thread, has unresolved template text.
+func checkDemoInquiry(t *testing.T, svc vocdesk.Services, op context.Context, in *vocdesk.Inquiry) {
+	t.Helper()
+	now := time.Now()
+	for name, at := range map[string]time.Time{"created": in.CreatedAt, "updated": in.UpdatedAt, "last message": in.LastMessageAt} {
+		if at.After(now) {
+			t.Errorf("inquiry %d %q: %s at %v, after now (%v)", in.ID, in.Subject, name, at, now)
+		}
+	}
+	if m := unresolved.FindString(in.Subject); m != "" {
+		t.Errorf("inquiry %d subject %q has %q", in.ID, in.Subject, m)
+	}
+	_, msgs, err := svc.Inquiries.FindThread(op, in.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, msg := range msgs {
+		if msg.CreatedAt.After(now) {
+			t.Errorf("inquiry %d: message %d at %v, after now (%v)", in.ID, msg.ID, msg.CreatedAt, now)
+		}
+		if m := unresolved.FindString(msg.Body); m != "" {
+			t.Errorf("inquiry %d: message %d %q has %q", in.ID, msg.ID, msg.Body, m)
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/hangul"
 )
 
 // Inquiry is the content of one demo inquiry: who asks, about what, on which
@@ -136,10 +137,10 @@ func inquiries(r *rand.Rand, cs []customer, ps []purchase, anchor time.Time) []I
 		if c.Locale == "ko" {
 			date = p.PaidAt.In(kst).Format("1월 2일")
 		}
-		repl := strings.NewReplacer(
-			"{app}", p.App.Name, "{item}", p.Item.Name, "{txid}", p.TxID, "{date}", date,
-			"{amount}", vocdesk.Money{Amount: p.Amount, Currency: p.Currency}.String(),
-		)
+		repl := placeholders(map[string]string{
+			"app": p.App.Name, "item": p.Item.Name, "txid": p.TxID, "date": date,
+			"amount": vocdesk.Money{Amount: p.Amount, Currency: p.Currency}.String(),
+		})
 		in := Inquiry{
 			CustomerEmail: c.Email, CustomerName: c.Name, AppSlug: p.App.Slug,
 			Category: cat, Channel: ch, Locale: c.Locale,
@@ -152,6 +153,21 @@ func inquiries(r *rand.Rand, cs []customer, ps []purchase, anchor time.Time) []I
 		out = append(out, in)
 	}
 	return out
+}
+
+// placeholders fills "{name}" in a template, and "{name}이(가)" and the like
+// with the particle that fits the value's last sound (hangul.Attach):
+// "초보자 패키지가", never "초보자 패키지이(가)".
+func placeholders(vals map[string]string) *strings.Replacer {
+	var pairs []string
+	for k, v := range vals {
+		for _, p := range []string{hangul.IGa, hangul.EulReul, hangul.EunNeun, hangul.GwaWa, hangul.EuroRo} {
+			first, second, _ := strings.Cut(p, "/")
+			pairs = append(pairs, "{"+k+"}"+first+"("+second+")", hangul.Attach(v, p))
+		}
+		pairs = append(pairs, "{"+k+"}", v)
+	}
+	return strings.NewReplacer(pairs...)
 }
 
 // choice is a value and how often it comes up.

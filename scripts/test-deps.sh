@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need on a fresh Debian machine: a
 # PostgreSQL server (when none answers on 127.0.0.1:5432), Debian's Chromium
-# for the browser tests, and Node.js/npm for the OpenAPI linter. It prints the
+# for the browser tests, Node.js/npm for the OpenAPI linter and axe-core for
+# the browser tests' accessibility checks. It prints the
 # PostgreSQL URL the tests should use as its last line of stdout.
 set -euo pipefail
 
@@ -54,6 +55,16 @@ fi
 if ! command -v npx >/dev/null; then
   log "installing nodejs and npm"
   apt_install nodejs npm
+fi
+
+# axe-core for the browser tests' accessibility checks (e2e/axe_test.go
+# names the version): a pinned npm package in e2e/node_modules, not committed.
+axe_version=4.11.0
+root=$(cd "$(dirname "$0")/.." && pwd)
+axe=$root/e2e/node_modules/axe-core
+if [ ! -f "$axe/axe.min.js" ] || ! grep -q "\"version\": \"$axe_version\"" "$axe/package.json" 2>/dev/null; then
+  log "installing axe-core $axe_version"
+  npm install --no-save --no-audit --no-fund --prefix "$root/e2e" "axe-core@$axe_version" >&2
 fi
 
 echo "$pg_url"

@@ -43,8 +43,8 @@ func (tx *Tx) cancellationChanged(ctx context.Context, r *vocdesk.CancellationRe
 		return err
 	}
 	if r.InquiryID != 0 {
-		if body := threadNotice(r, event); body != "" {
-			if err := tx.systemEvent(ctx, &vocdesk.Inquiry{ID: r.InquiryID}, body); err != nil {
+		if ev, body := threadNotice(r, event); body != "" {
+			if err := tx.systemEvent(ctx, &vocdesk.Inquiry{ID: r.InquiryID}, ev, body); err != nil {
 				return err
 			}
 		}
@@ -85,26 +85,34 @@ func voidedEventData(r *vocdesk.CancellationRequest, p *vocdesk.Purchase) map[st
 	}
 }
 
-// threadNotice is the system message an inquiry's thread gets for a step,
-// or "" for steps the thread need not show.
-func threadNotice(r *vocdesk.CancellationRequest, event string) string {
+// threadNotice is the event an inquiry's thread gets for a step, with its
+// English sentence, or "" for steps the thread need not show.
+func threadNotice(r *vocdesk.CancellationRequest, event string) (vocdesk.MessageEvent, string) {
 	m := r.Money().String()
+	p := map[string]string{"amount": m}
 	switch event {
 	case "requested":
+		p["reason"] = string(r.Reason)
 		if r.Status == vocdesk.CancellationApproved {
-			return fmt.Sprintf("Cancellation requested and approved: %s (%s) will be refunded. / 구매 취소가 요청되어 승인되었습니다: %s 환불 예정.", m, r.Reason, m)
+			p["approved"] = "1"
+			return vocdesk.MessageEvent{Kind: vocdesk.EventRefundRequested, Params: p},
+				fmt.Sprintf("Cancellation requested and approved: %s (%s) will be refunded.", m, r.Reason)
 		}
-		return fmt.Sprintf("Cancellation requested: %s (%s). / 구매 취소가 요청되었습니다: %s.", m, r.Reason, m)
+		return vocdesk.MessageEvent{Kind: vocdesk.EventRefundRequested, Params: p}, fmt.Sprintf("Cancellation requested: %s (%s).", m, r.Reason)
 	case "approved", "retried":
-		return fmt.Sprintf("Cancellation approved: %s will be refunded. / 구매 취소가 승인되었습니다: %s 환불 예정.", m, m)
+		return vocdesk.MessageEvent{Kind: vocdesk.EventRefundApproved, Params: p}, fmt.Sprintf("Cancellation approved: %s will be refunded.", m)
 	case "rejected":
-		return fmt.Sprintf("Cancellation rejected: %s. / 구매 취소가 거절되었습니다: %s", r.RejectionReason, r.RejectionReason)
+		p["why"] = r.RejectionReason
+		return vocdesk.MessageEvent{Kind: vocdesk.EventRefundRejected, Params: p}, fmt.Sprintf("Cancellation of %s rejected: %s.", m, r.RejectionReason)
 	case "failed":
-		return fmt.Sprintf("Refund of %s failed: %s. / %s 환불에 실패했습니다.", m, r.FailureReason, m)
+		p["why"] = r.FailureReason
+		return vocdesk.MessageEvent{Kind: vocdesk.EventRefundFailed, Params: p}, fmt.Sprintf("Refund of %s failed: %s.", m, r.FailureReason)
 	case "refunded":
-		return vocdesk.RefundSummary("en", r, r.PurchaseAmount) + " / " + vocdesk.RefundSummary("ko", r, r.PurchaseAmount)
+		en := vocdesk.RefundSummary("en", r, r.PurchaseAmount)
+		p["summary_en"], p["summary_ko"] = en, vocdesk.RefundSummary("ko", r, r.PurchaseAmount)
+		return vocdesk.MessageEvent{Kind: vocdesk.EventRefundRefunded, Params: p}, en
 	}
-	return ""
+	return vocdesk.MessageEvent{}, ""
 }
 
 // mailRefund queues the customer's mail about a completed refund, in their

@@ -107,7 +107,7 @@ func (s *DeskService) EscalateOverdue(ctx context.Context) (int, error) {
 				id, in.DeveloperID, micros(tx.now)); err != nil {
 				return fmt.Errorf("sqlstore: escalate: %w", err)
 			}
-			if err := tx.systemEvent(ctx, in, "Escalated to the store: unanswered past the store's deadline / 답변 기한이 지나 스토어에 이관되었습니다"); err != nil {
+			if err := tx.systemEvent(ctx, in, vocdesk.MessageEvent{Kind: vocdesk.EventEscalated}, "Escalated to the store: unanswered past the store's deadline"); err != nil {
 				return err
 			}
 			if err := tx.auditInquiry(ctx, a, "inquiry.escalated", in, nil, map[string]any{"escalated_at": tx.now}); err != nil {

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/vocdesk/vocdesk"
@@ -169,9 +170,9 @@ func (s *InquiryService) FindThread(ctx context.Context, id int64) (*vocdesk.Inq
 // attachments' metadata (not their bytes); the ids are NULL where absent.
 const (
 	threadFields = `msg.id, COALESCE(msg.author, ''), COALESCE(msg.author_id, 0), COALESCE(msg.author_name, ''),
-	COALESCE(msg.body, ''), COALESCE(msg.internal, FALSE), COALESCE(msg.created_at, 0),
+	COALESCE(msg.body, ''), COALESCE(msg.internal, FALSE), COALESCE(msg.created_at, 0), COALESCE(msg.event, ''),
 	f.id, COALESCE(f.filename, ''), COALESCE(f.content_type, ''), COALESCE(f.size, 0), `
-	threadLead = 11
+	threadLead = 12
 )
 
 var threadCols = map[string]string{
@@ -199,7 +200,7 @@ func (tx *Tx) threadOf(ctx context.Context, a *vocdesk.Actor, id int64) (*vocdes
 	var in *vocdesk.Inquiry
 	var msgs []*vocdesk.Message
 	err := tx.eachRow(ctx, q, c.args, threadLead+inquiryWidth, func(d fieldReader) error {
-		msgID, author, authorID, authorName, body, internal, created := d.nullNum(), d.text(), d.num(), d.text(), d.text(), d.flag(), d.num()
+		msgID, author, authorID, authorName, body, internal, created, event := d.nullNum(), d.text(), d.num(), d.text(), d.text(), d.flag(), d.num(), d.text()
 		fileID, filename, ctype, size := d.nullNum(), d.text(), d.text(), d.num()
 		row, err := decodeInquiry(d)
 		if err != nil {
@@ -212,8 +213,15 @@ func (tx *Tx) threadOf(ctx context.Context, a *vocdesk.Actor, id int64) (*vocdes
 			return nil
 		}
 		if n := len(msgs); n == 0 || msgs[n-1].ID != msgID.Int64 {
-			msgs = append(msgs, &vocdesk.Message{ID: msgID.Int64, InquiryID: id, Author: vocdesk.Author(author), AuthorID: authorID,
-				AuthorName: authorName, Body: body, Internal: internal, CreatedAt: fromMicros(created)})
+			msg := &vocdesk.Message{ID: msgID.Int64, InquiryID: id, Author: vocdesk.Author(author), AuthorID: authorID,
+				AuthorName: authorName, Body: body, Internal: internal, CreatedAt: fromMicros(created)}
+			if event != "" {
+				msg.Event = &vocdesk.MessageEvent{}
+				if err := json.Unmarshal([]byte(event), msg.Event); err != nil {
+					return fmt.Errorf("sqlstore: message %d event: %w", msg.ID, err)
+				}
+			}
+			msgs = append(msgs, msg)
 		}
 		if fileID.Valid {
 			m := msgs[len(msgs)-1]

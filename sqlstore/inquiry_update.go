@@ -121,7 +121,7 @@ func (tx *Tx) applyUpdate(ctx context.Context, a *vocdesk.Actor, in *vocdesk.Inq
 	var mail *vocdesk.Mail
 
 	if u.AssigneeID != nil && *u.AssigneeID != in.AssigneeID {
-		body := "Unassigned / 담당자 해제"
+		ev, body := vocdesk.MessageEvent{Kind: vocdesk.EventUnassigned}, "Unassigned"
 		if *u.AssigneeID != 0 {
 			var name string
 			err := tx.queryRow(ctx, `SELECT name FROM members WHERE id = $1 AND developer_id = $2`, *u.AssigneeID, in.DeveloperID).Scan(&name)
@@ -131,12 +131,13 @@ func (tx *Tx) applyUpdate(ctx context.Context, a *vocdesk.Actor, in *vocdesk.Inq
 				return false, fmt.Errorf("sqlstore: assignee: %w", err)
 			}
 			in.AssigneeName = name
-			body = "Assigned to " + name + " / 담당자: " + name
+			ev = vocdesk.MessageEvent{Kind: vocdesk.EventAssigned, Params: map[string]string{"name": name}}
+			body = "Assigned to " + name
 		} else {
 			in.AssigneeName = ""
 		}
 		in.AssigneeID = *u.AssigneeID
-		if err := tx.systemEvent(ctx, in, body); err != nil {
+		if err := tx.systemEvent(ctx, in, ev, body); err != nil {
 			return false, err
 		}
 		changed = true
@@ -160,8 +161,9 @@ func (tx *Tx) applyUpdate(ctx context.Context, a *vocdesk.Actor, in *vocdesk.Inq
 				mail = statusMail(in, in.AppName)
 			}
 		}
+		ev := vocdesk.MessageEvent{Kind: vocdesk.EventStatus, Params: map[string]string{"from": string(from), "to": string(in.Status), "by": a.Name}}
 		body := fmt.Sprintf("Status: %s → %s (%s)", from, in.Status, a.Name)
-		if err := tx.systemEvent(ctx, in, body); err != nil {
+		if err := tx.systemEvent(ctx, in, ev, body); err != nil {
 			return false, err
 		}
 		changed = true

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"time"
@@ -98,10 +99,17 @@ func (tx *Tx) countStatus(ctx context.Context, devID int64, s vocdesk.InquirySta
 }
 
 // systemEvent appends a system message to the thread (status changes,
-// assignment, escalation), visible to both sides.
-func (tx *Tx) systemEvent(ctx context.Context, in *vocdesk.Inquiry, body string) error {
-	_, err := tx.exec(ctx, `INSERT INTO inquiry_messages (inquiry_id, author, author_id, author_name, body, internal, created_at)
-		VALUES ($1, 'system', 0, '', $2, $3, $4)`, in.ID, body, false, micros(tx.now))
+// assignment, escalation, refunds): the event for pages to say in their
+// reader's language, and body, its English sentence, for the API. An event
+// that concerns the team alone is internal, as a note is: customers never
+// get it.
+func (tx *Tx) systemEvent(ctx context.Context, in *vocdesk.Inquiry, ev vocdesk.MessageEvent, body string) error {
+	raw, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("sqlstore: system message: %w", err)
+	}
+	_, err = tx.exec(ctx, `INSERT INTO inquiry_messages (inquiry_id, author, author_id, author_name, body, internal, created_at, event)
+		VALUES ($1, 'system', 0, '', $2, $3, $4, $5)`, in.ID, body, ev.TeamOnly(), micros(tx.now), string(raw))
 	if err != nil {
 		return fmt.Errorf("sqlstore: system message: %w", err)
 	}

@@ -93,7 +93,7 @@ func (h *handler) consoleCancelSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	in := &vocdesk.CancellationInput{TxID: p.TxID, Amount: amount, Reason: vocdesk.CancellationReason(f.Reason),
 		Note: strings.TrimSpace(f.Note), InquiryID: f.InquiryID, IdempotencyKey: f.Key}
-	_, err = h.svc.Cancellations.RequestCancellation(ctx, in)
+	c, err := h.svc.Cancellations.RequestCancellation(ctx, in)
 	switch vocdesk.ErrorCode(err) {
 	case "", vocdesk.EINPROGRESS:
 		// Sent, or a double submit whose first copy is still on its way:
@@ -108,9 +108,16 @@ func (h *handler) consoleCancelSubmit(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	// The answer is the page the request came from, with a flash saying
+	// what happened to it; never the form again, filled with what is left,
+	// which would invite a second refund.
+	fl := flash{Key: "flash.refund_sent", Args: []string{vocdesk.Money{Amount: amount, Currency: p.Currency}.String()}}
+	if c != nil && c.Status != vocdesk.CancellationPending {
+		fl.Key = "flash.refund_sent_approved"
+	}
 	if f.InquiryID > 0 {
-		http.Redirect(w, r, "/console/inquiries/"+strconv.FormatInt(f.InquiryID, 10)+"#refunds", http.StatusSeeOther)
+		h.redirect(w, r, "/console/inquiries/"+strconv.FormatInt(f.InquiryID, 10)+"#refunds", fl)
 		return
 	}
-	http.Redirect(w, r, "/console/purchases/"+url.PathEscape(p.TxID)+"/cancel#refunds", http.StatusSeeOther)
+	h.redirect(w, r, "/console/purchases/"+url.PathEscape(p.TxID)+"#refunds", fl)
 }

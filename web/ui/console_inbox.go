@@ -235,13 +235,19 @@ func (h *handler) inboxBulk(w http.ResponseWriter, r *http.Request) {
 		h.renderError(w, r, http.StatusBadRequest, "error.invalid")
 		return
 	}
+	n := 0
 	if len(ids) > 0 {
-		if _, err := h.svc.Inquiries.BulkUpdateInquiries(r.Context(), ids, u); err != nil {
+		var err error
+		if n, err = h.svc.Inquiries.BulkUpdateInquiries(r.Context(), ids, u); err != nil {
 			h.fail(w, r, err)
 			return
 		}
 	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	fl := flash{Key: "flash.bulk_" + r.PostForm.Get("op"), Args: []string{strconv.Itoa(n)}}
+	if len(ids) == 0 {
+		fl = flash{Kind: "info", Key: "flash.bulk_none"}
+	}
+	h.redirect(w, r, back, fl)
 }
 
 // inboxViewCreate saves the current filter under a name.
@@ -266,7 +272,7 @@ func (h *handler) inboxViewCreate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/console/inquiries"+f.query(""), http.StatusSeeOther)
+	h.redirect(w, r, "/console/inquiries"+f.query(""), flash{Key: "flash.view_saved", Args: []string{name}})
 }
 
 // inboxViewDelete removes one of the member's saved views.
@@ -280,5 +286,5 @@ func (h *handler) inboxViewDelete(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/console/inquiries", http.StatusSeeOther)
+	h.redirect(w, r, "/console/inquiries", flash{Key: "flash.view_deleted"})
 }

@@ -30,6 +30,11 @@ type inquiryData struct {
 	Limits    attachmentLimits
 	Evidence  *evidenceData // the asked purchase's delivery evidence (console_purchase.go)
 	Refunds   []*refundView // the inquiry's cancellation requests
+	// PurchaseLeft is what may still be asked back of the linked purchase;
+	// Refundable the customer's purchases with something left, to pick
+	// from when none is linked (console_inquiry_cancel.go).
+	PurchaseLeft int64
+	Refundable   []*vocdesk.Purchase
 }
 
 // cannedView is a canned reply with its placeholders already filled for
@@ -133,6 +138,9 @@ func (h *handler) loadInquiry(ctx context.Context, a *vocdesk.Actor, id int64, d
 			d.Evidence.ReplyURL = page + "#reply"
 		}
 	}
+	if err := h.refundChoices(ctx, d); err != nil {
+		return err
+	}
 	if !a.IsDeveloper() {
 		return nil
 	}
@@ -214,7 +222,14 @@ func (h *handler) consolePost(w http.ResponseWriter, r *http.Request, note bool)
 		h.showInquiry(w, r, id, d, http.StatusUnprocessableEntity)
 		return
 	}
-	http.Redirect(w, r, "/console/inquiries/"+strconv.FormatInt(id, 10)+"#m"+strconv.FormatInt(m.ID, 10), http.StatusSeeOther)
+	fl := flash{Key: "flash.reply_sent"}
+	switch {
+	case note:
+		fl.Key = "flash.note_added"
+	case r.PostForm.Get("then") == "resolve":
+		fl.Key = "flash.reply_sent_resolved"
+	}
+	h.redirect(w, r, "/console/inquiries/"+strconv.FormatInt(id, 10)+"#m"+strconv.FormatInt(m.ID, 10), fl)
 }
 
 // consoleUpdate changes the workflow: status, assignee, a tag added or
@@ -253,5 +268,5 @@ func (h *handler) consoleUpdate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/console/inquiries/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	h.redirect(w, r, "/console/inquiries/"+strconv.FormatInt(id, 10), flash{Key: "flash.inquiry_saved"})
 }

@@ -42,6 +42,13 @@ type consolePurchaseData struct {
 	Customer  *vocdesk.Customer
 	Evidence  *evidenceData
 	Inquiries []*vocdesk.Inquiry
+	// Refunds are the purchase's cancellation requests, newest first, and
+	// Left what may still be asked for; nil Refunds with Cancels false when
+	// the server runs without refunds.
+	Refunds []*refundView
+	Left    vocdesk.Money
+	Cancels bool // the server offers cancellations
+	CanSend bool // agent or above, and something is left to ask for
 }
 
 // consolePurchase is one purchase in the console: its payment, the
@@ -73,6 +80,15 @@ func (h *handler) consolePurchase(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if h.svc.Cancellations != nil {
+		if d.Refunds, err = h.refundsOf(ctx, stateFrom(r).lang, vocdesk.CancellationFilter{TxID: p.TxID}); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		d.Cancels = true
+		d.Left = vocdesk.Money{Amount: refundLeft(p, d.Refunds), Currency: p.Currency}
+		d.CanSend = a.Role.AtLeast(vocdesk.RoleAgent) && d.Left.Amount > 0
+	}
 	h.render(w, r, http.StatusOK, viewConsolePurchase, "purchase.title", d)
 }
 
@@ -97,5 +113,5 @@ func (h *handler) markDelivered(w http.ResponseWriter, r *http.Request) {
 	if !strings.HasPrefix(next, "/console/") || strings.HasPrefix(next, "//") {
 		next = "/console/purchases/" + url.PathEscape(txid)
 	}
-	http.Redirect(w, r, next+"#evidence", http.StatusSeeOther)
+	h.redirect(w, r, next+"#evidence", flash{Key: "flash.marked_delivered"})
 }

@@ -100,7 +100,7 @@ func (h *handler) cannedSave(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/console/settings#canned", http.StatusSeeOther)
+	h.redirect(w, r, "/console/settings#canned", flash{Key: "flash.canned_saved", Args: []string{c.Name}})
 }
 
 func (h *handler) cannedDelete(w http.ResponseWriter, r *http.Request) {
@@ -113,7 +113,7 @@ func (h *handler) cannedDelete(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/console/settings#canned", http.StatusSeeOther)
+	h.redirect(w, r, "/console/settings#canned", flash{Key: "flash.canned_deleted"})
 }
 
 // slaSave stores the SLA policy: targets in hours and minutes, and the open
@@ -149,7 +149,7 @@ func (h *handler) slaSave(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/console/settings#sla", http.StatusSeeOther)
+	h.redirect(w, r, "/console/settings#sla", flash{Key: "flash.sla_saved"})
 }
 
 func parseMinutes(hours, minutes string) (int, bool) {

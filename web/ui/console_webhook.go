@@ -31,8 +31,9 @@ func (h *handler) webhookRoutes(mux *http.ServeMux) {
 	mux.Handle("POST /console/webhook/deliveries/{id}/redeliver", dev(h.webhookRedeliver))
 }
 
-// webhookData is the page. Secret is set only on the answer to a save: it
-// is never read back on a GET.
+// webhookData is the page. Secret is set only on the page a save redirects
+// to, from the save's one-time flash (flash.go): it is never read back from
+// the database.
 type webhookData struct {
 	Endpoint *vocdesk.WebhookEndpoint // nil when none is set
 	URL      string                   // the form's value: as typed, or the endpoint's
@@ -71,6 +72,9 @@ func webhookLogURL(status, cursor string) string {
 func (h *handler) consoleWebhook(w http.ResponseWriter, r *http.Request) {
 	d := &webhookData{}
 	d.Redelivered, _ = strconv.ParseInt(r.URL.Query().Get("redelivered"), 10, 64)
+	if f := h.takeFlash(w, r); f != nil {
+		d.Secret = f.Secret
+	}
 	h.showWebhook(w, r, d, http.StatusOK)
 }
 
@@ -132,10 +136,10 @@ func (h *handler) showWebhook(w http.ResponseWriter, r *http.Request, d *webhook
 	h.render(w, r, status, viewConsoleWebhook, "webhook.title", d)
 }
 
-// webhookSave sets the endpoint and answers with the page showing the
-// signing secret, once: on the answer to the post itself (sent no-store),
-// never behind a redirect, in a URL or in a cookie. A refused URL shows the
-// form again with what was typed.
+// webhookSave sets the endpoint and redirects to the page (post, redirect,
+// get), which shows a new signing secret once: it rides in the sealed
+// one-time flash, never in the URL, and a reload shows it no more. A refused
+// URL shows the form again with what was typed.
 func (h *handler) webhookSave(w http.ResponseWriter, r *http.Request) {
 	raw := strings.TrimSpace(r.PostForm.Get("url"))
 	if err := h.checkWebhookURL(r.Context(), raw); err != nil {
@@ -151,7 +155,11 @@ func (h *handler) webhookSave(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.showWebhook(w, r, &webhookData{URL: ep.URL, Secret: ep.Secret}, http.StatusOK)
+	to := "/console/webhook"
+	if ep.Secret != "" {
+		to += "#secret"
+	}
+	h.redirect(w, r, to, flash{Key: "flash.webhook_saved", Secret: ep.Secret})
 }
 
 // webhookRedeliver queues a delivery again and returns to the log. Another

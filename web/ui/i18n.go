@@ -85,17 +85,15 @@ func (c *catalog) translator(lang string) tr {
 	if !c.has(lang) {
 		lang = defaultLang
 	}
-	t := tr{Lang: lang, msgs: c.msgs[lang], loc: time.UTC}
-	if lang == "ko" {
-		t.loc = kst
-	}
-	return t
+	return tr{Lang: lang, msgs: c.msgs[lang], loc: kst}
 }
 
-// tr translates and formats for one language. Korean pages show times in
-// Korea Standard Time, where the store and its customers are; English pages
-// show UTC, the one zone an international developer can convert from. Both
-// say which zone they use.
+// tr translates and formats for one language. Pages in both languages show
+// times in Korea Standard Time, where the store, its customers and its
+// business hours are: an English page showing UTC put a purchase made at
+// 08:00 in Seoul on the day before. Every time names its zone ("KST"), and
+// the footer says it. There is no per-person zone setting yet; when there
+// is, it replaces loc here.
 type tr struct {
 	Lang string
 	msgs map[string]string

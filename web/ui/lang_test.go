@@ -25,13 +25,15 @@ func TestLanguage(t *testing.T) {
 		b.lang = "en-US"
 		wantContains(t, b.get("/login"), `<html lang="ko">`, "비밀번호")
 
-		// Korean pages show times in KST, English ones in UTC.
+		// Pages in both languages show times in KST, the store's zone, and
+		// name it.
 		b.login("/login", e.m.Minji.Email, "/my")
 		r = b.get("/my/purchases")
 		wantContains(t, r, "2026-03-10 10:30 KST", "결제 완료", "휴대폰 결제", "상품/결제 내역", "1,200 KRW")
 		b.get("/lang/en?next=%2Fmy%2Fpurchases")
 		r = b.get("/my/purchases")
-		wantContains(t, r, "2026-03-10 01:30 UTC", "Paid", "Carrier billing")
+		wantContains(t, r, "2026-03-10 10:30 KST", "Paid", "Carrier billing", "Times are shown in KST.")
+		wantLacks(t, r, "UTC")
 
 		// The switcher never sends the browser off-site.
 		for _, next := range []string{"//evil.example/", "https://evil.example/", "/\\evil.example", ""} {

@@ -123,7 +123,7 @@ func (h *handler) myInquiryReply(w http.ResponseWriter, r *http.Request) {
 		h.showMyInquiry(w, r, id, &myInquiryData{Draft: body, ErrorKey: key}, http.StatusUnprocessableEntity)
 		return
 	}
-	http.Redirect(w, r, "/my/inquiries/"+strconv.FormatInt(id, 10)+"#m"+strconv.FormatInt(m.ID, 10), http.StatusSeeOther)
+	h.redirect(w, r, "/my/inquiries/"+strconv.FormatInt(id, 10)+"#m"+strconv.FormatInt(m.ID, 10), flash{Key: "flash.my_reply_sent"})
 }
 
 // myInquirySolve marks the customer's inquiry solved.

@@ -69,7 +69,7 @@ func TestMyPage(t *testing.T) {
 		t.Run("row content", func(t *testing.T) {
 			r := b.get("/my/purchases")
 			p := m.MinjiPurchases[0]
-			wantContains(t, r, p.TxID, "호핀 퀘스트", "보석 100개", "1,200 KRW", "Carrier billing", "Paid", "2026-03-10 01:30 UTC")
+			wantContains(t, r, p.TxID, "호핀 퀘스트", "보석 100개", "1,200 KRW", "Carrier billing", "Paid", "2026-03-10 10:30 KST")
 			wantContains(t, r, "0.99 USD")
 			// Someone else's purchases never appear.
 			wantLacks(t, r, m.JunPurchases[0].TxID, m.JunPurchases[1].TxID)

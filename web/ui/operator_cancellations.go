@@ -12,9 +12,11 @@ import (
 // needs: the purchase and the customer's other refunds.
 type queueItem struct {
 	*refundView
-	Purchase *vocdesk.Purchase // nil if it cannot be found
-	Refunded vocdesk.Money     // of the purchase so far
-	History  []*refundView     // the customer's other requests, newest first
+	Purchase  *vocdesk.Purchase  // nil if it cannot be found
+	Refunded  vocdesk.Money      // of the purchase so far
+	History   []*refundView      // the customer's other requests, newest first
+	Developer *vocdesk.Developer // whose app it is; nil if it cannot be found
+	Customer  *vocdesk.Customer  // who paid; nil if it cannot be found
 }
 
 type operatorCancellationsData struct {
@@ -37,10 +39,27 @@ func (h *handler) operatorCancellations(w http.ResponseWriter, r *http.Request) 
 		h.fail(w, r, err)
 		return
 	}
+	// The queue names the developer and the customer, not only the app's
+	// slug: who asks the store to refund whom is what a decision weighs.
+	devs, err := h.svc.Developers.FindDevelopers(ctx)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	devByID := make(map[int64]*vocdesk.Developer, len(devs))
+	for _, dv := range devs {
+		devByID[dv.ID] = dv
+	}
 	d := &operatorCancellationsData{}
 	// Pending items are listed oldest first: first come, first decided.
 	for i := len(pending) - 1; i >= 0; i-- {
-		it := &queueItem{refundView: pending[i]}
+		it := &queueItem{refundView: pending[i], Developer: devByID[pending[i].DeveloperID]}
+		if c, err := h.svc.Customers.FindCustomerByID(ctx, it.CustomerID); err == nil {
+			it.Customer = maskFor(vocdesk.ActorFromContext(ctx), c)
+		} else if vocdesk.ErrorCode(err) != vocdesk.ENOTFOUND {
+			h.fail(w, r, err)
+			return
+		}
 		if p, err := h.svc.Purchases.FindPurchaseByTxID(ctx, it.TxID); err == nil {
 			it.Purchase, it.Refunded = p, vocdesk.Money{Amount: p.Refunded, Currency: p.Currency}
 		} else if vocdesk.ErrorCode(err) != vocdesk.ENOTFOUND {
@@ -64,9 +83,9 @@ func (h *handler) operatorCancellations(w http.ResponseWriter, r *http.Request) 
 		switch v.Status {
 		case vocdesk.CancellationPending:
 		case vocdesk.CancellationFailed:
-			failed = append(failed, &queueItem{refundView: v})
+			failed = append(failed, &queueItem{refundView: v, Developer: devByID[v.DeveloperID]})
 		default:
-			rest = append(rest, &queueItem{refundView: v})
+			rest = append(rest, &queueItem{refundView: v, Developer: devByID[v.DeveloperID]})
 		}
 	}
 	d.Others = append(failed, rest...)
@@ -101,9 +120,14 @@ func (h *handler) operatorCancellationDecide(w http.ResponseWriter, r *http.Requ
 	}
 	// A decision another operator made first (or a double click) leaves
 	// the request where the queue will show it: not an error to show.
-	if err != nil && vocdesk.ErrorCode(err) != vocdesk.EUNPROCESSABLE && vocdesk.ErrorCode(err) != vocdesk.ECONFLICT {
+	fl := flash{Key: "flash.refund_" + r.PathValue("action"), Args: []string{strconv.FormatInt(id, 10)}}
+	switch vocdesk.ErrorCode(err) {
+	case "":
+	case vocdesk.EUNPROCESSABLE, vocdesk.ECONFLICT:
+		fl = flash{Kind: "info", Key: "flash.refund_decided_before", Args: fl.Args}
+	default:
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/operator/cancellations#c"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	h.redirect(w, r, "/operator/cancellations#c"+strconv.FormatInt(id, 10), fl)
 }

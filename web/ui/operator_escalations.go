@@ -80,5 +80,5 @@ func (h *handler) operatorNote(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/operator/escalations#dev-"+slug, http.StatusSeeOther)
+	h.redirect(w, r, "/operator/escalations#dev-"+slug, flash{Key: "flash.dev_note_added"})
 }

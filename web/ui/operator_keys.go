@@ -13,9 +13,10 @@ type keyNewData struct {
 	Secret string
 }
 
-// operatorKeyCreate creates an API key and shows its secret on the answer to
-// the post itself, never behind a redirect: the secret is stored hashed and
-// this page (sent with no-store) is the only time anyone sees it.
+// operatorKeyCreate creates an API key and redirects to the page that shows
+// its secret, once (post, redirect, get): the secret rides in the sealed
+// one-time flash (flash.go), never in the URL, so reloading that page shows
+// it no more and creates no second key.
 func (h *handler) operatorKeyCreate(w http.ResponseWriter, r *http.Request) {
 	k := &vocdesk.APIKey{Name: strings.TrimSpace(r.PostForm.Get("name"))}
 	switch r.PostForm.Get("realm") {
@@ -38,7 +39,30 @@ func (h *handler) operatorKeyCreate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusCreated, viewOperatorKeyNew, "keys.created_title", &keyNewData{Key: k, Secret: secret})
+	h.redirect(w, r, "/operator/keys/new", flash{Key: "flash.key_created", Args: []string{k.Name}, ID: k.ID, Secret: secret})
+}
+
+// operatorKeyNew shows the key just created with its secret. Without the
+// flash (a reload, a bookmark) there is nothing to show: the secret is
+// stored hashed, so it goes back to the list of keys.
+func (h *handler) operatorKeyNew(w http.ResponseWriter, r *http.Request) {
+	f := h.takeFlash(w, r)
+	if f == nil || f.Secret == "" {
+		http.Redirect(w, r, "/operator#keys", http.StatusSeeOther)
+		return
+	}
+	keys, err := h.svc.Auth.FindAPIKeys(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, k := range keys {
+		if k.ID == f.ID {
+			h.render(w, r, http.StatusOK, viewOperatorKeyNew, "keys.created_title", &keyNewData{Key: k, Secret: f.Secret})
+			return
+		}
+	}
+	http.Redirect(w, r, "/operator#keys", http.StatusSeeOther)
 }
 
 // operatorKeyRevoke revokes a key and goes back to the list (post, redirect,
@@ -53,5 +77,5 @@ func (h *handler) operatorKeyRevoke(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/operator#keys", http.StatusSeeOther)
+	h.redirect(w, r, "/operator#keys", flash{Key: "flash.key_revoked"})
 }

@@ -6,8 +6,10 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
+	"github.com/vocdesk/vocdesk/web/ui/uitest"
 )
 
 var revokeRE = regexp.MustCompile(`action="(/operator/keys/\d+/revoke)"`)
@@ -24,10 +26,13 @@ func TestOperatorHome(t *testing.T) {
 		wantContains(t, r, "Hoppin Games", "Nimbus Labs", "호핀 퀘스트", "Nimbus Notes",
 			m.JunPurchases[0].TxID, m.JunPurchases[1].TxID, m.MinjiPurchases[0].TxID, "No API keys yet.")
 
-		// Create a developer key: the secret is on the answer, once.
+		// Create a developer key: the post answers with a redirect, and the
+		// page it leads to shows the secret, once.
 		r = b.post("/operator/keys", url.Values{"name": {"hoppin-server"}, "realm": {"developer"}, "developer": {"hoppin"}})
-		wantStatus(t, r, http.StatusCreated)
-		wantContains(t, r, "API key created", "hoppin-server", "will not be shown again")
+		wantRedirect(t, r, "/operator/keys/new")
+		r = b.get("/operator/keys/new")
+		wantStatus(t, r, http.StatusOK)
+		wantContains(t, r, "API key created", "API key “hoppin-server” created.", "hoppin-server", "will not be shown again")
 		secret := regexp.MustCompile(`id="secret" class="mono" readonly value="([^"]+)"`).FindStringSubmatch(r.body)
 		if secret == nil || len(secret[1]) < 20 {
 			t.Fatalf("no secret on the created page")
@@ -37,6 +42,12 @@ func TestOperatorHome(t *testing.T) {
 		}
 		if a, err := m.Svc.Auth.ActorForAPIKey(t.Context(), secret[1]); err != nil || a.DeveloperID != m.Hoppin.ID {
 			t.Fatalf("the shown secret does not authenticate as hoppin: %v %v", a, err)
+		}
+
+		// Reloading the page shows the secret no more and creates no key.
+		wantRedirect(t, b.get("/operator/keys/new"), "/operator#keys")
+		if keys, err := m.Svc.Auth.FindAPIKeys(uitest.As(vocdesk.SystemActor())); err != nil || len(keys) != 1 {
+			t.Fatalf("after a reload: %d keys (%v), want 1", len(keys), err)
 		}
 
 		r = b.get("/operator")

@@ -25,6 +25,7 @@ func (h *handler) refundRoutes(mux *http.ServeMux) {
 
 	mux.Handle("GET /console/purchases/{txid}/cancel", dev(h.consoleCancelForm))
 	mux.Handle("POST /console/purchases/{txid}/cancel", dev(h.consoleCancelSubmit))
+	mux.Handle("GET /console/inquiries/{id}/cancel", dev(h.consoleInquiryCancel))
 
 	mux.Handle("GET /operator/cancellations", op(h.operatorCancellations))
 	mux.Handle("POST /operator/cancellations/{id}/{action}", op(h.operatorCancellationDecide))

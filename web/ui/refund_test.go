@@ -70,13 +70,18 @@ func TestRefundPages(t *testing.T) {
 		t.Run("a double submit is one request", func(t *testing.T) {
 			key := formKey(t, agent.get(cancelPath))
 			form := url.Values{"amount": {"500"}, "reason": {"defective"}, "note": {"sorry"}, "key": {key}}
-			wantRedirect(t, agent.post(cancelPath, form), cancelPath+"#refunds")
-			wantRedirect(t, agent.post(cancelPath, form), cancelPath+"#refunds")
+			// The answer is the purchase's page, with a flash, never the
+			// form again filled with what is left.
+			purchasePath := "/console/purchases/" + p.TxID
+			wantRedirect(t, agent.post(cancelPath, form), purchasePath+"#refunds")
+			r := agent.get(purchasePath)
+			wantContains(t, r, "Cancellation request for 500 KRW sent.", "Awaiting approval", "700 KRW left to refund.", `id="send-refund"`)
+			wantRedirect(t, agent.post(cancelPath, form), purchasePath+"#refunds")
 			rs, _, err := m.Svc.Cancellations.FindCancellations(uitest.As(vocdesk.SystemActor()), vocdesk.CancellationFilter{TxID: p.TxID})
 			if err != nil || len(rs) != 1 || rs[0].Amount != 500 {
 				t.Fatalf("requests %v, %v; want one of 500", rs, err)
 			}
-			r := agent.get(cancelPath)
+			r = agent.get(cancelPath)
 			wantContains(t, r, "Awaiting approval", "500 KRW", `value="700"`)
 		})
 
@@ -104,13 +109,21 @@ func TestRefundPages(t *testing.T) {
 			op.login("/operator/login", m.Operator.Email, "/operator")
 			r := op.get("/operator/cancellations")
 			wantStatus(t, r, http.StatusOK)
-			wantContains(t, r, p.TxID, p.TID, "500 KRW", "Defective", `href="/operator/cancellations"`)
+			// The queue names the developer and the customer, not only the
+			// app's slug.
+			wantContains(t, r, p.TxID, p.TID, "500 KRW", "Defective", `href="/operator/cancellations"`, "Hoppin Games", m.Minji.Name)
 			rs, _, _ := m.Svc.Cancellations.FindCancellations(uitest.As(vocdesk.SystemActor()), vocdesk.CancellationFilter{TxID: p.TxID})
 			id := rs[0].ID
 			idPath := "/operator/cancellations/" + itoa(id)
 			wantStatus(t, op.post(idPath+"/reject", url.Values{"reason": {""}}), http.StatusBadRequest)
 			wantRedirect(t, op.post(idPath+"/approve", url.Values{}), "/operator/cancellations#c"+itoa(id))
-			wantContains(t, op.get("/operator/cancellations"), "Nothing awaits a decision.", "Approved")
+			wantContains(t, op.get("/operator/cancellations"), "Nothing awaits a decision.", "Approved", "Request #"+itoa(id)+" approved")
+			// The flash is shown once: a reload shows the queue alone.
+			wantLacks(t, op.get("/operator/cancellations"), "Request #"+itoa(id)+" approved")
+			// A second decision (another operator first, a double click)
+			// says so rather than failing.
+			wantRedirect(t, op.post(idPath+"/approve", url.Values{}), "/operator/cancellations#c"+itoa(id))
+			wantContains(t, op.get("/operator/cancellations"), "was already decided")
 
 			// Developers have no queue: the operator's sign-in is asked for.
 			wantStatus(t, agent.get("/operator/cancellations"), http.StatusSeeOther)

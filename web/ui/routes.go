@@ -34,6 +34,7 @@ func (h *handler) routes() http.Handler {
 	// The store's back office.
 	mux.Handle("GET /operator", h.require(realmOperator, h.operatorHome))
 	mux.Handle("POST /operator/keys", h.require(realmOperator, h.operatorKeyCreate))
+	mux.Handle("GET /operator/keys/new", h.require(realmOperator, h.operatorKeyNew))
 	mux.Handle("POST /operator/keys/{id}/revoke", h.require(realmOperator, h.operatorKeyRevoke))
 	// Purchase cancellations: the console's request form, the operator's queue.
 	h.refundRoutes(mux)

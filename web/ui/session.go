@@ -72,6 +72,9 @@ type reqState struct {
 	lang    string
 	csrf    string            // the token forms on this page carry
 	upload  *multipart.Reader // a streamed upload's body after its token (recon_upload_csrf.go)
+	// flash is the answer a post left for this page (flash.go), read once.
+	flash      *flash
+	flashTaken bool
 }
 
 type stateKey struct{}

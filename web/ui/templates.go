@@ -95,6 +95,7 @@ type page struct {
 	Area     string // "customer", "developer", "operator" or "" for public pages
 	CSRF     string
 	Path     string // this page's URI, for the language switcher
+	Flash    *flash // the answer to the form that led here, shown once
 	Data     any
 }
 
@@ -111,6 +112,7 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, v v
 		Actor:    st.actor(),
 		CSRF:     h.csrfToken(w, r),
 		Path:     r.URL.RequestURI(),
+		Flash:    h.takeFlash(w, r),
 		Data:     data,
 	}
 	if p.Actor != nil {
