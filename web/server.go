@@ -39,6 +39,7 @@ type Server struct {
 	handler  http.Handler
 
 	metricsHandler http.Handler
+	pages          http.Handler // the browser pages, mounted at "/"
 	// loginLimiter is shared by the API and the sign-in form, so that
 	// switching between them buys a password guesser nothing.
 	loginLimiter *ratelimit.Limiter
@@ -73,11 +74,13 @@ func NewServer(cfg Config, svc vocdesk.Services) (*Server, error) {
 		Logger:        log,
 		SecureCookies: cfg.SecureCookies,
 		LoginLimiter:  s.loginLimiter,
+		NameRoute:     nameRoute,
 	}, svc)
 	if err != nil {
 		return nil, err
 	}
 	s.mount()
+	s.pages = uiHandler
 	s.mux.Handle("/", uiHandler)
 	// observe is outside recoverPanics, so that a panic's 500 is logged and
 	// counted like any other answer.

@@ -22,7 +22,7 @@ const webhookPageSize = 25
 // webhookRoutes adds the webhook page to mux. It answers 404 when the server
 // runs without webhooks (no WebhookService). Roles are the service's to
 // check: setting the endpoint needs an admin, redelivering an agent.
-func (h *handler) webhookRoutes(mux *http.ServeMux) {
+func (h *handler) webhookRoutes(mux *pageMux) {
 	on := h.svc.Webhooks != nil
 	dev := func(fn http.HandlerFunc) http.Handler { return h.require(realmDeveloper, h.ifService(on, fn)) }
 

@@ -1,11 +1,9 @@
 package ui
 
-import "net/http"
-
 // routes lists every page. Realm gating is declared here, next to the route,
 // so that a page cannot be added without saying who may see it.
-func (h *handler) routes() http.Handler {
-	mux := http.NewServeMux()
+func (h *handler) routes() *pageMux {
+	mux := newPageMux()
 
 	mux.HandleFunc("GET /{$}", h.home)
 	mux.HandleFunc("GET /static/{file}", h.static)
@@ -44,6 +42,6 @@ func (h *handler) routes() http.Handler {
 	h.deskRoutes(mux)
 
 	// Everything else under "/" is ours to answer, with our own 404 page.
-	mux.HandleFunc("/", h.notFound)
+	mux.HandleFunc(catchAll, h.notFound)
 	return mux
 }

@@ -22,6 +22,9 @@ type Config struct {
 	Logger        *slog.Logger
 	SecureCookies bool               // Secure flag on cookies, for deployments behind TLS
 	LoginLimiter  *ratelimit.Limiter // sign-in attempts per IP and email; nil: a default limiter
+	// NameRoute, when set, is told the pattern of the page each request
+	// matched (never the catch-all), before the page runs, for metrics and logs.
+	NameRoute func(r *http.Request, pattern string)
 }
 
 // sessionTTL is how long a browser stays signed in. A working day: long
@@ -74,5 +77,6 @@ func New(cfg Config, svc vocdesk.Services) (http.Handler, error) {
 	if h.views, err = parseViews(h.assets); err != nil {
 		return nil, err
 	}
-	return h.middleware(h.routes()), nil
+	mux := h.routes()
+	return &pages{mux: mux, next: h.middleware(mux), named: cfg.NameRoute}, nil
 }
