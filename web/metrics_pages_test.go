@@ -32,7 +32,7 @@ func TestMetricsNamePages(t *testing.T) {
 
 	metrics := serve(e.srv, "GET", "/metrics", "", nil).Body.String()
 	for _, p := range patterns {
-		if !regexp.MustCompile(`vocdesk_http_requests_total\{code="\d+",route="`+regexp.QuoteMeta(p)+`"\} 1\n`).MatchString(metrics) {
+		if !regexp.MustCompile(`vocdesk_http_requests_total\{code="\d+",route="` + regexp.QuoteMeta(p) + `"\} 1\n`).MatchString(metrics) {
 			t.Errorf("no request counted under route %q", p)
 		}
 	}
