@@ -90,9 +90,19 @@ func (s *ReconciliationService) Reconcile(ctx context.Context, in vocdesk.Reconc
 	for _, c := range recon.Categories() {
 		rep.Counts[c.String()] = res.Count(c)
 	}
+	// Pushed deliveries are already chosen by the period (deliverySource);
+	// an uploaded log is not, so its records of purchases paid before or
+	// after the period are told apart from records of nothing paid.
+	var outside map[string]outsideBuy
+	if in.Source == vocdesk.ReconUpload {
+		if outside, err = s.outsidePeriod(ctx, a.DeveloperID, res); err != nil {
+			return nil, err
+		}
+	}
+	countOutside(rep.Counts, res, outside)
 	rep.StoreRows, rep.ServerRows, rep.InvalidRows = res.StoreRows, res.ServerRows, res.InvalidRows
 	rep.Errors = int64(len(rowErrs))
-	if err := s.storeReport(ctx, a, rep, res, rowErrs, in.Source == vocdesk.ReconUpload); err != nil {
+	if err := s.storeReport(ctx, a, rep, res, outside, rowErrs, in.Source == vocdesk.ReconUpload); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -101,7 +111,7 @@ func (s *ReconciliationService) Reconcile(ctx context.Context, in vocdesk.Reconc
 // storeReport writes the report, its exceptions and errors, remembers an
 // upload's mapping, and audits the run.
 func (s *ReconciliationService) storeReport(ctx context.Context, a *vocdesk.Actor, rep *vocdesk.Reconciliation,
-	res *recon.Result, rowErrs []*vocdesk.ReconRowError, remember bool) error {
+	res *recon.Result, outside map[string]outsideBuy, rowErrs []*vocdesk.ReconRowError, remember bool) error {
 	return s.db.inWrite(ctx, func(tx *Tx) error {
 		if err := tx.queryRow(ctx, `SELECT slug FROM developers WHERE id = $1`, rep.DeveloperID).Scan(&rep.DeveloperSlug); err != nil {
 			return fmt.Errorf("sqlstore: store reconciliation: %w", err)
@@ -116,7 +126,7 @@ func (s *ReconciliationService) storeReport(ctx context.Context, a *vocdesk.Acto
 		if err != nil {
 			return fmt.Errorf("sqlstore: store reconciliation: %w", err)
 		}
-		if rep.Exceptions, err = tx.insertExceptions(ctx, rep.ID, res); err != nil {
+		if rep.Exceptions, err = tx.insertExceptions(ctx, rep.ID, res, outside); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `UPDATE reconciliations SET exceptions = $2 WHERE id = $1`, rep.ID, rep.Exceptions); err != nil {
@@ -185,16 +195,28 @@ func (ri *rowInserter) flush(ctx context.Context) error {
 	return nil
 }
 
-func (tx *Tx) insertExceptions(ctx context.Context, id int64, res *recon.Result) (int64, error) {
+// insertExceptions stores the report's lines and answers how many are
+// exceptions. A record outside the period is stored as a line of its own
+// category, with the purchase it names as its store side, and is no
+// exception.
+func (tx *Tx) insertExceptions(ctx context.Context, id int64, res *recon.Result, outside map[string]outsideBuy) (int64, error) {
 	ri := &rowInserter{tx: tx, cols: 9, prefix: `INSERT INTO recon_exceptions
 		(reconciliation_id, seq, category, txid, tid, store_amount, store_currency, server_amount, server_currency) VALUES `}
+	exceptions := int64(0)
 	for e := range res.Exceptions() {
+		category := e.Category.String()
 		store, server := minorUnits(e.StoreAmount, e.StoreCurrency), minorUnits(e.ServerAmount, e.ServerCurrency)
-		if err := ri.add(ctx, id, ri.n+1, e.Category.String(), e.TxID, e.TID, store, e.StoreCurrency, server, e.ServerCurrency); err != nil {
+		storeCur := e.StoreCurrency
+		if b, ok := outside[outsideKey(e)]; ok && e.Category == recon.DeliveredNotPaid {
+			category, store, storeCur = vocdesk.ReconOutsidePeriod, b.amount, b.currency
+		} else {
+			exceptions++
+		}
+		if err := ri.add(ctx, id, ri.n+1, category, e.TxID, e.TID, store, storeCur, server, e.ServerCurrency); err != nil {
 			return 0, err
 		}
 	}
-	return ri.n, ri.flush(ctx)
+	return exceptions, ri.flush(ctx)
 }
 
 func (tx *Tx) insertRowErrors(ctx context.Context, id int64, errs []*vocdesk.ReconRowError) error {
