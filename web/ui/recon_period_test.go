@@ -72,4 +72,3 @@ func TestReconciliationPeriodAndOutside(t *testing.T) {
 		})
 	}
 }
-
