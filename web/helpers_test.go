@@ -64,6 +64,7 @@ func services(db *sqlstore.DB) vocdesk.Services {
 		Customers:  sqlstore.NewCustomerService(db),
 		Purchases:  sqlstore.NewPurchaseService(db),
 		Auth:       sqlstore.NewAuthService(db),
+		Stash:      sqlstore.NewSessionStash(db),
 
 		Cancellations: sqlstore.NewCancellationService(db),
 		Webhooks:      sqlstore.NewWebhookService(db),

@@ -30,6 +30,7 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 		Customers:  sqlstore.NewCustomerService(db),
 		Purchases:  sqlstore.NewPurchaseService(db),
 		Auth:       sqlstore.NewAuthService(db),
+		Stash:      sqlstore.NewSessionStash(db),
 
 		Cancellations: sqlstore.NewCancellationService(db),
 		Webhooks:      sqlstore.NewWebhookService(db),
