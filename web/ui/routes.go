@@ -38,6 +38,9 @@ func (h *handler) routes() *pageMux {
 	// The developer's webhook: endpoint, signing secret and delivery log.
 	h.webhookRoutes(mux)
 
+	// The developer's team and API keys.
+	h.teamRoutes(mux)
+
 	// The desk: inquiries of customers, developers and the store.
 	h.deskRoutes(mux)
 

@@ -48,6 +48,7 @@ var registeredViews = []view{
 	viewConsoleInbox, viewConsoleInquiry, viewConsoleSettings,
 	viewOperatorEscalations,
 	viewConsoleWebhook,
+	viewConsoleTeam, viewConsoleKeyNew,
 }
 
 type views struct {
