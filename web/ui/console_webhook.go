@@ -29,6 +29,7 @@ func (h *handler) webhookRoutes(mux *pageMux) {
 	mux.Handle("GET /console/webhook", dev(h.consoleWebhook))
 	mux.Handle("POST /console/webhook", dev(h.webhookSave))
 	mux.Handle("POST /console/webhook/deliveries/{id}/redeliver", dev(h.webhookRedeliver))
+	mux.Handle("POST /console/webhook/test", dev(h.webhookTest))
 }
 
 // webhookData is the page. Secret is set only on the answer to a save: it
@@ -46,6 +47,8 @@ type webhookData struct {
 	NextURL     string
 	FirstURL    string
 	Redelivered int64 // the delivery just queued again, for the notice
+	TestedID    int64 // the test event just sent (?tested=N)
+	Tested      *vocdesk.WebhookDelivery
 }
 
 // StatusURL is the log filtered by status s ("" for all).
@@ -71,6 +74,7 @@ func webhookLogURL(status, cursor string) string {
 func (h *handler) consoleWebhook(w http.ResponseWriter, r *http.Request) {
 	d := &webhookData{}
 	d.Redelivered, _ = strconv.ParseInt(r.URL.Query().Get("redelivered"), 10, 64)
+	d.TestedID, _ = strconv.ParseInt(r.URL.Query().Get("tested"), 10, 64)
 	h.showWebhook(w, r, d, http.StatusOK)
 }
 
@@ -123,6 +127,11 @@ func (h *handler) showWebhook(w http.ResponseWriter, r *http.Request, d *webhook
 		return
 	}
 	d.Deliveries = list
+	for _, dl := range list {
+		if d.TestedID != 0 && dl.ID == d.TestedID && dl.Type == vocdesk.EventWebhookTest {
+			d.Tested = dl
+		}
+	}
 	if next != "" {
 		d.NextURL = webhookLogURL(d.Status, next)
 	}

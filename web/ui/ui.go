@@ -25,6 +25,9 @@ type Config struct {
 	// NameRoute, when set, is told the pattern of the page each request
 	// matched (never the catch-all), before the page runs, for metrics and logs.
 	NameRoute func(r *http.Request, pattern string)
+	// WebhookTestWait overrides how long "send a test event" waits for the
+	// first attempt (4 s); negative: not at all (tests without a worker).
+	WebhookTestWait time.Duration
 }
 
 // sessionTTL is how long a browser stays signed in. A working day: long
@@ -43,6 +46,8 @@ type handler struct {
 	limiter *ratelimit.Limiter
 	secure  bool
 	now     func() time.Time
+	// testWait bounds the wait for a webhook test event's first attempt.
+	testWait time.Duration
 }
 
 // New returns the handler of the browser pages, to be mounted at "/". It
@@ -58,6 +63,11 @@ func New(cfg Config, svc vocdesk.Services) (http.Handler, error) {
 		limiter: cfg.LoginLimiter,
 		secure:  cfg.SecureCookies,
 		now:     time.Now,
+
+		testWait: webhookTestWait,
+	}
+	if cfg.WebhookTestWait != 0 {
+		h.testWait = max(cfg.WebhookTestWait, 0)
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
