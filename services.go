@@ -21,6 +21,10 @@ type Services struct {
 	Cancellations CancellationService
 	Webhooks      WebhookService
 
+	// Imports logs the back office's purchase imports (optional; the CLI
+	// imports without a log).
+	Imports PurchaseImportLog
+
 	// Reconciliation compares purchases with the developer's server log
 	// (uploaded or pushed); optional like the refunds.
 	Reconciliation ReconciliationService

@@ -18,6 +18,7 @@ func services(db *sqlstore.DB) vocdesk.Services {
 		Purchases:  sqlstore.NewPurchaseService(db),
 		Auth:       sqlstore.NewAuthService(db),
 		Stash:      sqlstore.NewSessionStash(db),
+		Imports:    sqlstore.NewImportLog(db),
 	}
 }
 

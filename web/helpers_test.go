@@ -65,6 +65,7 @@ func services(db *sqlstore.DB) vocdesk.Services {
 		Purchases:  sqlstore.NewPurchaseService(db),
 		Auth:       sqlstore.NewAuthService(db),
 		Stash:      sqlstore.NewSessionStash(db),
+		Imports:    sqlstore.NewImportLog(db),
 
 		Cancellations: sqlstore.NewCancellationService(db),
 		Webhooks:      sqlstore.NewWebhookService(db),

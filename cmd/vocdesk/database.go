@@ -31,6 +31,7 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 		Purchases:  sqlstore.NewPurchaseService(db),
 		Auth:       sqlstore.NewAuthService(db),
 		Stash:      sqlstore.NewSessionStash(db),
+		Imports:    sqlstore.NewImportLog(db),
 
 		Cancellations: sqlstore.NewCancellationService(db),
 		Webhooks:      sqlstore.NewWebhookService(db),

@@ -33,6 +33,8 @@ func (h *handler) routes() *pageMux {
 	mux.Handle("GET /operator", h.require(realmOperator, h.operatorHome))
 	mux.Handle("POST /operator/keys", h.require(realmOperator, h.operatorKeyCreate))
 	mux.Handle("POST /operator/keys/{id}/revoke", h.require(realmOperator, h.operatorKeyRevoke))
+	// Purchase imports from a billing export.
+	h.importRoutes(mux)
 	// Purchase cancellations: the console's request form, the operator's queue.
 	h.refundRoutes(mux)
 	// The developer's webhook: endpoint, signing secret and delivery log.

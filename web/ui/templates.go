@@ -49,6 +49,7 @@ var registeredViews = []view{
 	viewOperatorEscalations,
 	viewConsoleWebhook,
 	viewConsoleTeam, viewConsoleKeyNew,
+	viewOperatorImports, viewOperatorImport,
 }
 
 type views struct {

@@ -63,6 +63,7 @@ func Services(db *sqlstore.DB) vocdesk.Services {
 		Purchases:  sqlstore.NewPurchaseService(db),
 		Auth:       sqlstore.NewAuthService(db),
 		Stash:      sqlstore.NewSessionStash(db),
+		Imports:    sqlstore.NewImportLog(db),
 
 		Reconciliation: sqlstore.NewReconciliationService(db),
 		Inquiries:      sqlstore.NewInquiryService(db),
