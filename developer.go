@@ -119,6 +119,13 @@ type DeveloperService interface {
 	CreateMember(ctx context.Context, developerSlug string, m *Member, password string) error
 	// FindMembers lists the members of the actor's developer.
 	FindMembers(ctx context.Context, developerSlug string) ([]*Member, error)
+	// UpdateMemberRole changes a member's role, and RemoveMember removes a
+	// member (their sessions end; inquiries assigned to them go back to
+	// the queue). Operators, and the developer's owners and admins signed
+	// in as persons: only an owner changes an owner or makes one, and the
+	// developer's last owner stays an owner.
+	UpdateMemberRole(ctx context.Context, developerSlug string, memberID int64, role Role) (*Member, error)
+	RemoveMember(ctx context.Context, developerSlug string, memberID int64) error
 
 	// CreateOperator adds a store operator. Operators only (and the CLI, which
 	// acts as the system).

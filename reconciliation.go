@@ -28,11 +28,23 @@ const (
 	ReconDeliveredAfterRefund = "delivered_after_refund"
 	ReconRefunded             = "refunded"
 	ReconDeliveredNotPaid     = "delivered_not_paid"
+	// ReconOutsidePeriod is a server record of an uploaded log that names
+	// a purchase of the developer paid outside the report's period: not
+	// unpaid (delivered_not_paid), just another period's. The offline
+	// reconcile command has no period and never uses it.
+	ReconOutsidePeriod = "outside_period"
 )
 
-// ReconCategories lists every category in the contract's order.
+// ReconCategories lists every category of a stored report: the contract's,
+// in its order, then outside_period.
 var ReconCategories = []string{ReconMatched, ReconPaidNotDelivered, ReconAmountMismatch,
-	ReconDuplicateDelivery, ReconDeliveredAfterRefund, ReconRefunded, ReconDeliveredNotPaid}
+	ReconDuplicateDelivery, ReconDeliveredAfterRefund, ReconRefunded, ReconDeliveredNotPaid, ReconOutsidePeriod}
+
+// IsReconListed reports whether a report lists the lines of category, each
+// with its TxID: the exceptions, and the records outside the period.
+func IsReconListed(category string) bool {
+	return IsReconException(category) || category == ReconOutsidePeriod
+}
 
 // IsReconException reports whether category names a problem: every
 // category but matched and refunded, as exceptions.csv lists them.

@@ -7,6 +7,9 @@ type Services struct {
 	Customers  CustomerService
 	Purchases  PurchaseService
 	Auth       AuthService
+	// Stash keeps one-time values (a new key's secret) for a browser
+	// session across a redirect; the pages need it, the API does not.
+	Stash SessionStash
 
 	// Inquiries and Desk are the desk: inquiries with their threads, and
 	// its settings (canned replies, SLA, holidays, views, escalation).
@@ -17,6 +20,10 @@ type Services struct {
 	// offer refunds; the JSON API answers their routes only when set.
 	Cancellations CancellationService
 	Webhooks      WebhookService
+
+	// Imports logs the back office's purchase imports (optional; the CLI
+	// imports without a log).
+	Imports PurchaseImportLog
 
 	// Reconciliation compares purchases with the developer's server log
 	// (uploaded or pushed); optional like the refunds.

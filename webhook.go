@@ -12,6 +12,9 @@ const (
 	EventInquiryReplied      = "inquiry.replied"
 	EventCancellationUpdated = "cancellation.updated"
 	EventPurchaseVoided      = "purchase.voided"
+	// EventWebhookTest is the event a developer sends themself to check
+	// that their server receives and verifies deliveries.
+	EventWebhookTest = "webhook.test"
 )
 
 // JobWebhookDeliver sends one webhook delivery; its payload is
@@ -100,6 +103,10 @@ type WebhookService interface {
 	FindWebhookDeliveries(ctx context.Context, f WebhookDeliveryFilter) ([]*WebhookDelivery, string, error)
 	// Redeliver sends a delivery again (agents and above).
 	Redeliver(ctx context.Context, id int64) (*WebhookDelivery, error)
+	// SendTestEvent queues a webhook.test event to the developer's
+	// endpoint, signed and sent like every event (agents and above);
+	// EUNPROCESSABLE when no endpoint is set.
+	SendTestEvent(ctx context.Context) (*WebhookDelivery, error)
 
 	// DeliveryForSending returns a delivery and the endpoint to send it to
 	// now; nil endpoint when the developer has none. The system only.

@@ -17,6 +17,8 @@ func services(db *sqlstore.DB) vocdesk.Services {
 		Customers:  sqlstore.NewCustomerService(db),
 		Purchases:  sqlstore.NewPurchaseService(db),
 		Auth:       sqlstore.NewAuthService(db),
+		Stash:      sqlstore.NewSessionStash(db),
+		Imports:    sqlstore.NewImportLog(db),
 	}
 }
 

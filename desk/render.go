@@ -3,6 +3,7 @@
 package desk
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/vocdesk/vocdesk"
@@ -25,32 +26,70 @@ var Placeholders = []string{
 func Render(body string, vars map[string]string) string {
 	var b strings.Builder
 	b.Grow(len(body))
+	scan(body, func(text string) { b.WriteString(text) }, func(name, written string) {
+		if v, ok := vars[name]; ok && v != "" {
+			b.WriteString(v)
+		} else {
+			b.WriteString(written)
+		}
+	})
+	return b.String()
+}
+
+// Unknown lists the placeholders of body that are not in Placeholders, each
+// once, as written between the braces (trimmed), in the order they appear.
+// A canned reply holding one is refused on save: Render would leave it as
+// written, and the customer would read "{{bogus.field}}".
+func Unknown(body string) []string {
+	var out []string
+	seen := map[string]bool{}
+	scan(body, func(string) {}, func(name, _ string) {
+		if !slices.Contains(Placeholders, name) && !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	})
+	return out
+}
+
+// CheckPlaceholders answers an EINVALID error naming the first unknown
+// placeholder of body, or nil when every placeholder is known.
+func CheckPlaceholders(body string) error {
+	bad := Unknown(body)
+	if len(bad) == 0 {
+		return nil
+	}
+	return vocdesk.Errorf(vocdesk.EINVALID, "unknown placeholder {{%s}}; the placeholders are {{%s}}",
+		bad[0], strings.Join(Placeholders, "}}, {{"))
+}
+
+// scan walks body, handing plain text to text and each placeholder to
+// placeholder (its trimmed name and the text as written, braces included).
+// Render and Unknown share it, so that what is refused on save is exactly
+// what would be left unfilled on sending.
+func scan(body string, text func(string), placeholder func(name, written string)) {
 	for {
 		open := strings.Index(body, "{{")
 		if open < 0 {
-			b.WriteString(body)
-			return b.String()
+			text(body)
+			return
 		}
 		closing := strings.Index(body[open+2:], "}}")
 		if closing < 0 {
-			b.WriteString(body)
-			return b.String()
+			text(body)
+			return
 		}
 		closing += open + 2
 		name := strings.TrimSpace(body[open+2 : closing])
 		// "{{{{x}}" holds "{{" inside the name: the inner pair is the
 		// placeholder, so start again just after this opening pair.
 		if strings.Contains(name, "{{") {
-			b.WriteString(body[:open+2])
+			text(body[:open+2])
 			body = body[open+2:]
 			continue
 		}
-		b.WriteString(body[:open])
-		if v, ok := vars[name]; ok && v != "" {
-			b.WriteString(v)
-		} else {
-			b.WriteString(body[open : closing+2])
-		}
+		text(body[:open])
+		placeholder(name, body[open:closing+2])
 		body = body[closing+2:]
 	}
 }

@@ -1,6 +1,8 @@
 package desk
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -24,6 +26,24 @@ func FuzzRender(f *testing.F) {
 		}
 		if body == "{{customer.name}}" && value != "" && out != value {
 			t.Fatalf("value not inserted verbatim: %q", out)
+		}
+		// Unknown names exactly the placeholders Render leaves as written
+		// when every known one has a value: giving its names values too
+		// changes the text, and none of them is a known placeholder.
+		known := map[string]string{}
+		for _, p := range Placeholders {
+			known[p] = "k"
+		}
+		more := maps.Clone(known)
+		unknown := Unknown(body)
+		for _, u := range unknown {
+			if slices.Contains(Placeholders, u) {
+				t.Fatalf("Unknown(%q) names the known %q", body, u)
+			}
+			more[u] = "u"
+		}
+		if len(unknown) > 0 && Render(body, known) == Render(body, more) {
+			t.Fatalf("Unknown(%q) = %q, but Render fills none of them", body, unknown)
 		}
 		if body == "{{app.name}}" && out != "{{customer.name}}" {
 			t.Fatalf("a value was expanded again: %q", out)

@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -64,5 +65,34 @@ func TestVars(t *testing.T) {
 	}
 	if itoa(-17) != "-17" || itoa(0) != "0" {
 		t.Error("itoa")
+	}
+}
+
+func TestUnknown(t *testing.T) {
+	tests := []struct {
+		body string
+		want []string
+	}{
+		{"{{customer.name}}님, {{ purchase.txid }}", nil},
+		{"Hi {{bogus.field}} and {{customer.nmae}}, {{bogus.field}} again", []string{"bogus.field", "customer.nmae"}},
+		{"{{ Customer.Name }}", []string{"Customer.Name"}}, // names are exact
+		{"{{{{bogus}}", []string{"bogus"}},
+		{"empty {{ }}", []string{""}},
+		{"unclosed {{bogus", nil}, // not a placeholder: Render leaves it as text too
+		{"}} {{", nil},
+	}
+	for _, tt := range tests {
+		got := Unknown(tt.body)
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") || len(got) != len(tt.want) {
+			t.Errorf("Unknown(%q) = %q, want %q", tt.body, got, tt.want)
+		}
+	}
+	err := CheckPlaceholders("Dear {{bogus.field}}")
+	if vocdesk.ErrorCode(err) != vocdesk.EINVALID || !strings.Contains(vocdesk.ErrorMessage(err), "{{bogus.field}}") ||
+		!strings.Contains(vocdesk.ErrorMessage(err), "{{customer.name}}") {
+		t.Errorf("CheckPlaceholders: %v; want EINVALID naming the placeholder and the known ones", err)
+	}
+	if err := CheckPlaceholders("Dear {{customer.name}}"); err != nil {
+		t.Errorf("CheckPlaceholders of known placeholders: %v", err)
 	}
 }

@@ -20,6 +20,23 @@ import (
 // other columns are ignored.
 var Columns = [...]string{"txid", "tid", "customer_id", "app", "item", "amount", "currency", "method", "paid_at"}
 
+// ColumnHelp describes the columns for a person preparing a file (the
+// command's -h prints it).
+const ColumnHelp = `The file is CSV (UTF-8, with or without a byte-order mark) with a header row
+naming these columns, in any order; other columns are ignored:
+  txid         the store's transaction id (unique)
+  tid          the developer's own order id
+  customer_id  the store's customer id (a positive number)
+  app          the app's slug
+  item         the item's SKU in that app
+  amount       a decimal string in major units of the currency: 1200 (KRW), 0.99 (USD)
+  currency     an ISO 4217 code: KRW, USD, ...
+  method       carrier, card, cash or gift
+  paid_at      an RFC 3339 time: 2026-11-27T13:05:00+09:00
+A row already imported with the same values is counted as stored again; a row
+that cannot be imported is rejected with its line and reason, and the others
+go on.`
+
 const (
 	colTxID = iota
 	colTID

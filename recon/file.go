@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -185,21 +184,26 @@ func (fl *File) readHeader() error {
 		fl.Header = append(fl.Header, string(bytes.TrimSpace(f)))
 	}
 	fl.ncols = len(fl.Header)
-	var missing []string
-	for _, key := range fl.keys {
+	fields := serverFields
+	if fl.store {
+		fields = storeFields
+	}
+	missing := &MissingColumnsError{File: fl.name, Server: !fl.store, Header: fl.Header}
+	for k, key := range fl.keys {
 		i := slices.Index(fl.Header, key)
 		if i < 0 {
-			missing = append(missing, key)
+			missing.Fields = append(missing.Fields, fields[k])
+			missing.Columns = append(missing.Columns, key)
 			continue
 		}
+		missing.Found = append(missing.Found, key)
 		if slices.Index(fl.Header[i+1:], key) >= 0 {
 			return fmt.Errorf("%s: column %q appears more than once in the header", fl.name, key)
 		}
 		fl.cols = append(fl.cols, i)
 	}
-	if len(missing) > 0 {
-		sort.Strings(missing)
-		return fmt.Errorf("%s: missing column(s) %s (header: %s)", fl.name, strings.Join(missing, ", "), strings.Join(fl.Header, ","))
+	if len(missing.Fields) > 0 {
+		return missing
 	}
 	fl.carry = data[r.n:]
 	fl.line += int64(r.lines)

@@ -16,11 +16,21 @@ import (
 const developerKeyRole = vocdesk.RoleAdmin
 
 // CreateAPIKey stores a new key and returns its secret, shown once.
-// Operators only (the CLI acts as the system operator).
+// Operators (the CLI acts as the system operator) make keys of either realm;
+// a developer's signed-in owners and admins make developer keys of their
+// own developer. A key never makes keys: one that leaked must not be able
+// to outlive its revocation through keys it made.
 func (s *AuthService) CreateAPIKey(ctx context.Context, k *vocdesk.APIKey) (string, error) {
-	a, err := operatorFrom(ctx)
+	a, err := actorFrom(ctx)
 	if err != nil {
 		return "", err
+	}
+	if a.IsDeveloper() {
+		if err := ownKeyFor(a, k); err != nil {
+			return "", err
+		}
+	} else if !a.IsOperator() {
+		return "", errNotFound
 	}
 	switch k.Realm {
 	case vocdesk.RealmOperator:
@@ -44,10 +54,16 @@ func (s *AuthService) CreateAPIKey(ctx context.Context, k *vocdesk.APIKey) (stri
 			err error
 		)
 		if k.Realm == vocdesk.RealmDeveloper {
-			if k.DeveloperSlug != "" {
+			named := k.DeveloperSlug
+			if k.DeveloperSlug != "" && !a.IsDeveloper() {
 				err = tx.queryRow(ctx, `SELECT id, slug FROM developers WHERE slug = $1`, k.DeveloperSlug).Scan(&k.DeveloperID, &k.DeveloperSlug)
 			} else {
 				err = tx.queryRow(ctx, `SELECT id, slug FROM developers WHERE id = $1`, k.DeveloperID).Scan(&k.DeveloperID, &k.DeveloperSlug)
+			}
+			if err == nil && named != "" && named != k.DeveloperSlug {
+				// A member naming another developer: as unknown as a slug
+				// that does not exist.
+				k.DeveloperSlug, err = named, sql.ErrNoRows
 			}
 			if errors.Is(err, sql.ErrNoRows) {
 				return vocdesk.Errorf(vocdesk.EINVALID, "unknown developer %q", k.DeveloperSlug)
@@ -69,6 +85,23 @@ func (s *AuthService) CreateAPIKey(ctx context.Context, k *vocdesk.APIKey) (stri
 		return "", err
 	}
 	return key, nil
+}
+
+// ownKeyFor checks a developer member's request for a key: their own
+// developer's (a slug naming another answers as an unknown one does), made
+// by an owner or admin signed in as a person.
+func ownKeyFor(a *vocdesk.Actor, k *vocdesk.APIKey) error {
+	if a.KeyID != 0 {
+		return vocdesk.Errorf(vocdesk.EFORBIDDEN, "an API key cannot create API keys; an owner or admin creates them in the console")
+	}
+	if k.Realm != vocdesk.RealmDeveloper {
+		return vocdesk.Errorf(vocdesk.EINVALID, "realm must be developer")
+	}
+	if err := canManage(a, a.DeveloperID, vocdesk.RoleAdmin); err != nil {
+		return err
+	}
+	k.DeveloperID = a.DeveloperID // a slug, if any, is checked against it
+	return nil
 }
 
 // ActorForAPIKey resolves a key's secret to the actor it acts as.

@@ -86,6 +86,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
+		if db.dialect == dialectSQLite {
+			return nil, explainSQLiteOpen(dsn, err)
+		}
 		return nil, err
 	}
 	return db, nil

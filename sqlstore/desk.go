@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/desk"
 )
 
 // DeskService implements vocdesk.DeskService: the desk's settings and the
@@ -23,7 +24,7 @@ func (s *DeskService) CreateCannedReply(ctx context.Context, c *vocdesk.CannedRe
 	if err != nil {
 		return err
 	}
-	if err := c.Validate(); err != nil {
+	if err := validCanned(c); err != nil {
 		return err
 	}
 	if !a.IsDeveloper() {
@@ -50,7 +51,7 @@ func (s *DeskService) UpdateCannedReply(ctx context.Context, c *vocdesk.CannedRe
 	if err != nil {
 		return err
 	}
-	if err := c.Validate(); err != nil {
+	if err := validCanned(c); err != nil {
 		return err
 	}
 	return s.db.inWrite(ctx, func(tx *Tx) error {
@@ -90,6 +91,16 @@ func (s *DeskService) DeleteCannedReply(ctx context.Context, id int64) error {
 		}
 		return tx.audit(ctx, a, change{action: "canned_reply.deleted", entity: "canned_reply", entityID: id, developerID: before.DeveloperID, before: before})
 	})
+}
+
+// validCanned checks a canned reply before it is stored: its fields, and
+// that every placeholder is one desk.Render fills, so that a misspelt one is
+// refused now rather than sent to a customer as written.
+func validCanned(c *vocdesk.CannedReply) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return desk.CheckPlaceholders(c.Body)
 }
 
 const cannedSelect = `SELECT r.id, r.developer_id, r.name, r.locale, r.body, r.created_at, r.updated_at FROM canned_replies r`

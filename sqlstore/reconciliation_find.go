@@ -118,8 +118,8 @@ func scanException(r scanner) (*vocdesk.ReconException, error) {
 }
 
 func checkCategory(c string) error {
-	if c != "" && !vocdesk.IsReconException(c) {
-		return vocdesk.Errorf(vocdesk.EINVALID, "category must be one of paid_not_delivered, amount_mismatch, duplicate_delivery, delivered_after_refund, delivered_not_paid")
+	if c != "" && !vocdesk.IsReconListed(c) {
+		return vocdesk.Errorf(vocdesk.EINVALID, "category must be one of paid_not_delivered, amount_mismatch, duplicate_delivery, delivered_after_refund, delivered_not_paid, outside_period")
 	}
 	return nil
 }
@@ -195,6 +195,10 @@ func (tx *Tx) eachException(ctx context.Context, rep *vocdesk.Reconciliation, ca
 	if category != "" {
 		q += ` AND e.category = $4`
 		args = append(args, category)
+	} else {
+		// Records outside the period are no exceptions: listed only on
+		// their own, so the exceptions and exceptions.csv stay the problems.
+		q += ` AND e.category <> '` + vocdesk.ReconOutsidePeriod + `'`
 	}
 	q += ` ORDER BY e.seq`
 	if limit > 0 {

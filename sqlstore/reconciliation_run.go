@@ -110,9 +110,19 @@ func (s *ReconciliationService) Reconcile(ctx context.Context, in vocdesk.Reconc
 	for _, c := range recon.Categories() {
 		rep.Counts[c.String()] = res.Count(c)
 	}
+	// Pushed deliveries are already chosen by the period (deliverySource);
+	// an uploaded log is not, so its records of purchases paid before or
+	// after the period are told apart from records of nothing paid.
+	var outside map[string]outsideBuy
+	if in.Source == vocdesk.ReconUpload {
+		if outside, err = s.outsidePeriod(ctx, a.DeveloperID, res); err != nil {
+			return nil, err
+		}
+	}
+	countOutside(rep.Counts, res, outside)
 	rep.StoreRows, rep.ServerRows, rep.InvalidRows = res.StoreRows, res.ServerRows, res.InvalidRows
 	rep.Errors = int64(len(rowErrs))
-	if err := s.storeReport(ctx, a, rep, res, rowErrs, in.Source == vocdesk.ReconUpload, s.Limits.MaxExceptions); err != nil {
+	if err := s.storeReport(ctx, a, rep, res, outside, rowErrs, in.Source == vocdesk.ReconUpload, s.Limits.MaxExceptions); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -136,7 +146,7 @@ func (s *ReconciliationService) uploadQuota(n int) error {
 // storeReport writes the report, its exceptions and errors, remembers an
 // upload's mapping, and audits the run.
 func (s *ReconciliationService) storeReport(ctx context.Context, a *vocdesk.Actor, rep *vocdesk.Reconciliation,
-	res *recon.Result, rowErrs []*vocdesk.ReconRowError, upload bool, maxExceptions int64) error {
+	res *recon.Result, outside map[string]outsideBuy, rowErrs []*vocdesk.ReconRowError, upload bool, maxExceptions int64) error {
 	return s.db.inWrite(ctx, func(tx *Tx) error {
 		// The developer's row is locked (PostgreSQL; SQLite has one writer)
 		// so that two uploads at once cannot both take the last one of the
@@ -163,7 +173,7 @@ func (s *ReconciliationService) storeReport(ctx context.Context, a *vocdesk.Acto
 		if err != nil {
 			return fmt.Errorf("sqlstore: store reconciliation: %w", err)
 		}
-		if rep.Exceptions, err = tx.insertExceptions(ctx, rep.ID, res, maxExceptions); err != nil {
+		if rep.Exceptions, err = tx.insertExceptions(ctx, rep.ID, res, outside, maxExceptions); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `UPDATE reconciliations SET exceptions = $2 WHERE id = $1`, rep.ID, rep.Exceptions); err != nil {
@@ -232,21 +242,31 @@ func (ri *rowInserter) flush(ctx context.Context) error {
 	return nil
 }
 
-// insertExceptions stores the report's first max exceptions (all when max
-// is 0 or less) and returns how many it stored.
-func (tx *Tx) insertExceptions(ctx context.Context, id int64, res *recon.Result, max int64) (int64, error) {
+// insertExceptions stores the report's first max lines (all when max is 0
+// or less) and answers how many of those it stored are exceptions. A record
+// outside the period is stored as a line of its own category, with the
+// purchase it names as its store side, and is no exception.
+func (tx *Tx) insertExceptions(ctx context.Context, id int64, res *recon.Result, outside map[string]outsideBuy, max int64) (int64, error) {
 	ri := &rowInserter{tx: tx, cols: 9, prefix: `INSERT INTO recon_exceptions
 		(reconciliation_id, seq, category, txid, tid, store_amount, store_currency, server_amount, server_currency) VALUES `}
+	exceptions := int64(0)
 	for e := range res.Exceptions() {
 		if max > 0 && ri.n >= max {
 			break
 		}
+		category := e.Category.String()
 		store, server := minorUnits(e.StoreAmount, e.StoreCurrency), minorUnits(e.ServerAmount, e.ServerCurrency)
-		if err := ri.add(ctx, id, ri.n+1, e.Category.String(), e.TxID, e.TID, store, e.StoreCurrency, server, e.ServerCurrency); err != nil {
+		storeCur := e.StoreCurrency
+		if b, ok := outside[outsideKey(e)]; ok && e.Category == recon.DeliveredNotPaid {
+			category, store, storeCur = vocdesk.ReconOutsidePeriod, b.amount, b.currency
+		} else {
+			exceptions++
+		}
+		if err := ri.add(ctx, id, ri.n+1, category, e.TxID, e.TID, store, storeCur, server, e.ServerCurrency); err != nil {
 			return 0, err
 		}
 	}
-	return ri.n, ri.flush(ctx)
+	return exceptions, ri.flush(ctx)
 }
 
 func (tx *Tx) insertRowErrors(ctx context.Context, id int64, errs []*vocdesk.ReconRowError) error {

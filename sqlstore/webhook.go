@@ -22,12 +22,19 @@ import (
 // vocdesk (refunds, the desk's inquiry.created and inquiry.replied) to
 // notify a developer's server.
 func (tx *Tx) EnqueueWebhook(ctx context.Context, developerID int64, eventType string, data any) error {
+	_, err := tx.enqueueWebhook(ctx, developerID, eventType, data)
+	return err
+}
+
+// enqueueWebhook is EnqueueWebhook answering the delivery's id: 0 when the
+// developer has no endpoint.
+func (tx *Tx) enqueueWebhook(ctx context.Context, developerID int64, eventType string, data any) (int64, error) {
 	var one int
 	err := tx.queryRow(ctx, `SELECT 1 FROM webhook_endpoints WHERE developer_id = $1`, developerID).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil
+		return 0, nil
 	} else if err != nil {
-		return fmt.Errorf("sqlstore: webhook endpoint: %w", err)
+		return 0, fmt.Errorf("sqlstore: webhook endpoint: %w", err)
 	}
 	body, err := json.Marshal(struct {
 		Type      string `json:"type"`
@@ -35,15 +42,15 @@ func (tx *Tx) EnqueueWebhook(ctx context.Context, developerID int64, eventType s
 		Data      any    `json:"data"`
 	}{eventType, tx.now.Format(time.RFC3339Nano), data})
 	if err != nil {
-		return fmt.Errorf("sqlstore: webhook body: %w", err)
+		return 0, fmt.Errorf("sqlstore: webhook body: %w", err)
 	}
 	var id int64
 	err = tx.queryRow(ctx, `INSERT INTO webhook_deliveries (event_id, developer_id, type, body, status, created_at)
 		VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id`, newEventID(), developerID, eventType, string(body), micros(tx.now)).Scan(&id)
 	if err != nil {
-		return fmt.Errorf("sqlstore: webhook delivery: %w", err)
+		return 0, fmt.Errorf("sqlstore: webhook delivery: %w", err)
 	}
-	return tx.enqueueDelivery(ctx, id, 0)
+	return id, tx.enqueueDelivery(ctx, id, 0)
 }
 
 func (tx *Tx) enqueueDelivery(ctx context.Context, id int64, round int) error {

@@ -29,6 +29,11 @@ func Routes(s *Server) []RouteInfo {
 	return out
 }
 
+// PagePatterns lists the pattern of every browser page of s.
+func PagePatterns(s *Server) []string {
+	return s.pages.(interface{ Patterns() []string }).Patterns()
+}
+
 // DecodePurchase is the request decoder of POST /api/v1/purchases.
 func DecodePurchase(r *http.Request) (*vocdesk.Purchase, error) { return decodePurchase(nil, r) }
 

@@ -32,6 +32,14 @@ func infoFrom(ctx context.Context) *requestInfo {
 	return info
 }
 
+// nameRoute records the pattern of the page a request matched, so that page
+// requests are counted and logged by page like API requests are by route.
+func nameRoute(r *http.Request, pattern string) {
+	if info := infoFrom(r.Context()); info != nil {
+		info.route = pattern
+	}
+}
+
 // statusWriter remembers the status and size of the answer.
 type statusWriter struct {
 	http.ResponseWriter

@@ -142,6 +142,7 @@ func (s *Server) routes() []route {
 		{"PUT", "/api/v1/webhook", developersOnly, true, s.putWebhook},
 		{"GET", "/api/v1/webhook/deliveries", staff, true, s.listDeliveries},
 		{"POST", "/api/v1/webhook/deliveries/{id}/redeliver", staff, true, s.redeliver},
+		{"POST", "/api/v1/webhook/test", developersOnly, true, s.sendTestEvent},
 	}
 }
 

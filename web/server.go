@@ -45,6 +45,7 @@ type Server struct {
 	handler  http.Handler
 
 	metricsHandler http.Handler
+	pages          http.Handler // the browser pages, mounted at "/"
 	// loginLimiter is shared by the API and the sign-in form, so that
 	// switching between them buys a password guesser nothing.
 	loginLimiter *ratelimit.Guard
@@ -81,11 +82,13 @@ func NewServer(cfg Config, svc vocdesk.Services) (*Server, error) {
 		LoginLimiter:        s.loginLimiter,
 		MaxReconUploadBytes: s.maxUpload(),
 		CheckWebhookURL:     s.checkWebhookURL,
+		NameRoute:           nameRoute,
 	}, svc)
 	if err != nil {
 		return nil, err
 	}
 	s.mount()
+	s.pages = uiHandler
 	s.mux.Handle("/", uiHandler)
 	// observe is outside recoverPanics, so that a panic's 500 is logged and
 	// counted like any other answer.

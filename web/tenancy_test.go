@@ -88,7 +88,10 @@ func TestTenancyWalk(t *testing.T) {
 
 // selfOnly routes act only on the caller's own credential; there is nothing
 // of another tenant to aim them at.
-var selfOnly = map[string]bool{"DELETE /api/v1/auth/token": true}
+var selfOnly = map[string]bool{"DELETE /api/v1/auth/token": true,
+	// A test event goes to the caller's own endpoint: it names nothing.
+	// TestWebhookTestEvent checks that it reaches that endpoint only.
+	"POST /api/v1/webhook/test": true}
 
 // walkQueries are the list filters that name another tenant's things.
 var walkQueries = map[string][]string{

@@ -34,6 +34,11 @@ func runImport(ctx context.Context, env *Env, args []string) int {
 func runImportPurchases(ctx context.Context, env *Env, args []string) int {
 	cfg := DefaultConfig()
 	fs := newFlagSet("import purchases", "import purchases FILE.csv [--db DSN] [--batch N] [--writers N] [--rejects FILE.csv]", env.Stderr)
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprintf(env.Stderr, "\n%s\n", purchaseimport.ColumnHelp)
+	}
 	cfg.registerDB(fs)
 	batchSize := fs.Int("batch", purchaseimport.DefaultBatchSize, "rows written per transaction")
 	writers := fs.Int("writers", 0, "batches written at once (0: 2 on PostgreSQL, 1 on SQLite, which has one writer)")
@@ -145,12 +150,14 @@ func runImportPurchases(ctx context.Context, env *Env, args []string) int {
 		}
 		fmt.Fprintln(env.Stderr)
 	}
+	if errors.Is(err, purchaseimport.ErrFormat) {
+		// Nothing was read: a count of "0 rows" would only bury the reason.
+		fmt.Fprintf(env.Stderr, "vocdesk import purchases: %s: %v\n(vocdesk import purchases -h lists the columns)\n", file, err)
+		return 2
+	}
 	fmt.Fprintf(env.Stdout, "%d rows: %d stored (imported or already present with the same values), %d rejected; %s, %.0f rows/s\n",
 		sum.Rows, sum.Stored, sum.Rejected, sum.Elapsed.Round(time.Millisecond), sum.RowsPerSecond())
 	switch {
-	case errors.Is(err, purchaseimport.ErrFormat):
-		fmt.Fprintf(env.Stderr, "vocdesk import purchases: %s: %v\n", file, err)
-		return 2
 	case err != nil:
 		fmt.Fprintf(env.Stderr, "vocdesk import purchases: %s\n", errorText(err))
 		return 1

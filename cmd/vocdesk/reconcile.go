@@ -86,6 +86,10 @@ func runReconcile(ctx context.Context, env *Env, args []string) int {
 	server, err := recon.OpenServer(c.server, columns)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "vocdesk reconcile: server file: %v\n", err)
+		var mc *recon.MissingColumnsError
+		if errors.As(err, &mc) {
+			fmt.Fprintf(env.Stderr, "Map the fields to the file's own columns, e.g.: --map %s\n", mc.MapHint())
+		}
 		return exitUsage
 	}
 	defer server.Close()

@@ -79,12 +79,22 @@ func TestReconcileCommand(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		args []string
+		want string // in stderr
 	}{
-		{"missing file", []string{"--store", filepath.Join(dir, "nope.csv"), "--server", server, "--map", mapping}},
-		{"missing column", []string{"--store", store, "--server", server}},
-		{"bad map", []string{"--store", store, "--server", server, "--map", "txid"}},
-		{"missing flag", []string{"--store", store, "--map", mapping}},
-		{"unknown flag", []string{"--store", store, "--server", server, "--map", mapping, "--bogus"}},
+		{"missing file", []string{"--store", filepath.Join(dir, "nope.csv"), "--server", server, "--map", mapping}, "nope.csv"},
+		// The server file's own columns, matched to the fields, make the
+		// suggested --map; an unmapped field that no column suggests is
+		// left for the person to fill.
+		{"missing column", []string{"--store", store, "--server", server}, "e.g.: --map " + mapping + "\n"},
+		{"half mapped", []string{"--store", store, "--server", server, "--map", "amount=price"},
+			"missing column(s) currency, tid, txid (header: tx,order,price,cur)\nMap the fields to the file's own columns, e.g.: --map txid=tx,tid=order,currency=cur\n"},
+		{"a mistyped map", []string{"--store", store, "--server", server, "--map", "txid=tx,tid=order,currency=cur,amount=nope"},
+			"--map amount=price\n"},
+		{"no column suggests one", []string{"--store", store, "--server", write("odd.csv", "a,order_no,c\n")},
+			"--map txid=COLUMN,tid=order_no,amount=COLUMN,currency=COLUMN\n"},
+		{"bad map", []string{"--store", store, "--server", server, "--map", "txid"}, "--map"},
+		{"missing flag", []string{"--store", store, "--map", mapping}, "--server"},
+		{"unknown flag", []string{"--store", store, "--server", server, "--map", mapping, "--bogus"}, "bogus"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(dir, "out-"+strings.ReplaceAll(tc.name, " ", "-"))
@@ -93,8 +103,8 @@ func TestReconcileCommand(t *testing.T) {
 			if code := Run(context.Background(), env, args); code != 2 {
 				t.Fatalf("exit %d, want 2; stderr: %s", code, stderr)
 			}
-			if stderr.Len() == 0 || stdout.Len() != 0 {
-				t.Errorf("want a message on stderr only; stdout %q, stderr %q", stdout, stderr)
+			if !strings.Contains(stderr.String(), tc.want) || stdout.Len() != 0 {
+				t.Errorf("want a message with %q on stderr only; stdout %q, stderr %q", tc.want, stdout, stderr)
 			}
 			if _, err := os.Stat(out); !os.IsNotExist(err) {
 				t.Errorf("%s was created: work started before the check", out)

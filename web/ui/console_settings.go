@@ -21,6 +21,10 @@ type settingsData struct {
 	Holidays     []*vocdesk.Holiday
 	Year         int
 	ErrorKey     string
+	// BadPlaceholder is the unknown placeholder ("{{bogus.field}}") that
+	// refused Draft, the canned reply as the member wrote it (ID 0: new).
+	BadPlaceholder string
+	Draft          *vocdesk.CannedReply
 }
 
 // dayRow is one weekday of the business hours, as "HH:MM" for time inputs.
@@ -51,12 +55,23 @@ func (h *handler) consoleSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) showSettings(w http.ResponseWriter, r *http.Request, errKey string, status int) {
+	h.showSettingsData(w, r, &settingsData{ErrorKey: errKey}, status)
+}
+
+// showSettingsData renders the settings page around d's error and draft.
+func (h *handler) showSettingsData(w http.ResponseWriter, r *http.Request, d *settingsData, status int) {
 	ctx := r.Context()
-	d := &settingsData{Placeholders: desk.Placeholders, Year: time.Now().In(vocdesk.Seoul).Year(), ErrorKey: errKey}
+	d.Placeholders, d.Year = desk.Placeholders, time.Now().In(vocdesk.Seoul).Year()
 	var err error
 	if d.Canned, err = h.svc.Desk.FindCannedReplies(ctx, ""); err != nil {
 		h.fail(w, r, err)
 		return
+	}
+	// A refused edit shows what the member wrote, not what is stored.
+	for i, c := range d.Canned {
+		if d.Draft != nil && d.Draft.ID == c.ID {
+			d.Canned[i] = d.Draft
+		}
 	}
 	if d.Policy, err = h.svc.Desk.FindSLAPolicy(ctx, ""); err != nil {
 		h.fail(w, r, err)
@@ -88,6 +103,14 @@ func (h *handler) cannedSave(w http.ResponseWriter, r *http.Request) {
 			h.notFound(w, r)
 			return
 		}
+	}
+	// The service refuses an unknown placeholder too; asking first lets the
+	// page name it in the member's language and keep what they wrote.
+	if bad := desk.Unknown(c.Body); len(bad) > 0 {
+		h.showSettingsData(w, r, &settingsData{BadPlaceholder: "{{" + bad[0] + "}}", Draft: c}, http.StatusUnprocessableEntity)
+		return
+	}
+	if c.ID != 0 {
 		err = h.svc.Desk.UpdateCannedReply(r.Context(), c)
 	} else {
 		err = h.svc.Desk.CreateCannedReply(r.Context(), c)

@@ -22,13 +22,14 @@ const webhookPageSize = 25
 // webhookRoutes adds the webhook page to mux. It answers 404 when the server
 // runs without webhooks (no WebhookService). Roles are the service's to
 // check: setting the endpoint needs an admin, redelivering an agent.
-func (h *handler) webhookRoutes(mux *http.ServeMux) {
+func (h *handler) webhookRoutes(mux *pageMux) {
 	on := h.svc.Webhooks != nil
 	dev := func(fn http.HandlerFunc) http.Handler { return h.require(realmDeveloper, h.ifService(on, fn)) }
 
 	mux.Handle("GET /console/webhook", dev(h.consoleWebhook))
 	mux.Handle("POST /console/webhook", dev(h.webhookSave))
 	mux.Handle("POST /console/webhook/deliveries/{id}/redeliver", dev(h.webhookRedeliver))
+	mux.Handle("POST /console/webhook/test", dev(h.webhookTest))
 }
 
 // webhookData is the page. Secret is set only on the page a save redirects
@@ -47,6 +48,8 @@ type webhookData struct {
 	NextURL     string
 	FirstURL    string
 	Redelivered int64 // the delivery just queued again, for the notice
+	TestedID    int64 // the test event just sent (?tested=N)
+	Tested      *vocdesk.WebhookDelivery
 }
 
 // StatusURL is the log filtered by status s ("" for all).
@@ -75,6 +78,7 @@ func (h *handler) consoleWebhook(w http.ResponseWriter, r *http.Request) {
 	if f := h.takeFlash(w, r); f != nil {
 		d.Secret = f.Secret
 	}
+	d.TestedID, _ = strconv.ParseInt(r.URL.Query().Get("tested"), 10, 64)
 	h.showWebhook(w, r, d, http.StatusOK)
 }
 
@@ -127,6 +131,11 @@ func (h *handler) showWebhook(w http.ResponseWriter, r *http.Request, d *webhook
 		return
 	}
 	d.Deliveries = list
+	for _, dl := range list {
+		if d.TestedID != 0 && dl.ID == d.TestedID && dl.Type == vocdesk.EventWebhookTest {
+			d.Tested = dl
+		}
+	}
 	if next != "" {
 		d.NextURL = webhookLogURL(d.Status, next)
 	}

@@ -17,7 +17,7 @@ const (
 // deskRoutes adds the desk's pages to mux, each with its realm (roles are
 // checked by the services: a viewer's post is refused there, and the pages
 // show a viewer no forms).
-func (h *handler) deskRoutes(mux *http.ServeMux) {
+func (h *handler) deskRoutes(mux *pageMux) {
 	cust := func(fn http.HandlerFunc) http.Handler { return h.require(realmCustomer, fn) }
 	dev := func(fn http.HandlerFunc) http.Handler { return h.require(realmDeveloper, fn) }
 	op := func(fn http.HandlerFunc) http.Handler { return h.require(realmOperator, fn) }

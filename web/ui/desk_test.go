@@ -186,6 +186,12 @@ func TestDeskPages(t *testing.T) {
 			owner.get("/console/settings")
 			r := owner.post("/console/settings/canned", url.Values{"name": {"Thanks"}, "locale": {"en"}, "body": {"Thanks {{customer.name}}"}})
 			wantStatus(t, r, http.StatusSeeOther)
+			// A misspelt placeholder is refused, named, and what was
+			// written stays in the form; nothing is stored.
+			r = owner.post("/console/settings/canned", url.Values{"name": {"Typo"}, "locale": {"en"}, "body": {"Dear {{bogus.field}},"}})
+			wantStatus(t, r, http.StatusUnprocessableEntity)
+			wantContains(t, r, "{{bogus.field}} is not a placeholder", "Dear {{bogus.field}},</textarea>", `value="Typo"`)
+			wantLacks(t, owner.get("/console/settings"), "Typo")
 			form := url.Values{"first_hours": {"2"}, "first_minutes": {"30"}, "next_hours": {"1"}, "next_minutes": {"0"}}
 			for d := 0; d < 7; d++ {
 				form.Set(fmt.Sprintf("open_%d", d), "09:00")

@@ -45,7 +45,8 @@ func newEnv(t *testing.T, db *sqlstore.DB, limiter *ratelimit.Guard, with ...fun
 		// Tests sign the same people in many times from one address.
 		limiter = ratelimit.NewGuard(patientGuard(1000))
 	}
-	h, err := ui.New(ui.Config{LoginLimiter: limiter}, m.Svc)
+	// No job worker runs here: a webhook test event need not wait for one.
+	h, err := ui.New(ui.Config{LoginLimiter: limiter, WebhookTestWait: -1}, m.Svc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,8 +44,10 @@ func (h *handler) reconList(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	now := h.now().UTC()
-	d.From, d.To = now.AddDate(0, 0, -30).Format(time.DateOnly), now.AddDate(0, 0, 1).Format(time.DateOnly)
+	// The last thirty days up to today, both included: "paid until" is a
+	// day people read as included, so today, never tomorrow.
+	today := h.now().In(h.pageZone(r))
+	d.From, d.To = today.AddDate(0, 0, -30).Format(time.DateOnly), today.Format(time.DateOnly)
 	h.render(w, r, http.StatusOK, viewReconList, "recon.title", d)
 }
 
@@ -94,7 +96,7 @@ func (h *handler) reconCreate(w http.ResponseWriter, r *http.Request) {
 			fields[k] = strings.TrimSpace(vs[0])
 		}
 	}
-	if err := reconFormInput(&in, fields); err != nil {
+	if err := reconFormInput(&in, fields, h.pageZone(r)); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -111,10 +113,11 @@ func (h *handler) reconCreate(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/console/reconciliations/"+strconv.FormatInt(rep.ID, 10), http.StatusSeeOther)
 }
 
-// reconFormInput reads the form's period (dates, whole days in UTC: to is
-// inclusive, as people read a date range), format and mapping, one field
-// per column so that column names may hold any character.
-func reconFormInput(in *vocdesk.ReconcileInput, f map[string]string) error {
+// reconFormInput reads the form's period (whole days in the page's zone,
+// the zone its dates are shown in; to is inclusive, as people read a date
+// range, so the period ends at the start of the next day), format and
+// mapping, one field per column so that column names may hold any character.
+func reconFormInput(in *vocdesk.ReconcileInput, f map[string]string, zone *time.Location) error {
 	for k, v := range f {
 		if err := vocdesk.CheckText(k, v); err != nil {
 			return err
@@ -122,12 +125,12 @@ func reconFormInput(in *vocdesk.ReconcileInput, f map[string]string) error {
 	}
 	var err error
 	if v := f["from"]; v != "" {
-		if in.From, err = time.Parse(time.DateOnly, v); err != nil {
+		if in.From, err = time.ParseInLocation(time.DateOnly, v, zone); err != nil {
 			return vocdesk.Errorf(vocdesk.EINVALID, "from must be a date")
 		}
 	}
 	if v := f["to"]; v != "" {
-		if in.To, err = time.Parse(time.DateOnly, v); err != nil {
+		if in.To, err = time.ParseInLocation(time.DateOnly, v, zone); err != nil {
 			return vocdesk.Errorf(vocdesk.EINVALID, "to must be a date")
 		}
 		in.To = in.To.AddDate(0, 0, 1)

@@ -53,7 +53,9 @@ func (h *handler) reconReport(w http.ResponseWriter, r *http.Request) {
 	for _, c := range vocdesk.ReconCategories {
 		ex := vocdesk.IsReconException(c)
 		d.Counts = append(d.Counts, reconCount{Category: c, N: d.Report.Counts[c], Exception: ex})
-		if ex {
+		// Records outside the period get a tab only when there are some:
+		// a report on pushed deliveries never has any.
+		if ex || (vocdesk.IsReconListed(c) && d.Report.Counts[c] > 0) {
 			d.Categories = append(d.Categories, c)
 		}
 	}
@@ -104,7 +106,7 @@ func (h *handler) reconExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	category := r.URL.Query().Get("category")
-	if category != "" && !vocdesk.IsReconException(category) {
+	if category != "" && !vocdesk.IsReconListed(category) {
 		h.renderError(w, r, http.StatusBadRequest, "error.invalid")
 		return
 	}

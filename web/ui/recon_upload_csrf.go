@@ -10,7 +10,7 @@ import (
 // streamedUploadPaths are the forms whose file is streamed to the handler
 // instead of parsed up front: a server log may be gigabytes, and parsing
 // the form first would copy all of it to disk before any work starts.
-var streamedUploadPaths = map[string]bool{"/console/reconciliations": true}
+var streamedUploadPaths = map[string]bool{"/console/reconciliations": true, "/operator/imports": true}
 
 func streamedUpload(r *http.Request) bool {
 	if r.Method != http.MethodPost || !streamedUploadPaths[r.URL.Path] {

@@ -18,7 +18,7 @@ const (
 
 // refundRoutes adds the purchase cancellation pages to mux. The pages answer
 // 404 when the server runs without refunds (no CancellationService).
-func (h *handler) refundRoutes(mux *http.ServeMux) {
+func (h *handler) refundRoutes(mux *pageMux) {
 	on := h.svc.Cancellations != nil
 	dev := func(fn http.HandlerFunc) http.Handler { return h.require(realmDeveloper, h.ifService(on, fn)) }
 	op := func(fn http.HandlerFunc) http.Handler { return h.require(realmOperator, h.ifService(on, fn)) }

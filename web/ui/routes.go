@@ -1,11 +1,9 @@
 package ui
 
-import "net/http"
-
 // routes lists every page. Realm gating is declared here, next to the route,
 // so that a page cannot be added without saying who may see it.
-func (h *handler) routes() http.Handler {
-	mux := http.NewServeMux()
+func (h *handler) routes() *pageMux {
+	mux := newPageMux()
 
 	mux.HandleFunc("GET /{$}", h.home)
 	mux.HandleFunc("GET /static/{file}", h.static)
@@ -36,15 +34,20 @@ func (h *handler) routes() http.Handler {
 	mux.Handle("POST /operator/keys", h.require(realmOperator, h.operatorKeyCreate))
 	mux.Handle("GET /operator/keys/new", h.require(realmOperator, h.operatorKeyNew))
 	mux.Handle("POST /operator/keys/{id}/revoke", h.require(realmOperator, h.operatorKeyRevoke))
+	// Purchase imports from a billing export.
+	h.importRoutes(mux)
 	// Purchase cancellations: the console's request form, the operator's queue.
 	h.refundRoutes(mux)
 	// The developer's webhook: endpoint, signing secret and delivery log.
 	h.webhookRoutes(mux)
 
+	// The developer's team and API keys.
+	h.teamRoutes(mux)
+
 	// The desk: inquiries of customers, developers and the store.
 	h.deskRoutes(mux)
 
 	// Everything else under "/" is ours to answer, with our own 404 page.
-	mux.HandleFunc("/", h.notFound)
+	mux.HandleFunc(catchAll, h.notFound)
 	return mux
 }

@@ -48,6 +48,8 @@ var registeredViews = []view{
 	viewConsoleInbox, viewConsoleInquiry, viewConsoleSettings,
 	viewOperatorEscalations,
 	viewConsoleWebhook,
+	viewConsoleTeam, viewConsoleKeyNew,
+	viewOperatorImports, viewOperatorImport,
 }
 
 type views struct {

@@ -27,6 +27,12 @@ type Config struct {
 	// CheckWebhookURL refuses a webhook URL whose host is not public
 	// (the server's policy); nil accepts any.
 	CheckWebhookURL func(ctx context.Context, rawURL string) error
+	// NameRoute, when set, is told the pattern of the page each request
+	// matched (never the catch-all), before the page runs, for metrics and logs.
+	NameRoute func(r *http.Request, pattern string)
+	// WebhookTestWait overrides how long "send a test event" waits for the
+	// first attempt (4 s); negative: not at all (tests without a worker).
+	WebhookTestWait time.Duration
 }
 
 // sessionTTL is how long a browser stays signed in. A working day: long
@@ -49,6 +55,8 @@ type handler struct {
 	checkWebhookURL func(ctx context.Context, rawURL string) error
 	secure          bool
 	now             func() time.Time
+	// testWait bounds the wait for a webhook test event's first attempt.
+	testWait time.Duration
 }
 
 // New returns the handler of the browser pages, to be mounted at "/". It
@@ -66,6 +74,10 @@ func New(cfg Config, svc vocdesk.Services) (http.Handler, error) {
 		checkWebhookURL: cfg.CheckWebhookURL,
 		secure:          cfg.SecureCookies,
 		now:             time.Now,
+		testWait:        webhookTestWait,
+	}
+	if cfg.WebhookTestWait != 0 {
+		h.testWait = max(cfg.WebhookTestWait, 0)
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
@@ -91,5 +103,6 @@ func New(cfg Config, svc vocdesk.Services) (http.Handler, error) {
 	if h.views, err = parseViews(h.assets); err != nil {
 		return nil, err
 	}
-	return h.middleware(h.routes()), nil
+	mux := h.routes()
+	return &pages{mux: mux, next: h.middleware(mux), named: cfg.NameRoute}, nil
 }
