@@ -187,6 +187,14 @@ func (s *Server) wrap(rt route) http.Handler {
 			ctx := vocdesk.NewContextWithActor(r.Context(), a)
 			r = r.WithContext(withCredential(ctx, cred))
 		}
+		if rt.json {
+			// After the realm check: across the line, a route answers 404
+			// whatever its query says.
+			if err := s.queryParams.check(name, r); err != nil {
+				writeError(w, r, err)
+				return
+			}
+		}
 		if err := rt.handle(w, r); err != nil {
 			writeError(w, r, err)
 		}

@@ -42,6 +42,8 @@ type Server struct {
 	// loginLimiter is shared by the API and the sign-in form, so that
 	// switching between them buys a password guesser nothing.
 	loginLimiter *ratelimit.Limiter
+	// queryParams is what each API route takes in its query string.
+	queryParams queryParams
 }
 
 // NewServer builds the routes and middleware around svc.
@@ -75,6 +77,9 @@ func NewServer(cfg Config, svc vocdesk.Services) (*Server, error) {
 		LoginLimiter:  s.loginLimiter,
 	}, svc)
 	if err != nil {
+		return nil, err
+	}
+	if s.queryParams, err = declaredQueryParams(openAPIDoc); err != nil {
 		return nil, err
 	}
 	s.mount()
