@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -98,7 +99,7 @@ var walkQueries = map[string][]string{
 	"GET /api/v1/escalations":                     {"app={app}"},
 	"GET /api/v1/sla-policy":                      {"developer={slug}"},
 	"GET /api/v1/apps":                            {"developer={slug}"},
-	"GET /api/v1/purchases":                       {"txid={txid}", "tid={tid}", "customer_id={customer}", "app={app}"},
+	"GET /api/v1/purchases":                       {"txid={txid}", "tid={tid}", "customer_id={customer}", "app={app}", "q={txid}", "q={tid}", "q={email}", "q={customer}"},
 	"GET /api/v1/me/purchases":                    {"app={app}"},
 	"GET /api/v1/cancellation-requests":           {"txid={txid}"},
 	"GET /api/v1/deliveries":                      {"txid={txid}", "tid={tid}"},
@@ -197,7 +198,7 @@ func (a aim) query(q string) string {
 		return ""
 	}
 	return "?" + strings.NewReplacer("{slug}", a.slug, "{app}", a.app, "{txid}", a.txid, "{tid}", a.tid,
-		"{customer}", a.customer).Replace(q)
+		"{customer}", a.customer, "{email}", url.QueryEscape(a.email)).Replace(q)
 }
 
 var timeRE = regexp.MustCompile(`"\d{4}-\d\d-\d\dT[^"]*"`)
