@@ -56,9 +56,9 @@ func TestAnyIDSearch(t *testing.T) {
 			{devA, "developer A", "010-1234-5678", []string{"TX-ANY-1", "TX-ANY-2"}},
 			{devA, "developer A", "TX-ANY-3", nil},
 			{devA, "developer A", "bob@example.com", nil},
-			{devA, "developer A", "TX-ANY", nil},       // exact, not a prefix
-			{devA, "developer A", "1234-5678", nil},    // the whole number, not its tail
-			{devA, "developer A", "minji.kim", nil},    // not a part of the email
+			{devA, "developer A", "TX-ANY", nil},    // exact, not a prefix
+			{devA, "developer A", "1234-5678", nil}, // the whole number, not its tail
+			{devA, "developer A", "minji.kim", nil}, // not a part of the email
 			{devB, "developer B", "minji.kim@example.com", []string{"TX-ANY-3"}},
 			{devB, "developer B", "b-1", []string{"TX-ANY-4"}},
 		} {
