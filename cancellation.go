@@ -241,6 +241,8 @@ type RefundOutcome struct {
 // CancellationService holds cancellation requests, the store's refund
 // policy, and the voided-purchases feed.
 type CancellationService interface {
+	// CancellationBatchService is bulk cancellation from a spreadsheet.
+	CancellationBatchService
 	// RequestCancellation creates a request per the Idempotency-Key draft:
 	// a repeat of a key with the same parameters returns what the first
 	// returned (the request as created, or the same error); other

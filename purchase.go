@@ -117,6 +117,10 @@ func (p *Purchase) SameOrder(q *Purchase) bool {
 // always scoped to the actor: a customer's own, a developer's apps', or all
 // for operators.
 type PurchaseFilter struct {
+	// Q finds purchases by any id a customer may quote, exact match: the
+	// TxID, the TID, the store's customer id, the customer's email (case
+	// ignored) or phone number (digits compared). See AnyIDDigits.
+	Q          string
 	TxID       string
 	TID        string
 	CustomerID int64

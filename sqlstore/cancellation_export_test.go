@@ -13,3 +13,14 @@ func (s *CancellationService) ClaimKeyForTest(ctx context.Context, scope int64, 
 	_, _, err := s.claimKey(ctx, scope, in.IdempotencyKey, fingerprint(in))
 	return err
 }
+
+// RunBatchChunkForTest carries out one chunk of a batch and stops, as a run
+// that crashed after its first commit would.
+func (s *CancellationService) RunBatchChunkForTest(ctx context.Context, id int64) error {
+	a, err := batchActor(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.runBatchChunk(ctx, a, id)
+	return err
+}

@@ -66,7 +66,16 @@ func purchaseQuery(dialect string, a *vocdesk.Actor, f vocdesk.PurchaseFilter) (
 	limit = min(limit, maxPurchaseLimit)
 
 	var c conds
-	scopePurchases(&c, a, "p")
+	if f.Q != "" {
+		// The unary plus keeps the scope's column from choosing the index:
+		// SQLite would otherwise walk the developer's purchases in paid_at
+		// order (to spare a sort) and test each against the few ids the
+		// search found, a scan of the whole ledger for a large developer.
+		scopePurchases(&c, a, "+p")
+		addAnyID(&c, a, f.Q)
+	} else {
+		scopePurchases(&c, a, "p")
+	}
 	if f.TxID != "" {
 		c.add("p.txid = ?", f.TxID)
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/vocdesk/vocdesk"
 )
@@ -133,6 +134,10 @@ func purchaseFilter(r *http.Request, allowed ...string) (vocdesk.PurchaseFilter,
 			continue
 		}
 		switch name {
+		case "q":
+			if f.Q = strings.TrimSpace(v); len(f.Q) > maxAnyID {
+				return f, vocdesk.Errorf(vocdesk.EINVALID, "q is at most %d characters", maxAnyID)
+			}
 		case "txid":
 			f.TxID = v
 		case "tid":
@@ -163,9 +168,12 @@ func purchaseFilter(r *http.Request, allowed ...string) (vocdesk.PurchaseFilter,
 // listPurchases lists the purchases of the developer's apps (operators: all),
 // newest paid first.
 func (s *Server) listPurchases(w http.ResponseWriter, r *http.Request) error {
-	f, err := purchaseFilter(r, "txid", "tid", "customer_id", "app", "from", "to")
+	f, err := purchaseFilter(r, "q", "txid", "tid", "customer_id", "app", "from", "to")
 	if err != nil {
 		return err
+	}
+	if f.Q != "" {
+		return s.writeAnyIDHits(w, r, f)
 	}
 	return s.writePurchases(w, r, f)
 }

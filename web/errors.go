@@ -22,6 +22,7 @@ var statusOf = map[string]int{
 	vocdesk.ERATELIMITED:   http.StatusTooManyRequests,
 	vocdesk.EINTERNAL:      http.StatusInternalServerError,
 	codeMethodNotAllowed:   http.StatusMethodNotAllowed,
+	codeUnknownParameter:   http.StatusBadRequest,
 }
 
 // codeMethodNotAllowed is a routing answer rather than an application error,

@@ -42,3 +42,6 @@ func OpenAPIDoc() []byte { return openAPIDoc }
 
 // MaxBodyBytes is the request body limit.
 const MaxBodyBytes = maxBodyBytes
+
+// QueryParams is, per route pattern, the query parameters the route takes.
+func QueryParams(s *Server) map[string]map[string]bool { return s.queryParams }

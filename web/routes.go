@@ -72,6 +72,11 @@ func (s *Server) routes() []route {
 		{"PUT", "/api/v1/canned-replies/{id}", developersOnly, true, s.putCannedReply},
 		{"DELETE", "/api/v1/canned-replies/{id}", developersOnly, true, s.deleteCannedReply},
 		{"POST", "/api/v1/customers", operators, true, s.createCustomer},
+		{"POST", "/api/v1/cancellation-batches", developersOnly, true, s.createCancellationBatch},
+		{"GET", "/api/v1/cancellation-batches/template.csv", developersOnly, true, s.cancellationBatchTemplateCSV},
+		{"GET", "/api/v1/cancellation-batches/template.xlsx", developersOnly, true, s.cancellationBatchTemplateXLSX},
+		{"GET", "/api/v1/cancellation-batches/{id}", developersOnly, true, s.getCancellationBatch},
+		{"GET", "/api/v1/cancellation-batches/{id}/results.csv", developersOnly, true, s.exportCancellationBatch},
 		{"GET", "/api/v1/cancellation-requests", staff, true, s.listCancellations},
 		{"GET", "/api/v1/cancellation-requests/{id}", staff, true, s.getCancellation},
 		{"POST", "/api/v1/cancellation-requests/{id}/approve", operators, true, s.approveCancellation},
@@ -193,6 +198,14 @@ func (s *Server) wrap(rt route) http.Handler {
 			}
 			ctx := vocdesk.NewContextWithActor(r.Context(), a)
 			r = r.WithContext(withCredential(ctx, cred))
+		}
+		if rt.json {
+			// After the realm check: across the line, a route answers 404
+			// whatever its query says.
+			if err := s.queryParams.check(name, r); err != nil {
+				writeError(w, r, err)
+				return
+			}
 		}
 		if err := rt.handle(w, r); err != nil {
 			writeError(w, r, err)

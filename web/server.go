@@ -49,6 +49,8 @@ type Server struct {
 	// loginLimiter is shared by the API and the sign-in form, so that
 	// switching between them buys a password guesser nothing.
 	loginLimiter *ratelimit.Guard
+	// queryParams is what each API route takes in its query string.
+	queryParams queryParams
 }
 
 // NewServer builds the routes and middleware around svc.
@@ -85,6 +87,9 @@ func NewServer(cfg Config, svc vocdesk.Services) (*Server, error) {
 		NameRoute:           nameRoute,
 	}, svc)
 	if err != nil {
+		return nil, err
+	}
+	if s.queryParams, err = declaredQueryParams(openAPIDoc); err != nil {
 		return nil, err
 	}
 	s.mount()

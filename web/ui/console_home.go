@@ -59,23 +59,9 @@ func (h *handler) consoleHome(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	customers := map[int64]*vocdesk.Customer{}
-	for _, p := range ps {
-		c, seen := customers[p.CustomerID]
-		if !seen {
-			c, err = h.svc.Customers.FindCustomerByID(ctx, p.CustomerID)
-			switch {
-			case err == nil:
-				c = maskFor(a, c)
-			case vocdesk.ErrorCode(err) == vocdesk.ENOTFOUND:
-				c = nil
-			default:
-				h.fail(w, r, err)
-				return
-			}
-			customers[p.CustomerID] = c
-		}
-		d.Purchases = append(d.Purchases, consolePurchase{Purchase: p, Customer: c})
+	if d.Purchases, err = h.withCustomers(ctx, ps); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	h.render(w, r, http.StatusOK, viewConsoleHome, "console.title", d)
 }

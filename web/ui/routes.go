@@ -38,6 +38,8 @@ func (h *handler) routes() *pageMux {
 	h.importRoutes(mux)
 	// Purchase cancellations: the console's request form, the operator's queue.
 	h.refundRoutes(mux)
+	// The any-id purchase search, and cancelling from its results.
+	h.purchaseSearchRoutes(mux)
 	// The developer's webhook: endpoint, signing secret and delivery log.
 	h.webhookRoutes(mux)
 

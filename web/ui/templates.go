@@ -44,6 +44,7 @@ var registeredViews = []view{
 	viewConsoleHome, viewReconList, viewReconReport, viewConsolePurchase,
 	viewOperatorHome, viewOperatorKeyNew,
 	viewConsoleCancel, viewOperatorCancellations,
+	viewPurchaseSearch,
 	viewMyAsk, viewMyInquiries, viewMyInquiry,
 	viewConsoleInbox, viewConsoleInquiry, viewConsoleSettings,
 	viewOperatorEscalations,
