@@ -322,6 +322,9 @@ func (s *MailService) FindMailMessages(ctx context.Context, f vocdesk.MailFilter
 		if err != nil {
 			return nil, "", fmt.Errorf("sqlstore: mail log: %w", err)
 		}
+		if masksContacts(a) {
+			r.From = vocdesk.MaskEmail(r.From)
+		}
 		list = append(list, r)
 	}
 	if err := rows.Err(); err != nil {
@@ -335,7 +338,8 @@ func (s *MailService) FindMailMessages(ctx context.Context, f vocdesk.MailFilter
 	return list, next, nil
 }
 
-// FindMailRaw returns a logged message the actor may see and its bytes.
+// FindMailRaw returns a logged message the actor may see and its bytes;
+// viewers, who see contacts masked, may not read it.
 func (s *MailService) FindMailRaw(ctx context.Context, id int64) (*vocdesk.MailMessage, []byte, error) {
 	a, err := actorFrom(ctx)
 	if err != nil {
@@ -363,5 +367,10 @@ func (s *MailService) FindMailRaw(ctx context.Context, id int64) (*vocdesk.MailM
 		return nil, nil, fmt.Errorf("sqlstore: raw mail: %w", err)
 	}
 	rec.ReceivedAt, rec.Outcome = fromMicros(at), vocdesk.MailOutcome(outcome)
+	if masksContacts(a) {
+		// The raw message shows the sender's address and more; viewers
+		// see contacts masked, so not the message itself.
+		return nil, nil, vocdesk.Errorf(vocdesk.EFORBIDDEN, "viewers cannot read raw mail; ask an agent or admin")
+	}
 	return &rec, raw, nil
 }

@@ -139,6 +139,14 @@ func TestMailIntake(t *testing.T) {
 		}
 		_, _, err = svc.FindMailRaw(asB, rec.ID)
 		wantCode(t, err, vocdesk.ENOTFOUND)
+		asViewer := f.as(f.devA, f.viewerA)
+		_, _, err = svc.FindMailRaw(asViewer, rec.ID)
+		wantCode(t, err, vocdesk.EFORBIDDEN)
+		masked, _, err := svc.FindMailMessages(asViewer, vocdesk.MailFilter{Outcome: vocdesk.MailInquiry})
+		must(t, err)
+		if len(masked) != 2 || masked[1].From == "minji.kim@example.com" || masked[1].From == "" {
+			t.Fatalf("a viewer sees the sender %+v", masked)
+		}
 		if cl, _, err := svc.FindMailMessages(f.asCust, vocdesk.MailFilter{}); err != nil || len(cl) != 0 {
 			t.Fatalf("a customer sees the mail log: %d (%v)", len(cl), err)
 		}
