@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need on a fresh Debian machine: a
 # PostgreSQL server (when none answers on 127.0.0.1:5432), Debian's Chromium
-# for the browser tests, and Node.js/npm for the OpenAPI linter. It prints the
+# for the browser tests, Python 3 for the mail tests' SMTP client, and
+# Node.js/npm for the OpenAPI linter. It prints the
 # PostgreSQL URL the tests should use as its last line of stdout.
 set -euo pipefail
 
@@ -48,6 +49,12 @@ fi
 if ! command -v chromium >/dev/null; then
   log "installing chromium"
   apt_install chromium fonts-noto-cjk
+fi
+
+# Python 3 for the mail tests' SMTP client (smtplib: a client that is not Go's).
+if ! command -v python3 >/dev/null; then
+  log "installing python3"
+  apt_install python3
 fi
 
 # Node.js and npm for the OpenAPI linter.
