@@ -486,3 +486,19 @@ func guessType(v string) (string, map[string]string) {
 	}
 	return strings.ToLower(strings.TrimSpace(parts[0])), params
 }
+
+// maxSource is how much of a raw message a page shows; the download has
+// it all.
+const maxSource = 256 << 10
+
+// Source is a raw message made readable for a page: its bytes as text, with
+// 8-bit parts in the charset they most likely are (EUC-KR is common in
+// Korean mail's headers and bodies), cut at maxSource. It is the source, not
+// a rendering: nothing in it is interpreted.
+func Source(raw []byte) (text string, cut bool) {
+	if len(raw) > maxSource {
+		raw, cut = raw[:maxSource], true
+	}
+	s, _ := decodeText(raw, "")
+	return s, cut
+}

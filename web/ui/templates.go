@@ -48,6 +48,7 @@ var registeredViews = []view{
 	viewConsoleInbox, viewConsoleInquiry, viewConsoleSettings,
 	viewOperatorEscalations,
 	viewConsoleWebhook,
+	viewMailLog, viewMailMessage,
 }
 
 type views struct {
