@@ -458,16 +458,6 @@ func decodeTransfer(enc string, raw []byte, isText bool) ([]byte, bool) {
 	return raw, false
 }
 
-// unknownEncoding reports a Content-Transfer-Encoding go-message cannot
-// decode; it then hands the body over as sent.
-func unknownEncoding(v string) bool {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "", "7bit", "8bit", "binary", "base64", "quoted-printable":
-		return false
-	}
-	return true
-}
-
 // guessType reads a Content-Type that mime.ParseMediaType refused (a
 // duplicate parameter, an unquoted special): the media type before the
 // first ';' and whatever parameters read cleanly one by one.
