@@ -28,4 +28,8 @@ type Services struct {
 	// Reconciliation compares purchases with the developer's server log
 	// (uploaded or pushed); optional like the refunds.
 	Reconciliation ReconciliationService
+
+	// Mail is the email channel's store: the SMTP intake and the mail log.
+	// Optional; the mail log's routes answer only when set.
+	Mail MailService
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need on a fresh Debian machine: a
 # PostgreSQL server (when none answers on 127.0.0.1:5432), Debian's Chromium
-# for the browser tests, Node.js/npm for the OpenAPI linter and axe-core for
-# the browser tests' accessibility checks. It prints the
+# for the browser tests, Python 3 for the mail tests' SMTP client,
+# Node.js/npm for the OpenAPI linter and axe-core for the browser tests'
+# accessibility checks. It prints the
 # PostgreSQL URL the tests should use as its last line of stdout.
 set -euo pipefail
 
@@ -49,6 +50,12 @@ fi
 if ! command -v chromium >/dev/null; then
   log "installing chromium"
   apt_install chromium fonts-noto-cjk
+fi
+
+# Python 3 for the mail tests' SMTP client (smtplib: a client that is not Go's).
+if ! command -v python3 >/dev/null; then
+  log "installing python3"
+  apt_install python3
 fi
 
 # Node.js and npm for the OpenAPI linter.

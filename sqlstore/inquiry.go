@@ -51,58 +51,62 @@ func (s *InquiryService) CreateInquiry(ctx context.Context, in *vocdesk.Inquiry,
 	if err != nil {
 		return err
 	}
-	err = s.db.inWrite(ctx, func(tx *Tx) error {
-		if err := tx.resolveInquiry(ctx, a, in); err != nil {
-			return err
-		}
-		if a.IsDeveloper() {
-			if err := canWriteInquiry(a, in.DeveloperID); err != nil {
-				return err
-			}
-		}
-
-		in.Subject = strings.TrimSpace(in.Subject)
-		in.Status, in.UnreadByDeveloper, in.UnreadByCustomer = vocdesk.InquiryNew, true, false
-		in.CreatedAt, in.UpdatedAt, in.LastMessageAt = tx.now, tx.now, tx.now
-		in.AssigneeID, in.Rating, in.RatingComment, in.Tags = 0, 0, "", nil
-		in.FirstResponseAt, in.WaitingSince, in.DueAt, in.EscalatedAt = nil, nil, nil, nil
-		err := tx.queryRow(ctx, `INSERT INTO inquiries (developer_id, app_id, customer_id, contact_name, contact_email,
-			contact_phone, purchase_id, purchase_txid, channel, category, subject, status, unread_by_customer, unread_by_developer,
-			created_at, updated_at, last_message_at, wait_sort, due_sort)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $14, $14, $15, $15) RETURNING id`,
-			in.DeveloperID, in.AppID, nullID(in.CustomerID), in.CustomerName, in.ContactEmail, in.ContactPhone,
-			nullID(in.PurchaseID), in.TxID, string(in.Channel), string(in.Category), in.Subject, false, true,
-			micros(tx.now), int64(notWaiting)).Scan(&in.ID)
-		if err != nil {
-			return fmt.Errorf("sqlstore: create inquiry: %w", err)
-		}
-		if err := tx.countStatus(ctx, in.DeveloperID, vocdesk.InquiryNew); err != nil {
-			return err
-		}
-		first.InquiryID, first.Author, first.AuthorID, first.AuthorName = in.ID, vocdesk.AuthorCustomer, in.CustomerID, in.CustomerName
-		first.Internal, first.CreatedAt = false, tx.now
-		if err := tx.insertMessage(ctx, first, files); err != nil {
-			return err
-		}
-		if err := tx.startWait(ctx, in); err != nil {
-			return err
-		}
-		if err := tx.indexInquiry(ctx, in.ID); err != nil {
-			return err
-		}
-		if err := tx.inquiryWebhook(ctx, eventInquiryCreated, in, first); err != nil {
-			return err
-		}
-		return tx.auditInquiry(ctx, a, "inquiry.created", in, nil, createdView{
-			Channel: in.Channel, Category: in.Category, AppID: in.AppID, CustomerID: in.CustomerID,
-			PurchaseID: in.PurchaseID, Subject: in.Subject, Status: in.Status, MessageID: first.ID,
-		})
-	})
+	err = s.db.inWrite(ctx, func(tx *Tx) error { return tx.createInquiry(ctx, a, in, first, files) })
 	if err != nil {
 		return err
 	}
 	maskInquiry(a, in)
 	return nil
+}
+
+// createInquiry opens the inquiry in tx (CreateInquiry's checks done): the
+// desk's one way to open one, shared with the mail intake's transaction.
+func (tx *Tx) createInquiry(ctx context.Context, a *vocdesk.Actor, in *vocdesk.Inquiry, first *vocdesk.Message, files []*vocdesk.Attachment) error {
+	if err := tx.resolveInquiry(ctx, a, in); err != nil {
+		return err
+	}
+	if a.IsDeveloper() {
+		if err := canWriteInquiry(a, in.DeveloperID); err != nil {
+			return err
+		}
+	}
+
+	in.Subject = strings.TrimSpace(in.Subject)
+	in.Status, in.UnreadByDeveloper, in.UnreadByCustomer = vocdesk.InquiryNew, true, false
+	in.CreatedAt, in.UpdatedAt, in.LastMessageAt = tx.now, tx.now, tx.now
+	in.AssigneeID, in.Rating, in.RatingComment, in.Tags = 0, 0, "", nil
+	in.FirstResponseAt, in.WaitingSince, in.DueAt, in.EscalatedAt = nil, nil, nil, nil
+	err := tx.queryRow(ctx, `INSERT INTO inquiries (developer_id, app_id, customer_id, contact_name, contact_email,
+		contact_phone, purchase_id, purchase_txid, channel, category, subject, status, unread_by_customer, unread_by_developer,
+		created_at, updated_at, last_message_at, wait_sort, due_sort)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $14, $14, $15, $15) RETURNING id`,
+		in.DeveloperID, in.AppID, nullID(in.CustomerID), in.CustomerName, in.ContactEmail, in.ContactPhone,
+		nullID(in.PurchaseID), in.TxID, string(in.Channel), string(in.Category), in.Subject, false, true,
+		micros(tx.now), int64(notWaiting)).Scan(&in.ID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: create inquiry: %w", err)
+	}
+	if err := tx.countStatus(ctx, in.DeveloperID, vocdesk.InquiryNew); err != nil {
+		return err
+	}
+	first.InquiryID, first.Author, first.AuthorID, first.AuthorName = in.ID, vocdesk.AuthorCustomer, in.CustomerID, in.CustomerName
+	first.Internal, first.CreatedAt = false, tx.now
+	if err := tx.insertMessage(ctx, first, files); err != nil {
+		return err
+	}
+	if err := tx.startWait(ctx, in); err != nil {
+		return err
+	}
+	if err := tx.indexInquiry(ctx, in.ID); err != nil {
+		return err
+	}
+	if err := tx.inquiryWebhook(ctx, eventInquiryCreated, in, first); err != nil {
+		return err
+	}
+	return tx.auditInquiry(ctx, a, "inquiry.created", in, nil, createdView{
+		Channel: in.Channel, Category: in.Category, AppID: in.AppID, CustomerID: in.CustomerID,
+		PurchaseID: in.PurchaseID, Subject: in.Subject, Status: in.Status, MessageID: first.ID,
+	})
 }
 
 // createdView is what the audit trail keeps of a new inquiry.

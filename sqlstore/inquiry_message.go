@@ -42,89 +42,93 @@ func (s *InquiryService) AddMessage(ctx context.Context, inquiryID int64, m *voc
 	if err != nil {
 		return err
 	}
-	return s.db.inWrite(ctx, func(tx *Tx) error {
-		in, err := tx.inquiryFor(ctx, a, inquiryID, true)
-		if err != nil {
-			return err
-		}
-		before := viewOf(in)
+	return s.db.inWrite(ctx, func(tx *Tx) error { return tx.addMessage(ctx, a, inquiryID, m, files) })
+}
 
-		author, authorID := actorAuthor(a)
-		name := a.Name
-		fromCustomer := a.IsCustomer() || (a.IsOperator() && m.Author == vocdesk.AuthorCustomer)
-		switch {
-		case a.IsCustomer():
-			if m.Internal {
-				return vocdesk.Errorf(vocdesk.EINVALID, "customers cannot write internal notes")
-			}
-		case a.IsDeveloper():
-			if err := canWriteInquiry(a, in.DeveloperID); err != nil {
-				return err
-			}
-		case fromCustomer:
-			// A call centre agent writes down what the customer said.
-			author, authorID, name = vocdesk.AuthorCustomer, in.CustomerID, in.CustomerName
-			if m.Internal {
-				return vocdesk.Errorf(vocdesk.EINVALID, "a customer's message cannot be internal")
-			}
-		}
-		m.InquiryID, m.Author, m.AuthorID, m.AuthorName = in.ID, author, authorID, name
-		if err := tx.insertMessage(ctx, m, files); err != nil {
-			return err
-		}
+// addMessage is AddMessage in tx (its checks done), shared with the mail
+// intake's transaction.
+func (tx *Tx) addMessage(ctx context.Context, a *vocdesk.Actor, inquiryID int64, m *vocdesk.Message, files []*vocdesk.Attachment) error {
+	in, err := tx.inquiryFor(ctx, a, inquiryID, true)
+	if err != nil {
+		return err
+	}
+	before := viewOf(in)
 
-		in.LastMessageAt = tx.now
-		var mail *vocdesk.Mail
-		switch {
-		case m.Internal:
-			// A note is the developer's own: no status, no marker, no clock.
-		case fromCustomer:
-			if in.Status != vocdesk.InquiryNew && in.Status != vocdesk.InquiryOpen {
-				if err := tx.moveStatus(ctx, in, vocdesk.InquiryOpen); err != nil {
-					return err
-				}
-			}
-			in.UnreadByDeveloper = true
-			if err := tx.startWait(ctx, in); err != nil {
-				return err
-			}
-		case a.IsDeveloper():
-			if err := tx.moveStatus(ctx, in, vocdesk.InquiryWaitingOnCustomer); err != nil {
-				return err
-			}
-			if in.FirstResponseAt == nil {
-				now := tx.now
-				in.FirstResponseAt = &now
-			}
-			in.UnreadByCustomer = true
-			if err := tx.endWait(ctx, in); err != nil {
-				return err
-			}
-			mail = replyMail(in, m)
-		default: // an operator to the customer
-			in.UnreadByCustomer, in.UnreadByDeveloper = true, true
-			mail = replyMail(in, m)
+	author, authorID := actorAuthor(a)
+	name := a.Name
+	fromCustomer := a.IsCustomer() || (a.IsOperator() && m.Author == vocdesk.AuthorCustomer)
+	switch {
+	case a.IsCustomer():
+		if m.Internal {
+			return vocdesk.Errorf(vocdesk.EINVALID, "customers cannot write internal notes")
 		}
-		if err := tx.saveInquiry(ctx, in); err != nil {
+	case a.IsDeveloper():
+		if err := canWriteInquiry(a, in.DeveloperID); err != nil {
 			return err
 		}
-		if err := tx.indexInquiry(ctx, in.ID); err != nil {
+	case fromCustomer:
+		// A call centre agent writes down what the customer said.
+		author, authorID, name = vocdesk.AuthorCustomer, in.CustomerID, in.CustomerName
+		if m.Internal {
+			return vocdesk.Errorf(vocdesk.EINVALID, "a customer's message cannot be internal")
+		}
+	}
+	m.InquiryID, m.Author, m.AuthorID, m.AuthorName = in.ID, author, authorID, name
+	if err := tx.insertMessage(ctx, m, files); err != nil {
+		return err
+	}
+
+	in.LastMessageAt = tx.now
+	var mail *vocdesk.Mail
+	switch {
+	case m.Internal:
+		// A note is the developer's own: no status, no marker, no clock.
+	case fromCustomer:
+		if in.Status != vocdesk.InquiryNew && in.Status != vocdesk.InquiryOpen {
+			if err := tx.moveStatus(ctx, in, vocdesk.InquiryOpen); err != nil {
+				return err
+			}
+		}
+		in.UnreadByDeveloper = true
+		if err := tx.startWait(ctx, in); err != nil {
 			return err
 		}
-		if !m.Internal {
-			if err := tx.inquiryWebhook(ctx, eventInquiryReplied, in, m); err != nil {
-				return err
-			}
+	case a.IsDeveloper():
+		if err := tx.moveStatus(ctx, in, vocdesk.InquiryWaitingOnCustomer); err != nil {
+			return err
 		}
-		if mail != nil && mail.To != "" {
-			key := fmt.Sprintf("mail.inquiry.message.%d", m.ID)
-			if err := tx.enqueue(ctx, vocdesk.JobSendMail, mail, tx.now, key); err != nil {
-				return err
-			}
+		if in.FirstResponseAt == nil {
+			now := tx.now
+			in.FirstResponseAt = &now
 		}
-		return tx.auditInquiry(ctx, a, "inquiry.message_added", in, before, messageView{
-			MessageID: m.ID, Author: m.Author, Internal: m.Internal, Attachments: len(files), Status: in.Status,
-		})
+		in.UnreadByCustomer = true
+		if err := tx.endWait(ctx, in); err != nil {
+			return err
+		}
+		mail = replyMail(in, m)
+	default: // an operator to the customer
+		in.UnreadByCustomer, in.UnreadByDeveloper = true, true
+		mail = replyMail(in, m)
+	}
+	if err := tx.saveInquiry(ctx, in); err != nil {
+		return err
+	}
+	if err := tx.indexInquiry(ctx, in.ID); err != nil {
+		return err
+	}
+	if !m.Internal {
+		if err := tx.inquiryWebhook(ctx, eventInquiryReplied, in, m); err != nil {
+			return err
+		}
+	}
+	if mail != nil && mail.To != "" {
+		key := fmt.Sprintf("mail.inquiry.message.%d", m.ID)
+		if err := tx.enqueue(ctx, vocdesk.JobSendMail, mail, tx.now, key); err != nil {
+			return err
+		}
+	}
+	return tx.auditInquiry(ctx, a, "inquiry.message_added", in, before, messageView{
+		MessageID: m.ID, Author: m.Author, Internal: m.Internal, Attachments: len(files), Status: in.Status,
 	})
 }
 

@@ -49,6 +49,7 @@ type tenant struct {
 	deliveryID       int64 // a webhook delivery of the developer's
 	reconID          int64 // a reconciliation report of the developer's
 	desk             deskSeed
+	mailID           int64 // a message in the developer's mail log
 }
 
 // systemCtx acts as the CLI does: an operator with no person behind it.
@@ -72,6 +73,8 @@ func services(db *sqlstore.DB) vocdesk.Services {
 
 		Inquiries: sqlstore.NewInquiryService(db),
 		Desk:      sqlstore.NewDeskService(db),
+
+		Mail: sqlstore.NewMailService(db),
 	}
 }
 
@@ -150,6 +153,7 @@ func (e *env) seedTenant(name string) tenant {
 	tn.customerToken = e.token("customer", tn.customerEmail, tn.customerPassword)
 	tn.memberToken = e.token("developer", tn.memberEmail, tn.memberPassword)
 	tn.desk = e.seedDesk(tn)
+	tn.mailID = e.seedMail(tn)
 	return tn
 }
 

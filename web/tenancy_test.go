@@ -31,11 +31,12 @@ func TestTenancyWalk(t *testing.T) {
 				cancellation: strconv.FormatInt(e.a.cancellationID, 10), delivery: strconv.FormatInt(e.a.deliveryID, 10),
 				inquiry: strconv.FormatInt(e.a.desk.inquiryID, 10), attachment: strconv.FormatInt(e.a.desk.attachmentID, 10),
 				canned: strconv.FormatInt(e.a.desk.cannedID, 10), view: strconv.FormatInt(e.a.desk.viewID, 10),
-				recon: strconv.FormatInt(e.a.reconID, 10), batch: strconv.FormatInt(e.seedBatch(e.a), 10)},
+				recon: strconv.FormatInt(e.a.reconID, 10), batch: strconv.FormatInt(e.seedBatch(e.a), 10),
+				mail: strconv.FormatInt(e.a.mailID, 10)},
 			"missing": {slug: "zulu-none", app: "zulu-app", item: "zulu-item", txid: "TX-ZULU-NONE", tid: "zulu-order",
 				customer: "987654321", key: "987654322", email: "zulu@example.com", cancellation: "987654323", delivery: "987654324",
 				inquiry: "987654331", attachment: "987654332", canned: "987654333", view: "987654334", recon: "987654325",
-				batch: "987654326"},
+				batch: "987654326", mail: "987654335"},
 		}
 		callers := []struct{ name, secret string }{
 			{"developer B key", e.b.key}, {"developer B member", e.b.memberToken}, {"customer B", e.b.customerToken},
@@ -119,6 +120,7 @@ var walkQueries = map[string][]string{
 	"GET /api/v1/deliveries":                      {"txid={txid}", "tid={tid}"},
 	"GET /api/v1/reconciliations/{id}/exceptions": {"category=paid_not_delivered"},
 	"POST /api/v1/cancellation-batches":           {"dry_run=true"},
+	"GET /api/v1/mail/messages":                   {"developer={slug}", "outcome=inquiry"},
 }
 
 // walkContentTypes are the bodies that are not JSON.
@@ -180,7 +182,7 @@ var walkBodies = map[string]string{
 type aim struct {
 	inquiry, attachment, canned, view                string
 	slug, app, item, txid, tid, customer, key, email string
-	cancellation, delivery, recon, batch             string
+	cancellation, delivery, recon, batch, mail       string
 }
 
 // fill replaces {name} in s. In a path, {id} means the customer's id under
@@ -209,6 +211,8 @@ func (a aim) fill(t *testing.T, s string, isPath bool) string {
 		id = a.recon
 	case strings.HasPrefix(s, "/api/v1/cancellation-batches/"):
 		id = a.batch
+	case strings.HasPrefix(s, "/api/v1/mail/messages/"):
+		id = a.mail
 	}
 	s = strings.NewReplacer("{slug}", a.slug, "{app}", a.app, "{item}", a.item, "{txid}", a.txid, "{tid}", a.tid,
 		"{customer}", a.customer, "{id}", id, "{inquiry}", a.inquiry, "{date}", "2099-12-25").Replace(s)
@@ -240,7 +244,7 @@ func (a aim) normalize(body string) string {
 		return body
 	}
 	msg := e.Error.Message
-	for _, v := range []string{a.email, a.slug, a.app, a.item, a.txid, a.tid, a.customer, a.key, a.cancellation, a.delivery, a.inquiry, a.attachment, a.canned, a.view, a.recon} {
+	for _, v := range []string{a.email, a.slug, a.app, a.item, a.txid, a.tid, a.customer, a.key, a.cancellation, a.delivery, a.inquiry, a.attachment, a.canned, a.view, a.recon, a.mail} {
 		msg = strings.ReplaceAll(msg, v, "<aimed>")
 	}
 	return e.Error.Code + ": " + msg

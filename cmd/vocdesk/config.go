@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vocdesk/vocdesk/mail"
 )
 
 // Config holds every setting of every command. Each command registers the
@@ -18,6 +20,7 @@ type Config struct {
 
 	Addr                 string
 	SMTPAddr             string
+	Mail                 MailConfig // the email channel (smtp.go)
 	AllowPrivateWebhooks bool
 	SecureCookies        bool
 	ShutdownTimeout      time.Duration
@@ -40,6 +43,7 @@ func DefaultConfig() Config {
 		LogFormat:       "text",
 		Workers:         defaultWorkersConfig(),
 		Recon:           defaultReconConfig(),
+		Mail:            MailConfig{MaxBytes: mail.DefaultMaxBytes},
 	}
 }
 
@@ -52,7 +56,8 @@ func (c *Config) registerDB(fs *flag.FlagSet) {
 func (c *Config) registerServe(fs *flag.FlagSet) {
 	c.registerDB(fs)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "`host:port` to serve HTTP on (port 0 picks a free port)")
-	fs.StringVar(&c.SMTPAddr, "smtp-addr", c.SMTPAddr, "`host:port` for SMTP intake (not available yet)")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", c.SMTPAddr, "`host:port` to take mail in on (SMTP intake; needs --mail-domain)")
+	c.Mail.register(fs)
 	fs.BoolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", c.AllowPrivateWebhooks, "deliver webhooks to loopback and private addresses (tests, private networks)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "send session cookies over HTTPS only (set behind a TLS proxy)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long in-flight requests may run on after SIGTERM/SIGINT")
@@ -80,11 +85,10 @@ func (c *Config) Validate() error {
 	if c.SMTPAddr != "" {
 		if err := validateAddr("smtp-addr", c.SMTPAddr); err != nil {
 			errs = append(errs, err)
-		} else {
-			// Refused rather than ignored: whoever sets it expects mail to
-			// arrive, and silently dropping it would lose inquiries.
-			errs = append(errs, errors.New("--smtp-addr: SMTP intake is not available yet in this version (it comes with the mail issue); unset --smtp-addr / VOCDESK_SMTP_ADDR"))
 		}
+	}
+	if err := c.Mail.validate(c.SMTPAddr); err != nil {
+		errs = append(errs, err)
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("--shutdown-timeout must be positive, not %s", c.ShutdownTimeout))

@@ -65,7 +65,10 @@ func TestValidate(t *testing.T) {
 		{func(c *Config) { c.LogFormat = "xml" }, "--log-format"},
 		{func(c *Config) { c.ShutdownTimeout = 0 }, "--shutdown-timeout"},
 		{func(c *Config) { c.SMTPAddr = "nohost" }, "--smtp-addr"},
-		{func(c *Config) { c.SMTPAddr = ":2525" }, "not available yet"},
+		{func(c *Config) { c.SMTPAddr = ":2525" }, "--mail-domain"},
+		{func(c *Config) { c.SMTPAddr, c.Mail.Domain = ":2525", "desk.example" }, ""},
+		{func(c *Config) { c.SMTPAddr, c.Mail.Domain = ":2525", "not a domain" }, "--mail-domain"},
+		{func(c *Config) { c.SMTPAddr, c.Mail.Domain, c.Mail.MaxBytes = ":2525", "desk.example", 0 }, "--smtp-max-bytes"},
 	} {
 		c := DefaultConfig()
 		tc.change(&c)

@@ -85,6 +85,8 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 
 		Inquiries: sqlstore.NewInquiryService(db),
 		Desk:      sqlstore.NewDeskService(db),
+
+		Mail: sqlstore.NewMailService(db),
 	}
 }
 

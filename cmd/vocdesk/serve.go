@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/vocdesk/vocdesk/mail"
 	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/web"
 )
@@ -25,9 +26,10 @@ type Main struct {
 	db       *sqlstore.DB
 	server   *http.Server
 	listener net.Listener
-	done     chan error // the result of http.Server.Serve
-	workers  *workers   // background jobs (workers.go)
-	sweep    *sweeper   // continuous reconciliation and escalation (sweeps.go)
+	done     chan error   // the result of http.Server.Serve
+	workers  *workers     // background jobs (workers.go)
+	smtp     *mail.Server // SMTP intake, when --smtp-addr is set (smtp.go)
+	sweep    *sweeper     // continuous reconciliation and escalation (sweeps.go)
 }
 
 // NewMain returns a server with cfg, logging to w.
@@ -66,6 +68,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	m.sweep = startSweeps(m.Logger, serveSweeps(m.db))
+	if err := m.startSMTP(ctx, svc.Mail); err != nil {
+		return err
+	}
 	m.server = &http.Server{
 		Handler: h,
 		// A client gets 10 s for its headers (slowloris) and a minute for a
@@ -105,6 +110,14 @@ func (m *Main) Done() <-chan error { return m.done }
 // flight get Config.ShutdownTimeout to finish, then the database closes.
 func (m *Main) Close() error {
 	var errs []error
+	// Mail stops first: deliveries in flight finish (and answer 250) while
+	// the database is still open.
+	if m.smtp != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
+		errs = append(errs, m.smtp.Shutdown(ctx))
+		cancel()
+		m.smtp = nil
+	}
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
 		defer cancel()

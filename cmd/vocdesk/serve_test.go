@@ -126,7 +126,7 @@ func TestMainRunAndClose(t *testing.T) {
 func TestServeRefusesBadConfig(t *testing.T) {
 	for _, args := range [][]string{
 		{"serve", "--addr", "nope"},
-		{"serve", "--smtp-addr", "127.0.0.1:2525"},
+		{"serve", "--smtp-addr", "127.0.0.1:2525"}, // without --mail-domain
 		{"serve", "--db", "mysql://x"},
 		{"serve", "extra"},
 	} {

@@ -48,6 +48,8 @@ func (h *handler) routes() *pageMux {
 
 	// The desk: inquiries of customers, developers and the store.
 	h.deskRoutes(mux)
+	// The email channel's mail log.
+	h.mailRoutes(mux)
 
 	// Everything else under "/" is ours to answer, with our own 404 page.
 	mux.HandleFunc(catchAll, h.notFound)

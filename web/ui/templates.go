@@ -51,6 +51,7 @@ var registeredViews = []view{
 	viewConsoleWebhook,
 	viewConsoleTeam, viewConsoleKeyNew,
 	viewOperatorImports, viewOperatorImport,
+	viewMailLog, viewMailMessage,
 }
 
 type views struct {

@@ -68,6 +68,7 @@ func Services(db *sqlstore.DB) vocdesk.Services {
 		Reconciliation: sqlstore.NewReconciliationService(db),
 		Inquiries:      sqlstore.NewInquiryService(db),
 		Desk:           sqlstore.NewDeskService(db),
+		Mail:           sqlstore.NewMailService(db),
 	}
 }
 

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/mail"
+)
+
+// MailConfig is the email channel's settings of vocdesk serve.
+type MailConfig struct {
+	Domain   string // the desk's mail domain: SLUG@Domain reaches developer SLUG
+	MaxBytes int64  // messages over this are refused with 552
+}
+
+func (c *MailConfig) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.Domain, "mail-domain", c.Domain, "the desk's mail `domain`: developer SLUG receives mail at SLUG@DOMAIN")
+	fs.Int64Var(&c.MaxBytes, "smtp-max-bytes", c.MaxBytes, "largest message the SMTP intake takes, in `bytes` (larger: 552)")
+}
+
+// validate checks the mail settings; smtpAddr is --smtp-addr, which needs a
+// domain to know whose mail it is.
+func (c *MailConfig) validate(smtpAddr string) error {
+	var errs []error
+	if smtpAddr != "" && c.Domain == "" {
+		errs = append(errs, errors.New("--smtp-addr needs --mail-domain: the domain whose SLUG@DOMAIN addresses it takes mail for"))
+	}
+	if c.Domain != "" && !validDomain(c.Domain) {
+		errs = append(errs, fmt.Errorf("--mail-domain %q is not a domain name", c.Domain))
+	}
+	if smtpAddr != "" && c.MaxBytes <= 0 {
+		errs = append(errs, fmt.Errorf("--smtp-max-bytes must be positive, not %d", c.MaxBytes))
+	}
+	return errors.Join(errs...)
+}
+
+// validDomain accepts host names such as desk.example.com or localhost.
+func validDomain(d string) bool {
+	if len(d) > 253 || strings.HasPrefix(d, ".") || strings.HasSuffix(d, ".") {
+		return false
+	}
+	for _, label := range strings.Split(d, ".") {
+		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// startSMTP starts the intake listener when --smtp-addr is set.
+func (m *Main) startSMTP(ctx context.Context, svc vocdesk.MailService) error {
+	if m.Config.SMTPAddr == "" {
+		return nil
+	}
+	m.smtp = mail.NewServer(ctx, mail.ServerConfig{
+		Addr: m.Config.SMTPAddr, Domain: strings.ToLower(m.Config.Mail.Domain), MaxBytes: m.Config.Mail.MaxBytes, Logger: m.Logger,
+	}, svc)
+	if err := m.smtp.Listen(ctx); err != nil {
+		m.smtp = nil
+		return err
+	}
+	m.Logger.Info("vocdesk takes mail", "smtp", m.smtp.Addr(), "domain", m.Config.Mail.Domain)
+	return nil
+}
+
+// SMTPAddr is where the SMTP intake listens, with the port it got; "" when off.
+func (m *Main) SMTPAddr() string {
+	if m.smtp == nil {
+		return ""
+	}
+	return m.smtp.Addr()
+}
