@@ -25,10 +25,6 @@ var statusOf = map[string]int{
 	codeUnknownParameter:   http.StatusBadRequest,
 }
 
-// codeUnknownParameter answers a query parameter a list route does not
-// know: a filter silently ignored would return the wrong list.
-const codeUnknownParameter = "unknown_parameter"
-
 // codeMethodNotAllowed is a routing answer rather than an application error,
 // so it lives here and not in the root package.
 const codeMethodNotAllowed = "method_not_allowed"
