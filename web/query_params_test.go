@@ -27,7 +27,8 @@ func TestUnknownQueryParameters(t *testing.T) {
 			cancellation: strconv.FormatInt(e.a.cancellationID, 10), delivery: strconv.FormatInt(e.a.deliveryID, 10),
 			inquiry: strconv.FormatInt(e.a.desk.inquiryID, 10), attachment: strconv.FormatInt(e.a.desk.attachmentID, 10),
 			canned: strconv.FormatInt(e.a.desk.cannedID, 10), view: strconv.FormatInt(e.a.desk.viewID, 10),
-			recon: strconv.FormatInt(e.a.reconID, 10), batch: strconv.FormatInt(e.seedBatch(e.a), 10)}
+			recon: strconv.FormatInt(e.a.reconID, 10), batch: strconv.FormatInt(e.seedBatch(e.a), 10),
+			mail: strconv.FormatInt(e.a.mailID, 10)}
 		declared := web.QueryParams(e.srv)
 		walked := 0
 		for _, rt := range web.Routes(e.srv) {

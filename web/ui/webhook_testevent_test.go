@@ -23,7 +23,7 @@ func TestWebhookSendTestEvent(t *testing.T) {
 	wantStatus(t, r, http.StatusUnprocessableEntity)
 	wantContains(t, r, "Set the endpoint first")
 
-	wantStatus(t, owner.post("/console/webhook", url.Values{"url": {"https://hooks.hoppin.example/vocdesk"}}), http.StatusOK)
+	wantStatus(t, owner.post("/console/webhook", url.Values{"url": {"https://hooks.hoppin.example/vocdesk"}}), http.StatusSeeOther)
 	wantContains(t, owner.get("/console/webhook"), `action="/console/webhook/test"`, "Send a test event")
 	r = owner.post("/console/webhook/test", url.Values{})
 	if r.StatusCode != http.StatusSeeOther {
