@@ -191,10 +191,12 @@ func (s *Suite) Do(actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
-// Visit opens a path of the server.
+// Visit opens a path of the server and runs axe on the page (axe_test.go):
+// every page a browser test visits is checked for accessibility.
 func (s *Suite) Visit(path string) {
 	s.T.Helper()
 	s.Do(chromedp.Navigate(s.URL+path), chromedp.WaitReady(chromedp.CSS("body")))
+	s.Axe()
 }
 
 // LoginAs signs in through a realm's sign-in page ("/login",
@@ -253,7 +255,7 @@ func (s *Suite) WaitText(texts ...string) {
 
 // WaitLocation waits until the browser is at a URL whose path and query
 // start with prefix: the way to know a click has navigated before looking
-// at the new page.
+// at the new page. It runs axe on the page it arrives at, as Visit does.
 func (s *Suite) WaitLocation(prefix string) {
 	s.T.Helper()
 	deadline := time.Now().Add(waitTimeout)
@@ -264,6 +266,7 @@ func (s *Suite) WaitLocation(prefix string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	s.Do(chromedp.WaitReady(chromedp.CSS("footer")))
+	s.Axe()
 }
 
 // BodyText is the visible text of the page.
