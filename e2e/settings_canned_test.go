@@ -30,7 +30,7 @@ func TestCannedReplyRefusesUnknownPlaceholder(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("cb-new"), "{{customer.nmae}}님 안녕하세요."),
 	)
 	s.Click(`form[action="/console/settings/canned"] button[type="submit"]`)
-	s.WaitText("{{customer.nmae}} 은(는) 없는 자리표시자입니다")
+	s.WaitText("없는 자리표시자: {{customer.nmae}}")
 	s.forgive("status of 422")
 	s.Axe()
 	s.Shot("canned-refused-ko")
