@@ -84,6 +84,6 @@ func TestWebhookSendTestEvent(t *testing.T) {
 	s.Visit("/console/webhook")
 	s.Click(`#webhook-test button[type="submit"]`)
 	s.WaitLocation("/console/webhook?tested=")
-	s.WaitText("did not accept the test event", "HTTP 500")
+	s.WaitText("did not accept the test event", "500 Internal Server Error")
 	s.Shot("webhook-refused")
 }
