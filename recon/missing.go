@@ -30,7 +30,7 @@ func (e *MissingColumnsError) Error() string {
 var columnHints = map[string][]string{
 	"txid":     {"txid", "tx_id", "transaction", "store_tx", "tx"},
 	"tid":      {"tid", "order", "trade"},
-	"amount":   {"amount", "price", "total", "paid", "krw", "usd"},
+	"amount":   {"amount", "price", "total", "amt"},
 	"currency": {"currency", "cur", "ccy"},
 }
 

@@ -95,7 +95,10 @@ func TestAPIKeys(t *testing.T) {
 		devKey := &vocdesk.APIKey{Realm: vocdesk.RealmDeveloper, DeveloperSlug: "dev-a", Name: "server"}
 		devSecret, err := f.auth.CreateAPIKey(op, devKey)
 		must(t, err)
-		_, err = f.auth.CreateAPIKey(asDeveloper(f.devA, vocdesk.RoleOwner), &vocdesk.APIKey{Realm: vocdesk.RealmDeveloper, DeveloperSlug: "dev-a"})
+		// A customer makes no key. (An owner makes its own developer's:
+		// TestDeveloperCreatesOwnKeys has those rules.)
+		_, err = f.auth.CreateAPIKey(vocdesk.NewContextWithActor(ctx, &vocdesk.Actor{Realm: vocdesk.RealmCustomer, CustomerID: f.custA.ID}),
+			&vocdesk.APIKey{Realm: vocdesk.RealmDeveloper, DeveloperSlug: "dev-a"})
 		wantCode(t, err, vocdesk.ENOTFOUND)
 		_, err = f.auth.CreateAPIKey(op, &vocdesk.APIKey{Realm: vocdesk.RealmDeveloper, DeveloperSlug: "ghost"})
 		wantCode(t, err, vocdesk.EINVALID)

@@ -118,3 +118,30 @@ func TestDeveloperCreatesOwnKeys(t *testing.T) {
 		}
 	})
 }
+
+// Removing a member who has inquiries and a saved view: the inquiries go
+// back to the queue, the view goes with the member, nothing else changes.
+func TestRemoveMemberWithWork(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newDeskFixture(t, db)
+		in := f.ask(t, f.custA, "TXA1", "", "환불 요청", "환불해 주세요")
+		aid := f.agentA.ID
+		_, err := f.inq.UpdateInquiry(f.asAgentA, in.ID, vocdesk.InquiryUpdate{AssigneeID: &aid})
+		must(t, err)
+		must(t, f.desk.CreateSavedView(f.asAgentA, &vocdesk.SavedView{Name: "mine", Query: "status=open"}))
+		owner := f.member(t, "dev-a", "owner@a.example", "Owner A", vocdesk.RoleOwner)
+
+		must(t, f.devs.RemoveMember(f.as(f.devA, owner), "dev-a", f.agentA.ID))
+		got := f.reload(t, f.as(f.devA, owner), in.ID)
+		if got.AssigneeID != 0 || got.Subject != "환불 요청" {
+			t.Errorf("after removing its assignee: %+v", got)
+		}
+		ms, err := f.devs.FindMembers(f.as(f.devA, owner), "dev-a")
+		must(t, err)
+		for _, m := range ms {
+			if m.ID == f.agentA.ID {
+				t.Error("the removed member is still listed")
+			}
+		}
+	})
+}

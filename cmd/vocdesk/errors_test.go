@@ -31,7 +31,7 @@ func TestServeNamesMissingDatabaseDirectory(t *testing.T) {
 // import purchases -h lists the columns; a file without them says so, and
 // how to see them, with no "0 rows" count before or after.
 func TestImportPurchasesHelpAndHeader(t *testing.T) {
-	env, stdout, stderr := testEnv(nil)
+	env, _, stderr := testEnv(nil)
 	if code := Run(t.Context(), env, []string{"import", "purchases", "-h"}); code != 0 {
 		t.Fatalf("-h: exit %d", code)
 	}
@@ -44,7 +44,7 @@ func TestImportPurchasesHelpAndHeader(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "orders.csv")
 	os.WriteFile(file, []byte("order_no,price\nA1,1200\n"), 0o644)
-	env, stdout, stderr = testEnv(map[string]string{"VOCDESK_DB": filepath.Join(dir, "vocdesk.db")})
+	env, stdout, stderr := testEnv(map[string]string{"VOCDESK_DB": filepath.Join(dir, "vocdesk.db")})
 	if code := Run(t.Context(), env, []string{"import", "purchases", file}); code != 2 {
 		t.Errorf("exit %d, want 2", code)
 	}

@@ -95,3 +95,25 @@ func TestConsoleTeamAndKeys(t *testing.T) {
 		t.Errorf("a removed member's session still opens the console: %d %s", r.StatusCode, r.Header.Get("Location"))
 	}
 }
+
+// An admin manages agents and viewers but is offered no control over an
+// owner, and no "owner" to pick.
+func TestConsoleTeamAdminSeesNoOwnerControls(t *testing.T) {
+	e := newEnv(t, sqlstoretest.OpenSQLite(t), nil)
+	m := e.m
+	owner := e.browser()
+	owner.login("/developer/login", m.HoppinOwner.Email, "/console")
+	owner.get("/console/team")
+	wantRedirect(t, owner.post("/console/team/members/"+strconv.FormatInt(m.HoppinAgent.ID, 10)+"/role", url.Values{"role": {"admin"}}),
+		"/console/team?done=role#members")
+	admin := e.browser()
+	admin.login("/developer/login", m.HoppinAgent.Email, "/console")
+	page := admin.get("/console/team")
+	wantContains(t, page, `action="/console/team/members/`+strconv.FormatInt(m.HoppinViewer.ID, 10)+`/role"`)
+	wantLacks(t, page, `action="/console/team/members/`+strconv.FormatInt(m.HoppinOwner.ID, 10)+`/role"`,
+		`action="/console/team/members/`+strconv.FormatInt(m.HoppinOwner.ID, 10)+`/remove"`, `<option value="owner"`)
+	// And the service says no all the same.
+	r := admin.post("/console/team/members/"+strconv.FormatInt(m.HoppinOwner.ID, 10)+"/remove", url.Values{})
+	wantStatus(t, r, http.StatusForbidden)
+	wantContains(t, r, "ask an owner or admin")
+}

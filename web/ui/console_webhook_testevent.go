@@ -40,7 +40,8 @@ func (h *handler) webhookTest(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s := strconv.FormatInt(d.ID, 10)
-	http.Redirect(w, r, "/console/webhook?tested="+s+"#d"+s, http.StatusSeeOther)
+	// To the notice first: it says the outcome and links the log's line.
+	http.Redirect(w, r, "/console/webhook?tested="+s+"#test-result", http.StatusSeeOther)
 }
 
 // findDelivery looks for a delivery among the newest: a test event just

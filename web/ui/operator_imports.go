@@ -70,9 +70,12 @@ func (h *handler) operatorImportCreate(w http.ResponseWriter, r *http.Request) {
 		h.renderError(w, r, http.StatusBadRequest, "error.invalid")
 		return
 	}
-	// A large export takes minutes to stream; the server's one-minute
-	// body deadline is for forms.
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(time.Hour))
+	// A large export takes minutes to stream and import; the server's
+	// one-minute body deadline and two-minute answer deadline are for
+	// forms, and the answer (the redirect) comes only at the end.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(time.Hour))
+	_ = rc.SetWriteDeadline(time.Now().Add(time.Hour))
 	var file io.Reader
 	imp := &vocdesk.PurchaseImport{}
 	for file == nil {

@@ -83,7 +83,7 @@ func TestOperatorImportsPurchases(t *testing.T) {
 		wantContains(t, op.get(r.Header.Get("Location")), `id="import-stored">2<`)
 
 		// Not an export: refused with the reason, nothing recorded.
-		page = op.get("/operator/imports")
+		op.get("/operator/imports") // a fresh token for the next upload
 		r = op.uploadImport("orders.csv", "order_no,price\nA1,1200\n")
 		wantStatus(t, r, http.StatusUnprocessableEntity)
 		wantContains(t, r, "missing column(s) txid")

@@ -29,8 +29,8 @@ func TestWebhookSendTestEvent(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("test event: %d", r.StatusCode)
 	}
-	loc := regexp.MustCompile(`^/console/webhook\?tested=(\d+)#d(\d+)$`).FindStringSubmatch(r.Header.Get("Location"))
-	if loc == nil || loc[1] != loc[2] {
+	loc := regexp.MustCompile(`^/console/webhook\?tested=(\d+)#test-result$`).FindStringSubmatch(r.Header.Get("Location"))
+	if loc == nil {
 		t.Fatalf("redirect to %q", r.Header.Get("Location"))
 	}
 	page = owner.get("/console/webhook?tested=" + loc[1])
