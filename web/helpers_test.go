@@ -21,7 +21,7 @@ import (
 // operator key, and two developers (alpha, bravo) that each have an app, an
 // item, a customer who bought it, a member and a key.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	db    *sqlstore.DB
 	svc   vocdesk.Services
 	srv   *web.Server
@@ -83,7 +83,7 @@ func patientGuard(free int) ratelimit.GuardConfig {
 	return cfg
 }
 
-func newEnv(t *testing.T, db *sqlstore.DB) *env {
+func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	t.Helper()
 	e := &env{t: t, db: db, svc: services(db), logs: &bytes.Buffer{}, oas: loadValidator(t)}
 	var err error
