@@ -70,7 +70,9 @@ func FuzzAPIRouteBodies(f *testing.F) {
 			t.Fatalf("%s %s answered %d to %q: %s", rt.Method, path, res.Code, body, res.Body)
 		}
 		if res.Code >= 400 {
-			var er struct{ Error struct{ Code, Message string } }
+			var er struct {
+				Error struct{ Code, Message string }
+			}
 			if err := json.Unmarshal(res.Body.Bytes(), &er); err != nil || er.Error.Code == "" || er.Error.Message == "" {
 				t.Fatalf("%s %s answered %d without the error shape: %s", rt.Method, path, res.Code, res.Body)
 			}
