@@ -98,3 +98,24 @@ func TestReconUploadSizeLimit(t *testing.T) {
 		t.Fatalf("default upload bound %d", web.DefaultMaxUploadBytes)
 	}
 }
+
+// An upload's row errors and file name are stored as text on both engines:
+// a long Korean amount is cut on a character boundary (before: mid-rune,
+// which PostgreSQL refused with 500), a file name with a NUL is 400.
+func TestReconUploadTextIsStorable(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		h := http.Header{"Authorization": {"Bearer " + e.a.key}, "Content-Type": {"text/csv"}}
+		const url = "/api/v1/reconciliations?from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z&map=txid=txid,tid=tid"
+		log := "txid,tid,amount,currency\nTX-1,t-1,1" + strings.Repeat("가", 200) + ",KRW\n"
+		if res := serve(e.srv, "POST", url, log, h); res.Code != http.StatusCreated {
+			t.Fatalf("a long Korean amount: %d %s", res.Code, res.Body)
+		}
+		body := "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"log\x00.csv\"\r\nContent-Type: text/csv\r\n\r\n" +
+			"txid,tid,amount,currency\r\n--b--\r\n"
+		hm := http.Header{"Authorization": {"Bearer " + e.a.key}, "Content-Type": {"multipart/form-data; boundary=b"}}
+		if res := serve(e.srv, "POST", url, body, hm); res.Code != http.StatusBadRequest {
+			t.Fatalf("a file name with NUL: %d %s; want 400", res.Code, res.Body)
+		}
+	})
+}
