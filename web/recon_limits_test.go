@@ -1,9 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -118,4 +121,38 @@ func TestReconUploadTextIsStorable(t *testing.T) {
 			t.Fatalf("a file name with NUL: %d %s; want 400", res.Code, res.Body)
 		}
 	})
+}
+
+// The console's upload form has the same size bound as the API (before: no
+// bound at all on the page's streamed upload).
+func TestReconPageUploadSizeLimit(t *testing.T) {
+	e := newEnv(t, sqlstoretest.OpenSQLite(t))
+	srv, err := web.NewServer(web.Config{MaxUploadBytes: 4 << 10}, e.svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	pc := signedInClient(t, ts.URL, "/developer/login", e.a.memberEmail, e.a.memberPassword)
+	page := pc.send(t, "GET", ts.URL, "/console/reconciliations", "")
+	m := pageCSRF.FindStringSubmatch(page.raw)
+	if m == nil {
+		t.Fatalf("no CSRF token on the reconciliation page: %d", page.status)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("csrf", m[1])
+	fw, _ := mw.CreateFormFile("file", "log.csv")
+	_, _ = fw.Write([]byte("txid,tid,amount,currency\n" + strings.Repeat("TX-1,t-1,100,KRW\n", 1000)))
+	_ = mw.Close()
+	req, _ := http.NewRequest("POST", ts.URL+"/console/reconciliations", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := pc.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("17 KB upload on the page over a 4 KiB limit: %d; want 413", res.StatusCode)
+	}
 }
