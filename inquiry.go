@@ -189,7 +189,9 @@ func (in *Inquiry) Validate() error {
 	case in.TxID == "" && in.AppSlug == "" && in.AppID == 0:
 		return Errorf(EINVALID, "app or txid is required")
 	}
-	return nil
+	// Here as well as at the HTTP edge, so that text from every channel
+	// (mail, phone logs, imports) keeps HighlightStart and HighlightEnd out.
+	return CheckText("subject", in.Subject)
 }
 
 // ValidateBody checks a message body.
@@ -200,7 +202,7 @@ func ValidateBody(body string) error {
 	case len([]rune(body)) > MaxBody:
 		return Errorf(EINVALID, "body is at most %d characters", MaxBody)
 	}
-	return nil
+	return CheckText("body", body)
 }
 
 // SLA states an inquiry can be in, for filters and the inbox's timers.

@@ -1,6 +1,11 @@
 package ratelimit
 
 import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
 	"net/netip"
 	"strings"
 	"time"
@@ -25,6 +30,10 @@ import (
 //     owner at their usual address is never slowed by strangers' failures,
 //     and a guesser sharing that address gets a few tries on that account
 //     only.
+//   - A browser the owner has signed in with carries a device token
+//     (OWASP's "device cookie"), which skips all of the above and counts
+//     only against itself: even a guesser behind the owner's own address,
+//     aiming at the owner's account, cannot keep that browser out.
 //
 // Keys are hashed into a table of fixed size, so memory does not grow with
 // what clients send. It is safe for concurrent use.
@@ -32,6 +41,11 @@ type Guard struct {
 	cfg GuardConfig
 	t   *table
 	now func() time.Time
+	// deviceKey signs device tokens. It is made per process, like the
+	// counters: after a restart, or on another process behind a load
+	// balancer, a token is simply unknown and the attempt takes the
+	// ordinary path.
+	deviceKey [32]byte
 }
 
 // GuardConfig sets a Guard's budgets. DefaultGuardConfig gives the server's.
@@ -67,7 +81,9 @@ func DefaultGuardConfig() GuardConfig {
 
 // NewGuard returns a guard with cfg's budgets.
 func NewGuard(cfg GuardConfig) *Guard {
-	return &Guard{cfg: cfg, t: newTable(cfg.Slots), now: time.Now}
+	g := &Guard{cfg: cfg, t: newTable(cfg.Slots), now: time.Now}
+	_, _ = rand.Read(g.deviceKey[:]) // crypto/rand.Read never fails on supported platforms
+	return g
 }
 
 // Key kinds, hashed in front of the key so that kinds never collide.
@@ -76,6 +92,7 @@ const (
 	kindAccount = 'u'
 	kindPair    = 'p'
 	kindKnown   = 'k'
+	kindDevice  = 'd'
 )
 
 // maxAccountLen bounds what of an account name is hashed. Callers check
@@ -98,7 +115,9 @@ type Attempt struct {
 // client IP) may be tried now. When it may, the attempt is charged as a
 // failure until the caller says otherwise. When it may not, wait says when
 // to come back; a refused attempt costs nothing.
-func (g *Guard) Begin(realm, account, addr string) (a *Attempt, wait time.Duration, ok bool) {
+//
+// device is the device token the client sent (DeviceToken), or "".
+func (g *Guard) Begin(realm, account, addr, device string) (a *Attempt, wait time.Duration, ok bool) {
 	if len(account) > maxAccountLen {
 		account = account[:maxAccountLen]
 	}
@@ -112,10 +131,15 @@ func (g *Guard) Begin(realm, account, addr string) (a *Attempt, wait time.Durati
 		pair:  g.t.hash(kindPair, realm, account, addr),
 		known: g.t.hash(kindKnown, realm, account, addr),
 	}
+	trusted := g.validDevice(device, realm, account, now)
+	if trusted {
+		// The device's own budget stands in for the pair's.
+		a.pair = g.t.hash(kindDevice, device)
+	}
 	t := g.t
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if k := t.find(a.known); k != nil && k.tat > now {
+	if k := t.find(a.known); trusted || k != nil && k.tat > now {
 		s := t.take(a.pair)
 		if w := gcraWait(s.tat, now, g.cfg.PairEvery, g.cfg.PairBurst); w > 0 {
 			return nil, w, false
@@ -244,4 +268,43 @@ func addrKey(s string) string {
 		return p.String()
 	}
 	return ip.String()
+}
+
+// DeviceToken returns a token for the browser that has just signed in to
+// account in realm, valid for KnownFor: the device cookie of OWASP's
+// answer to lockouts. It holds its expiry and an HMAC of realm, account
+// and expiry under the guard's key, so it needs no storage and is worth
+// nothing for another account.
+func (g *Guard) DeviceToken(realm, account string) string {
+	account = strings.ToLower(strings.TrimSpace(account))
+	exp := g.now().Add(g.cfg.KnownFor).Unix()
+	b := binary.BigEndian.AppendUint64(nil, uint64(exp))
+	b = append(b, g.deviceMAC(realm, account, exp)...)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// validDevice checks a device token for realm and account (already
+// lower-cased) at now.
+func (g *Guard) validDevice(token, realm, account string, now int64) bool {
+	if token == "" || len(token) > 64 {
+		return false
+	}
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(b) != 8+sha256.Size {
+		return false
+	}
+	exp := int64(binary.BigEndian.Uint64(b[:8]))
+	if exp <= now/int64(time.Second) {
+		return false
+	}
+	return hmac.Equal(b[8:], g.deviceMAC(realm, account, exp))
+}
+
+func (g *Guard) deviceMAC(realm, account string, exp int64) []byte {
+	m := hmac.New(sha256.New, g.deviceKey[:])
+	m.Write([]byte(realm))
+	m.Write([]byte{0})
+	m.Write([]byte(account))
+	m.Write(binary.BigEndian.AppendUint64(nil, uint64(exp)))
+	return m.Sum(nil)
 }

@@ -23,7 +23,7 @@ func testGuard(cfg GuardConfig) (*Guard, *clock) {
 
 func fail(t *testing.T, g *Guard, realm, acct, addr string) {
 	t.Helper()
-	if _, w, ok := g.Begin(realm, acct, addr); !ok {
+	if _, w, ok := g.Begin(realm, acct, addr, ""); !ok {
 		t.Fatalf("attempt on %s from %s refused (wait %v)", acct, addr, w)
 	}
 }
@@ -35,7 +35,7 @@ func TestGuardLimitsAnAddressAcrossAccounts(t *testing.T) {
 	for i := range 10 {
 		fail(t, g, "customer", "victim"+strconv.Itoa(i)+"@example.com", "203.0.113.7")
 	}
-	_, wait, ok := g.Begin("customer", "victim99@example.com", "203.0.113.7")
+	_, wait, ok := g.Begin("customer", "victim99@example.com", "203.0.113.7", "")
 	if ok || wait <= 0 || wait > 6*time.Second {
 		t.Fatalf("11th failure from one address: ok=%v wait=%v; want refused for at most 6s", ok, wait)
 	}
@@ -47,7 +47,7 @@ func TestGuardLimitsAnAddressAcrossAccounts(t *testing.T) {
 	for i := range 10 {
 		fail(t, g, "customer", "x"+strconv.Itoa(i)+"@example.com", "2001:db8:1:2::"+strconv.Itoa(i+1))
 	}
-	if _, _, ok := g.Begin("customer", "y@example.com", "2001:db8:1:2:ffff::1"); ok {
+	if _, _, ok := g.Begin("customer", "y@example.com", "2001:db8:1:2:ffff::1", ""); ok {
 		t.Fatal("a fresh address in the same IPv6 /64 escaped the address limit")
 	}
 }
@@ -58,7 +58,7 @@ func TestGuardLimitsAnAddressAcrossAccounts(t *testing.T) {
 func TestGuardCountsOnlyFailures(t *testing.T) {
 	g, _ := testGuard(DefaultGuardConfig())
 	for i := range 100 {
-		a, w, ok := g.Begin("developer", "agent"+strconv.Itoa(i%7)+"@example.com", "192.0.2.10")
+		a, w, ok := g.Begin("developer", "agent"+strconv.Itoa(i%7)+"@example.com", "192.0.2.10", "")
 		if !ok {
 			t.Fatalf("sign-in %d refused (wait %v) though all before succeeded", i, w)
 		}
@@ -69,8 +69,8 @@ func TestGuardCountsOnlyFailures(t *testing.T) {
 	for i := range 10 {
 		fail(t, g, "developer", "z"+strconv.Itoa(i)+"@example.com", "192.0.2.99")
 	}
-	_, w1, _ := g.Begin("developer", "z@example.com", "192.0.2.99")
-	_, w2, _ := g.Begin("developer", "z@example.com", "192.0.2.99")
+	_, w1, _ := g.Begin("developer", "z@example.com", "192.0.2.99", "")
+	_, w2, _ := g.Begin("developer", "z@example.com", "192.0.2.99", "")
 	if w1 != w2 {
 		t.Fatalf("a refused attempt moved the wait from %v to %v", w1, w2)
 	}
@@ -82,7 +82,7 @@ func TestGuardCountsOnlyFailures(t *testing.T) {
 // against the account's owner").
 func TestGuardAccountDelayAndKnownPair(t *testing.T) {
 	g, c := testGuard(DefaultGuardConfig())
-	a, _, ok := g.Begin("customer", "Owner@Example.com", "192.0.2.1")
+	a, _, ok := g.Begin("customer", "Owner@Example.com", "192.0.2.1", "")
 	if !ok {
 		t.Fatal("first sign-in refused")
 	}
@@ -91,13 +91,13 @@ func TestGuardAccountDelayAndKnownPair(t *testing.T) {
 	for i := range 5 {
 		fail(t, g, "customer", "owner@example.com", "198.51.100."+strconv.Itoa(i+1))
 	}
-	_, wait, ok := g.Begin("customer", "owner@example.com", "198.51.100.50")
+	_, wait, ok := g.Begin("customer", "owner@example.com", "198.51.100.50", "")
 	if ok || wait <= 0 || wait > time.Second {
 		t.Fatalf("6th failure on one account from a new address: ok=%v wait=%v; want a delay of at most 1s", ok, wait)
 	}
 	c.add(time.Second)
 	fail(t, g, "customer", "owner@example.com", "198.51.100.50")
-	_, wait, _ = g.Begin("customer", "owner@example.com", "198.51.100.51")
+	_, wait, _ = g.Begin("customer", "owner@example.com", "198.51.100.51", "")
 	if wait <= time.Second || wait > 2*time.Second {
 		t.Fatalf("the delay does not grow: %v after the 6th failure", wait)
 	}
@@ -106,11 +106,11 @@ func TestGuardAccountDelayAndKnownPair(t *testing.T) {
 		c.add(5 * time.Minute)
 		fail(t, g, "customer", "owner@example.com", "198.51.100.60")
 	}
-	if _, wait, _ = g.Begin("customer", "owner@example.com", "198.51.100.61"); wait > 5*time.Minute {
+	if _, wait, _ = g.Begin("customer", "owner@example.com", "198.51.100.61", ""); wait > 5*time.Minute {
 		t.Fatalf("delay %v over the cap", wait)
 	}
 	// Meanwhile the owner, at their own address, signs in at once.
-	a, wait, ok = g.Begin("customer", "owner@example.com", "192.0.2.1")
+	a, wait, ok = g.Begin("customer", "owner@example.com", "192.0.2.1", "")
 	if !ok {
 		t.Fatalf("the owner at a known address is refused (wait %v)", wait)
 	}
@@ -119,7 +119,7 @@ func TestGuardAccountDelayAndKnownPair(t *testing.T) {
 	for range 5 {
 		fail(t, g, "customer", "owner@example.com", "192.0.2.1")
 	}
-	if _, _, ok := g.Begin("customer", "owner@example.com", "192.0.2.1"); ok {
+	if _, _, ok := g.Begin("customer", "owner@example.com", "192.0.2.1", ""); ok {
 		t.Fatal("a known pair has no limit of its own")
 	}
 }
@@ -133,7 +133,7 @@ func TestGuardChargesInFlightAttempts(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 64 {
 		wg.Go(func() {
-			if _, _, ok := g.Begin("operator", "x"+strconv.Itoa(i)+"@example.com", "203.0.113.9"); ok {
+			if _, _, ok := g.Begin("operator", "x"+strconv.Itoa(i)+"@example.com", "203.0.113.9", ""); ok {
 				mu.Lock()
 				allowed++
 				mu.Unlock()
@@ -160,7 +160,7 @@ func TestGuardMemoryIsFixed(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	for i := range 20_000 {
-		a, _, _ := g.Begin("customer", big+strconv.Itoa(i), "203.0.113."+strconv.Itoa(i%250))
+		a, _, _ := g.Begin("customer", big+strconv.Itoa(i), "203.0.113."+strconv.Itoa(i%250), "")
 		if a != nil && i%2 == 0 {
 			a.Succeeded()
 		}
@@ -183,5 +183,38 @@ func TestTableEvictsLeastRecentlyUsed(t *testing.T) {
 	tb.take(99)
 	if tb.find(2) != nil || tb.find(1) == nil || tb.find(99) == nil {
 		t.Fatal("take did not reuse the least recently written slot")
+	}
+}
+
+// A browser that signed in before carries a device token, and a guesser
+// behind the owner's own address, aiming at the owner's account, cannot
+// keep that browser out; the token is worth nothing for another account.
+func TestGuardDeviceToken(t *testing.T) {
+	g, c := testGuard(DefaultGuardConfig())
+	a, _, _ := g.Begin("developer", "owner@example.com", "192.0.2.1", "")
+	a.Succeeded()
+	device := g.DeviceToken("developer", "Owner@example.com")
+	for range 20 {
+		c.add(6 * time.Second)
+		if a, _, ok := g.Begin("developer", "owner@example.com", "192.0.2.1", ""); ok {
+			_ = a // a failure: left counted
+		}
+	}
+	if _, _, ok := g.Begin("developer", "owner@example.com", "192.0.2.1", ""); ok {
+		t.Fatal("the guesser at the owner's address was never slowed")
+	}
+	a, wait, ok := g.Begin("developer", "owner@example.com", "192.0.2.1", device)
+	if !ok {
+		t.Fatalf("the owner's browser is kept out (wait %v)", wait)
+	}
+	a.Succeeded()
+	for _, bad := range []string{g.DeviceToken("developer", "other@example.com"), g.DeviceToken("customer", "owner@example.com"), device[:len(device)-2] + "AA", "x"} {
+		if g.validDevice(bad, "developer", "owner@example.com", c.now().UnixNano()) {
+			t.Errorf("token %q is accepted for another account or realm", bad)
+		}
+	}
+	c.add(31 * 24 * time.Hour)
+	if g.validDevice(device, "developer", "owner@example.com", c.now().UnixNano()) {
+		t.Error("an expired device token is accepted")
 	}
 }

@@ -159,5 +159,8 @@ func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return s[:n]
+	// Cut on a character boundary: half a character is invalid UTF-8,
+	// which PostgreSQL refuses to store (a report's whole transaction
+	// failed on a Korean amount cut at byte 500).
+	return strings.ToValidUTF8(s[:n], "")
 }

@@ -42,7 +42,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err := vocdesk.CheckSignInSizes(req.Email, req.Password); err != nil {
 		return err
 	}
-	attempt, wait, ok := s.loginLimiter.Begin(string(realm), req.Email, clientIP(r))
+	attempt, wait, ok := s.loginLimiter.Begin(string(realm), req.Email, clientIP(r), "")
 	if !ok {
 		w.Header().Set("Retry-After", retryAfter(wait))
 		return vocdesk.Errorf(vocdesk.ERATELIMITED, "too many sign-in attempts; try again in %s seconds", retryAfter(wait))

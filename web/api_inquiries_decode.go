@@ -81,7 +81,7 @@ func decodeMessageBody(w http.ResponseWriter, r *http.Request, dst any, numeric 
 		case len(data) > maxBodyBytes:
 			return nil, vocdesk.Errorf(vocdesk.ETOOLARGE, "field %s is larger than %d bytes", name, maxBodyBytes)
 		case !utf8.Valid(data):
-			return nil, vocdesk.Errorf(vocdesk.EINVALID, "field %s is not UTF-8 text", name)
+			return nil, vocdesk.Errorf(vocdesk.EINVALIDTEXT, "field %s is not UTF-8 text", name)
 		}
 		fields[name] = string(data)
 		for _, n := range numeric {
@@ -102,6 +102,14 @@ func decodeMessageBody(w http.ResponseWriter, r *http.Request, dst any, numeric 
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return nil, decodeError(err)
+	}
+	if err := checkDecodedText(dst); err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if err := vocdesk.CheckText("attachment file name", f.Filename); err != nil {
+			return nil, err
+		}
 	}
 	return files, nil
 }

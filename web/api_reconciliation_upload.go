@@ -117,6 +117,9 @@ func multipartLog(r *http.Request, in *vocdesk.ReconcileInput) error {
 		}
 		if part.FormName() == "file" {
 			in.Log, in.FileName = part, path.Base(part.FileName())
+			if err := vocdesk.CheckText("file name", in.FileName); err != nil {
+				return err
+			}
 			if in.Format == "" && strings.HasSuffix(strings.ToLower(in.FileName), ".jsonl") {
 				in.Format = "jsonl"
 			}
@@ -140,6 +143,9 @@ func multipartLog(r *http.Request, in *vocdesk.ReconcileInput) error {
 // setReconParam applies one parameter of a reconciliation request; unknown
 // form fields are ignored, as browsers send buttons and tokens too.
 func setReconParam(in *vocdesk.ReconcileInput, name, v string) error {
+	if err := vocdesk.CheckText(name, v); err != nil {
+		return err
+	}
 	var err error
 	switch name {
 	case "source":

@@ -33,7 +33,9 @@ func walkText(v reflect.Value, path string) error {
 		t := v.Type()
 		for i := range t.NumField() {
 			f := t.Field(i)
-			if !f.IsExported() {
+			// An embedded struct of an unexported type still lends its
+			// exported fields to encoding/json, so it is walked too.
+			if !f.IsExported() && !f.Anonymous {
 				continue
 			}
 			name := strings.Split(f.Tag.Get("json"), ",")[0]
@@ -62,7 +64,7 @@ func walkText(v reflect.Value, path string) error {
 	case reflect.Map:
 		it := v.MapRange()
 		for it.Next() {
-			if err := walkText(it.Key(), path+" key"); err != nil {
+			if err := walkText(it.Key(), joinPath(path, "(key)")); err != nil {
 				return err
 			}
 			if err := walkText(it.Value(), joinPath(path, it.Key().String())); err != nil {

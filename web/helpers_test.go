@@ -13,6 +13,7 @@ import (
 
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/ratelimit"
+	"github.com/vocdesk/vocdesk/ratelimit/ratelimittest"
 	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/web"
 )
@@ -21,7 +22,7 @@ import (
 // operator key, and two developers (alpha, bravo) that each have an app, an
 // item, a customer who bought it, a member and a key.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	db    *sqlstore.DB
 	svc   vocdesk.Services
 	srv   *web.Server
@@ -78,17 +79,7 @@ func services(db *sqlstore.DB) vocdesk.Services {
 	}
 }
 
-// patientGuard is the server's guard with budgets that never refill within
-// a test: free failures per account and pair, ten times that per address.
-func patientGuard(free int) ratelimit.GuardConfig {
-	cfg := ratelimit.DefaultGuardConfig()
-	cfg.AddrBurst, cfg.AddrEvery = 10*free, time.Hour
-	cfg.AccountFree, cfg.AccountDecay, cfg.AccountDelay, cfg.AccountMaxDelay = free, time.Hour, time.Hour, time.Hour
-	cfg.PairBurst, cfg.PairEvery = free, time.Hour
-	return cfg
-}
-
-func newEnv(t *testing.T, db *sqlstore.DB) *env {
+func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	t.Helper()
 	e := &env{t: t, db: db, svc: services(db), logs: &bytes.Buffer{}, oas: loadValidator(t)}
 	var err error
@@ -97,7 +88,7 @@ func newEnv(t *testing.T, db *sqlstore.DB) *env {
 		Ready:  db.Ping,
 		// Five failures per account and no refill: the limiter test must
 		// not depend on how long password hashing takes on a busy machine.
-		LoginLimiter: ratelimit.NewGuard(patientGuard(5)),
+		LoginLimiter: ratelimit.NewGuard(ratelimittest.Patient(5)),
 	}, e.svc)
 	if err != nil {
 		t.Fatal(err)

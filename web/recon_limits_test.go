@@ -1,9 +1,12 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -96,5 +99,60 @@ func TestReconUploadSizeLimit(t *testing.T) {
 	}
 	if web.DefaultMaxUploadBytes > 1<<30 {
 		t.Fatalf("default upload bound %d", web.DefaultMaxUploadBytes)
+	}
+}
+
+// An upload's row errors and file name are stored as text on both engines:
+// a long Korean amount is cut on a character boundary (before: mid-rune,
+// which PostgreSQL refused with 500), a file name with a NUL is 400.
+func TestReconUploadTextIsStorable(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		h := http.Header{"Authorization": {"Bearer " + e.a.key}, "Content-Type": {"text/csv"}}
+		const url = "/api/v1/reconciliations?from=2024-01-01T00:00:00Z&to=2025-01-01T00:00:00Z&map=txid=txid,tid=tid"
+		log := "txid,tid,amount,currency\nTX-1,t-1,1" + strings.Repeat("가", 200) + ",KRW\n"
+		if res := serve(e.srv, "POST", url, log, h); res.Code != http.StatusCreated {
+			t.Fatalf("a long Korean amount: %d %s", res.Code, res.Body)
+		}
+		body := "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"log\x00.csv\"\r\nContent-Type: text/csv\r\n\r\n" +
+			"txid,tid,amount,currency\r\n--b--\r\n"
+		hm := http.Header{"Authorization": {"Bearer " + e.a.key}, "Content-Type": {"multipart/form-data; boundary=b"}}
+		if res := serve(e.srv, "POST", url, body, hm); res.Code != http.StatusBadRequest {
+			t.Fatalf("a file name with NUL: %d %s; want 400", res.Code, res.Body)
+		}
+	})
+}
+
+// The console's upload form has the same size bound as the API (before: no
+// bound at all on the page's streamed upload).
+func TestReconPageUploadSizeLimit(t *testing.T) {
+	e := newEnv(t, sqlstoretest.OpenSQLite(t))
+	srv, err := web.NewServer(web.Config{MaxUploadBytes: 4 << 10}, e.svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	pc := signedInClient(t, ts.URL, "/developer/login", e.a.memberEmail, e.a.memberPassword)
+	page := pc.send(t, "GET", ts.URL, "/console/reconciliations", "")
+	m := pageCSRF.FindStringSubmatch(page.raw)
+	if m == nil {
+		t.Fatalf("no CSRF token on the reconciliation page: %d", page.status)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("csrf", m[1])
+	fw, _ := mw.CreateFormFile("file", "log.csv")
+	_, _ = fw.Write([]byte("txid,tid,amount,currency\n" + strings.Repeat("TX-1,t-1,100,KRW\n", 1000)))
+	_ = mw.Close()
+	req, _ := http.NewRequest("POST", ts.URL+"/console/reconciliations", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := pc.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("17 KB upload on the page over a 4 KiB limit: %d; want 413", res.StatusCode)
 	}
 }

@@ -65,10 +65,12 @@ func load(ctx context.Context, s sink, w *world, seed uint64) error {
 	if err != nil {
 		return err
 	}
-	err = s.copy(ctx, "members", []string{"id", "developer_id", "email", "email_key", "name", "role", "created_at"}, func(emit func(...any) error) error {
+	// email_key is unique per developer ("<developer id> <email>") and
+	// login_key is what sign-in looks up (migration 00060).
+	err = s.copy(ctx, "members", []string{"id", "developer_id", "email", "email_key", "login_key", "name", "role", "created_at"}, func(emit func(...any) error) error {
 		for d := 1; d <= w.developers; d++ {
 			e := fmt.Sprintf("agent%d@dev.example", d)
-			if err := emit(int64(d), int64(d), e, e, fmt.Sprintf("상담원 %d", d), "agent", created); err != nil {
+			if err := emit(int64(d), int64(d), e, fmt.Sprintf("%d %s", d, e), e, fmt.Sprintf("상담원 %d", d), "agent", created); err != nil {
 				return err
 			}
 		}

@@ -9,9 +9,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vocdesk/vocdesk/ratelimit"
+	"github.com/vocdesk/vocdesk/ratelimit/ratelimittest"
 	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/web/ui"
 	"github.com/vocdesk/vocdesk/web/ui/uitest"
@@ -24,17 +24,6 @@ type env struct {
 	srv *httptest.Server
 }
 
-// patientGuard is the server's guard with budgets that never refill within
-// a test, so that slow password hashing on a busy machine cannot change what
-// a test sees: free failures per account, ten times that per address.
-func patientGuard(free int) ratelimit.GuardConfig {
-	cfg := ratelimit.DefaultGuardConfig()
-	cfg.AddrBurst, cfg.AddrEvery = 10*free, time.Hour
-	cfg.AccountFree, cfg.AccountDecay, cfg.AccountDelay, cfg.AccountMaxDelay = free, time.Hour, time.Hour, time.Hour
-	cfg.PairBurst, cfg.PairEvery = free, time.Hour
-	return cfg
-}
-
 func newEnv(t *testing.T, db *sqlstore.DB, limiter *ratelimit.Guard, with ...func(*uitest.Marketplace)) *env {
 	t.Helper()
 	m := uitest.Seed(t, db)
@@ -43,7 +32,7 @@ func newEnv(t *testing.T, db *sqlstore.DB, limiter *ratelimit.Guard, with ...fun
 	}
 	if limiter == nil {
 		// Tests sign the same people in many times from one address.
-		limiter = ratelimit.NewGuard(patientGuard(1000))
+		limiter = ratelimit.NewGuard(ratelimittest.Patient(1000))
 	}
 	// No job worker runs here: a webhook test event need not wait for one.
 	h, err := ui.New(ui.Config{LoginLimiter: limiter, WebhookTestWait: -1}, m.Svc)

@@ -6,6 +6,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vocdesk/vocdesk"
 )
@@ -70,7 +71,14 @@ func (h *handler) loginSubmit(rl realmInfo) http.HandlerFunc {
 		}
 		// The guard is the API's too (POST /api/v1/auth/token): one budget
 		// per address and per account, whichever door is used.
-		attempt, wait, ok := h.limiter.Begin(string(rl.realm), email, clientIP(r))
+		// A browser that signed in to this realm before carries a device
+		// cookie: its attempts count against that browser only, so nobody
+		// else's guessing can keep it out (ratelimit.Guard).
+		device := ""
+		if c, err := r.Cookie(deviceCookie(rl)); err == nil {
+			device = c.Value
+		}
+		attempt, wait, ok := h.limiter.Begin(string(rl.realm), email, clientIP(r), device)
 		if !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 			h.renderLogin(w, r, http.StatusTooManyRequests, rl, email, next, "login.too_many")
@@ -103,6 +111,7 @@ func (h *handler) loginSubmit(rl realmInfo) http.HandlerFunc {
 			return
 		}
 		http.SetCookie(w, h.cookie(sessionCookie, secret, s.ExpiresAt))
+		http.SetCookie(w, h.cookie(deviceCookie(rl), h.limiter.DeviceToken(string(rl.realm), email), h.now().Add(deviceCookieTTL)))
 		http.Redirect(w, r, localNext(next, rl.homePath, rl.homePath), http.StatusSeeOther)
 	}
 }
@@ -153,6 +162,16 @@ func localNext(next, area, def string) string {
 	}
 	return clean
 }
+
+// deviceCookie names a realm's device cookie: the token that lets this
+// browser's sign-ins skip the limits strangers' failures put on its
+// account and address. It says nothing about the account by itself.
+func deviceCookie(rl realmInfo) string { return "vocdesk_device_" + string(rl.realm) }
+
+// deviceCookieTTL is how long the browser keeps a device cookie; the
+// guard's own validity (ratelimit.GuardConfig.KnownFor) decides what it
+// is worth.
+const deviceCookieTTL = 30 * 24 * time.Hour
 
 // clip shortens s to at most n bytes, for echoing a field back into a form.
 func clip(s string, n int) string {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vocdesk/vocdesk/ratelimit"
+	"github.com/vocdesk/vocdesk/ratelimit/ratelimittest"
 	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
 	"github.com/vocdesk/vocdesk/web/ui/uitest"
@@ -89,7 +90,7 @@ func TestLogin(t *testing.T) {
 
 func TestLoginRateLimit(t *testing.T) {
 	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
-		e := newEnv(t, db, ratelimit.NewGuard(patientGuard(3)))
+		e := newEnv(t, db, ratelimit.NewGuard(ratelimittest.Patient(3)))
 		b := e.browser()
 		b.get("/login")
 		for i := 0; i < 3; i++ {

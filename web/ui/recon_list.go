@@ -78,6 +78,7 @@ func (h *handler) reconCreate(w http.ResponseWriter, r *http.Request) {
 			}
 			if part.FormName() == "file" {
 				in.Log, in.FileName = part, path.Base(part.FileName())
+				fields["file name"] = in.FileName // checked as text with the fields
 				break
 			}
 			b, err := io.ReadAll(io.LimitReader(part, 4<<10))

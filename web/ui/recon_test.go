@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
 	"github.com/vocdesk/vocdesk/web/ui/uitest"
 )
@@ -37,7 +38,11 @@ func (b *browser) upload(token, log string) *response {
 }
 
 func TestReconciliationPages(t *testing.T) {
-	e := newEnv(t, sqlstoretest.OpenSQLite(t), nil)
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) { testReconciliationPages(t, db) })
+}
+
+func testReconciliationPages(t *testing.T, db *sqlstore.DB) {
+	e := newEnv(t, db, nil)
 	m := e.m
 	b := e.browser()
 	b.login("/developer/login", m.HoppinOwner.Email, "/console")
@@ -87,7 +92,11 @@ func TestReconciliationPages(t *testing.T) {
 // An inquiry about a purchase shows the purchase's delivery evidence, and
 // marking it delivered from there returns to the inquiry.
 func TestInquiryShowsDeliveryEvidence(t *testing.T) {
-	e := newEnv(t, sqlstoretest.OpenSQLite(t), nil)
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) { testInquiryShowsDeliveryEvidence(t, db) })
+}
+
+func testInquiryShowsDeliveryEvidence(t *testing.T, db *sqlstore.DB) {
+	e := newEnv(t, db, nil)
 	m := e.m
 	p := m.JunPurchases[0] // hoppin's
 	in := &vocdesk.Inquiry{TxID: p.TxID, Category: vocdesk.CategoryNotReceived, Subject: "Never got my gems"}
