@@ -196,9 +196,18 @@ func TestPostsRedirect(t *testing.T) {
 	}
 	op := s.Another()
 	op.LoginAs("/operator/login", long)
-	if !Eval[bool](op, `(e => e.scrollWidth <= e.clientWidth)(document.querySelector(".who"))`) {
-		t.Errorf("the operator's name is cut in the header")
+	// The name is whole in the header, on a laptop's window as on a
+	// narrow one.
+	for _, width := range []int64{1280, 1024, 800} {
+		op.Do(chromedp.EmulateViewport(width, 800))
+		// The text's own width against its box's: scrollWidth rounds, and
+		// hid a name cut by a fraction of its last letter.
+		if !Eval[bool](op, `(e => { const r = document.createRange(); r.selectNodeContents(e); return r.getBoundingClientRect().width <= e.getBoundingClientRect().width + 0.01 })(document.querySelector(".who"))`) {
+			op.ShotView("who-" + strconv.FormatInt(width, 10))
+			t.Errorf("the operator's name is cut in the header at %dpx", width)
+		}
 	}
+	op.Do(chromedp.EmulateViewport(1280, 900))
 	op.WaitText("Times are shown in KST.")
 	op.NoText("UTC")
 	op.Look("/operator", "operator-home")
