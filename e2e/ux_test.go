@@ -140,6 +140,11 @@ func TestThreadEventsByAudience(t *testing.T) {
 	}
 	first := strconv.FormatInt(ids[0], 10)
 	assignee, resolved := m.HoppinAgent.ID, vocdesk.InquiryResolved
+	// Tags make the inbox row's meta line long, as real ones are, so the
+	// TxID in it meets a line's end at some window width.
+	if _, err := m.Svc.Inquiries.UpdateInquiry(agent, ids[1], vocdesk.InquiryUpdate{AddTags: []string{"refund-check", "vip", "redeliver"}}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := m.Svc.Inquiries.UpdateInquiry(agent, ids[0], vocdesk.InquiryUpdate{AssigneeID: &assignee}); err != nil {
 		t.Fatal(err)
 	}
@@ -172,9 +177,14 @@ func TestThreadEventsByAudience(t *testing.T) {
 
 	dev.Visit("/console/inquiries")
 	dev.WaitText("아이템이 안 들어왔어요 0")
-	if !Eval[bool](dev, `[...document.querySelectorAll(".inbox-table .mono")].every(e => e.getClientRects().length === 1)`) {
-		t.Error("a TxID or id in the inbox breaks across lines")
+	for width := int64(1280); width >= 900; width -= 20 {
+		dev.Do(chromedp.EmulateViewport(width, 900))
+		if !Eval[bool](dev, `[...document.querySelectorAll(".inbox-table .mono")].every(e => e.getClientRects().length === 1)`) {
+			dev.ShotView("inbox-txid-" + strconv.FormatInt(width, 10))
+			t.Errorf("a TxID or id in the inbox breaks across lines at %dpx", width)
+		}
 	}
+	dev.Do(chromedp.EmulateViewport(1280, 900))
 	dev.Look("/console/inquiries", "inbox")
 	dev.Do(chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('input[name="id"]').forEach(c => { c.checked = true })`))
 	dev.Click(`#bulk button[value="close"]`)
