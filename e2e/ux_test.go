@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/web/ui/uitest"
 )
 
@@ -275,5 +276,56 @@ func (s *Suite) rowNotSqueezed(sel string) {
 	})()`, sel, sel))
 	if broken != "" {
 		s.T.Errorf("squeezed: %s", broken)
+	}
+}
+
+// TestEveryPageAccessible opens every page of the three realms, and the
+// public ones, in Korean and English, with data on them (an inquiry with
+// events, a cancellation request, a webhook delivery log): axe finds no
+// serious or critical violation on any (Visit runs it), and each is saved
+// to be looked at.
+func TestEveryPageAccessible(t *testing.T) {
+	s := Start(t, withRefunds(t), func(m *uitest.Marketplace) { m.Svc.Webhooks = sqlstore.NewWebhookService(m.DB) })
+	m := s.M
+	p := m.MinjiPurchases[0]
+	in := &vocdesk.Inquiry{TxID: p.TxID, Category: vocdesk.CategoryRefund, Subject: "보석 100개 환불 요청"}
+	if err := m.Svc.Inquiries.CreateInquiry(uitest.As(m.CustomerActor(m.Minji)), in, &vocdesk.Message{Body: "실수로 결제했습니다."}); err != nil {
+		t.Fatal(err)
+	}
+	owner := uitest.As(m.MemberActor(m.Hoppin, m.HoppinOwner))
+	assignee := m.HoppinAgent.ID
+	if _, err := m.Svc.Inquiries.UpdateInquiry(owner, in.ID, vocdesk.InquiryUpdate{AssigneeID: &assignee, AddTags: []string{"refund-check"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Svc.Inquiries.AddMessage(owner, in.ID, &vocdesk.Message{Body: "확인 중입니다.", Internal: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Svc.Cancellations.RequestCancellation(owner, &vocdesk.CancellationInput{TxID: p.TxID, Amount: 500,
+		Reason: vocdesk.ReasonDuplicatePurchase, InquiryID: in.ID, IdempotencyKey: "every-page"}); err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(in.ID, 10)
+
+	// The missing page answers 404, which the browser logs.
+	t.Cleanup(func() { s.forgive("404 (Not Found)") })
+	pub := s.Another()
+	for _, path := range []string{"/", "/login", "/developer/login", "/operator/login", "/no-such-page"} {
+		pub.Look(path, "public"+strings.ReplaceAll(path, "/", "-"))
+	}
+	cust := s.Another()
+	cust.LoginAs("/login", m.Minji)
+	for _, path := range []string{"/my", "/my/purchases", "/my/purchases/" + p.TxID, "/my/inquiries", "/my/inquiries/" + id, "/my/ask"} {
+		cust.Look(path, "my"+strings.ReplaceAll(path, "/", "-"))
+	}
+	dev := s.Another()
+	dev.LoginAs("/developer/login", m.HoppinOwner)
+	for _, path := range []string{"/console", "/console/inquiries", "/console/inquiries/" + id, "/console/settings",
+		"/console/reconciliations", "/console/purchases/" + p.TxID, "/console/purchases/" + p.TxID + "/cancel", "/console/webhook"} {
+		dev.Look(path, "console"+strings.ReplaceAll(path, "/", "-"))
+	}
+	op := s.Another()
+	op.LoginAs("/operator/login", m.Operator)
+	for _, path := range []string{"/operator", "/operator/cancellations", "/operator/inquiries", "/operator/inquiries/" + id, "/operator/escalations"} {
+		op.Look(path, "operator"+strings.ReplaceAll(path, "/", "-"))
 	}
 }
