@@ -310,22 +310,30 @@ func TestEveryPageAccessible(t *testing.T) {
 	t.Cleanup(func() { s.forgive("404 (Not Found)") })
 	pub := s.Another()
 	for _, path := range []string{"/", "/login", "/developer/login", "/operator/login", "/no-such-page"} {
-		pub.Look(path, "public"+strings.ReplaceAll(path, "/", "-"))
+		pub.Look(path, shotName(path))
 	}
 	cust := s.Another()
 	cust.LoginAs("/login", m.Minji)
 	for _, path := range []string{"/my", "/my/purchases", "/my/purchases/" + p.TxID, "/my/inquiries", "/my/inquiries/" + id, "/my/ask"} {
-		cust.Look(path, "my"+strings.ReplaceAll(path, "/", "-"))
+		cust.Look(path, shotName(path))
 	}
 	dev := s.Another()
 	dev.LoginAs("/developer/login", m.HoppinOwner)
 	for _, path := range []string{"/console", "/console/inquiries", "/console/inquiries/" + id, "/console/settings",
 		"/console/reconciliations", "/console/purchases/" + p.TxID, "/console/purchases/" + p.TxID + "/cancel", "/console/webhook"} {
-		dev.Look(path, "console"+strings.ReplaceAll(path, "/", "-"))
+		dev.Look(path, shotName(path))
 	}
 	op := s.Another()
 	op.LoginAs("/operator/login", m.Operator)
 	for _, path := range []string{"/operator", "/operator/cancellations", "/operator/inquiries", "/operator/inquiries/" + id, "/operator/escalations"} {
-		op.Look(path, "operator"+strings.ReplaceAll(path, "/", "-"))
+		op.Look(path, shotName(path))
 	}
+}
+
+// shotName names a page's screenshot after its path: "my-purchases".
+func shotName(path string) string {
+	if path == "/" {
+		return "home"
+	}
+	return strings.ReplaceAll(strings.Trim(path, "/"), "/", "-")
 }
