@@ -28,8 +28,10 @@ import (
 )
 
 // testTimeout bounds one browser test, start-up included. Flows are meant to
-// take a few seconds; a hang fails fast instead of eating CI's budget.
-const testTimeout = 30 * time.Second
+// take a few seconds; a hang fails fast instead of eating CI's budget. Axe
+// on every page adds a fraction of a second a page (more under -race on a
+// busy machine), hence a minute.
+const testTimeout = 60 * time.Second
 
 // waitTimeout bounds waiting for one page to show what a step expects.
 const waitTimeout = 5 * time.Second

@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/web/ui/uitest"
 )
 
@@ -140,6 +141,11 @@ func TestThreadEventsByAudience(t *testing.T) {
 	}
 	first := strconv.FormatInt(ids[0], 10)
 	assignee, resolved := m.HoppinAgent.ID, vocdesk.InquiryResolved
+	// Tags make the inbox row's meta line long, as real ones are, so the
+	// TxID in it meets a line's end at some window width.
+	if _, err := m.Svc.Inquiries.UpdateInquiry(agent, ids[1], vocdesk.InquiryUpdate{AddTags: []string{"refund-check", "vip", "redeliver"}}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := m.Svc.Inquiries.UpdateInquiry(agent, ids[0], vocdesk.InquiryUpdate{AssigneeID: &assignee}); err != nil {
 		t.Fatal(err)
 	}
@@ -172,9 +178,14 @@ func TestThreadEventsByAudience(t *testing.T) {
 
 	dev.Visit("/console/inquiries")
 	dev.WaitText("아이템이 안 들어왔어요 0")
-	if !Eval[bool](dev, `[...document.querySelectorAll(".inbox-table .mono")].every(e => e.getClientRects().length === 1)`) {
-		t.Error("a TxID or id in the inbox breaks across lines")
+	for width := int64(1280); width >= 900; width -= 20 {
+		dev.Do(chromedp.EmulateViewport(width, 900))
+		if !Eval[bool](dev, `[...document.querySelectorAll(".inbox-table .mono")].every(e => e.getClientRects().length === 1)`) {
+			dev.ShotView("inbox-txid-" + strconv.FormatInt(width, 10))
+			t.Errorf("a TxID or id in the inbox breaks across lines at %dpx", width)
+		}
 	}
+	dev.Do(chromedp.EmulateViewport(1280, 900))
 	dev.Look("/console/inquiries", "inbox")
 	dev.Do(chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('input[name="id"]').forEach(c => { c.checked = true })`))
 	dev.Click(`#bulk button[value="close"]`)
@@ -196,9 +207,18 @@ func TestPostsRedirect(t *testing.T) {
 	}
 	op := s.Another()
 	op.LoginAs("/operator/login", long)
-	if !Eval[bool](op, `(e => e.scrollWidth <= e.clientWidth)(document.querySelector(".who"))`) {
-		t.Errorf("the operator's name is cut in the header")
+	// The name is whole in the header, on a laptop's window as on a
+	// narrow one.
+	for _, width := range []int64{1280, 1024, 800} {
+		op.Do(chromedp.EmulateViewport(width, 800))
+		// The text's own width against its box's: scrollWidth rounds, and
+		// hid a name cut by a fraction of its last letter.
+		if !Eval[bool](op, `(e => { const r = document.createRange(); r.selectNodeContents(e); return r.getBoundingClientRect().width <= e.getBoundingClientRect().width + 0.01 })(document.querySelector(".who"))`) {
+			op.ShotView("who-" + strconv.FormatInt(width, 10))
+			t.Errorf("the operator's name is cut in the header at %dpx", width)
+		}
 	}
+	op.Do(chromedp.EmulateViewport(1280, 900))
 	op.WaitText("Times are shown in KST.")
 	op.NoText("UTC")
 	op.Look("/operator", "operator-home")
@@ -257,4 +277,63 @@ func (s *Suite) rowNotSqueezed(sel string) {
 	if broken != "" {
 		s.T.Errorf("squeezed: %s", broken)
 	}
+}
+
+// TestEveryPageAccessible opens every page of the three realms, and the
+// public ones, in Korean and English, with data on them (an inquiry with
+// events, a cancellation request, a webhook delivery log): axe finds no
+// serious or critical violation on any (Visit runs it), and each is saved
+// to be looked at.
+func TestEveryPageAccessible(t *testing.T) {
+	s := Start(t, withRefunds(t), func(m *uitest.Marketplace) { m.Svc.Webhooks = sqlstore.NewWebhookService(m.DB) })
+	m := s.M
+	p := m.MinjiPurchases[0]
+	in := &vocdesk.Inquiry{TxID: p.TxID, Category: vocdesk.CategoryRefund, Subject: "보석 100개 환불 요청"}
+	if err := m.Svc.Inquiries.CreateInquiry(uitest.As(m.CustomerActor(m.Minji)), in, &vocdesk.Message{Body: "실수로 결제했습니다."}); err != nil {
+		t.Fatal(err)
+	}
+	owner := uitest.As(m.MemberActor(m.Hoppin, m.HoppinOwner))
+	assignee := m.HoppinAgent.ID
+	if _, err := m.Svc.Inquiries.UpdateInquiry(owner, in.ID, vocdesk.InquiryUpdate{AssigneeID: &assignee, AddTags: []string{"refund-check"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Svc.Inquiries.AddMessage(owner, in.ID, &vocdesk.Message{Body: "확인 중입니다.", Internal: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Svc.Cancellations.RequestCancellation(owner, &vocdesk.CancellationInput{TxID: p.TxID, Amount: 500,
+		Reason: vocdesk.ReasonDuplicatePurchase, InquiryID: in.ID, IdempotencyKey: "every-page"}); err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(in.ID, 10)
+
+	// The missing page answers 404, which the browser logs.
+	t.Cleanup(func() { s.forgive("404 (Not Found)") })
+	pub := s.Another()
+	for _, path := range []string{"/", "/login", "/developer/login", "/operator/login", "/no-such-page"} {
+		pub.Look(path, shotName(path))
+	}
+	cust := s.Another()
+	cust.LoginAs("/login", m.Minji)
+	for _, path := range []string{"/my", "/my/purchases", "/my/purchases/" + p.TxID, "/my/inquiries", "/my/inquiries/" + id, "/my/ask"} {
+		cust.Look(path, shotName(path))
+	}
+	dev := s.Another()
+	dev.LoginAs("/developer/login", m.HoppinOwner)
+	for _, path := range []string{"/console", "/console/inquiries", "/console/inquiries/" + id, "/console/settings",
+		"/console/reconciliations", "/console/purchases/" + p.TxID, "/console/purchases/" + p.TxID + "/cancel", "/console/webhook"} {
+		dev.Look(path, shotName(path))
+	}
+	op := s.Another()
+	op.LoginAs("/operator/login", m.Operator)
+	for _, path := range []string{"/operator", "/operator/cancellations", "/operator/inquiries", "/operator/inquiries/" + id, "/operator/escalations"} {
+		op.Look(path, shotName(path))
+	}
+}
+
+// shotName names a page's screenshot after its path: "my-purchases".
+func shotName(path string) string {
+	if path == "/" {
+		return "home"
+	}
+	return strings.ReplaceAll(strings.Trim(path, "/"), "/", "-")
 }

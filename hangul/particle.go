@@ -60,7 +60,8 @@ func split(pair string) (string, string, bool) {
 // finalOf returns the index (0 for none, 1-27) of the final consonant the
 // word ends with as read aloud, and whether it could tell. A closing
 // bracket or quote is looked past; digits are read as Sino-Korean numbers
-// (일, 이, 삼...), Latin letters as their English names (L: 엘, M: 엠).
+// (일, 이, 삼...), Latin letters as Korean reads their names (L 엘, M 엠,
+// N 엔, R 알; the others end in a vowel: B 비, K 케이, W 더블유).
 func finalOf(word string) (int, bool) {
 	for word != "" {
 		r, size := utf8.DecodeLastRuneInString(word)
@@ -73,7 +74,7 @@ func finalOf(word string) (int, bool) {
 			return [10]int{21, rieul, 0, 16, 0, 0, 1, rieul, rieul, 0}[r-'0'], true
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
 			switch r | 0x20 {
-			case 'l':
+			case 'l', 'r':
 				return rieul, true
 			case 'm':
 				return 16, true // ㅁ

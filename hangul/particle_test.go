@@ -26,6 +26,8 @@ func TestAttach(t *testing.T) {
 		{"Premium", hangul.EulReul, "Premium을"}, // 엠
 		{"Pro (yearly)", hangul.EulReul, "Pro (yearly)를"},
 		{"3000", hangul.EulReul, "3000을"},               // 영
+		{"9.99 EUR", hangul.EulReul, "9.99 EUR을"},       // 알
+		{"500 KRW", hangul.EulReul, "500 KRW를"},         // 더블유
 		{"Hint pack 2", hangul.EulReul, "Hint pack 2를"}, // 이
 		{"레벨 1", hangul.EuroRo, "레벨 1로"},                // 일: ㄹ
 		{"상품(프리미엄)", hangul.IGa, "상품(프리미엄)이"},           // past the bracket: 엄

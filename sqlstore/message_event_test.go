@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/vocdesk/vocdesk"
@@ -66,4 +67,53 @@ func TestEventAudience(t *testing.T) {
 			t.Errorf("%s: team only %v, want %v", kind, got, teamOnly)
 		}
 	}
+}
+
+// Migration 00070 makes the team's events that older versions stored (as
+// bilingual sentences, visible to both sides) internal, and leaves the
+// customer's (a cancellation of their purchase) visible.
+func TestOldEventsBecomeInternal(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := newDeskFixture(t, db)
+		in := f.ask(t, f.custA, "TXA1", "", "환불 요청합니다", "젬을 잘못 샀어요.")
+		must(t, db.MigrateDownToForTest(ctx, 69))
+		old := map[string]bool{ // body: internal after the migration
+			"Assigned to 에이전트 A / 담당자: 에이전트 A":                                         true,
+			"Unassigned / 담당자 해제":                                                      true,
+			"Status: new → waiting_on_customer (에이전트 A)":                               true,
+			"Escalated to the store: unanswered past the store's deadline / 답변 기한이 지나": true,
+			"Refund of 9.99 USD failed: timeout. / 9.99 USD 환불에 실패했습니다.":               true,
+			"Cancellation requested: 9.99 USD (duplicate_purchase). / 구매 취소가 요청되었습니다.": false,
+		}
+		raw := db.RawForTest()
+		for body := range old {
+			_, err := raw.ExecContext(ctx, db.RebindForTest(`INSERT INTO inquiry_messages (inquiry_id, author, author_id, author_name, body, internal, created_at)
+				VALUES ($1, 'system', 0, '', $2, $3, 0)`), in.ID, body, false)
+			must(t, err)
+		}
+		must(t, db.Migrate(ctx))
+
+		_, team, err := f.inq.FindThread(f.asAgentA, in.ID)
+		must(t, err)
+		seen := 0
+		for _, m := range team {
+			if want, ok := old[m.Body]; ok {
+				seen++
+				if m.Internal != want || m.Event != nil {
+					t.Errorf("%q: internal %v, event %v; want internal %v and no event", m.Body, m.Internal, m.Event, want)
+				}
+			}
+		}
+		if seen != len(old) {
+			t.Errorf("the team reads %d of the %d old events", seen, len(old))
+		}
+		_, mine, err := f.inq.FindThread(f.asCust, in.ID)
+		must(t, err)
+		for _, m := range mine {
+			if m.Author == vocdesk.AuthorSystem && old[m.Body] {
+				t.Errorf("the customer reads %q", m.Body)
+			}
+		}
+	})
 }

@@ -95,11 +95,14 @@ type messageJSON struct {
 	Internal    bool             `json:"internal"`
 	Attachments []attachmentJSON `json:"attachments"`
 	CreatedAt   string           `json:"created_at"`
+	// Event is a system message's event, for clients that word it in
+	// their reader's language; Body holds it in English.
+	Event *vocdesk.MessageEvent `json:"event,omitempty"`
 }
 
 func newMessageJSON(m *vocdesk.Message) messageJSON {
 	out := messageJSON{ID: m.ID, Author: string(m.Author), AuthorName: m.AuthorName, Body: m.Body,
-		Internal: m.Internal, Attachments: make([]attachmentJSON, 0, len(m.Attachments)), CreatedAt: timeJSON(m.CreatedAt)}
+		Internal: m.Internal, Attachments: make([]attachmentJSON, 0, len(m.Attachments)), CreatedAt: timeJSON(m.CreatedAt), Event: m.Event}
 	for _, f := range m.Attachments {
 		out.Attachments = append(out.Attachments, attachmentJSON{ID: f.ID, Filename: f.Filename,
 			ContentType: f.ContentType, Size: f.Size, URL: attachmentURL(f.ID)})

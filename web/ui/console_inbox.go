@@ -244,6 +244,9 @@ func (h *handler) inboxBulk(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	fl := flash{Key: "flash.bulk_" + r.PostForm.Get("op"), Args: []string{strconv.Itoa(n)}}
+	if u.AssigneeID != nil && *u.AssigneeID == 0 {
+		fl.Key = "flash.bulk_unassign"
+	}
 	if len(ids) == 0 {
 		fl = flash{Kind: "info", Key: "flash.bulk_none"}
 	}

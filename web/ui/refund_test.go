@@ -3,6 +3,7 @@ package ui_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -56,6 +57,31 @@ func TestRefundPages(t *testing.T) {
 			agent.get(cancelPath)
 			r := agent.post("/console/purchases/"+junNimbus.TxID+"/cancel", url.Values{"amount": {"100"}, "reason": {"other"}, "key": {"k-theirs"}})
 			wantStatus(t, r, http.StatusNotFound)
+		})
+
+		t.Run("an inquiry's purchase picker: its own inquiry leads to the form, another developer's is a 404", func(t *testing.T) {
+			mine := &vocdesk.Inquiry{AppSlug: p.AppSlug, Category: vocdesk.CategoryRefund, Subject: "picker"}
+			if err := m.Svc.Inquiries.CreateInquiry(uitest.As(m.CustomerActor(m.Minji)), mine, &vocdesk.Message{Body: "?"}); err != nil {
+				t.Fatal(err)
+			}
+			theirs := &vocdesk.Inquiry{TxID: junNimbus.TxID, Category: vocdesk.CategoryRefund, Subject: "picker"}
+			if err := m.Svc.Inquiries.CreateInquiry(uitest.As(m.CustomerActor(m.Jun)), theirs, &vocdesk.Message{Body: "?"}); err != nil {
+				t.Fatal(err)
+			}
+			wantRedirect(t, agent.get("/console/inquiries/"+itoa(mine.ID)+"/cancel?txid="+p.TxID), cancelPath+"?inquiry="+itoa(mine.ID))
+			a := agent.get("/console/inquiries/" + itoa(theirs.ID) + "/cancel?txid=" + junNimbus.TxID)
+			b := agent.get("/console/inquiries/987654321/cancel?txid=" + junNimbus.TxID)
+			wantStatus(t, a, http.StatusNotFound)
+			wantStatus(t, b, http.StatusNotFound)
+			// The pages differ only in the language switcher's way back.
+			next := regexp.MustCompile(`next=[^"]*`)
+			if next.ReplaceAllString(a.body, "") != next.ReplaceAllString(b.body, "") {
+				t.Error("another developer's inquiry and a missing one answer differently")
+			}
+			// One picker, not a button per purchase.
+			r := agent.get("/console/inquiries/" + itoa(mine.ID))
+			wantContains(t, r, `id="refund-pick"`, `<option value="`+p.TxID+`">`)
+			wantLacks(t, r, "/cancel?inquiry=")
 		})
 
 		t.Run("the form defaults to the whole amount; more than is left is 422 inline", func(t *testing.T) {
