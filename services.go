@@ -7,9 +7,6 @@ type Services struct {
 	Customers  CustomerService
 	Purchases  PurchaseService
 	Auth       AuthService
-	// Stash keeps one-time values (a new key's secret) for a browser
-	// session across a redirect; the pages need it, the API does not.
-	Stash SessionStash
 
 	// Inquiries and Desk are the desk: inquiries with their threads, and
 	// its settings (canned replies, SLA, holidays, views, escalation).

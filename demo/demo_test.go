@@ -17,7 +17,6 @@ func services(db *sqlstore.DB) vocdesk.Services {
 		Customers:  sqlstore.NewCustomerService(db),
 		Purchases:  sqlstore.NewPurchaseService(db),
 		Auth:       sqlstore.NewAuthService(db),
-		Stash:      sqlstore.NewSessionStash(db),
 		Imports:    sqlstore.NewImportLog(db),
 	}
 }

@@ -75,7 +75,6 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 		Customers:  sqlstore.NewCustomerService(db),
 		Purchases:  sqlstore.NewPurchaseService(db),
 		Auth:       sqlstore.NewAuthService(db),
-		Stash:      sqlstore.NewSessionStash(db),
 		Imports:    sqlstore.NewImportLog(db),
 
 		Cancellations: sqlstore.NewCancellationService(db),

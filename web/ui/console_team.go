@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -11,16 +10,13 @@ import (
 
 // The console's team page: the developer's members and its API keys.
 // Everyone reads the team; owners and admins change it and manage keys
-// (the services hold the rules). Every form answers with a redirect, and a
-// new key's secret crosses that redirect in the session stash, never in a
-// URL or a cookie.
+// (the services hold the rules). Every form answers with a redirect and a
+// flash (flash.go), which also carries a new key's secret to the page that
+// shows it once, never in a URL.
 const (
 	viewConsoleTeam   view = "console_team"
 	viewConsoleKeyNew view = "console_key_new"
 )
-
-// stashNewKey is the stash name of a new key's secret.
-const stashNewKey = "console_new_key"
 
 func (h *handler) teamRoutes(mux *pageMux) {
 	dev := func(fn http.HandlerFunc) http.Handler { return h.require(realmDeveloper, fn) }
@@ -38,20 +34,12 @@ type teamData struct {
 	Members   []*vocdesk.Member
 	Keys      []*vocdesk.APIKey
 	Roles     []vocdesk.Role
-	Notice    string // an i18n key, after a redirect
 	ErrorMsg  string // a refused change, in the service's words
 	Draft     *vocdesk.Member
 }
 
-// teamNotices are the notices a redirect may ask for: a fixed list, so the
-// query can only pick one, never write one.
-var teamNotices = map[string]string{
-	"added": "team.notice.added", "role": "team.notice.role", "removed": "team.notice.removed",
-	"revoked": "team.notice.revoked", "shown": "team.notice.shown",
-}
-
 func (h *handler) consoleTeam(w http.ResponseWriter, r *http.Request) {
-	h.showTeam(w, r, &teamData{Notice: teamNotices[r.URL.Query().Get("done")]}, http.StatusOK)
+	h.showTeam(w, r, &teamData{}, http.StatusOK)
 }
 
 func (h *handler) showTeam(w http.ResponseWriter, r *http.Request, d *teamData, status int) {
@@ -103,8 +91,10 @@ func (h *handler) teamRefused(w http.ResponseWriter, r *http.Request, err error,
 	}
 }
 
-func teamDone(w http.ResponseWriter, r *http.Request, done, anchor string) {
-	http.Redirect(w, r, "/console/team?"+url.Values{"done": {done}}.Encode()+"#"+anchor, http.StatusSeeOther)
+// teamDone answers a change of the team with the page and what was done
+// (team.notice.*).
+func (h *handler) teamDone(w http.ResponseWriter, r *http.Request, done, anchor string) {
+	h.redirect(w, r, "/console/team#"+anchor, flash{Kind: "info", Key: "team.notice." + done})
 }
 
 func (h *handler) teamAddMember(w http.ResponseWriter, r *http.Request) {
@@ -125,7 +115,7 @@ func (h *handler) teamAddMember(w http.ResponseWriter, r *http.Request) {
 		h.teamRefused(w, r, err, m)
 		return
 	}
-	teamDone(w, r, "added", "members")
+	h.teamDone(w, r, "added", "members")
 }
 
 func pathID(r *http.Request) (int64, bool) {
@@ -147,7 +137,7 @@ func (h *handler) teamChangeRole(w http.ResponseWriter, r *http.Request) {
 		h.teamRefused(w, r, err, nil)
 		return
 	}
-	teamDone(w, r, "role", "members")
+	h.teamDone(w, r, "role", "members")
 }
 
 func (h *handler) teamRemoveMember(w http.ResponseWriter, r *http.Request) {
@@ -170,16 +160,12 @@ func (h *handler) teamRemoveMember(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/developer/login", http.StatusSeeOther)
 		return
 	}
-	teamDone(w, r, "removed", "members")
+	h.teamDone(w, r, "removed", "members")
 }
 
-// teamCreateKey makes a key, keeps its secret in the session stash and
-// redirects to the page that shows it once.
+// teamCreateKey makes a key and redirects to the page that shows its
+// secret once, carried there by the flash.
 func (h *handler) teamCreateKey(w http.ResponseWriter, r *http.Request) {
-	if h.svc.Stash == nil {
-		h.notFound(w, r)
-		return
-	}
 	name := strings.TrimSpace(r.PostForm.Get("name"))
 	if name == "" || len([]rune(name)) > 100 {
 		h.showTeam(w, r, &teamData{ErrorMsg: h.cat.translator(stateFrom(r).lang).T("team.err.key_name")}, http.StatusUnprocessableEntity)
@@ -191,32 +177,15 @@ func (h *handler) teamCreateKey(w http.ResponseWriter, r *http.Request) {
 		h.teamRefused(w, r, err, nil)
 		return
 	}
-	// The key exists now; if the stash fails, its secret is lost and the
-	// key is useless, so revoke it rather than leave it dangling.
-	if err := h.svc.Stash.Stash(r.Context(), stateFrom(r).secret, stashNewKey, strconv.FormatInt(k.ID, 10)+" "+secret); err != nil {
-		_ = h.svc.Auth.RevokeAPIKey(r.Context(), k.ID)
-		h.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/console/team/keys/new", http.StatusSeeOther)
+	h.redirect(w, r, "/console/team/keys/new", flash{Key: "flash.key_created", Args: []string{k.Name}, ID: k.ID, Secret: secret})
 }
 
-// teamNewKey shows a new key's secret, once: the stash forgets it as it is
-// read, so a reload finds nothing and returns to the list.
+// teamNewKey shows a new key's secret, once: the flash is gone once read,
+// so a reload finds nothing and returns to the list.
 func (h *handler) teamNewKey(w http.ResponseWriter, r *http.Request) {
-	if h.svc.Stash == nil {
-		h.notFound(w, r)
-		return
-	}
-	v, err := h.svc.Stash.TakeStash(r.Context(), stateFrom(r).secret, stashNewKey)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	idText, secret, ok := strings.Cut(v, " ")
-	id, _ := strconv.ParseInt(idText, 10, 64)
-	if !ok || id == 0 {
-		teamDone(w, r, "shown", "keys")
+	f := h.takeFlash(w, r)
+	if f == nil || f.Secret == "" {
+		h.teamDone(w, r, "shown", "keys")
 		return
 	}
 	keys, err := h.svc.Auth.FindAPIKeys(r.Context())
@@ -225,13 +194,13 @@ func (h *handler) teamNewKey(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, k := range keys {
-		if k.ID == id {
+		if k.ID == f.ID {
 			w.Header().Set("Cache-Control", "no-store")
-			h.render(w, r, http.StatusOK, viewConsoleKeyNew, "keys.created_title", &keyNewData{Key: k, Secret: secret})
+			h.render(w, r, http.StatusOK, viewConsoleKeyNew, "keys.created_title", &keyNewData{Key: k, Secret: f.Secret})
 			return
 		}
 	}
-	teamDone(w, r, "shown", "keys")
+	h.teamDone(w, r, "shown", "keys")
 }
 
 func (h *handler) teamRevokeKey(w http.ResponseWriter, r *http.Request) {
@@ -244,5 +213,5 @@ func (h *handler) teamRevokeKey(w http.ResponseWriter, r *http.Request) {
 		h.teamRefused(w, r, err, nil)
 		return
 	}
-	teamDone(w, r, "revoked", "keys")
+	h.teamDone(w, r, "revoked", "keys")
 }

@@ -36,8 +36,8 @@ func TestConsoleTeamAndKeys(t *testing.T) {
 	if secret == nil {
 		t.Fatalf("no secret on the page:\n%s", page.body)
 	}
-	wantRedirect(t, owner.get("/console/team/keys/new"), "/console/team?done=shown#keys")
-	page = owner.get("/console/team?done=shown")
+	wantRedirect(t, owner.get("/console/team/keys/new"), "/console/team#keys")
+	page = owner.get("/console/team")
 	wantContains(t, page, "billing server", "shown only once")
 	wantLacks(t, page, secret[1])
 	// The key works, for this developer.
@@ -46,14 +46,14 @@ func TestConsoleTeamAndKeys(t *testing.T) {
 		t.Fatalf("the new key acts as %+v (%v)", keys, err)
 	}
 	id := regexp.MustCompile(`action="/console/team/keys/(\d+)/revoke"`).FindStringSubmatch(page.body)
-	wantRedirect(t, owner.post("/console/team/keys/"+id[1]+"/revoke", url.Values{}), "/console/team?done=revoked#keys")
+	wantRedirect(t, owner.post("/console/team/keys/"+id[1]+"/revoke", url.Values{}), "/console/team#keys")
 	if _, err := m.Svc.Auth.ActorForAPIKey(t.Context(), secret[1]); err == nil {
 		t.Error("the revoked key still works")
 	}
 
 	// Members: add, change the role, remove; each a redirect.
 	wantRedirect(t, owner.post("/console/team/members", url.Values{"name": {"Sora"}, "email": {"sora@hoppin.test"},
-		"role": {"agent"}, "password": {"sora-password-1"}}), "/console/team?done=added#members")
+		"role": {"agent"}, "password": {"sora-password-1"}}), "/console/team#members")
 	sora := e.browser()
 	sora.get("/developer/login")
 	wantRedirect(t, sora.post("/developer/login", url.Values{"email": {"sora@hoppin.test"}, "password": {"sora-password-1"}}), "/console")
@@ -62,7 +62,7 @@ func TestConsoleTeamAndKeys(t *testing.T) {
 	if sid == nil {
 		t.Fatalf("Sora is not listed:\n%s", page.body)
 	}
-	wantRedirect(t, owner.post("/console/team/members/"+sid[1]+"/role", url.Values{"role": {"viewer"}}), "/console/team?done=role#members")
+	wantRedirect(t, owner.post("/console/team/members/"+sid[1]+"/role", url.Values{"role": {"viewer"}}), "/console/team#members")
 	// A short first password is refused, and what was typed stays.
 	r = owner.post("/console/team/members", url.Values{"name": {"Short"}, "email": {"short@hoppin.test"}, "role": {"agent"}, "password": {"short"}})
 	wantStatus(t, r, http.StatusUnprocessableEntity)
@@ -90,7 +90,7 @@ func TestConsoleTeamAndKeys(t *testing.T) {
 	wantStatus(t, other.post("/console/team/keys/"+id[1]+"/revoke", url.Values{}), http.StatusNotFound)
 
 	// Removed: signed out at once.
-	wantRedirect(t, owner.post("/console/team/members/"+sid[1]+"/remove", url.Values{}), "/console/team?done=removed#members")
+	wantRedirect(t, owner.post("/console/team/members/"+sid[1]+"/remove", url.Values{}), "/console/team#members")
 	if r := sora.get("/console"); r.StatusCode != http.StatusSeeOther || !strings.Contains(r.Header.Get("Location"), "/developer/login") {
 		t.Errorf("a removed member's session still opens the console: %d %s", r.StatusCode, r.Header.Get("Location"))
 	}
@@ -105,7 +105,7 @@ func TestConsoleTeamAdminSeesNoOwnerControls(t *testing.T) {
 	owner.login("/developer/login", m.HoppinOwner.Email, "/console")
 	owner.get("/console/team")
 	wantRedirect(t, owner.post("/console/team/members/"+strconv.FormatInt(m.HoppinAgent.ID, 10)+"/role", url.Values{"role": {"admin"}}),
-		"/console/team?done=role#members")
+		"/console/team#members")
 	admin := e.browser()
 	admin.login("/developer/login", m.HoppinAgent.Email, "/console")
 	page := admin.get("/console/team")

@@ -62,7 +62,6 @@ func Services(db *sqlstore.DB) vocdesk.Services {
 		Customers:  sqlstore.NewCustomerService(db),
 		Purchases:  sqlstore.NewPurchaseService(db),
 		Auth:       sqlstore.NewAuthService(db),
-		Stash:      sqlstore.NewSessionStash(db),
 		Imports:    sqlstore.NewImportLog(db),
 
 		Reconciliation: sqlstore.NewReconciliationService(db),
