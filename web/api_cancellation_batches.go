@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -171,35 +170,7 @@ func (s *Server) exportCancellationBatch(w http.ResponseWriter, r *http.Request)
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="cancellation-batch-`+strconv.FormatInt(id, 10)+`.csv"`)
-	return WriteBatchResultsCSV(w, b)
-}
-
-// WriteBatchResultsCSV writes a batch's results: a header row, then one row
-// per line of the uploaded file. The console's download writes the same.
-func WriteBatchResultsCSV(w io.Writer, b *vocdesk.CancellationBatch) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"line", "txid", "amount", "currency", "reason", "outcome", "request_id", "error"})
-	for _, it := range b.Items {
-		amount, req := "", ""
-		if it.Currency != "" {
-			amount = vocdesk.FormatAmount(it.Amount, it.Currency)
-		}
-		if it.RequestID != 0 {
-			req = strconv.FormatInt(it.RequestID, 10)
-		}
-		_ = cw.Write([]string{strconv.Itoa(it.Line), csvSafe(it.TxID), amount, it.Currency, string(it.Reason), it.Outcome, req, it.Error})
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// csvSafe keeps a cell from being read as a formula by a spreadsheet: a
-// TxID comes from the uploader's file, and "=HYPERLINK(...)" must stay text.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
-	}
-	return s
+	return sheet.WriteBatchResults(w, b)
 }
 
 // The sample files to fill in.

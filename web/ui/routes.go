@@ -39,6 +39,8 @@ func (h *handler) routes() http.Handler {
 	h.refundRoutes(mux)
 	// The any-id purchase search, and cancelling from its results.
 	h.purchaseSearchRoutes(mux)
+	// Bulk cancellation from a spreadsheet.
+	h.batchRoutes(mux)
 	// The developer's webhook: endpoint, signing secret and delivery log.
 	h.webhookRoutes(mux)
 
