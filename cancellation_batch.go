@@ -102,4 +102,6 @@ type CancellationBatchService interface {
 }
 
 // Money is the row's amount in its currency.
-func (it *CancellationBatchItem) Money() Money { return Money{Amount: it.Amount, Currency: it.Currency} }
+func (it *CancellationBatchItem) Money() Money {
+	return Money{Amount: it.Amount, Currency: it.Currency}
+}
