@@ -30,6 +30,10 @@ type inquiryData struct {
 	Limits    attachmentLimits
 	Evidence  *evidenceData // the asked purchase's delivery evidence (console_purchase.go)
 	Refunds   []*refundView // the inquiry's cancellation requests
+	// CancelKey and Reasons are the store's cancellation form's
+	// (operators: store_hand.go).
+	CancelKey string
+	Reasons   []vocdesk.CancellationReason
 }
 
 // cannedView is a canned reply with its placeholders already filled for
