@@ -49,6 +49,7 @@ func TestStoreHand(t *testing.T) {
 	s.Click(`a[href="/operator/inquiries/` + inquiry + `#store-answer"]`)
 	s.WaitText("Answer in the store's name", "Cancel the purchase (the store's initiative)")
 	s.Axe()
+	s.ShotView("answer-form-en")
 	s.Do(chromedp.SetValue(chromedp.ID("store-answer-body"), "스토어에서 대신 답변드립니다. 보석 구매를 취소하고 환불해 드리겠습니다."),
 		chromedp.Click(chromedp.ID("store-answer-btn")))
 	s.WaitText("스토어에서 대신 답변드립니다", "Waiting on customer")
@@ -80,6 +81,10 @@ func TestStoreHand(t *testing.T) {
 	s.WaitText("스토어 답변 1", "스토어 취소 1")
 	s.Axe()
 	s.ShotView("escalations-ko")
+	s.Visit("/operator/inquiries/" + inquiry + "#store-answer")
+	s.WaitText("스토어 이름으로 답변", "결제 취소 (스토어 직권)")
+	s.Axe()
+	s.ShotView("inquiry-ko")
 
 	dev := s.Another()
 	dev.LoginAs("/developer/login", m.HoppinOwner)
