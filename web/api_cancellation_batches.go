@@ -136,16 +136,21 @@ func (s *Server) createCancellationBatch(w http.ResponseWriter, r *http.Request)
 	return nil
 }
 
-func (s *Server) getCancellationBatch(w http.ResponseWriter, r *http.Request) error {
+// findBatch reads the batch the path names, with its items.
+func (s *Server) findBatch(r *http.Request) (*vocdesk.CancellationBatch, error) {
 	svc, err := s.cancellations()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	id, err := parseID("cancellation batch", r.PathValue("id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b, err := svc.FindCancellationBatch(r.Context(), id, true)
+	return svc.FindCancellationBatch(r.Context(), id, true)
+}
+
+func (s *Server) getCancellationBatch(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.findBatch(r)
 	if err != nil {
 		return err
 	}
@@ -156,20 +161,12 @@ func (s *Server) getCancellationBatch(w http.ResponseWriter, r *http.Request) er
 // exportCancellationBatch is GET /cancellation-batches/{id}/results.csv:
 // the rows and what became of each, for the developer's own records.
 func (s *Server) exportCancellationBatch(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.cancellations()
-	if err != nil {
-		return err
-	}
-	id, err := parseID("cancellation batch", r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	b, err := svc.FindCancellationBatch(r.Context(), id, true)
+	b, err := s.findBatch(r)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="cancellation-batch-`+strconv.FormatInt(id, 10)+`.csv"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="cancellation-batch-`+strconv.FormatInt(b.ID, 10)+`.csv"`)
 	return sheet.WriteBatchResults(w, b)
 }
 
