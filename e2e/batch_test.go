@@ -60,7 +60,9 @@ func TestBulkCancellation(t *testing.T) {
 	}
 
 	s.LoginAs("/developer/login", m.HoppinOwner)
-	s.ClickLink("Bulk cancellation")
+	s.ClickLink("Purchases")
+	s.WaitText("Find a purchase")
+	s.Click("#batch-link")
 	s.WaitText("Upload a file", "Sample file (.xlsx)")
 	s.Axe()
 	s.Shot("upload-en")
