@@ -12,17 +12,20 @@ import (
 // operator, approved at once; cancellationChanged tells the developer by
 // webhook and the inquiry's thread). Each counts against the developer.
 
-// storeAnswered records an operator's answer to a customer. On an escalated
-// inquiry it is the answer the customer was waiting for: the inquiry waits
-// on the customer now and leaves the escalation queue.
+// storeAnswered handles an operator's answer to a customer. On an escalated
+// inquiry it is the answer the customer was waiting for, given in the
+// developer's place: the inquiry waits on the customer now, leaves the
+// escalation queue, and the answer counts against the developer. On any
+// other inquiry an operator's message is only a message.
 func (tx *Tx) storeAnswered(ctx context.Context, in *vocdesk.Inquiry, m *vocdesk.Message) error {
-	if in.EscalatedAt != nil {
-		if err := tx.moveStatus(ctx, in, vocdesk.InquiryWaitingOnCustomer); err != nil {
-			return err
-		}
-		if err := tx.endWait(ctx, in); err != nil {
-			return err
-		}
+	if in.EscalatedAt == nil {
+		return nil
+	}
+	if err := tx.moveStatus(ctx, in, vocdesk.InquiryWaitingOnCustomer); err != nil {
+		return err
+	}
+	if err := tx.endWait(ctx, in); err != nil {
+		return err
 	}
 	return tx.storeIntervened(ctx, in.DeveloperID, in.ID, "answer", m.ID)
 }

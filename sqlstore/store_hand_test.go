@@ -63,14 +63,19 @@ func TestStoreHand(t *testing.T) {
 				t.Errorf("%s: store answers %d, cancellations %d; want %v", c.DeveloperSlug, c.StoreAnswers, c.StoreCancellations, want)
 			}
 		}
-		// A developer's own cancellation is not the store's hand.
+		// A developer's own cancellation is not the store's hand, nor is an
+		// operator's with no inquiry behind it, nor a second message from
+		// the store on the inquiry no longer escalated.
 		_, err = cs.RequestCancellation(f.asAgentA, &vocdesk.CancellationInput{TxID: "TXA2", Amount: 100, Reason: vocdesk.ReasonOther, IdempotencyKey: "dev-1"})
 		must(t, err)
+		_, err = cs.RequestCancellation(op, &vocdesk.CancellationInput{TxID: "TXA2", Amount: 100, Reason: vocdesk.ReasonFraud, IdempotencyKey: "billing-1"})
+		must(t, err)
+		must(t, f.inq.AddMessage(op, in.ID, &vocdesk.Message{Body: "추가 안내"}))
 		counts, err = f.desk.FindEscalationCounts(asOperator())
 		must(t, err)
 		for _, c := range counts {
-			if c.DeveloperID == f.devA.ID && c.StoreCancellations != 1 {
-				t.Errorf("a developer's request counted as the store's: %d", c.StoreCancellations)
+			if c.DeveloperID == f.devA.ID && (c.StoreCancellations != 1 || c.StoreAnswers != 1) {
+				t.Errorf("counted more than the store's hand: answers %d, cancellations %d", c.StoreAnswers, c.StoreCancellations)
 			}
 		}
 	})
