@@ -100,3 +100,8 @@ type CancellationBatchService interface {
 	// items false reads the counts only (for a progress bar).
 	FindCancellationBatch(ctx context.Context, id int64, items bool) (*CancellationBatch, error)
 }
+
+// Money is the row's amount in its currency.
+func (it *CancellationBatchItem) Money() Money {
+	return Money{Amount: it.Amount, Currency: it.Currency}
+}

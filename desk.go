@@ -148,6 +148,11 @@ type EscalationCount struct {
 	DeveloperName string
 	Open          int
 	Total         int
+	// StoreAnswers and StoreCancellations count the store's hand: answers
+	// an operator gave the developer's customers in the store's name, and
+	// purchases the store cancelled on its own initiative.
+	StoreAnswers       int
+	StoreCancellations int
 }
 
 // TagCount is a tag in use by a developer, with how many inquiries carry it.

@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"strings"
@@ -140,5 +141,40 @@ func TestTemplates(t *testing.T) {
 	rows, err = ReadCancellationBatch([]byte(TemplateCSV + "TX-1,,\n"))
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("filled CSV template: %v %v", rows, err)
+	}
+}
+
+// A zip bomb: a small file that would unzip past the limit is refused
+// before it is expanded.
+func TestReadXLSXZipBomb(t *testing.T) {
+	wb := workbook(t, [][]any{{"txid"}, {"TX-1"}}, "")
+	zr, err := zip.NewReader(bytes.NewReader(wb), int64(len(wb)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		if err := zw.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := zw.Create("xl/media/bomb.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeros := make([]byte, 1<<20)
+	for range maxUnzipBytes>>20 + 1 {
+		_, _ = w.Write(zeros)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() > 1<<20 {
+		t.Fatalf("the bomb is %d bytes; it should be small", buf.Len())
+	}
+	_, err = ReadCancellationBatch(buf.Bytes())
+	if vocdesk.ErrorCode(err) != vocdesk.EINVALID || !strings.Contains(vocdesk.ErrorMessage(err), "limit") {
+		t.Fatalf("error %v", err)
 	}
 }

@@ -268,6 +268,13 @@ func (tx *Tx) insertCancellation(ctx context.Context, a *vocdesk.Actor, in *vocd
 	if err := tx.auditCancellation(ctx, a, "cancellation.requested", r, nil); err != nil {
 		return nil, nil, err
 	}
+	if r.Source == vocdesk.SourceOperator && r.InquiryID != 0 {
+		// The store cancelling on a customer's inquiry is its hand on the
+		// developer; an operator's cancellation for billing's reasons is not.
+		if err := tx.storeIntervened(ctx, r.DeveloperID, r.InquiryID, "cancel", r.ID); err != nil {
+			return nil, nil, err
+		}
+	}
 	if r.Status == vocdesk.CancellationApproved {
 		if err := tx.enqueueRefund(ctx, r); err != nil {
 			return nil, nil, err

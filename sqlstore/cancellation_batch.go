@@ -161,12 +161,19 @@ func (s *CancellationService) CreateCancellationBatch(ctx context.Context, key, 
 		b, err := s.FindCancellationBatch(ctx, id, true)
 		return b, false, err
 	}
+	// The rows are checked in a read transaction, not under the write
+	// lock: a run checks each again as it makes its request.
+	rtx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	items, requested, err := rtx.checkBatchRows(ctx, a, rows)
+	rtx.Rollback()
+	if err != nil {
+		return nil, false, err
+	}
 	var id int64
 	err = s.db.inWrite(ctx, func(tx *Tx) error {
-		items, requested, err := tx.checkBatchRows(ctx, a, rows)
-		if err != nil {
-			return err
-		}
 		err = tx.queryRow(ctx, `INSERT INTO cancellation_batches (developer_id, idem_key, file_hash, status, rows_total, created_by, created_at)
 			VALUES ($1, $2, $3, 'ready', $4, $5, $6) RETURNING id`,
 			a.DeveloperID, key, fileHash, len(rows), a.Name, micros(tx.now)).Scan(&id)
@@ -209,10 +216,12 @@ func (s *CancellationService) batchByKey(ctx context.Context, a *vocdesk.Actor, 
 	return id, nil
 }
 
-// insertBatchItems stores a batch's items, many rows a statement: 10,000
-// single-row INSERTs were a third of a batch's time.
+// insertBatchItems stores a batch's items, many rows a statement. Not too
+// many: SQLite finds each numbered parameter's name by a linear search, so
+// a statement's binding grows with the square of its parameters (500 rows
+// a statement spent 0.7 s binding 10,000 rows; 50 rows, a tenth of it).
 func (tx *Tx) insertBatchItems(ctx context.Context, batch int64, items []*vocdesk.CancellationBatchItem, requested []int64) error {
-	const per = 500
+	const per = 50
 	for start := 0; start < len(items); start += per {
 		chunk := items[start:min(start+per, len(items))]
 		var q strings.Builder

@@ -133,7 +133,9 @@ func (s *DeskService) FindEscalationCounts(ctx context.Context) ([]*vocdesk.Esca
 	defer tx.Rollback()
 	rows, err := tx.query(ctx, `SELECT d.id, d.slug, d.name,
 		(SELECT COUNT(*) FROM inquiries i WHERE i.developer_id = d.id AND i.escalated_at IS NOT NULL),
-		t.n
+		t.n,
+		(SELECT COUNT(*) FROM store_interventions s WHERE s.developer_id = d.id AND s.kind = 'answer'),
+		(SELECT COUNT(*) FROM store_interventions s WHERE s.developer_id = d.id AND s.kind = 'cancel')
 		FROM (SELECT developer_id, COUNT(*) AS n FROM inquiry_escalations GROUP BY developer_id) t
 		JOIN developers d ON d.id = t.developer_id`)
 	if err != nil {
@@ -143,7 +145,7 @@ func (s *DeskService) FindEscalationCounts(ctx context.Context) ([]*vocdesk.Esca
 	var list []*vocdesk.EscalationCount
 	for rows.Next() {
 		var e vocdesk.EscalationCount
-		if err := rows.Scan(&e.DeveloperID, &e.DeveloperSlug, &e.DeveloperName, &e.Open, &e.Total); err != nil {
+		if err := rows.Scan(&e.DeveloperID, &e.DeveloperSlug, &e.DeveloperName, &e.Open, &e.Total, &e.StoreAnswers, &e.StoreCancellations); err != nil {
 			return nil, fmt.Errorf("sqlstore: escalation counts: %w", err)
 		}
 		list = append(list, &e)

@@ -28,8 +28,10 @@ func (tx *Tx) insertMessage(ctx context.Context, m *vocdesk.Message, files []*vo
 //   - a developer's reply waits on the customer, stops the clock, and mails
 //     the customer through the job queue in the same transaction;
 //   - an internal note (developers and operators) changes nothing;
-//   - an operator's message to the customer tells both sides, and leaves the
-//     status alone.
+//   - an operator's message to the customer tells both sides and counts
+//     against the developer (the store's hand); on an escalated inquiry it
+//     is the store's answer: the customer has one, so the inquiry waits on
+//     them and leaves the escalation queue (the escalation stays counted).
 func (s *InquiryService) AddMessage(ctx context.Context, inquiryID int64, m *vocdesk.Message) error {
 	a, err := actorFrom(ctx)
 	if err != nil {
@@ -109,6 +111,9 @@ func (tx *Tx) addMessage(ctx context.Context, a *vocdesk.Actor, inquiryID int64,
 	default: // an operator to the customer
 		in.UnreadByCustomer, in.UnreadByDeveloper = true, true
 		mail = replyMail(in, m)
+		if err := tx.storeAnswered(ctx, in, m); err != nil {
+			return err
+		}
 	}
 	if err := tx.saveInquiry(ctx, in); err != nil {
 		return err

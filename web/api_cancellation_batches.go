@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -137,16 +136,21 @@ func (s *Server) createCancellationBatch(w http.ResponseWriter, r *http.Request)
 	return nil
 }
 
-func (s *Server) getCancellationBatch(w http.ResponseWriter, r *http.Request) error {
+// findBatch reads the batch the path names, with its items.
+func (s *Server) findBatch(r *http.Request) (*vocdesk.CancellationBatch, error) {
 	svc, err := s.cancellations()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	id, err := parseID("cancellation batch", r.PathValue("id"))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b, err := svc.FindCancellationBatch(r.Context(), id, true)
+	return svc.FindCancellationBatch(r.Context(), id, true)
+}
+
+func (s *Server) getCancellationBatch(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.findBatch(r)
 	if err != nil {
 		return err
 	}
@@ -157,49 +161,13 @@ func (s *Server) getCancellationBatch(w http.ResponseWriter, r *http.Request) er
 // exportCancellationBatch is GET /cancellation-batches/{id}/results.csv:
 // the rows and what became of each, for the developer's own records.
 func (s *Server) exportCancellationBatch(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.cancellations()
-	if err != nil {
-		return err
-	}
-	id, err := parseID("cancellation batch", r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	b, err := svc.FindCancellationBatch(r.Context(), id, true)
+	b, err := s.findBatch(r)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="cancellation-batch-`+strconv.FormatInt(id, 10)+`.csv"`)
-	return WriteBatchResultsCSV(w, b)
-}
-
-// WriteBatchResultsCSV writes a batch's results: a header row, then one row
-// per line of the uploaded file. The console's download writes the same.
-func WriteBatchResultsCSV(w io.Writer, b *vocdesk.CancellationBatch) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"line", "txid", "amount", "currency", "reason", "outcome", "request_id", "error"})
-	for _, it := range b.Items {
-		amount, req := "", ""
-		if it.Currency != "" {
-			amount = vocdesk.FormatAmount(it.Amount, it.Currency)
-		}
-		if it.RequestID != 0 {
-			req = strconv.FormatInt(it.RequestID, 10)
-		}
-		_ = cw.Write([]string{strconv.Itoa(it.Line), csvSafe(it.TxID), amount, it.Currency, string(it.Reason), it.Outcome, req, it.Error})
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// csvSafe keeps a cell from being read as a formula by a spreadsheet: a
-// TxID comes from the uploader's file, and "=HYPERLINK(...)" must stay text.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
-	}
-	return s
+	w.Header().Set("Content-Disposition", `attachment; filename="cancellation-batch-`+strconv.FormatInt(b.ID, 10)+`.csv"`)
+	return sheet.WriteBatchResults(w, b)
 }
 
 // The sample files to fill in.

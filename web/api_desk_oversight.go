@@ -42,6 +42,10 @@ type escalationCountJSON struct {
 	DeveloperName string `json:"developer_name"`
 	Open          int    `json:"open"`
 	Total         int    `json:"total"`
+	// The store's hand: answers and cancellations the store made for the
+	// developer's customers.
+	StoreAnswers       int `json:"store_answers"`
+	StoreCancellations int `json:"store_cancellations"`
 }
 
 // listEscalationCounts is GET /escalations/counts: per developer, most
@@ -56,7 +60,8 @@ func (s *Server) listEscalationCounts(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	writeJSON(w, http.StatusOK, newList(list, "", func(e *vocdesk.EscalationCount) escalationCountJSON {
-		return escalationCountJSON{Developer: e.DeveloperSlug, DeveloperName: e.DeveloperName, Open: e.Open, Total: e.Total}
+		return escalationCountJSON{Developer: e.DeveloperSlug, DeveloperName: e.DeveloperName, Open: e.Open, Total: e.Total,
+			StoreAnswers: e.StoreAnswers, StoreCancellations: e.StoreCancellations}
 	}))
 	return nil
 }

@@ -163,7 +163,7 @@ func (l *sqliteLoader) customers(ctx context.Context, first int64, n int) error 
 	return insertRows(ctx, l.db, "customers", "id, email, email_key, name, phone, locale, created_at", 7, n, func(i int, row []any) {
 		id := first + int64(i)
 		email := fmt.Sprintf("hist%d@bench.example", id)
-		row[0], row[1], row[2], row[3], row[4], row[5], row[6] = id, email, email, fmt.Sprintf("History %d", id), "010-1234-5678", "ko", time.Now().UnixMicro()
+		row[0], row[1], row[2], row[3], row[4], row[5], row[6] = id, email, email, fmt.Sprintf("History %d", id), histPhone(id), "ko", time.Now().UnixMicro()
 	})
 }
 
@@ -329,7 +329,7 @@ func (l *pgLoader) customers(ctx context.Context, first int64, n int) error {
 			id := first
 			first++
 			email := fmt.Sprintf("hist%d@bench.example", id)
-			return []any{id, email, email, fmt.Sprintf("History %d", id), "010-1234-5678", "ko", now}, nil
+			return []any{id, email, email, fmt.Sprintf("History %d", id), histPhone(id), "ko", now}, nil
 		}))
 	if err != nil {
 		return err

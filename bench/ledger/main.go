@@ -46,6 +46,7 @@ type config struct {
 	requests     int
 	pageDepth    int
 	latencyConc  int
+	anyIDConc    int
 	serveLogLvl  string
 	bin          string
 	setupCustNum int
@@ -69,6 +70,7 @@ func main() {
 	flag.IntVar(&c.requests, "requests", 3000, "(c) requests per measured page")
 	flag.IntVar(&c.pageDepth, "page", 5, "(c) which page counts as 'a later page'")
 	flag.IntVar(&c.latencyConc, "latency-concurrency", 1, "(c) concurrent clients while measuring latency")
+	flag.IntVar(&c.anyIDConc, "anyid-concurrency", 64, "(d) concurrent clients searching purchases by any id on (c)'s ledger; 0 skips it")
 	flag.StringVar(&c.bin, "bin", "", "a vocdesk binary to use (default: build ../cmd/vocdesk)")
 	flag.StringVar(&c.serveLogLvl, "serve-log-level", "warn", "log level of the vocdesk serve process")
 	flag.Parse()
@@ -158,7 +160,7 @@ func runEngine(ctx context.Context, c config, bin, engine string) (*report, erro
 		return nil, err
 	}
 	defer srv.stop()
-	api := newAPI(srv.url, key, max(c.concurrency, c.latencyConc)+4)
+	api := newAPI(srv.url, key, max(c.concurrency, c.latencyConc, c.anyIDConc)+4)
 	store, err := setupStore(ctx, api, c.setupCustNum)
 	if err != nil {
 		return rep, fmt.Errorf("setup: %w", err)

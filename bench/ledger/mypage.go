@@ -165,10 +165,16 @@ func benchMyPage(ctx context.Context, c config, a *api, db *database, s *storeSe
 	}); err != nil {
 		return err
 	}
-	return measure(fmt.Sprintf("page %d", c.pageDepth), func(i int) (string, string) {
+	if err := measure(fmt.Sprintf("page %d", c.pageDepth), func(i int) (string, string) {
 		x := deep[i%len(deep)]
 		return x.token, "/api/v1/me/purchases" + cursorQuery(x.cursor)
-	})
+	}); err != nil {
+		return err
+	}
+	if c.anyIDConc == 0 {
+		return nil
+	}
+	return benchAnyID(ctx, c, a, maxID+1, rep)
 }
 
 func cursorQuery(cursor string) string {

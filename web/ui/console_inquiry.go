@@ -35,6 +35,10 @@ type inquiryData struct {
 	// from when none is linked (console_inquiry_cancel.go).
 	PurchaseLeft int64
 	Refundable   []*vocdesk.Purchase
+	// CancelKey and Reasons are the store's cancellation form's
+	// (operators: store_hand.go).
+	CancelKey string
+	Reasons   []vocdesk.CancellationReason
 }
 
 // cannedView is a canned reply with its placeholders already filled for

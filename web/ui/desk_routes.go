@@ -50,6 +50,8 @@ func (h *handler) deskRoutes(mux *pageMux) {
 	// The operator: every inquiry (read), the escalation queue, notes.
 	mux.Handle("GET /operator/inquiries", op(h.inbox))
 	mux.Handle("GET /operator/inquiries/{id}", op(h.operatorInquiry))
+	mux.Handle("POST /operator/inquiries/{id}/reply", op(h.storeAnswer))
+	mux.Handle("POST /operator/inquiries/{id}/cancel", op(h.storeCancel))
 	mux.Handle("GET /operator/escalations", op(h.operatorEscalations))
 	mux.Handle("POST /operator/escalations/run", op(h.operatorEscalateNow))
 	mux.Handle("POST /operator/developers/{slug}/notes", op(h.operatorNote))
@@ -59,12 +61,12 @@ func (h *handler) deskRoutes(mux *pageMux) {
 }
 
 // operatorInquiry is an inquiry as the store reads it: the whole thread,
-// notes included, and no forms.
+// notes included, and the store's hand (store_hand.go).
 func (h *handler) operatorInquiry(w http.ResponseWriter, r *http.Request) {
 	id, ok := inquiryID(r)
 	if !ok {
 		h.notFound(w, r)
 		return
 	}
-	h.showInquiry(w, r, id, &inquiryData{}, http.StatusOK)
+	h.showInquiry(w, r, id, storeHandData(), http.StatusOK)
 }

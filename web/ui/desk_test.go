@@ -251,6 +251,11 @@ func TestDeskCSRF(t *testing.T) {
 			{"/developer/login", "/console/webhook/deliveries/1/redeliver"},
 			{"/operator/login", "/operator/escalations/run"},
 			{"/operator/login", "/operator/developers/hoppin/notes"},
+			{"/operator/login", "/operator/inquiries/" + id + "/reply"},
+			{"/operator/login", "/operator/inquiries/" + id + "/cancel"},
+			{"/developer/login", "/console/purchases/cancel"},
+			{"/developer/login", "/console/cancellation-batches"},
+			{"/developer/login", "/console/cancellation-batches/1/submit"},
 		}
 		for _, p := range posts {
 			b := people[p.who]

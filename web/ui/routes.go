@@ -40,6 +40,8 @@ func (h *handler) routes() *pageMux {
 	h.refundRoutes(mux)
 	// The any-id purchase search, and cancelling from its results.
 	h.purchaseSearchRoutes(mux)
+	// Bulk cancellation from a spreadsheet.
+	h.batchRoutes(mux)
 	// The developer's webhook: endpoint, signing secret and delivery log.
 	h.webhookRoutes(mux)
 

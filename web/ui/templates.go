@@ -44,7 +44,7 @@ var registeredViews = []view{
 	viewConsoleHome, viewReconList, viewReconReport, viewConsolePurchase,
 	viewOperatorHome, viewOperatorKeyNew,
 	viewConsoleCancel, viewOperatorCancellations,
-	viewPurchaseSearch,
+	viewPurchaseSearch, viewConsoleBatches, viewConsoleBatch,
 	viewMyAsk, viewMyInquiries, viewMyInquiry,
 	viewConsoleInbox, viewConsoleInquiry, viewConsoleSettings,
 	viewOperatorEscalations,
