@@ -29,6 +29,12 @@ var pageIDs = []struct{ prefix, field string }{
 	{"/operator/inquiries/", "inquiry"},
 	{"/my/inquiries/", "inquiry"},
 	{"/console/reconciliations/", "recon"},
+	{"/console/cancellation-batches/", "batch"},
+	{"/console/mail/", "mail"},
+	{"/operator/mail/", "mail"},
+	{"/console/team/keys/", "key"},
+	{"/console/team/members/", "member"},
+	{"/operator/imports/", "import"},
 	{"/console/settings/canned/", "canned"},
 	{"/console/webhook/deliveries/", "delivery"},
 	{"/operator/cancellations/", "cancellation"},
@@ -69,12 +75,20 @@ func TestPageTenancyWalk(t *testing.T) {
 		e := newEnv(t, db)
 		srv := httptest.NewServer(e.srv)
 		defer srv.Close()
+		members, err := e.svc.Developers.FindMembers(systemCtx(), e.a.slug)
+		if err != nil || len(members) == 0 {
+			t.Fatalf("A's members: %v", err)
+		}
 		aims := map[string]map[string]string{
 			"A": {"slug": e.a.slug, "txid": e.a.txid, "inquiry": id(e.a.desk.inquiryID), "attachment": id(e.a.desk.attachmentID),
 				"recon": id(e.a.reconID), "view": id(e.a.desk.viewID), "canned": id(e.a.desk.cannedID), "delivery": id(e.a.deliveryID),
-				"cancellation": id(e.a.cancellationID), "key": id(e.a.keyID)},
+				"cancellation": id(e.a.cancellationID), "key": id(e.a.keyID), "batch": id(e.seedBatch(e.a)), "mail": id(e.a.mailID),
+				// The store's imports belong to no developer: the
+				// operator's realm refuses both callers before any id.
+				"member": id(members[0].ID), "import": "1"},
 			"missing": {"slug": "zulu-none", "txid": "TX-ZULU-NONE", "inquiry": "987654331", "attachment": "987654332", "recon": "987654325",
-				"view": "987654334", "canned": "987654333", "delivery": "987654324", "cancellation": "987654323", "key": "987654322"},
+				"view": "987654334", "canned": "987654333", "delivery": "987654324", "cancellation": "987654323", "key": "987654322",
+				"batch": "987654326", "mail": "987654335", "member": "987654336", "import": "987654337"},
 		}
 		callers := []struct{ name, login, home, email, password string }{
 			{"developer B member", "/developer/login", "/console", e.b.memberEmail, e.b.memberPassword},
@@ -175,7 +189,7 @@ func (pc *pageClient) send(t *testing.T, method, base, target, tokenPage string,
 		if m == nil {
 			t.Fatalf("no CSRF token on %s", tokenPage)
 		}
-		form := url.Values{"csrf": {m[1]}, "body": {"walk"}, "note": {"walk"}, "rating": {"5"}, "name": {"walk"}, "locale": {"ko"}}
+		form := url.Values{"csrf": {m[1]}, "body": {"walk"}, "note": {"walk"}, "rating": {"5"}, "name": {"walk"}, "locale": {"ko"}, "role": {"viewer"}}
 		for i := 0; i+1 < len(fields); i += 2 {
 			form.Set(fields[i], fields[i+1])
 		}
