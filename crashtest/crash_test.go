@@ -23,27 +23,73 @@ import (
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
 )
 
-const (
-	purchases   = 250
-	requests    = 1000
-	duplicates  = 200 // extra sends of earlier keys, with the same parameters
-	concurrency = 32
-	minKills    = 5
-	paid        = 3300
-)
+const paid = 3300
 
-func TestCrash(t *testing.T) {
+// scenario is one run of the crash test: a burst of cancellation requests
+// against the binary started with flags, killed at least minKills times.
+type scenario struct {
+	purchases   int
+	requests    int
+	duplicates  int // extra sends of earlier keys, with the same parameters
+	concurrency int
+	minKills    int
+	flags       []string // faults of the built-in provider, leases
+	// retries, when above 0, runs an operator who retries every failed
+	// request until it has had that many retries: new executions while
+	// the old ones' late answers are still on their way.
+	retries int
+	// minRetried is how many requests must have been retried for the run
+	// to have tested the execution fence at all.
+	minRetried int
+}
+
+// burst is the crash test's main scenario: many requests and duplicates on
+// a flaky provider, killed at random.
+var burst = scenario{purchases: 250, requests: 1000, duplicates: 200, concurrency: 32, minKills: 5,
+	flags: []string{"--provider-fail-rate", "0.1", "--provider-timeout-rate", "0.2", "--provider-decline-rate", "0.05",
+		"--provider-latency", "4ms", "--job-workers", "16", "--job-lease", "4s"}}
+
+// fences is the oracle for the fences: a provider that declines half the
+// refunds and answers half of them late (made at once, answered after 1.5s,
+// past the one-second attempt timeout that a two-second job lease gives, so
+// the answer is lost and the next attempt must look the refund up), and an
+// operator who retries each declined request at once, twice, while other
+// requests of the same purchase hold or take its money. The checks that
+// follow count the provider's refunds per execution (its idempotency key):
+// at most one, matched by exactly one ledger entry of the same amount, and
+// never a refund the provider had to refuse for exceeding the charge, which
+// is what a retry approved without room for it asks for.
+//
+// A late answer cannot reach FinishRefund after another worker took the
+// job over: the runner ends every attempt at half the lease. The execution
+// and status checks of FinishRefund and the job queue's attempt fence are
+// therefore defence in depth that no run of the binary reaches; their own
+// tests are in sqlstore (TestStaleRefundExecution, TestRefundWorkflow,
+// TestJobQueueStaleRetryAndFail).
+var fences = scenario{purchases: 80, requests: 240, duplicates: 40, concurrency: 16, minKills: 2, retries: 2, minRetried: 10,
+	flags: []string{"--provider-fail-rate", "0.05", "--provider-timeout-rate", "0.1", "--provider-decline-rate", "0.5",
+		"--provider-latency", "4ms", "--provider-late-rate", "0.5", "--provider-late-by", "1500ms",
+		"--job-workers", "32", "--job-lease", "2s"}}
+
+func TestCrash(t *testing.T) { runScenario(t, burst) }
+
+// TestCrashFences runs the fences scenario.
+func TestCrashFences(t *testing.T) { runScenario(t, fences) }
+
+// runScenario runs sc on SQLite and, when VOCDESK_TEST_POSTGRES is set, on
+// PostgreSQL.
+func runScenario(t *testing.T, sc scenario) {
 	if testing.Short() {
 		t.Skip("the crash test builds and runs the binary")
 	}
 	t.Run("sqlite", func(t *testing.T) {
 		path := t.TempDir() + "/crash.db"
-		crash(t, path, func() (*sql.DB, error) { return sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)") })
+		crash(t, sc, path, func() (*sql.DB, error) { return sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)") })
 	})
 	if u := os.Getenv(sqlstoretest.EnvPostgres); u != "" {
 		t.Run("postgres", func(t *testing.T) {
 			dsn, _ := sqlstoretest.NewPostgresSchema(t, u)
-			crash(t, dsn, func() (*sql.DB, error) { return sql.Open("pgx", dsn) })
+			crash(t, sc, dsn, func() (*sql.DB, error) { return sql.Open("pgx", dsn) })
 		})
 	}
 }
@@ -58,13 +104,12 @@ type task struct {
 	key, txid, body string
 }
 
-func crash(t *testing.T, dsn string, openDB func() (*sql.DB, error)) {
+func crash(t *testing.T, sc scenario, dsn string, openDB func() (*sql.DB, error)) {
 	start := time.Now()
 	run(t, "migrate", "--db", dsn)
 	opKey := lastLine(run(t, "key", "create", "--operator", "--name", "crashtest", "--db", dsn))
-	srv := newServer(t, dsn, "--allow-private-webhooks", "--mailer", "discard",
-		"--provider-fail-rate", "0.1", "--provider-timeout-rate", "0.2", "--provider-decline-rate", "0.05",
-		"--provider-latency", "4ms", "--job-workers", "16", "--job-lease", "4s", "--idempotency-lease", "1s", "--refund-backoff-max", "2s")
+	srv := newServer(t, dsn, append([]string{"--allow-private-webhooks", "--mailer", "discard",
+		"--idempotency-lease", "1s", "--refund-backoff-max", "2s"}, sc.flags...)...)
 	srv.start()
 
 	// The webhook receiver: every event id it saw, and how often.
@@ -83,7 +128,7 @@ func crash(t *testing.T, dsn string, openDB func() (*sql.DB, error)) {
 	devKey := lastLine(run(t, "key", "create", "--developer", "crash-dev", "--db", dsn))
 	var cust struct{ ID int64 }
 	json.Unmarshal(api.must(t, "POST", "/api/v1/customers", opKey, "", `{"email":"crash@example.com","name":"Crash","locale":"en"}`, 201), &cust)
-	for i := range purchases {
+	for i := range sc.purchases {
 		method := []string{"card", "carrier", "cash", "gift"}[i%4]
 		api.must(t, "POST", "/api/v1/purchases", opKey, "", fmt.Sprintf(`{"txid":"TX-CRASH-%03d","tid":"crash-%03d","customer_id":%d,"app":"crash-app","item":"gems",`+
 			`"amount":"%d","currency":"KRW","method":"%s","paid_at":"%s"}`, i, i, cust.ID, paid, method, time.Now().Add(-time.Hour).Format(time.RFC3339)), 201)
@@ -91,19 +136,30 @@ func crash(t *testing.T, dsn string, openDB func() (*sql.DB, error)) {
 	api.must(t, "PUT", "/api/v1/refund-policy", opKey, "", `{"auto_approve":[{"currency":"KRW","max_amount":"1000000","within_days":3650}],"methods":[]}`, 200)
 	api.must(t, "PUT", "/api/v1/webhook", devKey, "", `{"url":"`+receiver.URL+`/hooks"}`, 200)
 
+	// The operator retries failed requests (the fences scenario).
+	op := &operator{api: api, key: opKey, max: sc.retries, done: map[int64]int{}, gaveUp: map[int64]bool{}}
+	stopOperator := make(chan struct{})
+	operatorDone := make(chan struct{})
+	go func() {
+		defer close(operatorDone)
+		if sc.retries > 0 {
+			op.run(stopOperator)
+		}
+	}()
+
 	// The burst: 1,000 requests (partial amounts and "the rest"), plus
 	// duplicates of 200 of them sent at the same time by other clients.
 	rng := rand.New(rand.NewPCG(1, uint64(time.Now().UnixNano())))
 	var tasks []task
-	for i := range requests {
+	for i := range sc.requests {
 		body := fmt.Sprintf(`{"amount":"%d","reason":"customer_request"}`, 100+rng.IntN(1400))
 		if rng.IntN(10) < 1 {
 			body = `{"reason":"not_delivered"}`
 		}
-		tasks = append(tasks, task{key: fmt.Sprintf("crash-%04d", i), txid: fmt.Sprintf("TX-CRASH-%03d", rng.IntN(purchases)), body: body})
+		tasks = append(tasks, task{key: fmt.Sprintf("crash-%04d", i), txid: fmt.Sprintf("TX-CRASH-%03d", rng.IntN(sc.purchases)), body: body})
 	}
-	for i := range duplicates {
-		tasks = append(tasks, tasks[i*requests/duplicates])
+	for i := range sc.duplicates {
+		tasks = append(tasks, tasks[i*sc.requests/sc.duplicates])
 	}
 	rng.Shuffle(len(tasks), func(i, j int) { tasks[i], tasks[j] = tasks[j], tasks[i] })
 
@@ -114,7 +170,7 @@ func crash(t *testing.T, dsn string, openDB func() (*sql.DB, error)) {
 		queue   = make(chan task)
 		wg      sync.WaitGroup
 	)
-	for range concurrency {
+	for range sc.concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -133,7 +189,7 @@ func crash(t *testing.T, dsn string, openDB func() (*sql.DB, error)) {
 		for {
 			select {
 			case <-burstDone:
-				if kills >= minKills {
+				if kills >= sc.minKills {
 					killsDone <- kills
 					return
 				}
@@ -163,8 +219,20 @@ func crash(t *testing.T, dsn string, openDB func() (*sql.DB, error)) {
 	defer db.Close()
 	waitFor(t, 90*time.Second, "every request final", func() (bool, string) {
 		n := count(t, db, `SELECT count(*) FROM cancellation_requests WHERE status IN ('pending', 'approved', 'processing')`)
-		return n == 0, fmt.Sprintf("%d open", n)
+		// A failed request the operator has yet to retry is not final.
+		m := 0
+		for _, id := range ids(t, db, `SELECT id FROM cancellation_requests WHERE status = 'failed'`) {
+			if sc.retries > 0 && !op.settled(id) {
+				m++
+			}
+		}
+		return n == 0 && m == 0, fmt.Sprintf("%d open, %d failed to retry", n, m)
 	})
+	close(stopOperator)
+	<-operatorDone
+	if n := count(t, db, `SELECT count(*) FROM cancellation_requests WHERE status IN ('pending', 'approved', 'processing')`); n != 0 {
+		t.Fatalf("%d requests open after the operator stopped", n)
+	}
 	waitFor(t, 90*time.Second, "every webhook delivered", func() (bool, string) {
 		n := count(t, db, `SELECT count(*) FROM webhook_deliveries WHERE status <> 'delivered'`)
 		return n == 0, fmt.Sprintf("%d undelivered", n)
@@ -214,6 +282,26 @@ func crash(t *testing.T, dsn string, openDB func() (*sql.DB, error)) {
 		t.Errorf("%d requests refunded at the provider but not in vocdesk", n)
 	}
 
+	// Per execution (the provider's key): vocdesk's ledger holds at most
+	// one refund, and only one the provider made, for the same amount. A
+	// late answer of an execution already finished, or of an earlier
+	// execution, must not add a second.
+	if n := count(t, db, `SELECT count(*) FROM (SELECT provider_key FROM refund_entries GROUP BY provider_key HAVING count(*) > 1) twice`); n != 0 {
+		t.Errorf("%d executions refunded twice in the ledger", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM refund_entries e WHERE NOT EXISTS (SELECT 1 FROM provider_refunds x
+		WHERE x.idempotency_key = e.provider_key AND x.status = 'succeeded' AND x.amount = e.amount)`); n != 0 {
+		t.Errorf("%d ledger refunds the provider did not make", n)
+	}
+	// vocdesk reserves what it asks for, so the provider never has to
+	// refuse a refund for exceeding the charge.
+	if n := count(t, db, `SELECT count(*) FROM provider_refunds WHERE status = 'declined' AND reason LIKE 'refund exceeds the charge%'`); n != 0 {
+		t.Errorf("%d refunds asked of the provider for more than was left", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM cancellation_requests WHERE execution > 1`); n < sc.minRetried {
+		t.Errorf("only %d requests were retried (want %d): the run did not test the execution fence", n, sc.minRetried)
+	}
+
 	// Webhooks: every event at least once; after dedup one per event id.
 	rows, err := db.Query(`SELECT event_id FROM webhook_deliveries`)
 	if err != nil {
@@ -243,16 +331,16 @@ func crash(t *testing.T, dsn string, openDB func() (*sql.DB, error)) {
 	refunded := count(t, db, `SELECT count(*) FROM cancellation_requests WHERE status = 'refunded'`)
 	failed := count(t, db, `SELECT count(*) FROM cancellation_requests WHERE status = 'failed'`)
 	t.Logf("%d requests (%d duplicate sends, %d HTTP sends with retries) at concurrency %d; %d SIGKILLs; burst %s, all final %s",
-		requests, duplicates, sends.Load(), concurrency, kills, burstAt.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
-	t.Logf("accepted %d (refunded %d, failed %d), refused 422 %d; webhook events %d, received %d distinct (+%d repeats)",
-		len(accepted), refunded, failed, refused, events, received, redundant)
+		sc.requests, sc.duplicates, sends.Load(), sc.concurrency, kills, burstAt.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+	t.Logf("accepted %d (refunded %d, failed %d), refused 422 %d; webhook events %d, received %d distinct (+%d repeats); operator retries %d",
+		len(accepted), refunded, failed, refused, events, received, redundant, op.retries.Load())
 	var retried []string
 	api.retries.Range(func(k, v any) bool {
 		retried = append(retried, fmt.Sprintf("%v: %d", k, atomic.LoadInt64(v.(*int64))))
 		return true
 	})
 	t.Logf("retried answers by status (0: no connection): %s", strings.Join(retried, ", "))
-	if kills < minKills {
+	if kills < sc.minKills {
 		t.Errorf("only %d kills", kills)
 	}
 }
@@ -321,6 +409,27 @@ func count(t *testing.T, db *sql.DB, q string) int {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return n
+}
+
+func ids(t *testing.T, db *sql.DB, q string) []int64 {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	var list []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		list = append(list, id)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return list
 }
 
 func waitFor(t *testing.T, d time.Duration, what string, cond func() (bool, string)) {

@@ -25,16 +25,24 @@ type Faults struct {
 	// Latency is the mean time a call takes (uniform from half to one and
 	// a half times it).
 	Latency time.Duration
+	// LateRate is the share of Refund calls that carry the refund out at
+	// once and answer LateBy later: an answer that arrives after the job's
+	// lease ran out and another worker took the refund over, or after the
+	// request moved on to a new execution. The fences must make it change
+	// nothing (the crash test checks that they do).
+	LateRate float64
+	LateBy   time.Duration
 }
 
 // Validate checks that the rates are shares.
 func (f Faults) Validate() error {
-	for name, r := range map[string]float64{"fail rate": f.FailRate, "timeout rate": f.TimeoutRate, "decline rate": f.DeclineRate} {
+	for name, r := range map[string]float64{"fail rate": f.FailRate, "timeout rate": f.TimeoutRate, "decline rate": f.DeclineRate,
+		"late rate": f.LateRate} {
 		if r < 0 || r > 1 {
 			return fmt.Errorf("payment: %s must be from 0 to 1, not %v", name, r)
 		}
 	}
-	if f.Latency < 0 {
+	if f.Latency < 0 || f.LateBy < 0 {
 		return fmt.Errorf("payment: latency must not be negative")
 	}
 	return nil
@@ -89,6 +97,11 @@ func (s *StoreLedger) Refund(ctx context.Context, key string, p *vocdesk.Purchas
 	if s.chance(s.Faults.TimeoutRate) {
 		return nil, ErrTimeout // the refund is done; the answer is lost
 	}
+	if s.chance(s.Faults.LateRate) {
+		if err := wait(ctx, s.Faults.LateBy); err != nil {
+			return nil, err // the refund is done; the caller gave up first
+		}
+	}
 	return resultOf(e), nil
 }
 
@@ -128,6 +141,11 @@ func (s *StoreLedger) delay(ctx context.Context) error {
 	s.mu.Lock()
 	d := s.Faults.Latency/2 + time.Duration(s.rnd.Int64N(int64(s.Faults.Latency)+1))
 	s.mu.Unlock()
+	return wait(ctx, d)
+}
+
+// wait sleeps for d, or answers ErrTimeout when ctx ends first.
+func wait(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

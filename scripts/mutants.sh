@@ -77,8 +77,13 @@ run() {
 	(cd "$copy" && timeout "$timeout_s" bash -c "$2") >"$logs/$1.log" 2>&1
 }
 
+# failed_tests LOG: the top-level tests that failed, and the engines
+# (subtests sqlite, postgres) they failed on.
 failed_tests() {
-	grep -E '^\s*--- FAIL: ' "$1" | sed -E 's/^\s*--- FAIL: ([^ ]+).*/\1/' | awk '!seen[$0]++' | head -6 | paste -sd' ' -
+	grep -aE '^\s*--- FAIL: ' "$1" | sed -E 's/^\s*--- FAIL: ([^ ]+).*/\1/' |
+		awk -F/ '{ if (!($1 in seen)) { seen[$1] = ""; order[n++] = $1 }
+			if (NF > 1 && ($2 == "sqlite" || $2 == "postgres") && index(seen[$1], $2) == 0) seen[$1] = seen[$1] "," $2 }
+			END { for (i = 0; i < n; i++) { e = seen[order[i]]; printf "%s%s%s", (i ? " " : ""), order[i], (e == "" ? "" : "(" substr(e, 2) ")") } }'
 }
 
 engines="SQLite only"
@@ -126,8 +131,8 @@ for i in "${!names[@]}"; do
 	elif run "$i" "$cmd"; then
 		result=SURVIVED detail=""
 		survived=$((survived + 1))
-	elif grep -qE '\[(build|setup) failed\]|^# |cannot use|undefined: ' "$logs/$i.log" && ! grep -qE -- '--- FAIL' "$logs/$i.log"; then
-		result=ERROR detail="the mutant does not build: $(grep -m1 -E '\.go:[0-9]+' "$logs/$i.log" || true)"
+	elif grep -aqE '\[(build|setup) failed\]|^# |cannot use|undefined: ' "$logs/$i.log" && ! grep -aqE -- '--- FAIL' "$logs/$i.log"; then
+		result=ERROR detail="the mutant does not build: $(grep -am1 -E '\.go:[0-9]+' "$logs/$i.log" || true)"
 		broken=$((broken + 1))
 	else
 		result=KILLED detail="by $(failed_tests "$logs/$i.log")"

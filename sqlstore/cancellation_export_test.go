@@ -24,3 +24,18 @@ func (s *CancellationService) RunBatchChunkForTest(ctx context.Context, id int64
 	_, err = s.runBatchChunk(ctx, a, id)
 	return err
 }
+
+// ClaimForTest claims an idempotency key and returns the work of that
+// claim, to run later: a claimant that was only slow, whose lease may run
+// out and whose key another call may take over before it works.
+func (s *CancellationService) ClaimForTest(ctx context.Context, scope int64, in *vocdesk.CancellationInput) (func() (*vocdesk.CancellationRequest, error), error) {
+	a, err := actorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cl, _, err := s.claimKey(ctx, scope, in.IdempotencyKey, fingerprint(in))
+	if err != nil {
+		return nil, err
+	}
+	return func() (*vocdesk.CancellationRequest, error) { return s.create(ctx, a, in, cl) }, nil
+}

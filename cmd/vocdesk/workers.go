@@ -33,6 +33,8 @@ type WorkersConfig struct {
 	ProviderTimeoutRate float64
 	ProviderDeclineRate float64
 	ProviderLatency     time.Duration
+	ProviderLateRate    float64
+	ProviderLateBy      time.Duration
 }
 
 func defaultWorkersConfig() WorkersConfig {
@@ -51,6 +53,8 @@ func (c *Config) registerWorkers(fs *flag.FlagSet) {
 	fs.Float64Var(&w.ProviderTimeoutRate, "provider-timeout-rate", w.ProviderTimeoutRate, "share (0-1) of provider refunds that time out after the refund was made")
 	fs.Float64Var(&w.ProviderDeclineRate, "provider-decline-rate", w.ProviderDeclineRate, "share (0-1) of provider refunds declined for good")
 	fs.DurationVar(&w.ProviderLatency, "provider-latency", w.ProviderLatency, "mean latency of a payment provider call")
+	fs.Float64Var(&w.ProviderLateRate, "provider-late-rate", w.ProviderLateRate, "share (0-1) of provider refunds made at once and answered --provider-late-by later")
+	fs.DurationVar(&w.ProviderLateBy, "provider-late-by", w.ProviderLateBy, "how late a late provider answer arrives")
 }
 
 func (w WorkersConfig) validate() error {
@@ -78,7 +82,7 @@ func (w WorkersConfig) validate() error {
 
 func (w WorkersConfig) faults() payment.Faults {
 	return payment.Faults{FailRate: w.ProviderFailRate, TimeoutRate: w.ProviderTimeoutRate,
-		DeclineRate: w.ProviderDeclineRate, Latency: w.ProviderLatency}
+		DeclineRate: w.ProviderDeclineRate, Latency: w.ProviderLatency, LateRate: w.ProviderLateRate, LateBy: w.ProviderLateBy}
 }
 
 // workers is the running job runner.
