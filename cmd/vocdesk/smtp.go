@@ -15,11 +15,21 @@ import (
 type MailConfig struct {
 	Domain   string // the desk's mail domain: SLUG@Domain reaches developer SLUG
 	MaxBytes int64  // messages over this are refused with 552
+
+	// The relay outgoing mail goes through (mailer.go).
+	Relay         string
+	RelayUser     string
+	RelayPassword string
+	RelayStartTLS bool
 }
 
 func (c *MailConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.Domain, "mail-domain", c.Domain, "the desk's mail `domain`: developer SLUG receives mail at SLUG@DOMAIN")
 	fs.Int64Var(&c.MaxBytes, "smtp-max-bytes", c.MaxBytes, "largest message the SMTP intake takes, in `bytes` (larger: 552)")
+	fs.StringVar(&c.Relay, "smtp-relay", c.Relay, "send outgoing mail through this SMTP relay (`host:port`; needs --mail-domain)")
+	fs.StringVar(&c.RelayUser, "smtp-user", c.RelayUser, "user name for the relay (AUTH PLAIN)")
+	fs.StringVar(&c.RelayPassword, "smtp-password", c.RelayPassword, "password for the relay (prefer VOCDESK_SMTP_PASSWORD)")
+	fs.BoolVar(&c.RelayStartTLS, "smtp-starttls", c.RelayStartTLS, "upgrade the relay connection with STARTTLS before sending")
 }
 
 // validate checks the mail settings; smtpAddr is --smtp-addr, which needs a
@@ -31,6 +41,17 @@ func (c *MailConfig) validate(smtpAddr string) error {
 	}
 	if c.Domain != "" && !validDomain(c.Domain) {
 		errs = append(errs, fmt.Errorf("--mail-domain %q is not a domain name", c.Domain))
+	}
+	if c.Relay != "" {
+		if c.Domain == "" {
+			errs = append(errs, errors.New("--smtp-relay needs --mail-domain: the desk's mail is From and Reply-To addresses on it"))
+		}
+		if err := validateAddr("smtp-relay", c.Relay); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if (c.RelayUser == "") != (c.RelayPassword == "") {
+		errs = append(errs, errors.New("--smtp-user and --smtp-password go together"))
 	}
 	if smtpAddr != "" && c.MaxBytes <= 0 {
 		errs = append(errs, fmt.Errorf("--smtp-max-bytes must be positive, not %d", c.MaxBytes))
