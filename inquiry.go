@@ -153,6 +153,9 @@ type Message struct {
 	Internal    bool // a developer's note: never shown to the customer
 	Attachments []*Attachment
 	CreatedAt   time.Time
+	// Email is how an answer's email to the customer went; set by the
+	// desk's pages and API from MailDeliveryService, never for customers.
+	Email *MailDelivery
 }
 
 // Attachment is a file sent with a message: a screenshot or a PDF. Content is
