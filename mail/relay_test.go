@@ -150,4 +150,3 @@ func TestRelaySends(t *testing.T) {
 		t.Fatalf("no relay listening: %v; want a temporary error", err)
 	}
 }
-

@@ -71,7 +71,9 @@ func startSink(t *testing.T, script string, args ...string) *sink {
 func (s *sink) messages(t *testing.T) [][]byte {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(s.Dir, "*.eml"))
-	sort.Slice(files, func(i, j int) bool { return len(files[i]) < len(files[j]) || (len(files[i]) == len(files[j]) && files[i] < files[j]) })
+	sort.Slice(files, func(i, j int) bool {
+		return len(files[i]) < len(files[j]) || (len(files[i]) == len(files[j]) && files[i] < files[j])
+	})
 	var out [][]byte
 	for _, f := range files {
 		b, err := os.ReadFile(f)
