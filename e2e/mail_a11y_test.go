@@ -29,8 +29,6 @@ var mailAxeSource = sync.OnceValues(func() (string, error) {
 	return string(b), nil
 })
 
-func (s *Suite) mailAxe() { s.mailAxeIn("document") }
-
 // mailAxeIn runs axe on the part of the page a JavaScript expression names
 // ("document", or document.querySelector(...) for the part a test added).
 func (s *Suite) mailAxeIn(context string) {
