@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/mail"
 )
@@ -77,13 +79,21 @@ func validDomain(d string) bool {
 	return true
 }
 
-// startSMTP starts the intake listener when --smtp-addr is set.
-func (m *Main) startSMTP(ctx context.Context, svc vocdesk.MailService) error {
+// startSMTP starts the intake listener when --smtp-addr is set, counting
+// what each message became in vocdesk_mail_received_total{outcome}.
+func (m *Main) startSMTP(ctx context.Context, svc vocdesk.MailService, reg prometheus.Registerer) error {
 	if m.Config.SMTPAddr == "" {
 		return nil
 	}
+	received := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vocdesk_mail_received_total",
+		Help: "Messages taken in over SMTP by outcome (inquiry, reply, duplicate, auto_reply, bounce, unparsed; error: answered 451)."},
+		[]string{"outcome"})
+	if err := reg.Register(received); err != nil {
+		return fmt.Errorf("register mail metrics: %w", err)
+	}
 	m.smtp = mail.NewServer(ctx, mail.ServerConfig{
 		Addr: m.Config.SMTPAddr, Domain: strings.ToLower(m.Config.Mail.Domain), MaxBytes: m.Config.Mail.MaxBytes, Logger: m.Logger,
+		Received: func(o string) { received.WithLabelValues(o).Inc() },
 	}, svc)
 	if err := m.smtp.Listen(ctx); err != nil {
 		m.smtp = nil
