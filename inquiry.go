@@ -156,6 +156,9 @@ type Message struct {
 	// Event is what a system message records (Author is AuthorSystem); nil
 	// for people's messages and for events stored before it existed.
 	Event *MessageEvent
+	// Email is how an answer's email to the customer went; set by the
+	// desk's pages and API from MailDeliveryService, never for customers.
+	Email *MailDelivery
 }
 
 // Attachment is a file sent with a message: a screenshot or a PDF. Content is

@@ -141,4 +141,7 @@ type MailService interface {
 	FindMailMessages(ctx context.Context, f MailFilter) ([]*MailMessage, string, error)
 	// FindMailRaw returns a logged message and its bytes exactly as received.
 	FindMailRaw(ctx context.Context, id int64) (*MailMessage, []byte, error)
+
+	// The delivery state of answers that went out by email.
+	MailDeliveryService
 }

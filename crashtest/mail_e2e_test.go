@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -149,5 +151,19 @@ func mailEndToEnd(t *testing.T, dsn string) {
 	}
 	if len(log.Items) == 6 && (log.Items[0].InquiryID == nil || *log.Items[0].InquiryID == mine.ID) {
 		t.Error("the stranger's reply joined the customer's thread")
+	}
+
+	// What the intake did is counted for the operator's dashboards.
+	res, err := http.Get(srv.url() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	metrics, _ := io.ReadAll(res.Body)
+	for _, line := range []string{`vocdesk_mail_received_total{outcome="inquiry"} 3`, `vocdesk_mail_received_total{outcome="reply"} 1`,
+		`vocdesk_mail_received_total{outcome="duplicate"} 1`, `vocdesk_mail_received_total{outcome="auto_reply"} 1`} {
+		if !bytes.Contains(metrics, []byte(line+"\n")) {
+			t.Errorf("/metrics lacks %s", line)
+		}
 	}
 }

@@ -29,14 +29,16 @@ var mailAxeSource = sync.OnceValues(func() (string, error) {
 	return string(b), nil
 })
 
-func (s *Suite) mailAxe() {
+// mailAxeIn runs axe on the part of the page a JavaScript expression names
+// ("document", or document.querySelector(...) for the part a test added).
+func (s *Suite) mailAxeIn(context string) {
 	s.T.Helper()
 	src, err := mailAxeSource()
 	if err != nil {
 		s.T.Fatal(err)
 	}
-	const run = `(async () => {
-		const r = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}});
+	run := `(async () => {
+		const r = await axe.run(` + context + `, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}});
 		return JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, n: v.nodes.length,
 			where: v.nodes.slice(0, 3).map(n => n.target.join(" "))})));
 	})()`
@@ -67,12 +69,16 @@ func (s *Suite) mailAxe() {
 
 // mailLook opens path in Korean and in English, runs axe on each and saves
 // screenshots name-ko and name-en. The page ends in English.
-func (s *Suite) mailLook(path, name string) {
+func (s *Suite) mailLook(path, name string) { s.mailLookIn(path, name, "document") }
+
+// mailLookIn is mailLook with axe run on one part of the page only: on a
+// page mail adds a little to, the part it adds.
+func (s *Suite) mailLookIn(path, name, context string) {
 	s.T.Helper()
 	for _, lang := range []string{"ko", "en"} {
 		s.Visit("/lang/" + lang + "?next=" + url.QueryEscape(path))
 		s.WaitLocation(path)
-		s.mailAxe()
+		s.mailAxeIn(context)
 		s.Shot(name + "-" + lang)
 	}
 }

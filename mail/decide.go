@@ -80,6 +80,9 @@ func Decide(m *Message, from string, env Envelope, f *vocdesk.MailFacts) *vocdes
 	}
 	msg := &vocdesk.Message{Body: body, Attachments: files, AuthorName: m.FromName}
 	if id := ChooseThread(from, f); id != 0 {
+		// A reply's quote of the desk's answer is the thread again: only
+		// the customer's new words join it.
+		msg.Body = bodyOf(StripQuoted(m.Text), notes, len(files))
 		d.Outcome, d.InquiryID, d.Message = vocdesk.MailReply, id, msg
 		return d
 	}

@@ -81,7 +81,7 @@ func TestKoreanCharsets(t *testing.T) {
 		{"CP949 label", "Subject: =?CP949?Q?" + qEncode(encode(t, korean.EUCKR, koSubject)) + "?=\r\nContent-Type: text/plain; charset=cp949\r\n",
 			encode(t, korean.EUCKR, koBody), koSubject, koBody, false},
 		{"ISO-2022-KR", "Subject: =?ISO-2022-KR?B?" + base64.StdEncoding.EncodeToString(iso2022KR(t, koSubject)) + "?=\r\nContent-Type: text/plain; charset=ISO-2022-KR\r\nContent-Transfer-Encoding: 7bit\r\n",
-			iso2022KR(t, koBody+"\r\n"+koBody), koSubject, koBody + "\r\n" + koBody, false},
+			iso2022KR(t, koBody+"\r\n"+koBody), koSubject, koBody + "\n" + koBody, false},
 		{"ISO-8859-1", "Subject: =?ISO-8859-1?Q?Caf=E9_M=FCller?=\r\nContent-Type: text/plain; charset=ISO-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n",
 			[]byte("Gr=FC=DFe aus K=F6ln, caf=E9."), "Café Müller", "Grüße aus Köln, café.", false},
 		{"EUC-KR mislabelled ISO-8859-1", "Subject: " + eucSubject + "\r\nContent-Type: text/plain; charset=iso-8859-1\r\n",

@@ -346,7 +346,8 @@ func base64Text(h textproto.Header, charset string, raw, data []byte) bool {
 	return false
 }
 
-// add files a leaf part's decoded bytes as text, HTML or a file.
+// add files a leaf part's decoded bytes as text, HTML or a file. Text
+// keeps its lines with LF alone, as the desk stores every message.
 func (w *walker) add(ct, disp, filename string, params map[string]string, data []byte) {
 	switch {
 	case (ct == "text/plain" || ct == "") && disp != "attachment" && filename == "":
@@ -354,7 +355,7 @@ func (w *walker) add(ct, disp, filename string, params map[string]string, data [
 		if guessed {
 			w.m.problem("text declared as %q was read as another charset", params["charset"])
 		}
-		w.plain = append(w.plain, s)
+		w.plain = append(w.plain, strings.ReplaceAll(s, "\r\n", "\n"))
 	case ct == "text/html" && disp != "attachment" && filename == "":
 		s, guessed := decodeText(data, params["charset"])
 		if guessed {

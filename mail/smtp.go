@@ -27,6 +27,9 @@ type ServerConfig struct {
 	MaxLineLength int
 	Timeout       time.Duration // idle read or write on a connection
 	Logger        *slog.Logger
+	// Received, when set, is told each stored message's outcome ("error"
+	// for one answered 451), for metrics.
+	Received func(outcome string)
 }
 
 // Defaults of the listener's limits.
@@ -68,6 +71,9 @@ func NewServer(ctx context.Context, cfg ServerConfig, store vocdesk.MailService)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Received == nil {
+		cfg.Received = func(string) {}
 	}
 	s := &Server{cfg: cfg, store: store, ctx: vocdesk.NewContextWithActor(context.WithoutCancel(ctx), vocdesk.SystemActor())}
 	srv := smtp.NewServer(s)
@@ -187,8 +193,10 @@ func (ss *session) Data(r io.Reader) error {
 		rec, err := ss.s.store.ReceiveMail(ctx, in, decide)
 		if err != nil {
 			ss.s.cfg.Logger.Error("smtp: store message", "err", err, "remote", ss.remote, "to", rcpt)
+			ss.s.cfg.Received("error")
 			return errTryLater
 		}
+		ss.s.cfg.Received(string(rec.Outcome))
 		ss.s.cfg.Logger.Info("mail received", "id", rec.ID, "outcome", rec.Outcome, "inquiry", rec.InquiryID,
 			"to", rcpt, "from", vocdesk.MaskEmail(rec.From), "bytes", rec.Size)
 	}

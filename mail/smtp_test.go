@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/smtp"
@@ -127,4 +128,34 @@ func TestSMTPIntake(t *testing.T) {
 			t.Fatalf("two recipients: %+v", list)
 		}
 	})
+}
+
+// failingStore is the real store whose writes fail, as when the database
+// is down or full.
+type failingStore struct{ vocdesk.MailService }
+
+func (failingStore) ReceiveMail(context.Context, *vocdesk.InboundMail, vocdesk.MailDecider) (*vocdesk.MailMessage, error) {
+	return nil, errors.New("disk full")
+}
+
+// TestSMTPTemporaryFailure: a message the store cannot take is answered
+// 451, so the sender keeps it and tries again; nothing is claimed stored.
+func TestSMTPTemporaryFailure(t *testing.T) {
+	db := sqlstoretest.OpenSQLite(t)
+	s, store := startServer(t, db, 1<<20)
+	s.Shutdown(context.Background())
+	ctx := vocdesk.NewContextWithActor(context.Background(), vocdesk.SystemActor())
+	broken := mail.NewServer(ctx, mail.ServerConfig{Addr: "127.0.0.1:0", Domain: "desk.test"}, failingStore{store})
+	if err := broken.Listen(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { broken.Shutdown(context.Background()) })
+	d := dial(t, broken.Addr())
+	d.expect("MAIL FROM:<minsu@example.kr>", 250)
+	d.expect("RCPT TO:<acme@desk.test>", 250)
+	d.data("Subject: hi\r\nMessage-ID: <x@example.kr>\r\n\r\nhello\r\n", 451)
+	db.Close()
+	d = dial(t, broken.Addr())
+	d.expect("MAIL FROM:<minsu@example.kr>", 250)
+	d.expect("RCPT TO:<acme@desk.test>", 451) // the recipient cannot be checked either
 }

@@ -91,7 +91,8 @@ func TestChooseThread(t *testing.T) {
 // starts a new inquiry; a quoted TxID of the sender's purchase links it.
 func TestDecideReply(t *testing.T) {
 	raw := []byte("From: Minsu <minsu@example.kr>\r\nTo: acme+i102@desk.test\r\nSubject: Re: [Puzzle] 환불\r\n" +
-		"In-Reply-To: <inquiry-102.message-7@desk.test>\r\nMessage-ID: <r1@example.kr>\r\n\r\n아직 TX-2024-0007 환불이 안 됐어요\r\n")
+		"In-Reply-To: <inquiry-102.message-7@desk.test>\r\nMessage-ID: <r1@example.kr>\r\n\r\n아직 TX-2024-0007 환불이 안 됐어요\r\n\r\n" +
+		"2026년 12월 1일 (월) 오전 10:00, Puzzle <acme+i102@desk.test>님이 작성:\r\n> 환불해 드렸습니다.\r\n")
 	e := Envelope{From: "minsu@example.kr", Recipient: "acme+i102@desk.test", Domain: "desk.test"}
 	in, decide := Prepare(raw, e)
 	if in.DeveloperSlug != "acme" || !equal(in.ThreadIDs, []int64{102}) || in.MessageID != "r1@example.kr" {
@@ -102,8 +103,8 @@ func TestDecideReply(t *testing.T) {
 	apps := []vocdesk.MailApp{{ID: 7, Slug: "puzzle", Name: "Puzzle"}, {ID: 8, Slug: "racer", Name: "Racer"}}
 
 	d := decide(&vocdesk.MailFacts{DeveloperID: 1, CustomerID: 11, Apps: apps, Purchases: purchases, Candidates: cand})
-	if d.Outcome != vocdesk.MailReply || d.InquiryID != 102 {
-		t.Fatalf("the customer's reply: %s %d; want reply to 102", d.Outcome, d.InquiryID)
+	if d.Outcome != vocdesk.MailReply || d.InquiryID != 102 || d.Message.Body != "아직 TX-2024-0007 환불이 안 됐어요" {
+		t.Fatalf("the customer's reply: %s %d %q; want reply to 102 without the quote", d.Outcome, d.InquiryID, d.Message.Body)
 	}
 
 	// The same bytes from someone else (forged headers and all, but another

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need on a fresh Debian machine: a
 # PostgreSQL server (when none answers on 127.0.0.1:5432), Debian's Chromium
-# for the browser tests, Python 3 for the mail tests' SMTP client,
+# for the browser tests, Python 3 and aiosmtpd for the mail tests,
 # Node.js/npm for the OpenAPI linter and axe-core for the browser tests'
 # accessibility checks. It prints the
 # PostgreSQL URL the tests should use as its last line of stdout.
@@ -52,10 +52,11 @@ if ! command -v chromium >/dev/null; then
   apt_install chromium fonts-noto-cjk
 fi
 
-# Python 3 for the mail tests' SMTP client (smtplib: a client that is not Go's).
-if ! command -v python3 >/dev/null; then
-  log "installing python3"
-  apt_install python3
+# Python 3 for the mail tests: smtplib is their SMTP client that is not Go's,
+# and Debian's aiosmtpd (for the system /usr/bin/python3) their SMTP server.
+if ! command -v python3 >/dev/null || ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
+  log "installing python3 and python3-aiosmtpd"
+  apt_install python3 python3-aiosmtpd
 fi
 
 # Node.js and npm for the OpenAPI linter.

@@ -123,6 +123,6 @@ func (tx *Tx) mailRefund(ctx context.Context, r *vocdesk.CancellationRequest, p 
 		return fmt.Errorf("sqlstore: refund mail: %w", err)
 	}
 	subject, text := vocdesk.RefundNotice(locale, r, p.Amount)
-	m := vocdesk.Mail{To: email, Subject: subject, Text: text}
+	m := vocdesk.Mail{To: email, Subject: subject, Text: text, Notice: true}
 	return tx.enqueue(ctx, vocdesk.JobSendMail, m, tx.now, "mail:refund:"+strconv.FormatInt(r.ID, 10))
 }

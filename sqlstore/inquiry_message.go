@@ -127,6 +127,9 @@ func (tx *Tx) addMessage(ctx context.Context, a *vocdesk.Actor, inquiryID int64,
 		}
 	}
 	if mail != nil && mail.To != "" {
+		if err := tx.threadMail(ctx, mail); err != nil {
+			return err
+		}
 		key := fmt.Sprintf("mail.inquiry.message.%d", m.ID)
 		if err := tx.enqueue(ctx, vocdesk.JobSendMail, mail, tx.now, key); err != nil {
 			return err
@@ -257,8 +260,9 @@ func replyMail(in *vocdesk.Inquiry, m *vocdesk.Message) *vocdesk.Mail {
 		Subject: fmt.Sprintf("[%s] Re: %s", in.AppName, in.Subject),
 		Text: fmt.Sprintf("%s\n\n— %s, %s\n\n답변은 My Page > 문의 내역에서도 볼 수 있습니다. / You can also read this answer on My Page > Inquiries.\n",
 			m.Body, m.AuthorName, in.AppName),
-		MessageID: fmt.Sprintf("<inquiry-%d.message-%d@vocdesk>", in.ID, m.ID),
-		InReplyTo: fmt.Sprintf("<inquiry-%d@vocdesk>", in.ID),
+		MessageID:     fmt.Sprintf("<inquiry-%d.message-%d@vocdesk>", in.ID, m.ID),
+		InReplyTo:     fmt.Sprintf("<inquiry-%d@vocdesk>", in.ID),
+		DeveloperSlug: in.DeveloperSlug, FromName: in.AppName, InquiryID: in.ID, MessageRef: m.ID,
 	}
 }
 
@@ -269,7 +273,8 @@ func statusMail(in *vocdesk.Inquiry, by string) *vocdesk.Mail {
 		Subject: fmt.Sprintf("[%s] 문의가 해결되었습니다 / Your inquiry was resolved: %s", in.AppName, in.Subject),
 		Text: fmt.Sprintf("%s님이 문의를 해결됨으로 표시했습니다. 만족도를 평가해 주세요.\n%s marked your inquiry as resolved. Please rate the answer on My Page.\n",
 			by, by),
-		MessageID: fmt.Sprintf("<inquiry-%d.resolved-%d@vocdesk>", in.ID, in.UpdatedAt.UnixMicro()),
-		InReplyTo: fmt.Sprintf("<inquiry-%d@vocdesk>", in.ID),
+		MessageID:     fmt.Sprintf("<inquiry-%d.resolved-%d@vocdesk>", in.ID, in.UpdatedAt.UnixMicro()),
+		InReplyTo:     fmt.Sprintf("<inquiry-%d@vocdesk>", in.ID),
+		DeveloperSlug: in.DeveloperSlug, FromName: in.AppName, InquiryID: in.ID, Notice: true,
 	}
 }

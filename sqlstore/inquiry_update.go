@@ -183,6 +183,9 @@ func (tx *Tx) applyUpdate(ctx context.Context, a *vocdesk.Actor, in *vocdesk.Inq
 		return false, err
 	}
 	if mail != nil && mail.To != "" {
+		if err := tx.threadMail(ctx, mail); err != nil {
+			return false, err
+		}
 		key := fmt.Sprintf("mail.inquiry.%d.resolved.%d", in.ID, micros(tx.now))
 		if err := tx.enqueue(ctx, vocdesk.JobSendMail, mail, tx.now, key); err != nil {
 			return false, err

@@ -3,8 +3,11 @@ package sqlstore_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/mail"
@@ -177,6 +180,63 @@ func TestMailRefusedKeptUnparsed(t *testing.T) {
 		}
 		if _, raw, err := svc.FindMailRaw(asOperator(), rec.ID); err != nil || string(raw) != "raw" {
 			t.Fatalf("raw %q %v", raw, err)
+		}
+	})
+}
+
+// TestMailDeliveries: an answer to an email inquiry is queued as mail that
+// names the customer's messages for threading, and its delivery state
+// moves with the job's attempts (a stale attempt's report changes
+// nothing); only the desk's side sees it.
+func TestMailDeliveries(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newDeskFixture(t, db)
+		svc := sqlstore.NewMailService(db)
+		sys := vocdesk.NewContextWithActor(context.Background(), vocdesk.SystemActor())
+		rec := deliver(t, svc, "dev-a@desk.test", "minji.kim@example.com", msg("minji.kim@example.com", "환불", "m1@example.com", "", "TXA1 환불해 주세요"))
+		rec2 := deliver(t, svc, mail.ReplyAddress("dev-a", rec.InquiryID, domain), "minji.kim@example.com",
+			msg("minji.kim@example.com", "Re: 환불", "m2@example.com", "In-Reply-To: <m1@example.com>\r\n", "빨리요"))
+		if rec2.Outcome != vocdesk.MailReply {
+			t.Fatalf("reply: %+v", rec2)
+		}
+		answer := &vocdesk.Message{Body: "처리했습니다"}
+		must(t, f.inq.AddMessage(f.asAgentA, rec.InquiryID, answer))
+
+		jobs, err := f.jobs.Claim(sys, []string{vocdesk.JobSendMail}, 10, time.Minute)
+		must(t, err)
+		if len(jobs) != 1 {
+			t.Fatalf("%d mail jobs", len(jobs))
+		}
+		var m vocdesk.Mail
+		must(t, json.Unmarshal(jobs[0].Payload, &m))
+		if m.InquiryID != rec.InquiryID || m.MessageRef != answer.ID || m.DeveloperSlug != "dev-a" || m.To != "minji.kim@example.com" ||
+			strings.Join(m.References, " ") != "m1@example.com m2@example.com" || m.Notice {
+			t.Fatalf("mail %+v", m)
+		}
+
+		state := func(ctx context.Context) *vocdesk.MailDelivery {
+			t.Helper()
+			ds, err := svc.FindDeliveries(ctx, rec.InquiryID)
+			must(t, err)
+			return ds[answer.ID]
+		}
+		if d := state(f.asAgentA); d == nil || d.State != vocdesk.MailQueued {
+			t.Fatalf("queued: %+v", d)
+		}
+		must(t, svc.RecordDelivery(sys, &vocdesk.MailDelivery{MessageRef: answer.ID, State: vocdesk.MailRetrying, Attempts: 1, LastError: "451 busy"}))
+		must(t, svc.RecordDelivery(sys, &vocdesk.MailDelivery{MessageRef: answer.ID, State: vocdesk.MailSent, Attempts: 2, MessageID: "x@desk.test"}))
+		must(t, svc.RecordDelivery(sys, &vocdesk.MailDelivery{MessageRef: answer.ID, State: vocdesk.MailRetrying, Attempts: 1, LastError: "late"}))
+		if d := state(f.asAgentA); d.State != vocdesk.MailSent || d.Attempts != 2 || d.MessageID != "x@desk.test" {
+			t.Fatalf("after the attempts: %+v", d)
+		}
+		if d := state(f.as(f.devB, f.agentB)); d != nil {
+			t.Error("developer B sees A's delivery")
+		}
+		if d := state(f.asCust); d != nil {
+			t.Error("the customer sees the delivery state")
+		}
+		if d := state(f.as(f.devA, f.viewerA)); d == nil || d.To == "minji.kim@example.com" {
+			t.Errorf("a viewer's delivery %+v: want the address masked", d)
 		}
 	})
 }

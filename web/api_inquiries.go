@@ -88,13 +88,14 @@ type attachmentJSON struct {
 // messageJSON is one entry of a thread. Bodies are returned exactly as
 // written: they are plain text, and escaping them is the page's business.
 type messageJSON struct {
-	ID          int64            `json:"id"`
-	Author      string           `json:"author"`
-	AuthorName  string           `json:"author_name"`
-	Body        string           `json:"body"`
-	Internal    bool             `json:"internal"`
-	Attachments []attachmentJSON `json:"attachments"`
-	CreatedAt   string           `json:"created_at"`
+	ID          int64             `json:"id"`
+	Author      string            `json:"author"`
+	AuthorName  string            `json:"author_name"`
+	Body        string            `json:"body"`
+	Internal    bool              `json:"internal"`
+	Attachments []attachmentJSON  `json:"attachments"`
+	CreatedAt   string            `json:"created_at"`
+	Email       *mailDeliveryJSON `json:"email,omitempty"` // an answer's email delivery (api_mail.go)
 	// Event is a system message's event, for clients that word it in
 	// their reader's language; Body holds it in English.
 	Event *vocdesk.MessageEvent `json:"event,omitempty"`
@@ -277,6 +278,9 @@ func (s *Server) writeInquiryDetail(w http.ResponseWriter, r *http.Request, stat
 	ctx := r.Context()
 	out := inquiryDetailJSON{inquiryJSON: newInquiryJSON(in), Messages: newMessagesJSON(msgs),
 		CustomerPurchases: []purchaseJSON{}, CustomerInquiries: []inquiryJSON{}}
+	if err := s.addDeliveries(ctx, in.ID, out.Messages); err != nil {
+		return err
+	}
 	if in.CustomerID != 0 {
 		// The panel is about this developer only, even for operators, who
 		// may see every developer's purchases: filter by the inquiry's

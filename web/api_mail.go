@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -114,6 +115,35 @@ func (s *Server) getMailRaw(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(raw)
+	}
+	return nil
+}
+
+// mailDeliveryJSON is how an answer's email went.
+type mailDeliveryJSON struct {
+	State     string `json:"state"`
+	To        string `json:"to"`
+	Attempts  int    `json:"attempts"`
+	LastError string `json:"last_error"`
+	MessageID string `json:"message_id"`
+	UpdatedAt string `json:"updated_at"`
+}
+
+// addDeliveries puts each answer's email delivery beside it in a thread.
+// The service shows them to the desk's side only.
+func (s *Server) addDeliveries(ctx context.Context, inquiryID int64, msgs []messageJSON) error {
+	if s.svc.Mail == nil {
+		return nil
+	}
+	ds, err := s.svc.Mail.FindDeliveries(ctx, inquiryID)
+	if err != nil || len(ds) == 0 {
+		return err
+	}
+	for i := range msgs {
+		if d, ok := ds[msgs[i].ID]; ok {
+			msgs[i].Email = &mailDeliveryJSON{State: string(d.State), To: d.To, Attempts: d.Attempts, LastError: d.LastError,
+				MessageID: d.MessageID, UpdatedAt: timeJSON(d.UpdatedAt)}
+		}
 	}
 	return nil
 }

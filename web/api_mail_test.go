@@ -13,18 +13,31 @@ import (
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
 )
 
-// seedMail delivers one customer mail to the tenant's developer, as the
-// SMTP intake does, and returns its mail log id.
+// seedMail delivers one vacation notice from the tenant's customer to its
+// developer, as the SMTP intake does, and returns its mail log id. An
+// auto-reply fills the mail log without adding an inquiry, so the other
+// tests' counts stay as they were.
 func (e *env) seedMail(tn tenant) int64 {
 	e.t.Helper()
-	raw := "From: " + tn.customerEmail + "\r\nTo: " + tn.slug + "@desk.test\r\nSubject: Mail about " + tn.txid +
-		"\r\nMessage-ID: <seed-" + tn.slug + "@example.com>\r\n\r\nPlease look at " + tn.txid + "\r\n"
-	in, decide := mail.Prepare([]byte(raw), mail.Envelope{From: tn.customerEmail, Recipient: tn.slug + "@desk.test", Domain: "desk.test"})
-	rec, err := e.svc.Mail.ReceiveMail(systemCtx(), in, decide)
-	if err != nil || rec.Outcome != vocdesk.MailInquiry {
-		e.t.Fatalf("seed mail: %+v %v", rec, err)
+	rec := e.deliverMail(tn, "Auto-Submitted: auto-replied\r\nMessage-ID: <seed-"+tn.slug+"@example.com>\r\n", "Out of office "+tn.txid)
+	if rec.Outcome != vocdesk.MailAutoReply {
+		e.t.Fatalf("seed mail: %+v", rec)
 	}
 	return rec.ID
+}
+
+// deliverMail hands a mail from the tenant's customer to its developer to
+// the intake.
+func (e *env) deliverMail(tn tenant, headers, body string) *vocdesk.MailMessage {
+	e.t.Helper()
+	raw := "From: " + tn.customerEmail + "\r\nTo: " + tn.slug + "@desk.test\r\nSubject: Mail about " + tn.txid + "\r\n" +
+		headers + "\r\n" + body + "\r\n"
+	in, decide := mail.Prepare([]byte(raw), mail.Envelope{From: tn.customerEmail, Recipient: tn.slug + "@desk.test", Domain: "desk.test"})
+	rec, err := e.svc.Mail.ReceiveMail(systemCtx(), in, decide)
+	if err != nil {
+		e.t.Fatalf("deliver mail: %v", err)
+	}
+	return rec
 }
 
 // TestMailLogAPI: the developer lists its own mail log and reads a message
@@ -34,6 +47,7 @@ func TestMailLogAPI(t *testing.T) {
 	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
 		e := newEnv(t, db)
 		dev := bearer(e.a.key)
+		e.deliverMail(e.a, "Message-ID: <ask-"+e.a.slug+"@example.com>\r\n", "Please look at "+e.a.txid)
 		res := e.do("GET", "/api/v1/mail/messages", "", dev)
 		if res.Code != http.StatusOK {
 			t.Fatalf("list: %d %s", res.Code, res.Body)
@@ -53,12 +67,12 @@ func TestMailLogAPI(t *testing.T) {
 		if err := json.Unmarshal(res.Body.Bytes(), &list); err != nil {
 			t.Fatal(err)
 		}
-		if len(list.Items) != 1 {
-			t.Fatalf("developer A sees %d messages; want its one", len(list.Items))
+		if len(list.Items) != 2 || list.Items[1].ID != e.a.mailID || list.Items[1].Outcome != "auto_reply" || list.Items[1].InquiryID != nil {
+			t.Fatalf("developer A sees %+v; want its two, newest first", list.Items)
 		}
 		m := list.Items[0]
-		if m.ID != e.a.mailID || m.Outcome != "inquiry" || m.InquiryID == nil || m.From != e.a.customerEmail ||
-			m.To != e.a.slug+"@desk.test" || m.MessageID != "seed-"+e.a.slug+"@example.com" {
+		if m.Outcome != "inquiry" || m.InquiryID == nil || m.From != e.a.customerEmail ||
+			m.To != e.a.slug+"@desk.test" || m.MessageID != "ask-"+e.a.slug+"@example.com" {
 			t.Fatalf("entry %+v", m)
 		}
 		res = e.do("GET", m.RawURL, "", dev)

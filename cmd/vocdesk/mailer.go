@@ -2,35 +2,38 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/jobs"
+	"github.com/vocdesk/vocdesk/mail"
 )
 
-// mailHandler sends the mail of a mail.send job with m.
-func mailHandler(m vocdesk.Mailer) jobs.Handler {
-	return func(ctx context.Context, j *vocdesk.Job) error {
-		var mail vocdesk.Mail
-		if err := json.Unmarshal(j.Payload, &mail); err != nil || mail.To == "" {
-			return jobs.Permanent(fmt.Errorf("mail: bad payload: %v", err))
-		}
-		return m.Send(ctx, &mail)
+// newMailKind is the mail.send job: through the relay when --smtp-relay is
+// set, else logged or dropped (--mailer). Answers' delivery state is kept.
+func newMailKind(cfg Config, deliveries vocdesk.MailDeliveryService, log *slog.Logger) jobs.Kind {
+	var s mail.Sender = discardMailer{}
+	switch {
+	case cfg.Mail.Relay != "":
+		s = mail.NewRelay(mail.RelayConfig{Addr: cfg.Mail.Relay, User: cfg.Mail.RelayUser, Password: cfg.Mail.RelayPassword,
+			StartTLS: cfg.Mail.RelayStartTLS, Domain: strings.ToLower(cfg.Mail.Domain)})
+	case cfg.Workers.Mailer == "log":
+		s = logMailer{log}
 	}
+	return mail.JobKind(s, deliveries, log)
 }
 
-// logMailer stands in for SMTP until vocdesk has it: it logs each mail (the
-// address masked) and drops it, so nothing pretends to have been sent.
+// logMailer stands in for a relay: it logs each mail (the address masked)
+// and drops it, so nothing pretends to have been sent.
 type logMailer struct{ log *slog.Logger }
 
-func (l logMailer) Send(ctx context.Context, m *vocdesk.Mail) error {
-	l.log.InfoContext(ctx, "mail not sent (no SMTP configured)", "to", vocdesk.MaskEmail(m.To), "subject", m.Subject)
-	return nil
+func (l logMailer) SendID(ctx context.Context, m *vocdesk.Mail) (string, error) {
+	l.log.InfoContext(ctx, "mail not sent (no --smtp-relay)", "to", vocdesk.MaskEmail(m.To), "subject", m.Subject)
+	return "", mail.ErrNotSent
 }
 
-// discardMailer drops mail silently.
+// discardMailer drops mail silently (tests, drills).
 type discardMailer struct{}
 
-func (discardMailer) Send(context.Context, *vocdesk.Mail) error { return nil }
+func (discardMailer) SendID(context.Context, *vocdesk.Mail) (string, error) { return "", nil }

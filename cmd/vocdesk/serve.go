@@ -68,7 +68,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	m.sweep = startSweeps(m.Logger, serveSweeps(m.db))
-	if err := m.startSMTP(ctx, svc.Mail); err != nil {
+	if err := m.startSMTP(ctx, svc.Mail, h.Registry()); err != nil {
 		return err
 	}
 	m.server = &http.Server{

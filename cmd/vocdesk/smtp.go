@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/mail"
 )
@@ -15,11 +17,21 @@ import (
 type MailConfig struct {
 	Domain   string // the desk's mail domain: SLUG@Domain reaches developer SLUG
 	MaxBytes int64  // messages over this are refused with 552
+
+	// The relay outgoing mail goes through (mailer.go).
+	Relay         string
+	RelayUser     string
+	RelayPassword string
+	RelayStartTLS bool
 }
 
 func (c *MailConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.Domain, "mail-domain", c.Domain, "the desk's mail `domain`: developer SLUG receives mail at SLUG@DOMAIN")
 	fs.Int64Var(&c.MaxBytes, "smtp-max-bytes", c.MaxBytes, "largest message the SMTP intake takes, in `bytes` (larger: 552)")
+	fs.StringVar(&c.Relay, "smtp-relay", c.Relay, "send outgoing mail through this SMTP relay (`host:port`; needs --mail-domain)")
+	fs.StringVar(&c.RelayUser, "smtp-user", c.RelayUser, "user name for the relay (AUTH PLAIN)")
+	fs.StringVar(&c.RelayPassword, "smtp-password", c.RelayPassword, "password for the relay (prefer VOCDESK_SMTP_PASSWORD)")
+	fs.BoolVar(&c.RelayStartTLS, "smtp-starttls", c.RelayStartTLS, "upgrade the relay connection with STARTTLS before sending")
 }
 
 // validate checks the mail settings; smtpAddr is --smtp-addr, which needs a
@@ -31,6 +43,17 @@ func (c *MailConfig) validate(smtpAddr string) error {
 	}
 	if c.Domain != "" && !validDomain(c.Domain) {
 		errs = append(errs, fmt.Errorf("--mail-domain %q is not a domain name", c.Domain))
+	}
+	if c.Relay != "" {
+		if c.Domain == "" {
+			errs = append(errs, errors.New("--smtp-relay needs --mail-domain: the desk's mail is From and Reply-To addresses on it"))
+		}
+		if err := validateAddr("smtp-relay", c.Relay); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if (c.RelayUser == "") != (c.RelayPassword == "") {
+		errs = append(errs, errors.New("--smtp-user and --smtp-password go together"))
 	}
 	if smtpAddr != "" && c.MaxBytes <= 0 {
 		errs = append(errs, fmt.Errorf("--smtp-max-bytes must be positive, not %d", c.MaxBytes))
@@ -56,13 +79,21 @@ func validDomain(d string) bool {
 	return true
 }
 
-// startSMTP starts the intake listener when --smtp-addr is set.
-func (m *Main) startSMTP(ctx context.Context, svc vocdesk.MailService) error {
+// startSMTP starts the intake listener when --smtp-addr is set, counting
+// what each message became in vocdesk_mail_received_total{outcome}.
+func (m *Main) startSMTP(ctx context.Context, svc vocdesk.MailService, reg prometheus.Registerer) error {
 	if m.Config.SMTPAddr == "" {
 		return nil
 	}
+	received := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vocdesk_mail_received_total",
+		Help: "Messages taken in over SMTP by outcome (inquiry, reply, duplicate, auto_reply, bounce, unparsed; error: answered 451)."},
+		[]string{"outcome"})
+	if err := reg.Register(received); err != nil {
+		return fmt.Errorf("register mail metrics: %w", err)
+	}
 	m.smtp = mail.NewServer(ctx, mail.ServerConfig{
 		Addr: m.Config.SMTPAddr, Domain: strings.ToLower(m.Config.Mail.Domain), MaxBytes: m.Config.Mail.MaxBytes, Logger: m.Logger,
+		Received: func(o string) { received.WithLabelValues(o).Inc() },
 	}, svc)
 	if err := m.smtp.Listen(ctx); err != nil {
 		m.smtp = nil

@@ -48,7 +48,7 @@ func (c *Config) registerWorkers(fs *flag.FlagSet) {
 	fs.DurationVar(&w.JobLease, "job-lease", w.JobLease, "how long a claimed job is held before another process may take it over (after a crash)")
 	fs.DurationVar(&w.RefundBackoffMax, "refund-backoff-max", w.RefundBackoffMax, "longest wait between attempts of a refund whose provider call failed")
 	fs.DurationVar(&w.IdempotencyLease, "idempotency-lease", w.IdempotencyLease, "how long a request's Idempotency-Key counts as in progress before a retry may take it over (after a crash)")
-	fs.StringVar(&w.Mailer, "mailer", w.Mailer, "outgoing mail until SMTP exists: log (log each mail and drop it) or discard")
+	fs.StringVar(&w.Mailer, "mailer", w.Mailer, "outgoing mail without --smtp-relay: log (log each mail and drop it) or discard")
 	fs.Float64Var(&w.ProviderFailRate, "provider-fail-rate", w.ProviderFailRate, "share (0-1) of payment provider calls that fail before acting")
 	fs.Float64Var(&w.ProviderTimeoutRate, "provider-timeout-rate", w.ProviderTimeoutRate, "share (0-1) of provider refunds that time out after the refund was made")
 	fs.Float64Var(&w.ProviderDeclineRate, "provider-decline-rate", w.ProviderDeclineRate, "share (0-1) of provider refunds declined for good")
@@ -114,17 +114,14 @@ func startWorkers(cfg Config, db *sqlstore.DB, svc vocdesk.Services, logger *slo
 		Client:    webhooks.NewClient(cfg.AllowPrivateWebhooks, 10*time.Second),
 		UserAgent: "vocdesk-webhooks/1",
 	}
-	var mailer vocdesk.Mailer = discardMailer{}
-	if w.Mailer == "log" {
-		mailer = logMailer{logger}
-	}
+	mail := newMailKind(cfg, svc.Mail, logger)
 	// An attempt must end well within its lease, or a second process
 	// would take the job over while the first still works on it.
 	timeout := min(w.JobLease/2, 30*time.Second)
 	kinds := map[string]jobs.Kind{
 		vocdesk.JobRefundExecute:  exec.Kind(),
 		vocdesk.JobWebhookDeliver: deliver.Kind(),
-		vocdesk.JobSendMail:       {Handler: mailHandler(mailer)},
+		vocdesk.JobSendMail:       mail,
 	}
 	refund := kinds[vocdesk.JobRefundExecute]
 	refund.Backoff = jobs.Exponential(200*time.Millisecond, w.RefundBackoffMax)

@@ -94,6 +94,9 @@ func (h *handler) loadInquiry(ctx context.Context, a *vocdesk.Actor, id int64, d
 		return err
 	}
 	d.Base, d.Operator, d.Inquiry, d.Messages, d.Limits = inboxBase(a), a.IsOperator(), in, msgs, limits()
+	if err := h.addDeliveries(ctx, id, msgs); err != nil {
+		return err
+	}
 	if d.Refunds, err = h.refundsOf(ctx, "", vocdesk.CancellationFilter{InquiryID: id}); err != nil {
 		return err
 	}

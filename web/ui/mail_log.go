@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -144,4 +145,20 @@ func (h *handler) findMail(w http.ResponseWriter, r *http.Request) (*vocdesk.Mai
 		return nil, nil, false
 	}
 	return m, raw, true
+}
+
+// addDeliveries sets each answer's email delivery on the thread, for the
+// desk's side (the service gives customers none).
+func (h *handler) addDeliveries(ctx context.Context, inquiryID int64, msgs []*vocdesk.Message) error {
+	if h.svc.Mail == nil {
+		return nil
+	}
+	ds, err := h.svc.Mail.FindDeliveries(ctx, inquiryID)
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		m.Email = ds[m.ID]
+	}
+	return nil
 }
