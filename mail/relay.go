@@ -116,6 +116,10 @@ func (r *Relay) deliver(ctx context.Context, out *Outgoing) error {
 		}
 	}
 	defer c.Close()
+	// go-smtp sets its own deadline on every command (5 and 12 minutes by
+	// default): bound them by the relay's timeout, so a relay that stops
+	// answering costs an attempt, not a worker for minutes.
+	c.CommandTimeout, c.SubmissionTimeout = r.cfg.Timeout, r.cfg.Timeout
 	if r.cfg.User != "" {
 		if err := c.Auth(sasl.NewPlainClient("", r.cfg.User, r.cfg.Password)); err != nil {
 			return fmt.Errorf("mail: relay auth: %w", err)

@@ -3,9 +3,20 @@ package mail_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"io"
+	"math/big"
 	"mime"
+	"net"
 	"net/mail"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -149,4 +160,75 @@ func TestRelaySends(t *testing.T) {
 	if _, err := r.SendID(ctx, answer()); err == nil || dmail.IsPermanent(err) {
 		t.Fatalf("no relay listening: %v; want a temporary error", err)
 	}
+}
+
+// TestRelayAuthStartTLS: a relay that requires STARTTLS and then AUTH
+// takes the desk's mail with the right password and not with a wrong one
+// (aiosmtpd 1.4 then stops answering: the attempt ends at the relay
+// timeout and is retried later); the desk refuses to send in the clear to a
+// relay that offers no STARTTLS when told to use it.
+func TestRelayAuthStartTLS(t *testing.T) {
+	certFile, keyFile, pool := selfSigned(t)
+	s := startSink(t, "testdata/smtp_sink.py", "--auth", "desk:s3cret", "--tls", certFile, keyFile)
+	tc := &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}
+	ctx := context.Background()
+	r := dmail.NewRelay(dmail.RelayConfig{Addr: s.Addr, Domain: "desk.test", StartTLS: true, TLS: tc, User: "desk", Password: "s3cret", Timeout: 10 * time.Second})
+	id, err := r.SendID(ctx, answer())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.messages(t); len(got) != 1 {
+		t.Fatalf("stored %d", len(got))
+	} else {
+		checkAnswer(t, got[0], id)
+	}
+	r = dmail.NewRelay(dmail.RelayConfig{Addr: s.Addr, Domain: "desk.test", StartTLS: true, TLS: tc, User: "desk", Password: "wrong", Timeout: 3 * time.Second})
+	if _, err := r.SendID(ctx, answer()); err == nil {
+		t.Error("sent with a wrong password")
+	} else {
+		t.Logf("wrong password: %v", err)
+	}
+	r = dmail.NewRelay(dmail.RelayConfig{Addr: s.Addr, Domain: "desk.test", User: "desk", Password: "s3cret", Timeout: 10 * time.Second})
+	if _, err := r.SendID(ctx, answer()); err == nil {
+		t.Error("AUTH without TLS went through a relay that requires STARTTLS")
+	}
+	plain := startSink(t, "testdata/smtp_sink.py")
+	r = dmail.NewRelay(dmail.RelayConfig{Addr: plain.Addr, Domain: "desk.test", StartTLS: true, TLS: tc, Timeout: 10 * time.Second})
+	if _, err := r.SendID(ctx, answer()); err == nil {
+		t.Error("sent in the clear to a relay without STARTTLS although told to use it")
+	}
+}
+
+// selfSigned writes a certificate for 127.0.0.1 and its key, and returns
+// a pool that trusts it.
+func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "relay.test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	return certFile, keyFile, pool
 }
