@@ -78,3 +78,36 @@ func CheckTexts(values map[string][]string) error {
 	}
 	return nil
 }
+
+// CleanText makes s acceptable to TextProblem, for text vocdesk must keep
+// but did not write, such as a decoded email (whose raw bytes are kept
+// apart): invalid bytes become U+FFFD, a lone carriage return a newline,
+// and NUL, other control characters and bidirectional controls are
+// dropped. Text that is already acceptable comes back unchanged.
+func CleanText(s string) string {
+	if TextProblem(s) == "" {
+		return s
+	}
+	b := make([]rune, 0, len(s))
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b = append(b, utf8.RuneError)
+		case r == '\t' || r == '\n':
+			b = append(b, r)
+		case r == '\r':
+			if i+1 < len(s) && s[i+1] == '\n' {
+				b = append(b, r)
+			} else {
+				b = append(b, '\n')
+			}
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f),
+			r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		default:
+			b = append(b, r)
+		}
+		i += n
+	}
+	return string(b)
+}

@@ -56,3 +56,31 @@ func FuzzTextProblem(f *testing.F) {
 		}
 	})
 }
+
+// CleanText keeps acceptable text as it is and makes any other acceptable.
+func TestCleanText(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain\ttext\r\nline": "plain\ttext\r\nline",
+		"a\x00b\x1bc\u202ed":  "abcd",
+		"bad \xff byte":       "bad \uFFFD byte",
+		"old\rmac":            "old\nmac",
+		"환불\u0085요청":          "환불요청",
+	} {
+		if got := CleanText(in); got != want {
+			t.Errorf("CleanText(%q) = %q; want %q", in, got, want)
+		}
+	}
+}
+
+func FuzzCleanText(f *testing.F) {
+	f.Add("a\x00b\r\xffc\u202e")
+	f.Fuzz(func(t *testing.T, s string) {
+		out := CleanText(s)
+		if p := TextProblem(out); p != "" {
+			t.Fatalf("CleanText(%q) = %q, which %s", s, out, p)
+		}
+		if TextProblem(s) == "" && out != s {
+			t.Fatalf("CleanText changed acceptable text %q to %q", s, out)
+		}
+	})
+}

@@ -170,7 +170,7 @@ Content-Type: text/plain; charset=utf-8
 	s.WaitText("다시 들어왔어요. 감사합니다!")
 	s.NoText("제 보석도 복구해 주세요")
 	// The page is the desk's; mail adds the thread's delivery badges.
-	s.mailLookIn(inquiryPath, "mail-thread", `document.querySelector(".thread")`)
+	s.Look(inquiryPath, "mail-thread")
 
 	s.Visit("/console/inquiries")
 	s.WaitText("eve@example.net")

@@ -65,12 +65,12 @@ func TestMailLogDeveloper(t *testing.T) {
 	s.ClickLink("Mail")
 	s.WaitLocation("/console/mail")
 	s.WaitText("Mail log", "아이템이 안 들어왔어요", "New inquiry", "Unparsed", "Bounce")
-	s.mailLook("/console/mail", "mail-log")
+	s.Look("/console/mail", "mail-log")
 
 	// The unparsed message: kept, its source shown as text.
 	s.Visit(fmt.Sprintf("/console/mail/%d", unparsed.ID))
 	s.WaitText("Unparsed", "Not an RFC-822 Document", "The desk could not read it well enough")
-	s.mailLook(fmt.Sprintf("/console/mail/%d", unparsed.ID), "mail-unparsed")
+	s.Look(fmt.Sprintf("/console/mail/%d", unparsed.ID), "mail-unparsed")
 
 	// The customer's mail is an email inquiry with the quoted purchase.
 	s.Visit("/console/mail")
@@ -103,8 +103,8 @@ func TestMailLogOperator(t *testing.T) {
 	s.ClickLink("Mail")
 	s.WaitLocation("/operator/mail")
 	s.WaitText("hoppin", "아이템이 안 들어왔어요", "Unparsed")
-	s.mailLook("/operator/mail", "mail-log-operator")
+	s.Look("/operator/mail", "mail-log-operator")
 	s.Visit(fmt.Sprintf("/operator/mail/%d", first.ID))
 	s.WaitText("e2e-1@example.com", "결제했는데")
-	s.mailLook(fmt.Sprintf("/operator/mail/%d", first.ID), "mail-message-operator")
+	s.Look(fmt.Sprintf("/operator/mail/%d", first.ID), "mail-message-operator")
 }

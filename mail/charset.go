@@ -11,6 +11,8 @@ import (
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/ianaindex"
 	"golang.org/x/text/encoding/korean"
+
+	"github.com/vocdesk/vocdesk"
 )
 
 // Korean mail arrives in every encoding of the last thirty years: UTF-8,
@@ -198,3 +200,28 @@ func charsetReader(label string, r io.Reader) (io.Reader, error) {
 	s, _ := decodeText(b, label)
 	return strings.NewReader(s), nil
 }
+
+// c1AsWindows1252 reads C1 control characters (U+0080-U+009F) as the
+// Windows-1252 characters of the same bytes: text holding them was
+// Windows-1252 decoded as Latin-1 or sent as such ("€" as U+0080), and no
+// one writes C1 controls in a message. Those Windows-1252 leaves undefined
+// stay, for vocdesk.CleanText to drop.
+func c1AsWindows1252(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r >= 0x80 && r <= 0x9f }) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x80 || r > 0x9f {
+			return r
+		}
+		if w := charmap.Windows1252.DecodeByte(byte(r)); w != utf8.RuneError {
+			return w
+		}
+		return r
+	}, s)
+}
+
+// cleanText is decoded text as the desk stores it: C1 controls read as
+// Windows-1252, other control characters dropped (vocdesk.CleanText). The
+// raw message keeps every byte.
+func cleanText(s string) string { return vocdesk.CleanText(c1AsWindows1252(s)) }

@@ -162,7 +162,7 @@ func decodeHeader(v string) string {
 		v = s
 	}
 	s, _ := decodeText([]byte(v), "")
-	return strings.Join(strings.Fields(s), " ")
+	return cleanText(strings.Join(strings.Fields(s), " "))
 }
 
 func (m *Message) readHeader(h textproto.Header) {
@@ -267,16 +267,18 @@ type walker struct {
 }
 
 // text is what the sender wrote: the plain parts when there are any, else
-// the HTML parts turned into text.
+// the HTML parts turned into text. Control characters a mailer left in it
+// are dropped (cleanText): the desk stores only text, and the raw
+// message keeps every byte.
 func (w *walker) text() string {
 	if len(w.plain) > 0 {
-		return strings.Join(w.plain, "\n\n")
+		return cleanText(strings.Join(w.plain, "\n\n"))
 	}
 	var out []string
 	for _, h := range w.html {
 		out = append(out, HTMLToText(h))
 	}
-	return strings.Join(out, "\n\n")
+	return cleanText(strings.Join(out, "\n\n"))
 }
 
 func (w *walker) walk(h textproto.Header, body io.Reader, depth int, inReport bool) {

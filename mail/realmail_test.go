@@ -87,7 +87,7 @@ func TestRealMail(t *testing.T) {
 		{"wellformed-and-odd/mime-unquoted-tspecials-param.raw", vocdesk.MailInquiry, "Thank you for booking wi", 1},
 		{"wellformed-and-odd/non-mime-html-charset-header-only.raw", vocdesk.MailInquiry, "Test Müller", 0},
 		{"wellformed-and-odd/non-mime-html.raw", vocdesk.MailInquiry, "This\nis\na\ntest\nmailing", 0},
-		{"wellformed-and-odd/non-mime-missing-charset.raw", vocdesk.MailInquiry, "Unencoded Euro Sign: ", 0},
+		{"wellformed-and-odd/non-mime-missing-charset.raw", vocdesk.MailInquiry, "Unencoded Euro Sign: €", 0}, // U+0080 read as Windows-1252
 		{"wellformed-and-odd/non-mime.raw", vocdesk.MailInquiry, "This is a test mailing", 0},
 		{"wellformed-and-odd/other-multi-related.raw", vocdesk.MailInquiry, "Plain text.", 2},
 		{"wellformed-and-odd/other-parts.raw", vocdesk.MailInquiry, "A text section", 1},
