@@ -138,7 +138,7 @@ func Start(t *testing.T, opts ...func(*uitest.Marketplace)) *Suite {
 	for _, o := range opts {
 		o(m) // e.g. more services, or a job runner
 	}
-	srv, err := web.NewServer(web.Config{}, m.Svc)
+	srv, err := web.NewServer(web.Config{AllowPrivateWebhooks: m.AllowPrivateWebhooks}, m.Svc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,7 +55,7 @@ func TestStoreHand(t *testing.T) {
 	s.WaitText("스토어에서 대신 답변드립니다", "Waiting on customer")
 	s.WaitLocation("/operator/inquiries/" + inquiry)
 	s.Do(chromedp.WaitVisible(chromedp.ID("store-cancel-btn")), chromedp.Click(chromedp.ID("store-cancel-btn")))
-	s.WaitText("Cancellation requested and approved")
+	s.WaitText("requested and approved")
 	s.Axe()
 	s.ShotView("operator-en")
 	// The store's cancellation is carried out at once, through the job.
@@ -89,7 +89,7 @@ func TestStoreHand(t *testing.T) {
 	dev := s.Another()
 	dev.LoginAs("/developer/login", m.HoppinOwner)
 	dev.Visit("/console/inquiries/" + inquiry)
-	dev.WaitText("스토어에서 대신 답변드립니다", "Store", "Cancellation requested and approved")
+	dev.WaitText("스토어에서 대신 답변드립니다", "Store", "requested and approved")
 	dev.Axe()
 	dev.ShotView("developer-en")
 

@@ -24,6 +24,7 @@ import (
 // the test ends.
 func withWebhooks(t *testing.T) func(*uitest.Marketplace) {
 	return func(m *uitest.Marketplace) {
+		m.AllowPrivateWebhooks = true
 		m.Svc.Webhooks = sqlstore.NewWebhookService(m.DB)
 		deliver := &webhooks.Deliverer{Service: m.Svc.Webhooks, Client: webhooks.NewClient(true, 5*time.Second), UserAgent: "vocdesk-webhooks/1"}
 		r := &jobs.Runner{

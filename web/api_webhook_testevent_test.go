@@ -14,6 +14,7 @@ import (
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
+	"github.com/vocdesk/vocdesk/web"
 	"github.com/vocdesk/vocdesk/webhooks"
 )
 
@@ -22,7 +23,8 @@ import (
 // logged as delivered.
 func TestWebhookTestEvent(t *testing.T) {
 	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
-		e := newEnv(t, db)
+		// The endpoint is this test's server, on loopback.
+		e := newEnvWith(t, db, web.Config{AllowPrivateWebhooks: true})
 		got := make(chan *http.Request, 4)
 		bodies := make(chan []byte, 4)
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

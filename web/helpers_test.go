@@ -80,15 +80,21 @@ func services(db *sqlstore.DB) vocdesk.Services {
 
 func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	t.Helper()
+	return newEnvWith(t, db, web.Config{})
+}
+
+// newEnvWith is newEnv with a server configured as cfg (its logger, probe
+// and limiter are the env's).
+func newEnvWith(t testing.TB, db *sqlstore.DB, cfg web.Config) *env {
+	t.Helper()
 	e := &env{t: t, db: db, svc: services(db), logs: &bytes.Buffer{}, oas: loadValidator(t)}
 	var err error
-	e.srv, err = web.NewServer(web.Config{
-		Logger: slog.New(slog.NewJSONHandler(e.logs, nil)),
-		Ready:  db.Ping,
-		// Five failures per account and no refill: the limiter test must
-		// not depend on how long password hashing takes on a busy machine.
-		LoginLimiter: ratelimit.NewGuard(ratelimittest.Patient(5)),
-	}, e.svc)
+	cfg.Logger = slog.New(slog.NewJSONHandler(e.logs, nil))
+	cfg.Ready = db.Ping
+	// Five failures per account and no refill: the limiter test must not
+	// depend on how long password hashing takes on a busy machine.
+	cfg.LoginLimiter = ratelimit.NewGuard(ratelimittest.Patient(5))
+	e.srv, err = web.NewServer(cfg, e.svc)
 	if err != nil {
 		t.Fatal(err)
 	}

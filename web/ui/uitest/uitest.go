@@ -35,6 +35,9 @@ type Account struct {
 type Marketplace struct {
 	Svc vocdesk.Services
 	DB  *sqlstore.DB
+	// AllowPrivateWebhooks is the server's --allow-private-webhooks, for
+	// tests whose webhook endpoint is on loopback.
+	AllowPrivateWebhooks bool
 
 	Operator                  Account
 	Hoppin, Nimbus            *vocdesk.Developer
