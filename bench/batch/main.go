@@ -8,9 +8,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -18,9 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strings"
@@ -29,6 +24,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/bench/internal/benchdb"
 	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/web"
 )
@@ -65,7 +61,7 @@ var cpuProfile *os.File
 
 func bench(engine, pgURL string, n int) error {
 	ctx := context.Background()
-	dsn, cleanup, err := database(engine, pgURL)
+	dsn, cleanup, err := benchdb.Fresh(engine, pgURL, "batch")
 	if err != nil {
 		return err
 	}
@@ -213,35 +209,4 @@ func workbook(n, others int) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// database returns a fresh database: an SQLite file in a temp dir, or a new
-// schema on the PostgreSQL server.
-func database(engine, pgURL string) (string, func(), error) {
-	if engine == "sqlite" {
-		dir, err := os.MkdirTemp("", "bench-batch")
-		if err != nil {
-			return "", nil, err
-		}
-		return filepath.Join(dir, "bench.db"), func() { os.RemoveAll(dir) }, nil
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "bench_batch_" + hex.EncodeToString(b[:])
-	admin, err := sql.Open("pgx", pgURL)
-	if err != nil {
-		return "", nil, err
-	}
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		return "", nil, err
-	}
-	u, err := url.Parse(pgURL)
-	if err != nil {
-		return "", nil, err
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String(), func() { _, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE"); admin.Close() }, nil
 }

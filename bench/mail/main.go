@@ -9,15 +9,11 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/base64"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"net/smtp"
-	"net/url"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -26,6 +22,7 @@ import (
 	"time"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/bench/internal/benchdb"
 	"github.com/vocdesk/vocdesk/mail"
 	"github.com/vocdesk/vocdesk/sqlstore"
 )
@@ -64,7 +61,7 @@ func main() {
 
 func bench(engine, pgURL string, n, conns int) error {
 	ctx := context.Background()
-	dsn, cleanup, err := database(engine, pgURL)
+	dsn, cleanup, err := benchdb.Fresh(engine, pgURL, "mail")
 	if err != nil {
 		return err
 	}
@@ -239,33 +236,4 @@ func peakRSS() string {
 		}
 	}
 	return "unknown"
-}
-
-func database(engine, pgURL string) (string, func(), error) {
-	if engine == "sqlite" {
-		dir, err := os.MkdirTemp("", "bench-mail")
-		if err != nil {
-			return "", nil, err
-		}
-		return filepath.Join(dir, "bench.db"), func() { os.RemoveAll(dir) }, nil
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "bench_mail_" + hex.EncodeToString(b[:])
-	admin, err := sql.Open("pgx", pgURL)
-	if err != nil {
-		return "", nil, err
-	}
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		return "", nil, err
-	}
-	u, err := url.Parse(pgURL)
-	if err != nil {
-		return "", nil, err
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String(), func() { _, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE"); admin.Close() }, nil
 }

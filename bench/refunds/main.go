@@ -7,19 +7,15 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/bench/internal/benchdb"
 	"github.com/vocdesk/vocdesk/jobs"
 	"github.com/vocdesk/vocdesk/payment"
 	"github.com/vocdesk/vocdesk/refunds"
@@ -48,7 +44,7 @@ func main() {
 
 func bench(engine, pgURL string, n, conc, workers int, latency time.Duration) error {
 	ctx := context.Background()
-	dsn, cleanup, err := database(engine, pgURL)
+	dsn, cleanup, err := benchdb.Fresh(engine, pgURL, "refunds")
 	if err != nil {
 		return err
 	}
@@ -162,35 +158,4 @@ func countRefunded(ctx context.Context, cs *sqlstore.CancellationService) (int, 
 		}
 		cursor = next
 	}
-}
-
-// database returns a fresh database: an SQLite file in a temp dir, or a new
-// schema on the PostgreSQL server.
-func database(engine, pgURL string) (string, func(), error) {
-	if engine == "sqlite" {
-		dir, err := os.MkdirTemp("", "bench-refunds")
-		if err != nil {
-			return "", nil, err
-		}
-		return filepath.Join(dir, "bench.db"), func() { os.RemoveAll(dir) }, nil
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "bench_refunds_" + hex.EncodeToString(b[:])
-	admin, err := sql.Open("pgx", pgURL)
-	if err != nil {
-		return "", nil, err
-	}
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		return "", nil, err
-	}
-	u, err := url.Parse(pgURL)
-	if err != nil {
-		return "", nil, err
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String(), func() { _, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE"); admin.Close() }, nil
 }
