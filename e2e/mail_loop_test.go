@@ -20,7 +20,6 @@ import (
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/jobs"
 	dmail "github.com/vocdesk/vocdesk/mail"
-	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/web/ui/uitest"
 )
 
@@ -64,19 +63,8 @@ func withMail(t *testing.T, w *mailWorld) func(*uitest.Marketplace) {
 		}
 		w.intake = srv.Addr()
 		relay := dmail.NewRelay(dmail.RelayConfig{Addr: sinkAddr, Domain: "desk.test", Timeout: 10 * time.Second})
-		r := &jobs.Runner{
-			Queue:   sqlstore.NewJobQueue(m.DB),
-			Kinds:   map[string]jobs.Kind{vocdesk.JobSendMail: dmail.JobKind(relay, m.Svc.Mail, nil)},
-			Workers: 2, Lease: time.Minute, Poll: 50 * time.Millisecond,
-		}
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			if err := r.Run(ctx); err != nil {
-				t.Errorf("job runner: %v", err)
-			}
-		}()
-		t.Cleanup(func() { cancel(); <-done; srv.Shutdown(context.Background()) })
+		t.Cleanup(func() { cancel(); srv.Shutdown(context.Background()) })
+		runJobs(t, m, 2, map[string]jobs.Kind{vocdesk.JobSendMail: dmail.JobKind(relay, m.Svc.Mail, nil)})
 	}
 }
 

@@ -27,23 +27,23 @@ func withRefunds(t *testing.T) func(*uitest.Marketplace) {
 			Service:  m.Svc.Cancellations,
 			Provider: payment.NewStoreLedger(sqlstore.NewProviderLedger(m.DB), payment.Faults{}),
 		}
-		r := &jobs.Runner{
-			Queue:   sqlstore.NewJobQueue(m.DB),
-			Kinds:   map[string]jobs.Kind{vocdesk.JobRefundExecute: exec.Kind()},
-			Workers: 2,
-			Lease:   time.Minute,
-			Poll:    50 * time.Millisecond,
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			if err := r.Run(ctx); err != nil {
-				t.Errorf("job runner: %v", err)
-			}
-		}()
-		t.Cleanup(func() { cancel(); <-done })
+		runJobs(t, m, 2, map[string]jobs.Kind{vocdesk.JobRefundExecute: exec.Kind()})
 	}
+}
+
+// runJobs runs the durable jobs of kinds on m's database with workers
+// workers, as vocdesk serve does, until the test ends.
+func runJobs(t *testing.T, m *uitest.Marketplace, workers int, kinds map[string]jobs.Kind) {
+	r := &jobs.Runner{Queue: sqlstore.NewJobQueue(m.DB), Kinds: kinds, Workers: workers, Lease: time.Minute, Poll: 50 * time.Millisecond}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := r.Run(ctx); err != nil {
+			t.Errorf("job runner: %v", err)
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-done })
 }
 
 // evalJS runs a script in the page and returns its value.

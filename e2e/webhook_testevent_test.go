@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -27,22 +26,7 @@ func withWebhooks(t *testing.T) func(*uitest.Marketplace) {
 		m.AllowPrivateWebhooks = true
 		m.Svc.Webhooks = sqlstore.NewWebhookService(m.DB)
 		deliver := &webhooks.Deliverer{Service: m.Svc.Webhooks, Client: webhooks.NewClient(true, 5*time.Second), UserAgent: "vocdesk-webhooks/1"}
-		r := &jobs.Runner{
-			Queue:   sqlstore.NewJobQueue(m.DB),
-			Kinds:   map[string]jobs.Kind{vocdesk.JobWebhookDeliver: deliver.Kind()},
-			Workers: 1,
-			Lease:   time.Minute,
-			Poll:    50 * time.Millisecond,
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			if err := r.Run(ctx); err != nil {
-				t.Errorf("job runner: %v", err)
-			}
-		}()
-		t.Cleanup(func() { cancel(); <-done })
+		runJobs(t, m, 1, map[string]jobs.Kind{vocdesk.JobWebhookDeliver: deliver.Kind()})
 	}
 }
 
