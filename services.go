@@ -21,4 +21,8 @@ type Services struct {
 	// Reconciliation compares purchases with the developer's server log
 	// (uploaded or pushed); optional like the refunds.
 	Reconciliation ReconciliationService
+
+	// Reviews are customers' ratings of apps, developers' official
+	// replies and the store's moderation; optional like the refunds.
+	Reviews ReviewService
 }
