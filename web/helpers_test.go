@@ -51,6 +51,7 @@ type tenant struct {
 	deliveryID       int64 // a webhook delivery of the developer's
 	reconID          int64 // a reconciliation report of the developer's
 	desk             deskSeed
+	reviewID         int64 // the customer's review of the app
 }
 
 // systemCtx acts as the CLI does: an operator with no person behind it.
@@ -72,6 +73,8 @@ func services(db *sqlstore.DB) vocdesk.Services {
 
 		Inquiries: sqlstore.NewInquiryService(db),
 		Desk:      sqlstore.NewDeskService(db),
+
+		Reviews: sqlstore.NewReviewService(db),
 	}
 }
 
@@ -140,6 +143,7 @@ func (e *env) seedTenant(name string) tenant {
 	tn.customerToken = e.token("customer", tn.customerEmail, tn.customerPassword)
 	tn.memberToken = e.token("developer", tn.memberEmail, tn.memberPassword)
 	tn.desk = e.seedDesk(tn)
+	tn.reviewID = e.seedReview(tn)
 	return tn
 }
 

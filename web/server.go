@@ -26,6 +26,9 @@ type Config struct {
 	// 6 s per address and email); tests pass one that never refills, so
 	// that slow password hashing cannot make them flaky.
 	LoginLimiter *ratelimit.Limiter
+	// ReviewLimiter overrides the limit on a customer's review writes
+	// (ratelimits.go).
+	ReviewLimiter *ratelimit.Limiter
 }
 
 // Server is the whole HTTP surface of vocdesk. It is an http.Handler.
@@ -42,6 +45,9 @@ type Server struct {
 	// loginLimiter is shared by the API and the sign-in form, so that
 	// switching between them buys a password guesser nothing.
 	loginLimiter *ratelimit.Limiter
+	// reviewLimiter bounds each customer's review writes, shared with the
+	// pages like loginLimiter.
+	reviewLimiter *ratelimit.Limiter
 }
 
 // NewServer builds the routes and middleware around svc.
@@ -60,9 +66,14 @@ func NewServer(cfg Config, svc vocdesk.Services) (*Server, error) {
 		mux:          http.NewServeMux(),
 		registry:     prometheus.NewRegistry(),
 		loginLimiter: cfg.LoginLimiter,
+
+		reviewLimiter: cfg.ReviewLimiter,
 	}
 	if s.loginLimiter == nil {
 		s.loginLimiter = ratelimit.New(loginRate, loginBurst)
+	}
+	if s.reviewLimiter == nil {
+		s.reviewLimiter = ratelimit.New(reviewRate, reviewBurst)
 	}
 	var err error
 	if s.metrics, err = newMetrics(s.registry); err != nil {
@@ -73,6 +84,7 @@ func NewServer(cfg Config, svc vocdesk.Services) (*Server, error) {
 		Logger:        log,
 		SecureCookies: cfg.SecureCookies,
 		LoginLimiter:  s.loginLimiter,
+		ReviewLimiter: s.reviewLimiter,
 	}, svc)
 	if err != nil {
 		return nil, err

@@ -22,6 +22,7 @@ type Config struct {
 	Logger        *slog.Logger
 	SecureCookies bool               // Secure flag on cookies, for deployments behind TLS
 	LoginLimiter  *ratelimit.Limiter // sign-in attempts per IP and email; nil: a default limiter
+	ReviewLimiter *ratelimit.Limiter // a customer's review writes, shared with the API; nil: a default limiter
 }
 
 // sessionTTL is how long a browser stays signed in. A working day: long
@@ -38,6 +39,8 @@ type handler struct {
 	assets  *assets
 	cat     *catalog
 	limiter *ratelimit.Limiter
+	// reviews bounds a customer's review writes (my_reviews.go).
+	reviews *ratelimit.Limiter
 	secure  bool
 	now     func() time.Time
 }
@@ -53,6 +56,7 @@ func New(cfg Config, svc vocdesk.Services) (http.Handler, error) {
 		log:     cfg.Logger,
 		svc:     svc,
 		limiter: cfg.LoginLimiter,
+		reviews: cfg.ReviewLimiter,
 		secure:  cfg.SecureCookies,
 		now:     time.Now,
 	}
@@ -63,6 +67,10 @@ func New(cfg Config, svc vocdesk.Services) (http.Handler, error) {
 		// The same allowance the server uses: a few tries in a row, then one
 		// every six seconds.
 		h.limiter = ratelimit.New(rate.Limit(1.0/6), 5)
+	}
+	if h.reviews == nil {
+		// The server's allowance: ten in a row, then one a minute.
+		h.reviews = ratelimit.New(rate.Limit(1.0/60), 10)
 	}
 	var err error
 	if h.cat, err = loadCatalog(); err != nil {
