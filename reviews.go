@@ -203,11 +203,14 @@ func ReviewerName(name string) string {
 		return "***"
 	}
 	if strings.Contains(name, "@") || digits >= 4 {
-		rs := []rune(name)
-		if len(rs) > 2 {
-			rs = rs[:2]
+		var keep []rune
+		for _, r := range name {
+			if len(keep) == 2 || !unicode.IsLetter(r) {
+				break
+			}
+			keep = append(keep, r)
 		}
-		return string(rs) + "***"
+		return string(keep) + "***"
 	}
 	if utf8.RuneCountInString(name) > 40 {
 		return string([]rune(name)[:40])

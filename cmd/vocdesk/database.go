@@ -38,6 +38,8 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 
 		Inquiries: sqlstore.NewInquiryService(db),
 		Desk:      sqlstore.NewDeskService(db),
+
+		Reviews: sqlstore.NewReviewService(db),
 	}
 }
 

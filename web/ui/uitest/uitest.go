@@ -66,6 +66,7 @@ func Services(db *sqlstore.DB) vocdesk.Services {
 		Reconciliation: sqlstore.NewReconciliationService(db),
 		Inquiries:      sqlstore.NewInquiryService(db),
 		Desk:           sqlstore.NewDeskService(db),
+		Reviews:        sqlstore.NewReviewService(db),
 	}
 }
 
