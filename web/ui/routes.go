@@ -42,6 +42,8 @@ func (h *handler) routes() http.Handler {
 
 	// The desk: inquiries of customers, developers and the store.
 	h.deskRoutes(mux)
+	// Reviews: the public app page, the console's inbox, the store's queue.
+	h.reviewRoutes(mux)
 
 	// Everything else under "/" is ours to answer, with our own 404 page.
 	mux.HandleFunc("/", h.notFound)

@@ -48,6 +48,7 @@ var registeredViews = []view{
 	viewConsoleInbox, viewConsoleInquiry, viewConsoleSettings,
 	viewOperatorEscalations,
 	viewConsoleWebhook,
+	viewAppReviews, viewConsoleReviews, viewConsoleReview, viewOperatorReviews,
 }
 
 type views struct {
