@@ -21,6 +21,7 @@ type appPageData struct {
 	// Customer is set when a customer is signed in; they may write when
 	// Mine.CanWrite.
 	Customer bool
+	MineID   int64 // the customer's own review, which they cannot mark helpful
 }
 
 // myReviewData is the customer's own review of an app, or the form to
@@ -60,6 +61,9 @@ func (h *handler) appPage(w http.ResponseWriter, r *http.Request) {
 		if d.Mine, err = h.myReviewOf(r, slug, "app"); err != nil {
 			h.fail(w, r, err)
 			return
+		}
+		if d.Mine.Review != nil {
+			d.MineID = d.Mine.Review.ID
 		}
 	}
 	h.render(w, r, http.StatusOK, viewAppReviews, "reviews.app_title", d)

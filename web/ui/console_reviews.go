@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -134,6 +135,11 @@ func (h *handler) consoleReview(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	// The reviewed app's purchases first: "I paid and got nothing" is
+	// about one of them.
+	slices.SortStableFunc(ps, func(a, b *vocdesk.Purchase) int {
+		return boolRank(b.AppID == rv.AppID) - boolRank(a.AppID == rv.AppID)
+	})
 	d.Purchases = ps
 	if h.svc.Inquiries != nil {
 		if d.Inquiries, _, err = h.svc.Inquiries.FindInquiries(ctx, vocdesk.InquiryFilter{CustomerID: rv.CustomerID, Limit: 50}); err != nil {
@@ -163,6 +169,13 @@ func (h *handler) consoleReview(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.render(w, r, http.StatusOK, viewConsoleReview, "reviews.review_title", d)
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // consoleReviewReply sets or replaces the official reply.
