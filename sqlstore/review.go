@@ -148,11 +148,7 @@ func (s *ReviewService) UpdateReview(ctx context.Context, id int64, rating int, 
 		return nil, err
 	}
 	var out *vocdesk.Review
-	err = s.db.inWrite(ctx, func(tx *Tx) error {
-		r, err := tx.reviewFor(ctx, a, id)
-		if err != nil {
-			return err
-		}
+	err = s.changeReview(ctx, a, id, func(tx *Tx, r *vocdesk.Review) error {
 		if r.Rating == rating && r.Body == body {
 			out = r
 			return nil
@@ -192,6 +188,23 @@ func (s *ReviewService) FindReviewByID(ctx context.Context, id int64) (*vocdesk.
 	}
 	defer tx.Rollback()
 	return tx.reviewFor(ctx, a, id)
+}
+
+// changeReview runs fn on review id, read in a's scope, in one write
+// transaction: the shape of every change of a review.
+func (s *ReviewService) changeReview(ctx context.Context, a *vocdesk.Actor, id int64, fn func(tx *Tx, r *vocdesk.Review) error) error {
+	return s.db.inWrite(ctx, func(tx *Tx) error {
+		r, err := tx.reviewFor(ctx, a, id)
+		if err != nil {
+			return err
+		}
+		return fn(tx, r)
+	})
+}
+
+// cleanReason checks a report's or a moderator's reason.
+func cleanReason(s string) (string, error) {
+	return vocdesk.CleanReviewText("reason", s, 1, vocdesk.MaxReason)
 }
 
 // countRating moves one review of rating stars in or (delta -1) out of the
@@ -250,8 +263,5 @@ func reviewViewOf(r *vocdesk.Review) reviewView {
 }
 
 func (tx *Tx) auditReview(ctx context.Context, a *vocdesk.Actor, action string, r *vocdesk.Review, before, after any) error {
-	if before == nil {
-		return tx.audit(ctx, a, change{action: action, entity: "review", entityID: r.ID, developerID: r.DeveloperID, after: after})
-	}
 	return tx.audit(ctx, a, change{action: action, entity: "review", entityID: r.ID, developerID: r.DeveloperID, before: before, after: after})
 }

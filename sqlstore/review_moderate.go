@@ -23,11 +23,7 @@ func (s *ReviewService) ReplyToReview(ctx context.Context, id int64, body string
 		return nil, err
 	}
 	var out *vocdesk.Review
-	err = s.db.inWrite(ctx, func(tx *Tx) error {
-		r, err := tx.reviewFor(ctx, a, id)
-		if err != nil {
-			return err
-		}
+	err = s.changeReview(ctx, a, id, func(tx *Tx, r *vocdesk.Review) error {
 		// The reply is the developer's voice: operators moderate, they do
 		// not answer for the developer.
 		if a.IsOperator() {
@@ -66,15 +62,11 @@ func (s *ReviewService) ReportReview(ctx context.Context, id int64, reason strin
 	if err != nil {
 		return nil, err
 	}
-	if reason, err = vocdesk.CleanReviewText("reason", reason, 1, vocdesk.MaxReason); err != nil {
+	if reason, err = cleanReason(reason); err != nil {
 		return nil, err
 	}
 	var out *vocdesk.ReviewReport
-	err = s.db.inWrite(ctx, func(tx *Tx) error {
-		r, err := tx.reviewFor(ctx, a, id)
-		if err != nil {
-			return err
-		}
+	err = s.changeReview(ctx, a, id, func(tx *Tx, r *vocdesk.Review) error {
 		if err := canManage(a, r.DeveloperID, vocdesk.RoleAgent); err != nil {
 			return err
 		}
@@ -191,15 +183,11 @@ func (s *ReviewService) moderate(ctx context.Context, id int64, reason string, h
 	if err != nil {
 		return nil, err
 	}
-	if reason, err = vocdesk.CleanReviewText("reason", reason, 1, vocdesk.MaxReason); err != nil {
+	if reason, err = cleanReason(reason); err != nil {
 		return nil, err
 	}
 	var out *vocdesk.Review
-	err = s.db.inWrite(ctx, func(tx *Tx) error {
-		r, err := tx.reviewFor(ctx, a, id)
-		if err != nil {
-			return err
-		}
+	err = s.changeReview(ctx, a, id, func(tx *Tx, r *vocdesk.Review) error {
 		before := reviewViewOf(r)
 		wasHidden := r.HiddenAt != nil
 		status, action := vocdesk.ReportKept, "review.restored"

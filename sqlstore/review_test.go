@@ -256,6 +256,20 @@ func TestReviewRules(t *testing.T) {
 		if mails != 2 {
 			t.Fatalf("%d mails to the reviewer; want 2 (reply, hidden)", mails)
 		}
+		// Every change is in the audit trail, with who did it.
+		rows, err := db.RawForTest().Query(db.RebindForTest(`SELECT action, actor_realm FROM audit_log WHERE entity = 'review' AND entity_id = $1 ORDER BY id`),
+			fmt.Sprint(r.ID))
+		must(t, err)
+		var trail []string
+		for rows.Next() {
+			var action, realm string
+			must(t, rows.Scan(&action, &realm))
+			trail = append(trail, action+"/"+realm)
+		}
+		rows.Close()
+		if got, want := strings.Join(trail, " "), "review.created/customer review.replied/developer review.replied/developer review.reported/developer review.hidden/operator"; got != want {
+			t.Fatalf("audit trail:\n%s\nwant\n%s", got, want)
+		}
 	})
 }
 
