@@ -108,6 +108,16 @@ func (s *Server) reviewTarget(r *http.Request) (vocdesk.ReviewService, int64, er
 	return svc, id, err
 }
 
+// reviewText reads the {id} of a review route and its one-field body.
+func (s *Server) reviewText(w http.ResponseWriter, r *http.Request, field string) (vocdesk.ReviewService, int64, string, error) {
+	svc, id, err := s.reviewTarget(r)
+	if err != nil {
+		return nil, 0, "", err
+	}
+	text, err := decodeText(w, r, field)
+	return svc, id, text, err
+}
+
 // getReview is GET /reviews/{id}.
 func (s *Server) getReview(w http.ResponseWriter, r *http.Request) error {
 	svc, id, err := s.reviewTarget(r)
@@ -151,11 +161,7 @@ func decodeText(w http.ResponseWriter, r *http.Request, field string) (string, e
 // replyReview is PUT /reviews/{id}/reply: the developer's official reply,
 // set or replaced.
 func (s *Server) replyReview(w http.ResponseWriter, r *http.Request) error {
-	svc, id, err := s.reviewTarget(r)
-	if err != nil {
-		return err
-	}
-	body, err := decodeText(w, r, "body")
+	svc, id, body, err := s.reviewText(w, r, "body")
 	if err != nil {
 		return err
 	}
@@ -191,11 +197,7 @@ func newReviewReportJSON(rep *vocdesk.ReviewReport) reviewReportJSON {
 // reportReview is POST /reviews/{id}/reports: the developer asks the store
 // to look at an abusive review.
 func (s *Server) reportReview(w http.ResponseWriter, r *http.Request) error {
-	svc, id, err := s.reviewTarget(r)
-	if err != nil {
-		return err
-	}
-	reason, err := decodeText(w, r, "reason")
+	svc, id, reason, err := s.reviewText(w, r, "reason")
 	if err != nil {
 		return err
 	}
@@ -239,11 +241,7 @@ func (s *Server) restoreReview(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) moderateReview(w http.ResponseWriter, r *http.Request, hide bool) error {
-	svc, id, err := s.reviewTarget(r)
-	if err != nil {
-		return err
-	}
-	reason, err := decodeText(w, r, "reason")
+	svc, id, reason, err := s.reviewText(w, r, "reason")
 	if err != nil {
 		return err
 	}
