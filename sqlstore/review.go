@@ -23,9 +23,14 @@ func NewReviewService(db *DB) vocdesk.ReviewService { return &ReviewService{db: 
 
 // reviewSelect reads a review with its app. verified is computed on read:
 // a refund after the review takes the mark away without touching the review.
+// It is a scalar subquery with LIMIT 1, not EXISTS: PostgreSQL may run an
+// EXISTS in the select list as a hashed subplan, reading every purchase to
+// build the hash before the first row, and did so for the inbox of 100k
+// reviews (bench/reviews: a first page took 60-110 ms instead of under 1 ms);
+// a scalar subquery is always one probe of purchases_customer per row.
 const reviewSelect = `SELECT r.id, r.app_id, a.slug, a.name, r.developer_id, r.customer_id, r.author_name, r.rating, r.body,
 	r.helpful, r.reply_body, r.reply_at, r.reply_updated_at, r.hidden_at, r.hidden_reason, r.open_reports, r.created_at, r.updated_at,
-	EXISTS (SELECT 1 FROM purchases p WHERE p.customer_id = r.customer_id AND p.app_id = r.app_id AND p.refunded < p.amount)
+	(SELECT 1 FROM purchases p WHERE p.customer_id = r.customer_id AND p.app_id = r.app_id AND p.refunded < p.amount LIMIT 1) IS NOT NULL
 	FROM reviews r JOIN apps a ON a.id = r.app_id`
 
 type rowScanner interface{ Scan(dest ...any) error }
