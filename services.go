@@ -29,4 +29,7 @@ type Services struct {
 	// Mail is the email channel's store: the SMTP intake and the mail log.
 	// Optional; the mail log's routes answer only when set.
 	Mail MailService
+	// Reviews are customers' ratings of apps, developers' official
+	// replies and the store's moderation; optional like the refunds.
+	Reviews ReviewService
 }

@@ -76,6 +76,9 @@ type Result struct {
 	// and found from an earlier run; InquiriesEscalated how many it
 	// escalated as past the store's deadline.
 	InquiriesCreated, InquiriesExisting, InquiriesEscalated int
+	// ReviewsCreated and ReviewsExisting count the reviews this run stored
+	// and found from an earlier run (stored only with a ReviewService).
+	ReviewsCreated, ReviewsExisting int
 
 	Anchor time.Time // the history ends here: the demo's "now"
 }
@@ -130,6 +133,9 @@ func Seed(ctx context.Context, svc vocdesk.Services, opts Options) (*Result, err
 	s.res.Inquiries = inquiries(r, cs, ps, s.res.Anchor)
 	if err := s.insertInquiries(ctx); err != nil {
 		return nil, fmt.Errorf("demo: inquiries: %w", err)
+	}
+	if err := s.reviews(ctx); err != nil {
+		return nil, fmt.Errorf("demo: reviews: %w", err)
 	}
 	if err := s.apiKey(ctx); err != nil {
 		return nil, fmt.Errorf("demo: api key: %w", err)

@@ -22,6 +22,7 @@ func TestSeedStoresInquiries(t *testing.T) {
 		svc := services(db)
 		svc.Inquiries = sqlstore.NewInquiryService(db)
 		svc.Desk = sqlstore.NewDeskService(db)
+		svc.Reviews = sqlstore.NewReviewService(db)
 		var mu sync.Mutex
 		setNow := func(now func() time.Time) { mu.Lock(); db.Now = now; mu.Unlock() }
 		opts := demo.Options{Customers: 30, Purchases: 300, SetNow: setNow}
@@ -41,6 +42,9 @@ func TestSeedStoresInquiries(t *testing.T) {
 		}
 		if second.InquiriesCreated != 0 || second.InquiriesExisting != first.InquiriesCreated {
 			t.Errorf("second run created %d, found %d", second.InquiriesCreated, second.InquiriesExisting)
+		}
+		if first.ReviewsCreated < 20 || second.ReviewsCreated != 0 || second.ReviewsExisting != first.ReviewsCreated {
+			t.Errorf("reviews: first run created %d; second created %d, found %d", first.ReviewsCreated, second.ReviewsCreated, second.ReviewsExisting)
 		}
 
 		op := vocdesk.NewContextWithActor(ctx, vocdesk.SystemActor())

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -276,43 +277,58 @@ const panelSize = 50
 // panel, all read in the caller's scope.
 func (s *Server) writeInquiryDetail(w http.ResponseWriter, r *http.Request, status int, in *vocdesk.Inquiry, msgs []*vocdesk.Message) error {
 	ctx := r.Context()
-	out := inquiryDetailJSON{inquiryJSON: newInquiryJSON(in), Messages: newMessagesJSON(msgs),
-		CustomerPurchases: []purchaseJSON{}, CustomerInquiries: []inquiryJSON{}}
+	out := inquiryDetailJSON{inquiryJSON: newInquiryJSON(in), Messages: newMessagesJSON(msgs)}
 	if err := s.addDeliveries(ctx, in.ID, out.Messages); err != nil {
 		return err
 	}
-	if in.CustomerID != 0 {
-		// The panel is about this developer only, even for operators, who
-		// may see every developer's purchases: filter by the inquiry's
-		// developer, a few pages at most.
-		cursor := ""
-		for range 4 {
-			ps, next, err := s.svc.Purchases.FindPurchases(ctx, vocdesk.PurchaseFilter{CustomerID: in.CustomerID, Cursor: cursor, Limit: maxLimit})
-			if err != nil {
-				return err
-			}
-			for _, p := range ps {
-				if p.DeveloperID == in.DeveloperID && len(out.CustomerPurchases) < panelSize {
-					out.CustomerPurchases = append(out.CustomerPurchases, newPurchaseJSON(p))
-				}
-			}
-			if next == "" || len(out.CustomerPurchases) >= panelSize {
-				break
-			}
-			cursor = next
-		}
-		earlier, _, err := s.svc.Inquiries.FindInquiries(ctx, vocdesk.InquiryFilter{CustomerID: in.CustomerID, Limit: maxLimit})
-		if err != nil {
-			return err
-		}
-		for _, e := range earlier {
-			if e.ID != in.ID && e.DeveloperID == in.DeveloperID && len(out.CustomerInquiries) < panelSize {
-				out.CustomerInquiries = append(out.CustomerInquiries, newInquiryJSON(e))
-			}
-		}
+	var err error
+	out.CustomerPurchases, out.CustomerInquiries, err = s.customerPanel(ctx, in.CustomerID, in.DeveloperID, in.ID)
+	if err != nil {
+		return err
 	}
 	writeJSON(w, status, out)
 	return nil
+}
+
+// customerPanel is what a developer sees beside an inquiry or a review:
+// the customer's purchases of the developer's apps and their inquiries with
+// it (but the inquiry except), read in the caller's scope. It is about this
+// developer only, even for operators, who may see every developer's
+// purchases: filtered by developer, a few pages at most.
+func (s *Server) customerPanel(ctx context.Context, customerID, developerID, except int64) ([]purchaseJSON, []inquiryJSON, error) {
+	purchases, inquiries := []purchaseJSON{}, []inquiryJSON{}
+	if customerID == 0 {
+		return purchases, inquiries, nil
+	}
+	cursor := ""
+	for range 4 {
+		ps, next, err := s.svc.Purchases.FindPurchases(ctx, vocdesk.PurchaseFilter{CustomerID: customerID, Cursor: cursor, Limit: maxLimit})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, p := range ps {
+			if p.DeveloperID == developerID && len(purchases) < panelSize {
+				purchases = append(purchases, newPurchaseJSON(p))
+			}
+		}
+		if next == "" || len(purchases) >= panelSize {
+			break
+		}
+		cursor = next
+	}
+	if s.svc.Inquiries == nil {
+		return purchases, inquiries, nil
+	}
+	earlier, _, err := s.svc.Inquiries.FindInquiries(ctx, vocdesk.InquiryFilter{CustomerID: customerID, Limit: maxLimit})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, e := range earlier {
+		if e.ID != except && e.DeveloperID == developerID && len(inquiries) < panelSize {
+			inquiries = append(inquiries, newInquiryJSON(e))
+		}
+	}
+	return purchases, inquiries, nil
 }
 
 // createInquiry is POST /inquiries: a developer's integration (channel api,

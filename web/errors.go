@@ -19,6 +19,7 @@ var statusOf = map[string]int{
 	vocdesk.ETOOLARGE:      http.StatusRequestEntityTooLarge,
 	vocdesk.EUNPROCESSABLE: http.StatusUnprocessableEntity,
 	vocdesk.EKEYREUSED:     http.StatusUnprocessableEntity,
+	vocdesk.ENOTBUYER:      http.StatusUnprocessableEntity,
 	vocdesk.ERATELIMITED:   http.StatusTooManyRequests,
 	vocdesk.EINTERNAL:      http.StatusInternalServerError,
 	codeMethodNotAllowed:   http.StatusMethodNotAllowed,

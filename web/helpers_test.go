@@ -51,6 +51,7 @@ type tenant struct {
 	reconID          int64 // a reconciliation report of the developer's
 	desk             deskSeed
 	mailID           int64 // a message in the developer's mail log
+	reviewID         int64 // the customer's review of the app
 }
 
 // systemCtx acts as the CLI does: an operator with no person behind it.
@@ -74,7 +75,8 @@ func services(db *sqlstore.DB) vocdesk.Services {
 		Inquiries: sqlstore.NewInquiryService(db),
 		Desk:      sqlstore.NewDeskService(db),
 
-		Mail: sqlstore.NewMailService(db),
+		Mail:    sqlstore.NewMailService(db),
+		Reviews: sqlstore.NewReviewService(db),
 	}
 }
 
@@ -150,6 +152,7 @@ func (e *env) seedTenant(name string) tenant {
 	tn.memberToken = e.token("developer", tn.memberEmail, tn.memberPassword)
 	tn.desk = e.seedDesk(tn)
 	tn.mailID = e.seedMail(tn)
+	tn.reviewID = e.seedReview(tn)
 	return tn
 }
 

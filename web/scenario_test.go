@@ -138,6 +138,7 @@ func (e *env) expand(s string) string {
 			"${"+prefix+".email}", tn.customerEmail,
 		)
 		pairs = append(pairs, tn.desk.pairs(prefix)...)
+		pairs = append(pairs, "${"+prefix+".review}", strconv.FormatInt(tn.reviewID, 10))
 	}
 	return strings.NewReplacer(pairs...).Replace(s)
 }

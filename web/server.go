@@ -32,6 +32,9 @@ type Config struct {
 	WebhookResolver webhooks.Resolver
 	// MaxUploadBytes bounds a reconciliation upload; 0: DefaultMaxUploadBytes.
 	MaxUploadBytes int64
+	// ReviewLimiter overrides the limit on a customer's review writes
+	// (ratelimits.go).
+	ReviewLimiter *ratelimit.Limiter
 }
 
 // Server is the whole HTTP surface of vocdesk. It is an http.Handler.
@@ -51,6 +54,9 @@ type Server struct {
 	loginLimiter *ratelimit.Guard
 	// queryParams is what each API route takes in its query string.
 	queryParams queryParams
+	// reviewLimiter bounds each customer's review writes, shared with the
+	// pages like loginLimiter.
+	reviewLimiter *ratelimit.Limiter
 }
 
 // NewServer builds the routes and middleware around svc.
@@ -69,9 +75,14 @@ func NewServer(cfg Config, svc vocdesk.Services) (*Server, error) {
 		mux:          http.NewServeMux(),
 		registry:     prometheus.NewRegistry(),
 		loginLimiter: cfg.LoginLimiter,
+
+		reviewLimiter: cfg.ReviewLimiter,
 	}
 	if s.loginLimiter == nil {
 		s.loginLimiter = ratelimit.NewGuard(ratelimit.DefaultGuardConfig())
+	}
+	if s.reviewLimiter == nil {
+		s.reviewLimiter = ratelimit.NewWriteLimiter()
 	}
 	var err error
 	if s.metrics, err = newMetrics(s.registry); err != nil {
@@ -82,6 +93,7 @@ func NewServer(cfg Config, svc vocdesk.Services) (*Server, error) {
 		Logger:              log,
 		SecureCookies:       cfg.SecureCookies,
 		LoginLimiter:        s.loginLimiter,
+		ReviewLimiter:       s.reviewLimiter,
 		MaxReconUploadBytes: s.maxUpload(),
 		CheckWebhookURL:     s.checkWebhookURL,
 		NameRoute:           nameRoute,

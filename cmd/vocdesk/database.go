@@ -86,6 +86,7 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 		Desk:      sqlstore.NewDeskService(db),
 
 		Mail: sqlstore.NewMailService(db),
+		Reviews: sqlstore.NewReviewService(db),
 	}
 }
 

@@ -11,6 +11,7 @@ type myPurchaseData struct {
 	Refunds  *myRefunds
 	Refunded vocdesk.Money
 	Ask      *askData // the form to ask about this purchase
+	Review   *myReviewData
 }
 
 // myPurchase is one purchase of the signed-in customer: "See Details of
@@ -35,7 +36,15 @@ func (h *handler) myPurchase(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	var review *myReviewData
+	if h.svc.Reviews != nil {
+		if review, err = h.myReviewOf(r, p.AppSlug, p.TxID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	h.render(w, r, http.StatusOK, viewMyPurchase, "purchase.title", &myPurchaseData{
+		Review:   review,
 		Purchase: p,
 		Refunds:  refunds,
 		Refunded: vocdesk.Money{Amount: p.Refunded, Currency: p.Currency},

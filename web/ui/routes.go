@@ -52,6 +52,8 @@ func (h *handler) routes() *pageMux {
 	h.deskRoutes(mux)
 	// The email channel's mail log.
 	h.mailRoutes(mux)
+	// Reviews: the public app page, the console's inbox, the store's queue.
+	h.reviewRoutes(mux)
 
 	// Everything else under "/" is ours to answer, with our own 404 page.
 	mux.HandleFunc(catchAll, h.notFound)

@@ -52,6 +52,7 @@ var registeredViews = []view{
 	viewConsoleTeam, viewConsoleKeyNew,
 	viewOperatorImports, viewOperatorImport,
 	viewMailLog, viewMailMessage,
+	viewAppReviews, viewConsoleReviews, viewConsoleReview, viewOperatorReviews,
 }
 
 type views struct {

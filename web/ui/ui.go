@@ -33,6 +33,7 @@ type Config struct {
 	// WebhookTestWait overrides how long "send a test event" waits for the
 	// first attempt (4 s); negative: not at all (tests without a worker).
 	WebhookTestWait time.Duration
+	ReviewLimiter *ratelimit.Limiter // a customer's review writes, shared with the API; nil: ratelimit.NewWriteLimiter
 }
 
 // sessionTTL is how long a browser stays signed in. A working day: long
@@ -57,6 +58,8 @@ type handler struct {
 	now             func() time.Time
 	// testWait bounds the wait for a webhook test event's first attempt.
 	testWait time.Duration
+	// reviews bounds a customer's review writes (my_reviews.go).
+	reviews *ratelimit.Limiter
 }
 
 // New returns the handler of the browser pages, to be mounted at "/". It
@@ -70,6 +73,7 @@ func New(cfg Config, svc vocdesk.Services) (http.Handler, error) {
 		log:             cfg.Logger,
 		svc:             svc,
 		limiter:         cfg.LoginLimiter,
+		reviews:         cfg.ReviewLimiter,
 		maxReconUpload:  cfg.MaxReconUploadBytes,
 		checkWebhookURL: cfg.CheckWebhookURL,
 		secure:          cfg.SecureCookies,
@@ -92,6 +96,9 @@ func New(cfg Config, svc vocdesk.Services) (http.Handler, error) {
 		// The same budgets the server uses; the server passes its own guard
 		// so that the API and these pages share one.
 		h.limiter = ratelimit.NewGuard(ratelimit.DefaultGuardConfig())
+	}
+	if h.reviews == nil {
+		h.reviews = ratelimit.NewWriteLimiter()
 	}
 	var err error
 	if h.cat, err = loadCatalog(); err != nil {

@@ -71,6 +71,7 @@ func Services(db *sqlstore.DB) vocdesk.Services {
 		Inquiries:      sqlstore.NewInquiryService(db),
 		Desk:           sqlstore.NewDeskService(db),
 		Mail:           sqlstore.NewMailService(db),
+		Reviews:        sqlstore.NewReviewService(db),
 	}
 }
 

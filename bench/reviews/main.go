@@ -1,0 +1,215 @@
+// Command reviews measures the two reads of issue 20's speed goal at the
+// size of a large store: the public app page's first page (the rating
+// summary and 20 newest reviews) and the developer's reviews inbox (its
+// first page, 20 newest), at 1 and at -clients concurrent clients, through
+// the sqlstore services in process.
+//
+//	cd bench
+//	go run ./reviews                                   # both engines, 1M reviews over 1,000 apps
+//	go run ./reviews -engines sqlite -reviews 100000 -duration 5s
+//
+// The data: -apps apps of -developers developers (apps spread evenly),
+// -reviews reviews by customers who each bought and reviewed ten apps, so
+// every review has its purchase (the verified mark is computed from it on
+// every read). Loading bypasses the services (multi-row INSERTs, then
+// review_counts from a GROUP BY, as the services would have kept it).
+package main
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite"
+
+	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/sqlstore"
+)
+
+type config struct {
+	reviews, apps, developers, clients int
+	duration, warmup                   time.Duration
+	pgURL, work                        string
+	keep                               bool
+}
+
+func main() {
+	var c config
+	engines := flag.String("engines", "sqlite,postgres", "engines to run: sqlite, postgres")
+	flag.IntVar(&c.reviews, "reviews", 1_000_000, "reviews to load")
+	flag.IntVar(&c.apps, "apps", 1000, "apps the reviews are spread over")
+	flag.IntVar(&c.developers, "developers", 100, "developers the apps are spread over")
+	flag.IntVar(&c.clients, "clients", 64, "concurrent clients")
+	flag.DurationVar(&c.duration, "duration", 10*time.Second, "how long each read is measured")
+	flag.DurationVar(&c.warmup, "warmup", 3*time.Second, "how long each read runs at -clients before it is measured")
+	flag.StringVar(&c.pgURL, "pg", envOr("VOCDESK_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL server URL")
+	flag.StringVar(&c.work, "work", os.TempDir(), "directory for the SQLite file")
+	flag.BoolVar(&c.keep, "keep", false, "keep the databases after the run")
+	flag.Parse()
+	for _, e := range strings.Split(*engines, ",") {
+		if err := run(context.Background(), c, strings.TrimSpace(e)); err != nil {
+			fmt.Fprintf(os.Stderr, "reviews bench %s: %v\n", e, err)
+			os.Exit(1)
+		}
+	}
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func run(ctx context.Context, c config, engine string) error {
+	var dsn string
+	var cleanup func()
+	switch engine {
+	case "sqlite":
+		path := filepath.Join(c.work, fmt.Sprintf("reviews-bench-%d.db", time.Now().UnixNano()))
+		dsn = path
+		cleanup = func() {
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				os.Remove(path + suffix)
+			}
+		}
+	case "postgres":
+		schema := fmt.Sprintf("reviews_bench_%d", time.Now().UnixNano())
+		admin, err := sql.Open("pgx", c.pgURL)
+		if err != nil {
+			return err
+		}
+		defer admin.Close()
+		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+			return err
+		}
+		u, err := url.Parse(c.pgURL)
+		if err != nil {
+			return err
+		}
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		dsn = u.String()
+		cleanup = func() { _, _ = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE") }
+	default:
+		return fmt.Errorf("unknown engine %q", engine)
+	}
+	if !c.keep {
+		defer cleanup()
+	} else {
+		fmt.Println("keeping", dsn)
+	}
+	db, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := load(ctx, engine, dsn, c); err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
+	fmt.Printf("%s: loaded %d reviews over %d apps of %d developers in %s\n", engine, c.reviews, c.apps, c.developers, time.Since(start).Round(time.Second))
+	if err := db.Analyze(ctx); err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	svc := sqlstore.NewReviewService(db)
+	reads := []struct {
+		name string
+		fn   func(r *rand.Rand) (int, error)
+	}{
+		{"public app page, first page", func(r *rand.Rand) (int, error) {
+			_, _, list, _, err := svc.PublicReviews(ctx, appSlug(1+r.IntN(c.apps)), vocdesk.ReviewFilter{})
+			return len(list), err
+		}},
+		{"developer inbox, first page", func(r *rand.Rand) (int, error) {
+			dev := 1 + r.IntN(c.developers)
+			list, _, err := svc.FindReviews(vocdesk.NewContextWithActor(ctx, &vocdesk.Actor{Realm: vocdesk.RealmDeveloper,
+				DeveloperID: int64(dev), MemberID: 1, Role: vocdesk.RoleAgent, Name: "agent"}), vocdesk.ReviewFilter{})
+			return len(list), err
+		}},
+	}
+	for _, rd := range reads {
+		if _, err := measure(c.clients, c.warmup, rd.fn); err != nil {
+			return err
+		}
+		for _, n := range []int{1, c.clients} {
+			res, err := measure(n, c.duration, rd.fn)
+			if err != nil {
+				return err
+			}
+			fmt.Printf("%s: %-28s %2d clients: %7.0f/s  p50 %6.2f ms  p99 %6.2f ms  (%d rows a page)\n",
+				engine, rd.name, n, res.rate, ms(res.p50), ms(res.p99), res.rows)
+		}
+	}
+	return nil
+}
+
+func appSlug(i int) string { return fmt.Sprintf("app-%04d", i) }
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+type result struct {
+	rate     float64
+	p50, p99 time.Duration
+	rows     int
+}
+
+// measure runs fn in a closed loop on n clients for d and returns the
+// throughput and the latencies' median and 99th percentile.
+func measure(n int, d time.Duration, fn func(r *rand.Rand) (int, error)) (result, error) {
+	var (
+		mu    sync.Mutex
+		lat   []time.Duration
+		rows  atomic.Int64
+		first error
+		wg    sync.WaitGroup
+	)
+	stop := time.Now().Add(d)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(i), 7))
+			var mine []time.Duration
+			for time.Now().Before(stop) {
+				t := time.Now()
+				k, err := fn(r)
+				if err != nil {
+					mu.Lock()
+					first = err
+					mu.Unlock()
+					return
+				}
+				mine = append(mine, time.Since(t))
+				rows.Store(int64(k))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if first != nil {
+		return result{}, first
+	}
+	if len(lat) == 0 {
+		return result{}, fmt.Errorf("no request finished in %s", d)
+	}
+	slices.Sort(lat)
+	return result{rate: float64(len(lat)) / d.Seconds(), p50: lat[len(lat)/2], p99: lat[len(lat)*99/100], rows: int(rows.Load())}, nil
+}

@@ -1,0 +1,45 @@
+package ratelimit
+
+import "time"
+
+// Limiter bounds how often each key may act: burst acts in a row, then one
+// each every. Unlike the Guard it counts every act, not failures: it is for
+// writes of signed-in people (a customer's reviews), keyed by who they are.
+// Its counters live in the same kind of fixed table as the Guard's, so its
+// memory does not grow with the keys it sees.
+type Limiter struct {
+	every time.Duration
+	burst int
+	t     *table
+	now   func() time.Time
+}
+
+// NewLimiter returns a limiter of burst acts, then one each every, keeping
+// at most slots keys (the least recently used are forgotten first).
+func NewLimiter(every time.Duration, burst, slots int) *Limiter {
+	return &Limiter{every: every, burst: burst, t: newTable(slots), now: time.Now}
+}
+
+// Reserve takes one act of key when there is one left, or says how long
+// until there is.
+func (l *Limiter) Reserve(key string) (ok bool, retryAfter time.Duration) {
+	k := l.t.hash('l', key)
+	now := l.now().UnixNano()
+	l.t.mu.Lock()
+	defer l.t.mu.Unlock()
+	var tat int64
+	if s := l.t.find(k); s != nil {
+		tat = s.tat
+	}
+	if w := gcraWait(tat, now, l.every, l.burst); w > 0 {
+		return false, w
+	}
+	gcraCharge(l.t.take(k), now, l.every)
+	return true, 0
+}
+
+// NewWriteLimiter is the server's allowance for a customer's review writes
+// (new, edit, helpful), shared by the API and the pages: a person writes
+// and edits a few in a row, a script flooding the store gets one a minute.
+// 65,536 customers are remembered at once.
+func NewWriteLimiter() *Limiter { return NewLimiter(time.Minute, 10, 1<<16) }
