@@ -29,12 +29,7 @@ func FuzzAPIRouteBodies(f *testing.F) {
 			routes = append(routes, rt)
 		}
 	}
-	a := aim{slug: e.a.slug, app: e.a.app, item: e.a.item, txid: e.a.txid, tid: e.a.tid,
-		customer: strconv.FormatInt(e.a.customerID, 10), key: strconv.FormatInt(e.a.keyID, 10), email: e.a.customerEmail,
-		cancellation: strconv.FormatInt(e.a.cancellationID, 10), delivery: strconv.FormatInt(e.a.deliveryID, 10),
-		inquiry: strconv.FormatInt(e.a.desk.inquiryID, 10), attachment: strconv.FormatInt(e.a.desk.attachmentID, 10),
-		canned: strconv.FormatInt(e.a.desk.cannedID, 10), view: strconv.FormatInt(e.a.desk.viewID, 10),
-		recon: strconv.FormatInt(e.a.reconID, 10)}
+	a := e.aimAt(e.a)
 	edge := []string{"null", "[]", "{}", `{"x":1}`, "{", `"`, "\xff\xfe", `{"name":"a\u0000b"}`, `{"body":"\u001b[2J\u202e"}`}
 	for i, rt := range routes {
 		tmpl, ok := walkBodies[rt.Method+" "+rt.Path]

@@ -27,7 +27,7 @@ func FuzzDecodeReview(f *testing.F) {
 		req.Header.Set("Content-Type", "application/json")
 		app, rating, _, err := web.DecodeReview(req, create)
 		if err != nil {
-			if c := vocdesk.ErrorCode(err); c != vocdesk.EINVALID && c != vocdesk.ETOOLARGE {
+			if c := vocdesk.ErrorCode(err); c != vocdesk.EINVALID && c != vocdesk.EINVALIDTEXT && c != vocdesk.ETOOLARGE {
 				t.Fatalf("error with code %q (%v) for %q", c, err, body)
 			}
 			return
@@ -52,7 +52,7 @@ func FuzzDecodeText(f *testing.F) {
 		req := httptest.NewRequest("POST", "/api/v1/reviews/1/reports", strings.NewReader(body))
 		v, err := web.DecodeText(req, field)
 		if err != nil {
-			if c := vocdesk.ErrorCode(err); c != vocdesk.EINVALID && c != vocdesk.ETOOLARGE {
+			if c := vocdesk.ErrorCode(err); c != vocdesk.EINVALID && c != vocdesk.EINVALIDTEXT && c != vocdesk.ETOOLARGE {
 				t.Fatalf("error with code %q (%v) for %q", c, err, body)
 			}
 			return

@@ -35,6 +35,8 @@ var pageIDs = []struct{ prefix, field string }{
 	{"/console/team/keys/", "key"},
 	{"/console/team/members/", "member"},
 	{"/operator/imports/", "import"},
+	{"/console/reviews/", "review"},
+	{"/operator/reviews/", "review"},
 	{"/console/settings/canned/", "canned"},
 	{"/console/webhook/deliveries/", "delivery"},
 	{"/operator/cancellations/", "cancellation"},
@@ -42,7 +44,10 @@ var pageIDs = []struct{ prefix, field string }{
 }
 
 // publicPages have parameters that name nobody's things.
-var publicPages = map[string]bool{"GET /static/{file}": true, "GET /lang/{lang}": true}
+// A visible review is on the store's public page, whoever's app it is: any
+// customer may find it helpful (TestReviewsAPI checks the API's answer).
+var publicPages = map[string]bool{"GET /static/{file}": true, "GET /lang/{lang}": true,
+	"POST /apps/{slug}/reviews/{id}/helpful": true}
 
 // TestPageTenancyWalk is the tenancy walk of the pages (the API's is
 // TestTenancyWalk), on both engines: every page route with a parameter,
@@ -85,10 +90,10 @@ func TestPageTenancyWalk(t *testing.T) {
 				"cancellation": id(e.a.cancellationID), "key": id(e.a.keyID), "batch": id(e.seedBatch(e.a)), "mail": id(e.a.mailID),
 				// The store's imports belong to no developer: the
 				// operator's realm refuses both callers before any id.
-				"member": id(members[0].ID), "import": "1"},
+				"member": id(members[0].ID), "import": "1", "review": id(e.a.reviewID)},
 			"missing": {"slug": "zulu-none", "txid": "TX-ZULU-NONE", "inquiry": "987654331", "attachment": "987654332", "recon": "987654325",
 				"view": "987654334", "canned": "987654333", "delivery": "987654324", "cancellation": "987654323", "key": "987654322",
-				"batch": "987654326", "mail": "987654335", "member": "987654336", "import": "987654337"},
+				"batch": "987654326", "mail": "987654335", "member": "987654336", "import": "987654337", "review": "987654338"},
 		}
 		callers := []struct{ name, login, home, email, password string }{
 			{"developer B member", "/developer/login", "/console", e.b.memberEmail, e.b.memberPassword},
@@ -189,7 +194,7 @@ func (pc *pageClient) send(t *testing.T, method, base, target, tokenPage string,
 		if m == nil {
 			t.Fatalf("no CSRF token on %s", tokenPage)
 		}
-		form := url.Values{"csrf": {m[1]}, "body": {"walk"}, "note": {"walk"}, "rating": {"5"}, "name": {"walk"}, "locale": {"ko"}, "role": {"viewer"}}
+		form := url.Values{"csrf": {m[1]}, "body": {"walk"}, "note": {"walk"}, "rating": {"5"}, "name": {"walk"}, "locale": {"ko"}, "role": {"viewer"}, "reason": {"walk"}}
 		for i := 0; i+1 < len(fields); i += 2 {
 			form.Set(fields[i], fields[i+1])
 		}

@@ -3,7 +3,6 @@ package web_test
 import (
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -22,13 +21,7 @@ import (
 func TestUnknownQueryParameters(t *testing.T) {
 	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
 		e := newEnv(t, db)
-		own := aim{slug: e.a.slug, app: e.a.app, item: e.a.item, txid: e.a.txid, tid: e.a.tid,
-			customer: strconv.FormatInt(e.a.customerID, 10), key: strconv.FormatInt(e.a.keyID, 10), email: e.a.customerEmail,
-			cancellation: strconv.FormatInt(e.a.cancellationID, 10), delivery: strconv.FormatInt(e.a.deliveryID, 10),
-			inquiry: strconv.FormatInt(e.a.desk.inquiryID, 10), attachment: strconv.FormatInt(e.a.desk.attachmentID, 10),
-			canned: strconv.FormatInt(e.a.desk.cannedID, 10), view: strconv.FormatInt(e.a.desk.viewID, 10),
-			recon: strconv.FormatInt(e.a.reconID, 10), batch: strconv.FormatInt(e.seedBatch(e.a), 10),
-			mail: strconv.FormatInt(e.a.mailID, 10)}
+		own := e.aimAt(e.a)
 		declared := web.QueryParams(e.srv)
 		walked := 0
 		for _, rt := range web.Routes(e.srv) {

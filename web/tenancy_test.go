@@ -26,13 +26,7 @@ func TestTenancyWalk(t *testing.T) {
 	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
 		e := newEnv(t, db)
 		aims := map[string]aim{
-			"A": {slug: e.a.slug, app: e.a.app, item: e.a.item, txid: e.a.txid, tid: e.a.tid,
-				customer: strconv.FormatInt(e.a.customerID, 10), key: strconv.FormatInt(e.a.keyID, 10), email: e.a.customerEmail,
-				cancellation: strconv.FormatInt(e.a.cancellationID, 10), delivery: strconv.FormatInt(e.a.deliveryID, 10),
-				inquiry: strconv.FormatInt(e.a.desk.inquiryID, 10), attachment: strconv.FormatInt(e.a.desk.attachmentID, 10),
-				canned: strconv.FormatInt(e.a.desk.cannedID, 10), view: strconv.FormatInt(e.a.desk.viewID, 10),
-				recon: strconv.FormatInt(e.a.reconID, 10), batch: strconv.FormatInt(e.seedBatch(e.a), 10),
-				mail: strconv.FormatInt(e.a.mailID, 10), review: strconv.FormatInt(e.a.reviewID, 10)},
+			"A": e.aimAt(e.a),
 			"missing": {slug: "zulu-none", app: "zulu-app", item: "zulu-item", txid: "TX-ZULU-NONE", tid: "zulu-order",
 				customer: "987654321", key: "987654322", email: "zulu@example.com", cancellation: "987654323", delivery: "987654324",
 				inquiry: "987654331", attachment: "987654332", canned: "987654333", view: "987654334", recon: "987654325",
@@ -195,6 +189,18 @@ var walkBodies = map[string]string{
 	"POST /api/v1/reviews/{id}/hide":    `{"reason":"walk"}`,
 	"POST /api/v1/reviews/{id}/restore": `{"reason":"walk"}`,
 	"POST /api/v1/reviews/{id}/helpful": ``,
+}
+
+// aimAt is tn's identifiers, to aim requests at its things (a batch of its
+// is seeded for the batch routes).
+func (e *env) aimAt(tn tenant) aim {
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	return aim{slug: tn.slug, app: tn.app, item: tn.item, txid: tn.txid, tid: tn.tid,
+		customer: id(tn.customerID), key: id(tn.keyID), email: tn.customerEmail,
+		cancellation: id(tn.cancellationID), delivery: id(tn.deliveryID),
+		inquiry: id(tn.desk.inquiryID), attachment: id(tn.desk.attachmentID),
+		canned: id(tn.desk.cannedID), view: id(tn.desk.viewID),
+		recon: id(tn.reconID), batch: id(e.seedBatch(tn)), mail: id(tn.mailID), review: id(tn.reviewID)}
 }
 
 // aim is one tenant's identifiers, to fill into paths, queries and bodies.
