@@ -22,7 +22,9 @@ func TestInboxEscapesCustomerText(t *testing.T) {
 		m := e.m
 		const subject = `<b id="subj">bold</b> <script>window.pwned=1</script>`
 		in := &vocdesk.Inquiry{TxID: m.MinjiPurchases[0].TxID, Category: vocdesk.CategoryRefund, Subject: subject}
-		body := &vocdesk.Message{Body: `zebraword <img src=x onerror="alert(2)"> <script>alert(3)</script>`}
+		// Hostile text on both sides of the word searched for: the snippet
+		// is escaped before its first mark and after its last.
+		body := &vocdesk.Message{Body: `<script>alert(3)</script> zebraword <img src=x onerror="alert(2)">`}
 		if err := m.Svc.Inquiries.CreateInquiry(uitest.As(m.CustomerActor(m.Minji)), in, body); err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +38,7 @@ func TestInboxEscapesCustomerText(t *testing.T) {
 
 		r = owner.get("/console/inquiries?" + url.Values{"q": {"zebraword"}}.Encode())
 		wantStatus(t, r, http.StatusOK)
-		wantContains(t, r, `<mark>`, `&lt;script&gt;alert(3)&lt;/script&gt;`)
+		wantContains(t, r, `<mark>`, `&lt;script&gt;alert(3)&lt;/script&gt;`, `&lt;img src=x`)
 		wantLacks(t, r, `<b id="subj">`, `<script>window.pwned`, `<img src=x`, `<script>alert(3)`)
 
 		cust := e.browser()
