@@ -85,7 +85,7 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 		Inquiries: sqlstore.NewInquiryService(db),
 		Desk:      sqlstore.NewDeskService(db),
 
-		Mail: sqlstore.NewMailService(db),
+		Mail:    sqlstore.NewMailService(db),
 		Reviews: sqlstore.NewReviewService(db),
 	}
 }

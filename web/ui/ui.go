@@ -33,7 +33,7 @@ type Config struct {
 	// WebhookTestWait overrides how long "send a test event" waits for the
 	// first attempt (4 s); negative: not at all (tests without a worker).
 	WebhookTestWait time.Duration
-	ReviewLimiter *ratelimit.Limiter // a customer's review writes, shared with the API; nil: ratelimit.NewWriteLimiter
+	ReviewLimiter   *ratelimit.Limiter // a customer's review writes, shared with the API; nil: ratelimit.NewWriteLimiter
 }
 
 // sessionTTL is how long a browser stays signed in. A working day: long
