@@ -87,7 +87,7 @@ func TestBulkCancellation(t *testing.T) {
 	s.ShotView("preview-en")
 
 	s.Click("#batch-submit-btn")
-	s.WaitText("Done: 93 cancellation requests sent, 7 rows rejected.", "100 of 100 rows carried out")
+	s.WaitText("Done: 93 cancellation requests sent, 7 rows rejected.", "100 of 100 rows done")
 	if n := countRequests(t, m); n != 93 {
 		t.Fatalf("%d requests; want 93", n)
 	}
