@@ -113,7 +113,7 @@ func inboxStamp(rows []inboxRow, counts map[vocdesk.InquiryStatus]int) string {
 func (h *handler) inbox(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	a := vocdesk.ActorFromContext(ctx)
-	loc := h.cat.translator(stateFrom(r).lang).loc
+	loc := h.tr(r).loc
 	f, vf := parseInboxFilter(r.URL.Query(), loc, a.MemberID)
 	rows, counts, next, err := h.loadInbox(ctx, vf)
 	if err != nil {
@@ -262,7 +262,7 @@ func (h *handler) inboxViewCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Keep only what the inbox itself would read back.
-	loc := h.cat.translator(stateFrom(r).lang).loc
+	loc := h.tr(r).loc
 	vals, err := url.ParseQuery(query)
 	if err != nil {
 		h.renderError(w, r, http.StatusBadRequest, "error.invalid")

@@ -27,7 +27,7 @@ const (
 func (h *handler) inboxEvents(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	a := vocdesk.ActorFromContext(ctx)
-	loc := h.cat.translator(stateFrom(r).lang).loc
+	loc := h.tr(r).loc
 	_, vf := parseInboxFilter(r.URL.Query(), loc, a.MemberID)
 	last := r.URL.Query().Get("stamp")
 

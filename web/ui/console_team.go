@@ -104,7 +104,7 @@ func (h *handler) teamAddMember(w http.ResponseWriter, r *http.Request) {
 	// A member signs in with this password; one too short to trust is
 	// refused here, as the service takes any (or none, for the API).
 	if len([]rune(password)) < 10 {
-		h.showTeam(w, r, &teamData{ErrorMsg: h.cat.translator(stateFrom(r).lang).T("team.err.password"), Draft: m}, http.StatusUnprocessableEntity)
+		h.showTeam(w, r, &teamData{ErrorMsg: h.tr(r).T("team.err.password"), Draft: m}, http.StatusUnprocessableEntity)
 		return
 	}
 	dev, err := h.ownDeveloper(r)
@@ -168,7 +168,7 @@ func (h *handler) teamRemoveMember(w http.ResponseWriter, r *http.Request) {
 func (h *handler) teamCreateKey(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.PostForm.Get("name"))
 	if name == "" || len([]rune(name)) > 100 {
-		h.showTeam(w, r, &teamData{ErrorMsg: h.cat.translator(stateFrom(r).lang).T("team.err.key_name")}, http.StatusUnprocessableEntity)
+		h.showTeam(w, r, &teamData{ErrorMsg: h.tr(r).T("team.err.key_name")}, http.StatusUnprocessableEntity)
 		return
 	}
 	k := &vocdesk.APIKey{Realm: vocdesk.RealmDeveloper, Name: name}

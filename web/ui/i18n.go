@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -25,11 +23,6 @@ const (
 // supported lists the languages with a catalog, the fallback first: a
 // browser that asks for neither Korean nor English gets English.
 var supported = []language.Tag{language.English, language.Korean}
-
-// kst is Korea Standard Time. Korea has kept UTC+9 without daylight saving
-// since 1988, so a fixed zone is exact and spares the binary a tzdata
-// lookup that a minimal container may not have.
-var kst = time.FixedZone("KST", 9*60*60)
 
 // catalog holds the messages of every language, keyed "area.name".
 type catalog struct {
@@ -81,19 +74,27 @@ func (c *catalog) pick(r *http.Request) string {
 	return supported[i].String()
 }
 
-func (c *catalog) translator(lang string) tr {
+// translator speaks lang and shows times in loc.
+func (c *catalog) translator(lang string, loc *time.Location) tr {
 	if !c.has(lang) {
 		lang = defaultLang
 	}
-	return tr{Lang: lang, msgs: c.msgs[lang], loc: kst}
+	return tr{Lang: lang, msgs: c.msgs[lang], loc: loc}
+}
+
+// tr is the translator of the request's page: its language and its
+// viewer's zone.
+func (h *handler) tr(r *http.Request) tr {
+	st := stateFrom(r)
+	return h.cat.translator(st.lang, st.loc)
 }
 
 // tr translates and formats for one language. Pages in both languages show
-// times in Korea Standard Time, where the store, its customers and its
-// business hours are: an English page showing UTC put a purchase made at
-// 08:00 in Seoul on the day before. Every time names its zone ("KST"), and
-// the footer says it. There is no per-person zone setting yet; when there
-// is, it replaces loc here.
+// times in the viewer's zone, Korea Standard Time unless they picked
+// another in the footer (zone.go): that is where the store, its customers
+// and its business hours are, and an English page showing UTC put a
+// purchase made at 08:00 in Seoul on the day before. Every time names its
+// zone ("KST"), and the footer says it.
 type tr struct {
 	Lang string
 	msgs map[string]string
@@ -154,11 +155,5 @@ func (h *handler) setLang(w http.ResponseWriter, r *http.Request) {
 	}
 	c := h.cookie(langCookie, lang, h.now().AddDate(1, 0, 0))
 	http.SetCookie(w, c)
-	next := r.URL.Query().Get("next")
-	// Only a path on this site: never "//host", "/\\host" or a full URL.
-	if u, err := url.Parse(next); err != nil || u.IsAbs() || u.Host != "" ||
-		!strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		next = "/"
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	http.Redirect(w, r, localNext(r.URL.Query().Get("next"), "", "/"), http.StatusSeeOther)
 }

@@ -33,7 +33,7 @@ func TestLanguage(t *testing.T) {
 		b.get("/lang/en?next=%2Fmy%2Fpurchases")
 		r = b.get("/my/purchases")
 		wantContains(t, r, "2026-03-10 10:30 KST", "Paid", "Carrier billing", "Times are shown in KST.")
-		wantLacks(t, r, "UTC")
+		wantLacks(t, r, "01:30 UTC") // the footer offers UTC; the times are KST
 
 		// The switcher never sends the browser off-site.
 		for _, next := range []string{"//evil.example/", "https://evil.example/", "/\\evil.example", ""} {

@@ -19,7 +19,7 @@ type myPurchasesData struct {
 func (h *handler) myPurchases(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	a := vocdesk.ActorFromContext(ctx)
-	hf, pf := parseHistoryFilter(r.URL.Query(), h.cat.translator(stateFrom(r).lang).loc)
+	hf, pf := parseHistoryFilter(r.URL.Query(), h.tr(r).loc)
 	pf.CustomerID = a.CustomerID
 	ps, next, err := h.svc.Purchases.FindPurchases(ctx, pf)
 	if err != nil {

@@ -18,5 +18,5 @@ func (t tr) LastDay(end time.Time) string {
 // pageZone is the zone the request's pages show dates in, so that a date
 // typed into a form means the same day the page shows.
 func (h *handler) pageZone(r *http.Request) *time.Location {
-	return h.cat.translator(stateFrom(r).lang).loc
+	return h.tr(r).loc
 }

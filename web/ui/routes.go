@@ -8,6 +8,7 @@ func (h *handler) routes() *pageMux {
 	mux.HandleFunc("GET /{$}", h.home)
 	mux.HandleFunc("GET /static/{file}", h.static)
 	mux.HandleFunc("GET /lang/{lang}", h.setLang)
+	mux.HandleFunc("GET /zone", h.setZone)
 
 	for _, rl := range realms {
 		mux.HandleFunc("GET "+rl.loginPath, h.loginForm(rl))

@@ -70,6 +70,7 @@ type reqState struct {
 	session *vocdesk.Session
 	secret  string // the session cookie's value, needed to delete the session
 	lang    string
+	loc     *time.Location    // the viewer's time zone (zone.go)
 	csrf    string            // the token forms on this page carry
 	upload  *multipart.Reader // a streamed upload's body after its token (recon_upload_csrf.go)
 	// flash is the answer a post left for this page (flash.go), read once.
@@ -104,7 +105,7 @@ func (h *handler) middleware(next http.Handler) http.Handler {
 		h.renderError(w, r, http.StatusForbidden, "error.csrf")
 	}))
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := &reqState{lang: h.cat.pick(r)}
+		st := &reqState{lang: h.cat.pick(r), loc: h.zones.pick(r)}
 		// Assets are public and cached; they need no database round trip.
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
 			if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {

@@ -112,7 +112,7 @@ func (p *page) IsKo() bool { return p.Lang == "ko" }
 func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, v view, titleKey string, data any) {
 	st := stateFrom(r)
 	p := &page{
-		tr:       h.cat.translator(st.lang),
+		tr:       h.cat.translator(st.lang, st.loc),
 		TitleKey: titleKey,
 		Actor:    st.actor(),
 		CSRF:     h.csrfToken(w, r),

@@ -49,6 +49,7 @@ type handler struct {
 	views   *views
 	assets  *assets
 	cat     *catalog
+	zones   zones
 	limiter *ratelimit.Guard
 	// maxReconUpload bounds a streamed server log upload.
 	maxReconUpload int64
@@ -102,6 +103,9 @@ func New(cfg Config, svc vocdesk.Services) (http.Handler, error) {
 	}
 	var err error
 	if h.cat, err = loadCatalog(); err != nil {
+		return nil, err
+	}
+	if h.zones, err = loadZones(); err != nil {
 		return nil, err
 	}
 	if h.assets, err = loadAssets(); err != nil {
