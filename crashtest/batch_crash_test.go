@@ -74,13 +74,17 @@ func batchCrash(t *testing.T, dsn string, openDB func() (*sql.DB, error)) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	// Kill the server twice while the batch is part way done.
+	// Kill the server twice while the batch is part way done. The upload
+	// waits as long as the batch takes (10,000 rows on PostgreSQL can take
+	// longer than the other calls' 10 s): a client that gave up would end
+	// the request, and the batch with it, before any kill.
+	batchClient := &http.Client{Timeout: 5 * time.Minute}
 	post := func() (int, []byte, error) {
 		req, _ := http.NewRequest("POST", api.base+"/api/v1/cancellation-batches", strings.NewReader(upload.String()))
 		req.Header.Set("Authorization", "Bearer "+devKey)
 		req.Header.Set("Content-Type", "text/csv")
 		req.Header.Set("Idempotency-Key", "outage-2026-03-10")
-		res, err := httpClient.Do(req)
+		res, err := batchClient.Do(req)
 		if err != nil {
 			return 0, nil, err
 		}

@@ -220,7 +220,10 @@ func TestPostsRedirect(t *testing.T) {
 	}
 	op.Do(chromedp.EmulateViewport(1280, 900))
 	op.WaitText("Times are shown in KST.")
-	op.NoText("UTC")
+	// No time is in UTC (the footer's zone choice offers UTC by name).
+	if Eval[bool](op, `[...document.querySelectorAll("time")].some(t => t.textContent.includes("UTC"))`) {
+		t.Error("a time on /operator is shown in UTC")
+	}
 	op.Look("/operator", "operator-home")
 
 	op.Do(chromedp.SetValue(chromedp.ID("k-name"), "ci-server"))
