@@ -7,9 +7,6 @@ import (
 	"time"
 )
 
-// kst is Korea Standard Time, the pages' default zone.
-var kst = time.FixedZone("KST", 9*60*60)
-
 func TestParseHistoryFilter(t *testing.T) {
 	for _, tc := range []struct {
 		query         string

@@ -74,10 +74,19 @@ func (c *catalog) pick(r *http.Request) string {
 	return supported[i].String()
 }
 
-// translator speaks lang and shows times in loc.
+// kst is Korea Standard Time, the zone of pages answered before a viewer's
+// zone is known (a cross-origin post refused ahead of the session). Korea
+// has kept UTC+9 without daylight saving since 1988, so a fixed zone is
+// exact.
+var kst = time.FixedZone("KST", 9*60*60)
+
+// translator speaks lang and shows times in loc (nil: KST).
 func (c *catalog) translator(lang string, loc *time.Location) tr {
 	if !c.has(lang) {
 		lang = defaultLang
+	}
+	if loc == nil {
+		loc = kst
 	}
 	return tr{Lang: lang, msgs: c.msgs[lang], loc: loc}
 }
