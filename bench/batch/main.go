@@ -61,19 +61,11 @@ var cpuProfile *os.File
 
 func bench(engine, pgURL string, n int) error {
 	ctx := context.Background()
-	dsn, cleanup, err := benchdb.Fresh(engine, pgURL, "batch")
+	db, cleanup, err := benchdb.Open(ctx, engine, pgURL, "batch")
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	db, err := sqlstore.Open(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	svc := vocdesk.Services{
 		Developers: sqlstore.NewDeveloperService(db), Customers: sqlstore.NewCustomerService(db),
 		Purchases: sqlstore.NewPurchaseService(db), Auth: sqlstore.NewAuthService(db),

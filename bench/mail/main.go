@@ -61,19 +61,11 @@ func main() {
 
 func bench(engine, pgURL string, n, conns int) error {
 	ctx := context.Background()
-	dsn, cleanup, err := benchdb.Fresh(engine, pgURL, "mail")
+	db, cleanup, err := benchdb.Open(ctx, engine, pgURL, "mail")
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	db, err := sqlstore.Open(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	sys := vocdesk.NewContextWithActor(ctx, vocdesk.SystemActor())
 	devs := sqlstore.NewDeveloperService(db)
 	if err := devs.CreateDeveloper(sys, &vocdesk.Developer{Slug: "acme", Name: "Acme", Email: "owner@acme.example"}); err != nil {

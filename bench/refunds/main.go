@@ -44,19 +44,11 @@ func main() {
 
 func bench(engine, pgURL string, n, conc, workers int, latency time.Duration) error {
 	ctx := context.Background()
-	dsn, cleanup, err := benchdb.Fresh(engine, pgURL, "refunds")
+	db, cleanup, err := benchdb.Open(ctx, engine, pgURL, "refunds")
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	db, err := sqlstore.Open(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	sys := vocdesk.NewContextWithActor(ctx, vocdesk.SystemActor())
 	devs, customers, purchases := sqlstore.NewDeveloperService(db), sqlstore.NewCustomerService(db), sqlstore.NewPurchaseService(db)
 	cs := sqlstore.NewCancellationService(db)

@@ -2,6 +2,7 @@
 package benchdb
 
 import (
+	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
@@ -10,6 +11,8 @@ import (
 	"path/filepath"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
+
+	"github.com/vocdesk/vocdesk/sqlstore"
 )
 
 // Fresh returns the DSN of a new database for engine ("sqlite" or
@@ -43,4 +46,24 @@ func Fresh(engine, pgURL, name string) (string, func(), error) {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String(), func() { _, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE"); admin.Close() }, nil
+}
+
+// Open is Fresh, opened and migrated: the database a benchmark runs on, and
+// a cleanup that closes and removes it.
+func Open(ctx context.Context, engine, pgURL, name string) (*sqlstore.DB, func(), error) {
+	dsn, drop, err := Fresh(engine, pgURL, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		drop()
+		return nil, nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		drop()
+		return nil, nil, err
+	}
+	return db, func() { db.Close(); drop() }, nil
 }
