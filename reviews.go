@@ -151,17 +151,16 @@ type ReviewReportFilter struct {
 
 // CleanReviewText checks a review's, a reply's or a reason's text and
 // returns it trimmed. Text is plain text: pages escape it and nothing in it
-// runs; control characters other than line breaks and tabs are refused, as
-// nobody types them and they hide text in the store's listings.
+// runs. It obeys the text rule of every field (CheckText: no control or
+// bidirectional characters, valid UTF-8) and, as it is shown in the
+// store's listings, no Unicode line or paragraph separator either.
 func CleanReviewText(field, s string, min, max int) (string, error) {
 	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
-	if !utf8.ValidString(s) {
-		return "", Errorf(EINVALID, "%s is not valid UTF-8", field)
+	if err := CheckText(field, s); err != nil {
+		return "", err
 	}
-	for _, r := range s {
-		if r != '\n' && r != '\t' && (unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || isBidiControl(r)) {
-			return "", Errorf(EINVALID, "%s holds a control character; send plain text", field)
-		}
+	if strings.ContainsAny(s, "\u2028\u2029") {
+		return "", Errorf(EINVALIDTEXT, "%s holds a line separator; send plain text", field)
 	}
 	switch n := utf8.RuneCountInString(s); {
 	case n < min && min == 1:
@@ -172,12 +171,6 @@ func CleanReviewText(field, s string, min, max int) (string, error) {
 		return "", Errorf(EINVALID, "%s is at most %d characters", field, max)
 	}
 	return s, nil
-}
-
-// isBidiControl reports the bidirectional overrides and isolates, which
-// can make a review read differently from what it says.
-func isBidiControl(r rune) bool {
-	return (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
 }
 
 // ValidateRating checks a review's stars.

@@ -153,11 +153,13 @@ func TestReviewRules(t *testing.T) {
 		for _, bad := range []*vocdesk.Review{
 			{AppSlug: f.appA.Slug, Rating: 0}, {AppSlug: f.appA.Slug, Rating: 6},
 			{AppSlug: f.appA.Slug, Rating: 3, Body: strings.Repeat("가", vocdesk.MaxReviewBody+1)},
-			{AppSlug: f.appA.Slug, Rating: 3, Body: "hidden\u202etext"},
-			{AppSlug: f.appA.Slug, Rating: 3, Body: "nul\x00"},
 			{AppSlug: "", Rating: 3},
 		} {
 			wantCode(t, f.rev.CreateReview(buyer, bad), vocdesk.EINVALID)
+		}
+		// Text that is not text is refused by the rule of every field.
+		for _, body := range []string{"hidden\u202etext", "nul\x00", "line\u2028separator"} {
+			wantCode(t, f.rev.CreateReview(buyer, &vocdesk.Review{AppSlug: f.appA.Slug, Rating: 3, Body: body}), vocdesk.EINVALIDTEXT)
 		}
 		r := &vocdesk.Review{AppSlug: f.appA.Slug, Rating: 1, Body: "  <b>paid</b> and got nothing\r\n  "}
 		must(t, f.rev.CreateReview(buyer, r))
