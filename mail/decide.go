@@ -39,15 +39,21 @@ func Prepare(raw []byte, env Envelope) (*vocdesk.InboundMail, vocdesk.MailDecide
 	return in, func(f *vocdesk.MailFacts) *vocdesk.MailDecision { return Decide(m, in.From, env, f) }
 }
 
-// Decide applies the intake's rules, in order: machine mail (bounces,
-// auto-replies, the desk's own and null-sender mail) never becomes an
-// inquiry; a Message-ID seen before is a duplicate; a message with nothing
+// Decide applies the intake's rules, in order: a Message-ID seen before is
+// a duplicate; machine mail (bounces, auto-replies, the desk's own and
+// null-sender mail) never becomes an inquiry; a message with nothing
 // to read is kept unparsed; a reply from the inquiry's own customer joins
 // it; anything else starts an inquiry.
 func Decide(m *Message, from string, env Envelope, f *vocdesk.MailFacts) *vocdesk.MailDecision {
 	problem := strings.Join(m.Problems, "; ")
 	d := &vocdesk.MailDecision{Problem: problem}
 	switch {
+	case f.Seen:
+		// First, whatever the message is: a second copy of machine mail
+		// (an autoresponder's, fetched again from a mailbox) is the same
+		// message too, and the log holds each Message-ID once.
+		d.Outcome, d.InquiryID = vocdesk.MailDuplicate, f.FirstCopy
+		return d
 	case m.Kind == KindBounce:
 		d.Outcome = vocdesk.MailBounce
 		return d
@@ -61,9 +67,6 @@ func Decide(m *Message, from string, env Envelope, f *vocdesk.MailFacts) *vocdes
 		// Only machines send with the null reverse path (RFC 5321 4.5.5,
 		// RFC 3834 3.3); a person's mail always has one.
 		d.Outcome, d.Problem = vocdesk.MailAutoReply, "sent with the null reverse path (machine mail)"
-		return d
-	case f.Seen:
-		d.Outcome, d.InquiryID = vocdesk.MailDuplicate, f.FirstCopy
 		return d
 	case from == "":
 		d.Outcome, d.Problem = vocdesk.MailUnparsed, join("the sender's address could not be read", problem)

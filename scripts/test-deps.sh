@@ -2,7 +2,7 @@
 # Installs and starts what the tests need on a fresh Debian machine: a
 # PostgreSQL server (when none answers on 127.0.0.1:5432), Debian's Chromium
 # for the browser tests, Python 3 and aiosmtpd for the mail tests,
-# Node.js/npm for the OpenAPI linter and axe-core for the browser tests'
+# Dovecot for the IMAP tests, Node.js/npm for the OpenAPI linter and axe-core for the browser tests'
 # accessibility checks. It prints the
 # PostgreSQL URL the tests should use as its last line of stdout.
 set -euo pipefail
@@ -57,6 +57,15 @@ fi
 if ! command -v python3 >/dev/null || ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
   log "installing python3 and python3-aiosmtpd"
   apt_install python3 python3-aiosmtpd
+fi
+
+# Debian's Dovecot for the IMAP polling tests: each test starts its own
+# instance as the current user in a temp dir (mail/imap_dovecot_test.go), so
+# the packaged service is stopped and left disabled.
+if ! command -v dovecot >/dev/null && [ ! -x /usr/sbin/dovecot ]; then
+  log "installing dovecot-imapd"
+  apt_install dovecot-imapd
+  as_root service dovecot stop >/dev/null 2>&1 || true
 fi
 
 # Node.js and npm for the OpenAPI linter.

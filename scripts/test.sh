@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 VOCDESK_TEST_POSTGRES=$(scripts/test-deps.sh | tail -n 1)
 export VOCDESK_TEST_POSTGRES
 export VOCDESK_CHROMIUM="${VOCDESK_CHROMIUM:-$(command -v chromium)}"
+# The IMAP tests skip without Dovecot on a developer's machine; here they must run.
+export VOCDESK_REQUIRE_DOVECOT=1
 
 echo "== build (CGO_ENABLED=0: the binary is static)"
 CGO_ENABLED=0 go build -o /dev/null ./cmd/vocdesk

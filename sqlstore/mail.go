@@ -52,17 +52,32 @@ func (s *MailService) DeveloperReceives(ctx context.Context, slug string) (bool,
 // PostgreSQL meet at the unique index; the loser is decided again and finds
 // the winner, a duplicate.
 func (s *MailService) ReceiveMail(ctx context.Context, m *vocdesk.InboundMail, decide vocdesk.MailDecider) (*vocdesk.MailMessage, error) {
+	return receiveMail(ctx, s.db, m, decide, nil)
+}
+
+// receiveMail is ReceiveMail with a step of the caller's in the same
+// transaction, before the message is stored: the IMAP poller's place in
+// its mailbox (mail_imap.go). A step that answers skip stores nothing.
+func receiveMail(ctx context.Context, db *DB, m *vocdesk.InboundMail, decide vocdesk.MailDecider,
+	step func(ctx context.Context, tx *Tx) (skip bool, err error)) (*vocdesk.MailMessage, error) {
 	a, err := operatorFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var rec *vocdesk.MailMessage
+	within := func(ctx context.Context, tx *Tx, decide vocdesk.MailDecider) error {
+		rec = nil
+		if step != nil {
+			if skip, err := step(ctx, tx); err != nil || skip {
+				return err
+			}
+		}
+		var err error
+		rec, err = tx.receiveMail(ctx, a, m, decide)
+		return err
+	}
 	for attempt := 0; ; attempt++ {
-		err = s.db.writeGrouped(ctx, func(ctx context.Context, tx *Tx) error {
-			var err error
-			rec, err = tx.receiveMail(ctx, a, m, decide)
-			return err
-		})
+		err = db.writeGrouped(ctx, func(ctx context.Context, tx *Tx) error { return within(ctx, tx, decide) })
 		if err != nil && isUniqueViolation(err) && attempt == 0 {
 			continue
 		}
@@ -79,11 +94,7 @@ func (s *MailService) ReceiveMail(ctx context.Context, m *vocdesk.InboundMail, d
 	refused := func(*vocdesk.MailFacts) *vocdesk.MailDecision {
 		return &vocdesk.MailDecision{Outcome: vocdesk.MailUnparsed, Problem: "the desk could not file it: " + vocdesk.ErrorMessage(err)}
 	}
-	err = s.db.writeGrouped(ctx, func(ctx context.Context, tx *Tx) error {
-		var err error
-		rec, err = tx.receiveMail(ctx, a, m, refused)
-		return err
-	})
+	err = db.writeGrouped(ctx, func(ctx context.Context, tx *Tx) error { return within(ctx, tx, refused) })
 	if err != nil {
 		return nil, err
 	}
