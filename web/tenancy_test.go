@@ -189,6 +189,8 @@ var walkBodies = map[string]string{
 	"POST /api/v1/reviews/{id}/hide":    `{"reason":"walk"}`,
 	"POST /api/v1/reviews/{id}/restore": `{"reason":"walk"}`,
 	"POST /api/v1/reviews/{id}/helpful": ``,
+	// A developer's polled mailbox: A's slug answers as a missing one.
+	"PUT /api/v1/developers/{slug}/imap": `{"addr":"127.0.0.1:993","security":"tls","username":"walk","password":"walk-pw"}`,
 }
 
 // aimAt is tn's identifiers, to aim requests at its things (a batch of its

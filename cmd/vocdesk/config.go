@@ -43,7 +43,7 @@ func DefaultConfig() Config {
 		LogFormat:       "text",
 		Workers:         defaultWorkersConfig(),
 		Recon:           defaultReconConfig(),
-		Mail:            MailConfig{MaxBytes: mail.DefaultMaxBytes},
+		Mail:            MailConfig{MaxBytes: mail.DefaultMaxBytes, IMAPPollInterval: time.Minute},
 	}
 }
 

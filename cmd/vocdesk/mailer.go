@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/jobs"
@@ -37,3 +38,13 @@ func (l logMailer) SendID(ctx context.Context, m *vocdesk.Mail) (string, error) 
 type discardMailer struct{}
 
 func (discardMailer) SendID(context.Context, *vocdesk.Mail) (string, error) { return "", nil }
+
+// newIMAPKind is the mail.imap_poll job: developers' mailboxes polled every
+// --imap-poll-interval into the same intake as the SMTP listener. A poll
+// ends well within the job's timeout, so a stalled server is cut off
+// before the job's lease runs out.
+func newIMAPKind(cfg Config, svc vocdesk.IMAPService, timeout time.Duration, log *slog.Logger) jobs.Kind {
+	p := mail.NewPoller(mail.PollerConfig{Domain: strings.ToLower(cfg.Mail.Domain), AllowPlain: cfg.Mail.IMAPAllowPlain,
+		MaxBytes: cfg.Mail.MaxBytes, Timeout: timeout * 4 / 5}, svc)
+	return mail.IMAPJobKind(p, cfg.Mail.IMAPPollInterval, log)
+}

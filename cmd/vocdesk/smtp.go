@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -23,6 +24,10 @@ type MailConfig struct {
 	RelayUser     string
 	RelayPassword string
 	RelayStartTLS bool
+
+	// Developers' mailboxes polled over IMAP (mailer.go).
+	IMAPPollInterval time.Duration
+	IMAPAllowPlain   bool
 }
 
 func (c *MailConfig) register(fs *flag.FlagSet) {
@@ -32,6 +37,8 @@ func (c *MailConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.RelayUser, "smtp-user", c.RelayUser, "user name for the relay (AUTH PLAIN)")
 	fs.StringVar(&c.RelayPassword, "smtp-password", c.RelayPassword, "password for the relay (prefer VOCDESK_SMTP_PASSWORD)")
 	fs.BoolVar(&c.RelayStartTLS, "smtp-starttls", c.RelayStartTLS, "upgrade the relay connection with STARTTLS before sending")
+	fs.DurationVar(&c.IMAPPollInterval, "imap-poll-interval", c.IMAPPollInterval, "how often developers' IMAP mailboxes are polled for new mail (longer after failures)")
+	fs.BoolVar(&c.IMAPAllowPlain, "imap-allow-plaintext", c.IMAPAllowPlain, "let developers poll IMAP servers on other hosts without TLS (security none sends the password in clear)")
 }
 
 // validate checks the mail settings; smtpAddr is --smtp-addr, which needs a
@@ -54,6 +61,9 @@ func (c *MailConfig) validate(smtpAddr string) error {
 	}
 	if (c.RelayUser == "") != (c.RelayPassword == "") {
 		errs = append(errs, errors.New("--smtp-user and --smtp-password go together"))
+	}
+	if c.IMAPPollInterval < time.Second || c.IMAPPollInterval > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("--imap-poll-interval must be between 1s and 24h, not %s", c.IMAPPollInterval))
 	}
 	if smtpAddr != "" && c.MaxBytes <= 0 {
 		errs = append(errs, fmt.Errorf("--smtp-max-bytes must be positive, not %d", c.MaxBytes))

@@ -41,6 +41,7 @@ type sweep struct {
 func serveSweeps(db *sqlstore.DB) []sweep {
 	recon := sqlstore.NewReconciliationService(db)
 	desk := sqlstore.NewDeskService(db)
+	imap := sqlstore.NewIMAPService(db)
 	return []sweep{
 		{"flag purchases not delivered", 30 * time.Second, func(ctx context.Context) (int, error) {
 			n, err := recon.SweepUndelivered(ctx)
@@ -54,6 +55,11 @@ func serveSweeps(db *sqlstore.DB) []sweep {
 		}},
 		{"merge the search index", 24 * time.Hour, func(ctx context.Context) (int, error) {
 			return 0, db.OptimizeSearch(ctx)
+		}},
+		// IMAP polls queue each other; this only restarts a chain that a
+		// crash or a poll job failed for good has broken.
+		{"queue IMAP polls", time.Minute, func(ctx context.Context) (int, error) {
+			return 0, imap.ScheduleIMAPPolls(vocdesk.NewContextWithActor(ctx, vocdesk.SystemActor()))
 		}},
 	}
 }

@@ -122,6 +122,7 @@ func startWorkers(cfg Config, db *sqlstore.DB, svc vocdesk.Services, logger *slo
 		vocdesk.JobRefundExecute:  exec.Kind(),
 		vocdesk.JobWebhookDeliver: deliver.Kind(),
 		vocdesk.JobSendMail:       mail,
+		vocdesk.JobIMAPPoll:       newIMAPKind(cfg, svc.IMAP, timeout, logger),
 	}
 	refund := kinds[vocdesk.JobRefundExecute]
 	refund.Backoff = jobs.Exponential(200*time.Millisecond, w.RefundBackoffMax)
@@ -163,5 +164,8 @@ func configureServices(cfg Config, svc vocdesk.Services) {
 	}
 	if rs, ok := svc.Reconciliation.(*sqlstore.ReconciliationService); ok {
 		rs.Limits = cfg.Recon.limits()
+	}
+	if is, ok := svc.IMAP.(*sqlstore.IMAPService); ok {
+		is.AllowPlain = cfg.Mail.IMAPAllowPlain
 	}
 }
