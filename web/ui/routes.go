@@ -53,6 +53,8 @@ func (h *handler) routes() *pageMux {
 	h.deskRoutes(mux)
 	// The email channel's mail log.
 	h.mailRoutes(mux)
+	// The developer's support mailbox polled over IMAP.
+	h.imapRoutes(mux)
 	// Reviews: the public app page, the console's inbox, the store's queue.
 	h.reviewRoutes(mux)
 
