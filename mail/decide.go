@@ -36,6 +36,7 @@ func Prepare(raw []byte, env Envelope) (*vocdesk.InboundMail, vocdesk.MailDecide
 		in.From = strings.ToLower(env.From)
 	}
 	in.ThreadIDs, in.RefIDs = ThreadRefs(m, token, env.Domain)
+	m.haystack()
 	return in, func(f *vocdesk.MailFacts) *vocdesk.MailDecision { return Decide(m, in.From, env, f) }
 }
 
@@ -93,8 +94,9 @@ func Decide(m *Message, from string, env Envelope, f *vocdesk.MailFacts) *vocdes
 	for _, p := range f.Purchases {
 		txids = append(txids, p.TxID)
 	}
-	txid := FindTxID(m.Subject+"\n"+m.Text, txids)
-	app := ChooseApp(f, txid, m.Subject, m.Text)
+	hay := m.haystack()
+	txid := findTxIDLower(hay, txids)
+	app := chooseApp(f, txid, hay)
 	if app == 0 {
 		d.Outcome, d.Problem = vocdesk.MailUnparsed, join("the developer has no app to file the inquiry under", problem)
 		return d
@@ -103,7 +105,7 @@ func Decide(m *Message, from string, env Envelope, f *vocdesk.MailFacts) *vocdes
 	d.Inquiry = &vocdesk.Inquiry{
 		DeveloperID: f.DeveloperID, AppID: app, CustomerID: f.CustomerID, CustomerName: m.FromName,
 		ContactEmail: from, TxID: txid, Channel: vocdesk.ChannelEmail,
-		Category: GuessCategory(m.Subject + "\n" + m.Text), Subject: subjectOf(m.Subject),
+		Category: guessCategoryLower(hay), Subject: subjectOf(m.Subject),
 	}
 	return d
 }
@@ -206,8 +208,10 @@ var categoryWords = []struct {
 
 // GuessCategory returns the first category whose words occur in text, else
 // other.
-func GuessCategory(text string) vocdesk.Category {
-	t := strings.ToLower(text)
+func GuessCategory(text string) vocdesk.Category { return guessCategoryLower(strings.ToLower(text)) }
+
+// guessCategoryLower is GuessCategory of text already lower-cased.
+func guessCategoryLower(t string) vocdesk.Category {
 	for _, cw := range categoryWords {
 		for _, w := range cw.words {
 			if strings.Contains(t, w) {

@@ -42,6 +42,21 @@ type Message struct {
 	// unknown encoding, a broken boundary); the raw message keeps it all.
 	Problems []string
 	Header   textproto.Header
+
+	// lower is Subject and Text lower-cased, made once by Prepare outside
+	// the storing transaction: the TxID, app and category rules all read
+	// it, and lower-casing a 20 KB body four times inside the single
+	// writer's transaction was a tenth of the intake's CPU (bench/mail).
+	lower string
+}
+
+// haystack is Subject and Text, lower-cased, for the rules that look for
+// words in them.
+func (m *Message) haystack() string {
+	if m.lower == "" {
+		m.lower = strings.ToLower(m.Subject + "\n" + m.Text)
+	}
+	return m.lower
 }
 
 // File is an attachment or inline image of a message.

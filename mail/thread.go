@@ -113,8 +113,10 @@ func ChooseThread(senderEmail string, f *vocdesk.MailFacts) int64 {
 
 // FindTxID returns the first of txids written in text as a word of its own
 // (case-insensitive): "TX-1001" in "about TX-1001." but not in "TX-10012".
-func FindTxID(text string, txids []string) string {
-	lower := strings.ToLower(text)
+func FindTxID(text string, txids []string) string { return findTxIDLower(strings.ToLower(text), txids) }
+
+// findTxIDLower is FindTxID in text already lower-cased.
+func findTxIDLower(lower string, txids []string) string {
 	best, bestAt := "", -1
 	for _, id := range txids {
 		if len(id) < 4 {
@@ -153,14 +155,18 @@ func boundary(text string, i int) bool {
 // the app of the sender's latest purchase from the developer, else the
 // developer's first app. 0 when the developer has no app.
 func ChooseApp(f *vocdesk.MailFacts, txid, subject, text string) int64 {
+	return chooseApp(f, txid, strings.ToLower(subject+"\n"+text))
+}
+
+// chooseApp is ChooseApp with the subject and text lower-cased as hay.
+func chooseApp(f *vocdesk.MailFacts, txid, hay string) int64 {
 	for _, p := range f.Purchases {
 		if txid != "" && p.TxID == txid {
 			return p.AppID
 		}
 	}
-	hay := strings.ToLower(subject + "\n" + text)
 	for _, a := range f.Apps {
-		if (len(a.Slug) >= 3 && FindTxID(hay, []string{a.Slug}) != "") || (len([]rune(a.Name)) >= 2 && strings.Contains(hay, strings.ToLower(a.Name))) {
+		if (len(a.Slug) >= 3 && findTxIDLower(hay, []string{a.Slug}) != "") || (len([]rune(a.Name)) >= 2 && strings.Contains(hay, strings.ToLower(a.Name))) {
 			return a.ID
 		}
 	}
