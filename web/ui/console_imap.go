@@ -26,10 +26,10 @@ func (h *handler) imapRoutes(mux *pageMux) {
 // imapData is the page: the stored mailbox (nil when none) and the form,
 // as typed after a refusal or as stored.
 type imapData struct {
-	Mailbox  *vocdesk.IMAPMailbox
-	Form     vocdesk.IMAPSettings
+	Mailbox    *vocdesk.IMAPMailbox
+	Form       vocdesk.IMAPSettings
 	Securities []vocdesk.IMAPSecurity
-	Problem  string // the service's reason for refusing the form
+	Problem    string // the service's reason for refusing the form
 }
 
 func (h *handler) consoleIMAP(w http.ResponseWriter, r *http.Request) {
