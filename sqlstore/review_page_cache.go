@@ -126,9 +126,12 @@ func reviewPairs(list []*vocdesk.Review) string {
 // column is.
 func verifiedSQL(dialect, param string) string {
 	if dialect == dialectSQLite {
-		return `COALESCE((SELECT group_concat(j.key) FROM json_each(` + param + `) j
-			WHERE (SELECT 1 FROM purchases p WHERE p.customer_id = json_extract(j.value, '$[0]')
-				AND p.app_id = json_extract(j.value, '$[1]') AND p.refunded < p.amount LIMIT 1) IS NOT NULL), '')`
+		// The pairs are taken apart once (MATERIALIZED), not for every
+		// purchase the probe reads: json_extract in the probe's condition
+		// was a sixth of a cached page's CPU (bench/reviews).
+		return `COALESCE((WITH v(k, c, a) AS MATERIALIZED (SELECT j.key, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]') FROM json_each(` + param + `) j)
+			SELECT group_concat(v.k) FROM v
+			WHERE (SELECT 1 FROM purchases p WHERE p.customer_id = v.c AND p.app_id = v.a AND p.refunded < p.amount LIMIT 1) IS NOT NULL), '')`
 	}
 	return `COALESCE((SELECT string_agg((e.k - 1)::text, ',') FROM jsonb_array_elements(CAST(` + param + ` AS jsonb)) WITH ORDINALITY AS e(v, k)
 		WHERE (SELECT 1 FROM purchases p WHERE p.customer_id = (e.v->>0)::bigint
