@@ -32,7 +32,7 @@ func addAnyID(c *conds, a *vocdesk.Actor, q string) {
 		branches = append(branches, "SELECT id FROM purchases WHERE developer_id = ? AND tid = ?")
 		args = append(args, a.DeveloperID, q)
 	} else {
-		// purchases_tid (migration 00093): one probe, where UNIQUE
+		// purchases_tid (migration 00102): one probe, where UNIQUE
 		// (developer_id, tid) took one per developer.
 		branches = append(branches, "SELECT id FROM purchases WHERE tid = ?")
 		args = append(args, q)

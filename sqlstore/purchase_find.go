@@ -81,7 +81,7 @@ func purchaseQuery(dialect string, a *vocdesk.Actor, f vocdesk.PurchaseFilter) (
 	}
 	if f.TID != "" {
 		// A developer's is a probe of UNIQUE (developer_id, tid), an
-		// operator's of purchases_tid (migration 00093).
+		// operator's of purchases_tid (migration 00102).
 		c.add("p.tid = ?", f.TID)
 	}
 	if f.CustomerID != 0 {
