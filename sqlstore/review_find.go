@@ -110,7 +110,7 @@ func (s *ReviewService) FindReviews(ctx context.Context, f vocdesk.ReviewFilter)
 		if err != nil {
 			return nil, "", fmt.Errorf("sqlstore: reviews: %w", err)
 		}
-		if cached != nil && cached.version == version {
+		if cached != nil && cached.owner == a.DeveloperID && cached.version == version {
 			return cached.page(verified), cached.next, nil
 		}
 	}
@@ -125,7 +125,7 @@ func (s *ReviewService) FindReviews(ctx context.Context, f vocdesk.ReviewFilter)
 		next = encodeReviewCursor(vocdesk.ReviewsNewest, micros(last.CreatedAt), last.ID)
 	}
 	if key != "" {
-		s.pages.put(key, version, list, next)
+		s.pages.put(key, a.DeveloperID, version, list, next)
 	}
 	return list, next, nil
 }
@@ -187,7 +187,7 @@ func (s *ReviewService) PublicReviews(ctx context.Context, slug string, f vocdes
 		return nil, sum, nil, "", fmt.Errorf("sqlstore: public reviews: %w", err)
 	}
 	sum.Counts = [5]int64{n1.Int64, n2.Int64, n3.Int64, n4.Int64, n5.Int64}
-	if cached != nil && cached.version == version {
+	if cached != nil && cached.owner == app.ID && cached.version == version {
 		return app, sum, cached.page(verified), cached.next, nil
 	}
 	var c conds
@@ -219,7 +219,7 @@ func (s *ReviewService) PublicReviews(ctx context.Context, slug string, f vocdes
 		}
 	}
 	if key != "" {
-		s.pages.put(key, version, list, next)
+		s.pages.put(key, app.ID, version, list, next)
 	}
 	return app, sum, list, next, nil
 }

@@ -36,6 +36,10 @@ const maxCachedReviewPages = 8192
 // and app whose purchases decide the marks, as the JSON the version
 // statement takes.
 type reviewPage struct {
+	// owner is the app's id (the developer's for the inbox): a slug
+	// freed by a rename may come to name another app, whose version
+	// counts from its own start.
+	owner   int64
 	version int64
 	list    []*vocdesk.Review
 	next    string
@@ -55,10 +59,10 @@ func (c *reviewPageCache) get(key string) *reviewPage {
 	return c.pages[key]
 }
 
-// put keeps a page read at version (list is copied: the caller's rows are
+// put keeps owner's page read at version (list is copied: the caller's rows are
 // its own). A full cache starts over: the pages in use come back at once.
-func (c *reviewPageCache) put(key string, version int64, list []*vocdesk.Review, next string) {
-	p := &reviewPage{version: version, list: copyReviews(list), next: next, pairs: reviewPairs(list)}
+func (c *reviewPageCache) put(key string, owner, version int64, list []*vocdesk.Review, next string) {
+	p := &reviewPage{owner: owner, version: version, list: copyReviews(list), next: next, pairs: reviewPairs(list)}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.pages == nil || len(c.pages) >= maxCachedReviewPages {

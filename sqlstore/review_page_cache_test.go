@@ -86,6 +86,20 @@ func TestReviewFirstPagesFollowEveryChange(t *testing.T) {
 				t.Fatalf("review %d of customer %d verified %v after the refund of customer %d's purchase", r.ID, r.CustomerID, r.VerifiedPurchase, f.buyers[2].ID)
 			}
 		}
+		// A slug freed by a rename names another app, whose version has
+		// come to the number the cached page was read at: the page is
+		// the old app's, and stays out.
+		var version int64
+		must(t, db.RawForTest().QueryRow(db.RebindForTest(`SELECT version FROM review_counts WHERE app_id = $1`), f.appA.ID).Scan(&version))
+		_, err = db.RawForTest().Exec(db.RebindForTest(`UPDATE apps SET slug = $1 WHERE id = $2`), "app-a-old", f.appA.ID)
+		must(t, err)
+		newApp := &vocdesk.App{DeveloperSlug: f.devA.Slug, Slug: f.appA.Slug, Name: "New app"}
+		must(t, f.devs.CreateApp(asOperator(), newApp))
+		_, err = db.RawForTest().Exec(db.RebindForTest(`INSERT INTO review_counts (app_id, version) VALUES ($1, $2)`), newApp.ID, version)
+		must(t, err)
+		if _, _, list, _, err := reader.PublicReviews(context.Background(), f.appA.Slug, vocdesk.ReviewFilter{}); err != nil || len(list) != 0 {
+			t.Fatalf("the new app under the old slug shows %d reviews (%v); want none", len(list), err)
+		}
 		// Another developer's inbox is never this one's.
 		other, _, err := reader.FindReviews(asDeveloper(f.devB, vocdesk.RoleOwner), vocdesk.ReviewFilter{})
 		must(t, err)
