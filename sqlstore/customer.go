@@ -53,7 +53,10 @@ func (s *CustomerService) FindCustomerByID(ctx context.Context, id int64) (*vocd
 	var cs conds
 	cs.add("c.id = ?", id)
 	scopeCustomers(&cs, a)
-	tx, err := s.db.beginRead(ctx)
+	// One statement: on PostgreSQL outside a transaction, without the
+	// BEGIN and ROLLBACK round trips (the any-id search looks up the
+	// customer of every page, bench/ledger part d).
+	tx, err := s.db.beginReadOne(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -12,10 +12,11 @@ func (db *DB) ExplainInquiriesForTest(ctx context.Context, a *vocdesk.Actor, f v
 	return db.ExplainInquiries(ctx, a, f, false)
 }
 
-// SearchNewestForTest pages through a developer's search on PostgreSQL
-// with the stepped search testing looks of the newest documents first, and
+// SearchNewestForTest pages through a developer's or operator's search on
+// PostgreSQL with the stepped search testing looks of the newest documents
+// first (then, for an operator, spans of ids at least window wide), and
 // returns the ids found, in order.
-func (db *DB) SearchNewestForTest(ctx context.Context, f vocdesk.InquiryFilter, looks []int) ([]int64, error) {
+func (db *DB) SearchNewestForTest(ctx context.Context, f vocdesk.InquiryFilter, looks []int, window int64) ([]int64, error) {
 	a, err := actorFrom(ctx)
 	if err != nil {
 		return nil, err
@@ -26,7 +27,7 @@ func (db *DB) SearchNewestForTest(ctx context.Context, f vocdesk.InquiryFilter, 
 		if err != nil {
 			return nil, err
 		}
-		list, _, limit, err := tx.searchPageNewest(ctx, a, f, micros(tx.now), looks)
+		list, _, limit, err := tx.searchPageNewest(ctx, a, f, micros(tx.now), looks, window)
 		tx.Rollback()
 		if err != nil {
 			return nil, err

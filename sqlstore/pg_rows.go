@@ -56,6 +56,8 @@ func (tx *Tx) forValues(args []any) []any {
 }
 
 // eachPgRow is eachRow through pgx itself, on a connection of tx's pool.
+// With tx.serial the statement runs with parallel workers off
+// (serialQuery).
 func (tx *Tx) eachPgRow(ctx context.Context, query string, args []any, fn func(fieldReader) error) error {
 	conn, err := tx.pool.Conn(ctx)
 	if err != nil {
@@ -63,6 +65,19 @@ func (tx *Tx) eachPgRow(ctx context.Context, query string, args []any, fn func(f
 	}
 	defer conn.Close()
 	return withPgx(conn, func(c *pgx.Conn) error {
+		if tx.serial {
+			if _, err := c.Exec(ctx, `SET max_parallel_workers_per_gather = 0`); err != nil {
+				return err
+			}
+			defer func() {
+				// Not ctx: it may be cancelled, and the connection must not
+				// go back to the pool with the setting changed; if RESET
+				// fails it is closed instead.
+				if _, err := c.Exec(context.Background(), `RESET max_parallel_workers_per_gather`); err != nil {
+					_ = c.Close(context.Background())
+				}
+			}()
+		}
 		rows, err := c.Query(ctx, query, args...)
 		if err != nil {
 			return err

@@ -16,7 +16,8 @@ const phoneDigitsSQL = `replace(replace(replace(replace(replace(c.phone, '-', ''
 
 // addAnyID adds the any-id search (PurchaseFilter.Q) to a purchase query:
 // the purchase ids found by each kind of id, unioned. Each branch is an
-// index probe (txid UNIQUE; (developer_id, tid) UNIQUE; customers by
+// index probe (txid UNIQUE; (developer_id, tid) UNIQUE, or tid for an
+// operator; customers by
 // email_key UNIQUE, by the phone-digits index, by id; then purchases by
 // customer), so the search costs the same at 10M purchases as at ten; an
 // OR over the purchase row itself would let the planner walk the paid_at
@@ -31,8 +32,9 @@ func addAnyID(c *conds, a *vocdesk.Actor, q string) {
 		branches = append(branches, "SELECT id FROM purchases WHERE developer_id = ? AND tid = ?")
 		args = append(args, a.DeveloperID, q)
 	} else {
-		// One probe of UNIQUE (developer_id, tid) per developer.
-		branches = append(branches, "SELECT id FROM purchases WHERE developer_id IN (SELECT id FROM developers) AND tid = ?")
+		// purchases_tid (migration 00102): one probe, where UNIQUE
+		// (developer_id, tid) took one per developer.
+		branches = append(branches, "SELECT id FROM purchases WHERE tid = ?")
 		args = append(args, q)
 	}
 	var customers []string

@@ -80,12 +80,9 @@ func purchaseQuery(dialect string, a *vocdesk.Actor, f vocdesk.PurchaseFilter) (
 		c.add("p.txid = ?", f.TxID)
 	}
 	if f.TID != "" {
+		// A developer's is a probe of UNIQUE (developer_id, tid), an
+		// operator's of purchases_tid (migration 00102).
 		c.add("p.tid = ?", f.TID)
-		if !a.IsDeveloper() {
-			// Lets the engine probe UNIQUE (developer_id, tid) once per
-			// developer instead of scanning every purchase.
-			c.add("p.developer_id IN (SELECT id FROM developers)")
-		}
 	}
 	if f.CustomerID != 0 {
 		c.add("p.customer_id = ?", f.CustomerID)

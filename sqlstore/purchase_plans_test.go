@@ -42,11 +42,14 @@ func TestFindPurchasesUsesIndexes(t *testing.T) {
 				}
 			}
 		}
-		// An operator's tid search probes UNIQUE (developer_id, tid).
-		plan, err := db.ExplainPurchasesForTest(ctx, vocdesk.SystemActor(), vocdesk.PurchaseFilter{TID: "o-1"})
-		must(t, err)
-		if scans.MatchString(plan) {
-			t.Errorf("operator tid search scans purchases:\n%s", plan)
+		// An operator's tid search and any-id search probe purchases_tid
+		// once, not UNIQUE (developer_id, tid) once per developer.
+		for _, f := range []vocdesk.PurchaseFilter{{TID: "o-1"}, {Q: "o-1"}} {
+			plan, err := db.ExplainPurchasesForTest(ctx, vocdesk.SystemActor(), f)
+			must(t, err)
+			if scans.MatchString(plan) || !strings.Contains(plan, "purchases_tid") {
+				t.Errorf("operator search %+v does not probe purchases_tid:\n%s", f, plan)
+			}
 		}
 	})
 }

@@ -16,7 +16,10 @@ import (
 // moderation. Every visible review is counted in review_counts in the same
 // transaction that shows or hides it (reviewCounts), so the public page's
 // averages are exact without counting rows.
-type ReviewService struct{ db *DB }
+type ReviewService struct {
+	db    *DB
+	pages reviewPageCache // first pages, by version (review_page_cache.go)
+}
 
 // NewReviewService returns the reviews on db.
 func NewReviewService(db *DB) vocdesk.ReviewService { return &ReviewService{db: db} }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/vocdesk/vocdesk/bench/internal/benchdb"
 	"github.com/vocdesk/vocdesk/sqlstore"
 )
 
@@ -19,6 +20,7 @@ import (
 func runEngine(ctx context.Context, c config, engine string) error {
 	w := newWorld(c.scale, time.Now().UTC().Truncate(time.Second))
 	if c.reuse != "" {
+		c.reuse = benchdb.WithAppName(c.reuse)
 		db, err := sqlstore.Open(ctx, c.reuse)
 		if err != nil {
 			return err
@@ -48,6 +50,7 @@ func runEngine(ctx context.Context, c config, engine string) error {
 	if !c.keep {
 		defer drop()
 	}
+	dsn = benchdb.WithAppName(dsn)
 	db, err := sqlstore.Open(ctx, dsn)
 	if err != nil {
 		return err
@@ -116,6 +119,16 @@ func measureModes(ctx context.Context, c config, engine, dsn string, db *sqlstor
 		}
 		defer pprof.StopCPUProfile()
 	}
+	var dbCPU func() (time.Duration, error)
+	if engine == "postgres" {
+		admin, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return err
+		}
+		defer admin.Close()
+		admin.SetMaxOpenConns(1)
+		dbCPU = func() (time.Duration, error) { return benchdb.ServerCPU(ctx, admin) }
+	}
 	for _, mode := range c.modes {
 		var cl client
 		switch mode {
@@ -132,7 +145,7 @@ func measureModes(ctx context.Context, c config, engine, dsn string, db *sqlstor
 			return errUnknownMode
 		}
 		wr := startWriter(db, w, c.writes)
-		rep := measure(ctx, c, w, cl)
+		rep := measure(ctx, c, w, cl, dbCPU)
 		rep.writes, rep.writeErrs = wr.close()
 		rep.print(engine+", "+mode, c, w)
 	}

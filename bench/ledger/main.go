@@ -28,6 +28,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/vocdesk/vocdesk/bench/internal/benchdb"
 )
 
 type config struct {
@@ -146,6 +148,9 @@ func runEngine(ctx context.Context, c config, bin, engine string) (*report, erro
 	if !c.keep {
 		defer db.drop()
 	}
+	// The server's PostgreSQL sessions carry the bench's application_name,
+	// so part (d) can read their CPU (benchdb.ServerCPU).
+	db.dsn = benchdb.WithAppName(db.dsn)
 	logf("%s: database %s", engine, db.display)
 	cli := &vocdeskCLI{bin: bin, dsn: db.dsn}
 	if err := cli.run(ctx, "migrate"); err != nil {
@@ -176,7 +181,7 @@ func runEngine(ctx context.Context, c config, bin, engine string) (*report, erro
 		}
 	}
 	if c.only["mypage"] {
-		if err := benchMyPage(ctx, c, api, db, store, rep); err != nil {
+		if err := benchMyPage(ctx, c, api, db, srv, store, rep); err != nil {
 			return rep, fmt.Errorf("mypage: %w", err)
 		}
 	}

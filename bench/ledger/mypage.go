@@ -14,7 +14,7 @@ import (
 // benchMyPage loads a large ledger, signs sample customers in and measures
 // GET /api/v1/me/purchases: the first page, and a later page reached by
 // following next_cursor.
-func benchMyPage(ctx context.Context, c config, a *api, db *database, s *storeSetup, rep *report) error {
+func benchMyPage(ctx context.Context, c config, a *api, db *database, srv *server, s *storeSetup, rep *report) error {
 	// Sample customers with passwords, through the API, so they can sign in.
 	samples := make([]int64, c.samples)
 	g, gctx := errgroup.WithContext(ctx)
@@ -174,7 +174,7 @@ func benchMyPage(ctx context.Context, c config, a *api, db *database, s *storeSe
 	if c.anyIDConc == 0 {
 		return nil
 	}
-	return benchAnyID(ctx, c, a, maxID+1, rep)
+	return benchAnyID(ctx, c, a, db, srv, maxID+1, rep)
 }
 
 func cursorQuery(cursor string) string {

@@ -24,16 +24,19 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/bench/internal/benchdb"
 	"github.com/vocdesk/vocdesk/sqlstore"
 )
 
@@ -42,6 +45,7 @@ type config struct {
 	duration, warmup                   time.Duration
 	pgURL, work                        string
 	keep                               bool
+	reuse, cpuprof                     string
 }
 
 func main() {
@@ -56,7 +60,13 @@ func main() {
 	flag.StringVar(&c.pgURL, "pg", envOr("VOCDESK_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL server URL")
 	flag.StringVar(&c.work, "work", os.TempDir(), "directory for the SQLite file")
 	flag.BoolVar(&c.keep, "keep", false, "keep the databases after the run")
+	flag.StringVar(&c.reuse, "reuse", "", "measure this database, loaded and kept (-keep prints its DSN) by an earlier run with the same sizes, instead of loading one (one engine)")
+	flag.StringVar(&c.cpuprof, "cpuprofile", "", "write a CPU profile of the measuring to this file")
 	flag.Parse()
+	if c.reuse != "" && strings.Contains(*engines, ",") {
+		fmt.Fprintln(os.Stderr, "reviews bench: -reuse measures one database: name its engine with -engines")
+		os.Exit(2)
+	}
 	for _, e := range strings.Split(*engines, ",") {
 		if err := run(context.Background(), c, strings.TrimSpace(e)); err != nil {
 			fmt.Fprintf(os.Stderr, "reviews bench %s: %v\n", e, err)
@@ -73,44 +83,20 @@ func envOr(name, def string) string {
 }
 
 func run(ctx context.Context, c config, engine string) error {
-	var dsn string
-	var cleanup func()
-	switch engine {
-	case "sqlite":
-		path := filepath.Join(c.work, fmt.Sprintf("reviews-bench-%d.db", time.Now().UnixNano()))
-		dsn = path
-		cleanup = func() {
-			for _, suffix := range []string{"", "-wal", "-shm"} {
-				os.Remove(path + suffix)
-			}
-		}
-	case "postgres":
-		schema := fmt.Sprintf("reviews_bench_%d", time.Now().UnixNano())
-		admin, err := sql.Open("pgx", c.pgURL)
-		if err != nil {
+	dsn := c.reuse
+	if dsn == "" {
+		var cleanup func()
+		var err error
+		if dsn, cleanup, err = fresh(ctx, c, engine); err != nil {
 			return err
 		}
-		defer admin.Close()
-		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-			return err
+		if !c.keep {
+			defer cleanup()
+		} else {
+			fmt.Println("keeping", dsn)
 		}
-		u, err := url.Parse(c.pgURL)
-		if err != nil {
-			return err
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		dsn = u.String()
-		cleanup = func() { _, _ = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE") }
-	default:
-		return fmt.Errorf("unknown engine %q", engine)
 	}
-	if !c.keep {
-		defer cleanup()
-	} else {
-		fmt.Println("keeping", dsn)
-	}
+	dsn = benchdb.WithAppName(dsn)
 	db, err := sqlstore.Open(ctx, dsn)
 	if err != nil {
 		return err
@@ -119,24 +105,50 @@ func run(ctx context.Context, c config, engine string) error {
 	if err := db.Migrate(ctx); err != nil {
 		return err
 	}
-	start := time.Now()
-	if err := load(ctx, engine, dsn, c); err != nil {
-		return fmt.Errorf("load: %w", err)
+	if c.reuse == "" {
+		start := time.Now()
+		if err := load(ctx, engine, dsn, c); err != nil {
+			return fmt.Errorf("load: %w", err)
+		}
+		fmt.Printf("%s: loaded %d reviews over %d apps of %d developers in %s\n", engine, c.reviews, c.apps, c.developers, time.Since(start).Round(time.Second))
 	}
-	fmt.Printf("%s: loaded %d reviews over %d apps of %d developers in %s\n", engine, c.reviews, c.apps, c.developers, time.Since(start).Round(time.Second))
 	if err := db.Analyze(ctx); err != nil {
 		return fmt.Errorf("analyze: %w", err)
+	}
+	// The CPU a request costs: this process's (the services run in it),
+	// and on PostgreSQL its server processes' for the bench's sessions.
+	var dbCPU func() (time.Duration, error)
+	if engine == "postgres" {
+		admin, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return err
+		}
+		defer admin.Close()
+		admin.SetMaxOpenConns(1)
+		dbCPU = func() (time.Duration, error) { return benchdb.ServerCPU(ctx, admin) }
+	}
+	if c.cpuprof != "" {
+		f, err := os.Create(c.cpuprof)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	svc := sqlstore.NewReviewService(db)
 	reads := []struct {
 		name string
+		goal time.Duration
 		fn   func(r *rand.Rand) (int, error)
 	}{
-		{"public app page, first page", func(r *rand.Rand) (int, error) {
+		{"public app page, first page", 10 * time.Millisecond, func(r *rand.Rand) (int, error) {
 			_, _, list, _, err := svc.PublicReviews(ctx, appSlug(1+r.IntN(c.apps)), vocdesk.ReviewFilter{})
 			return len(list), err
 		}},
-		{"developer inbox, first page", func(r *rand.Rand) (int, error) {
+		{"developer inbox, first page", 20 * time.Millisecond, func(r *rand.Rand) (int, error) {
 			dev := 1 + r.IntN(c.developers)
 			list, _, err := svc.FindReviews(vocdesk.NewContextWithActor(ctx, &vocdesk.Actor{Realm: vocdesk.RealmDeveloper,
 				DeveloperID: int64(dev), MemberID: 1, Role: vocdesk.RoleAgent, Name: "agent"}), vocdesk.ReviewFilter{})
@@ -148,15 +160,94 @@ func run(ctx context.Context, c config, engine string) error {
 			return err
 		}
 		for _, n := range []int{1, c.clients} {
+			cpu0, _ := processCPU()
+			var db0 time.Duration
+			if dbCPU != nil {
+				db0, _ = dbCPU()
+			}
 			res, err := measure(n, c.duration, rd.fn)
 			if err != nil {
 				return err
 			}
-			fmt.Printf("%s: %-28s %2d clients: %7.0f/s  p50 %6.2f ms  p99 %6.2f ms  (%d rows a page)\n",
-				engine, rd.name, n, res.rate, ms(res.p50), ms(res.p99), res.rows)
+			cpu1, _ := processCPU()
+			perReq := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(max(1, res.n)) }
+			cost := fmt.Sprintf("CPU %.3f ms/req", perReq(cpu1-cpu0))
+			if dbCPU != nil {
+				db1, _ := dbCPU()
+				cost += fmt.Sprintf(" + PostgreSQL %.3f ms/req", perReq(db1-db0))
+			}
+			fmt.Printf("%s: %-28s %2d clients: %7.0f/s  p50 %6.2f ms  p99 %6.2f ms  %s  (%d rows a page)\n",
+				engine, rd.name, n, res.rate, ms(res.p50), ms(res.p99), cost, res.rows)
+			if n == c.clients {
+				verdict := "met"
+				if res.p99 > rd.goal {
+					verdict = "NOT met"
+				}
+				fmt.Printf("%s: goal (issue 20, 1M reviews over 1,000 apps, 64 clients): %s p99 <= %v; measured p99 %.2f ms at %d clients and %d reviews: %s (load average %s)\n",
+					engine, rd.name, rd.goal, ms(res.p99), n, c.reviews, verdict, loadAverage())
+			}
 		}
 	}
 	return nil
+}
+
+// fresh makes an empty database for engine and returns its DSN and how to
+// remove it.
+func fresh(ctx context.Context, c config, engine string) (string, func(), error) {
+	switch engine {
+	case "sqlite":
+		path := filepath.Join(c.work, fmt.Sprintf("reviews-bench-%d.db", time.Now().UnixNano()))
+		return path, func() {
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				os.Remove(path + suffix)
+			}
+		}, nil
+	case "postgres":
+		schema := fmt.Sprintf("reviews_bench_%d", time.Now().UnixNano())
+		admin, err := sql.Open("pgx", c.pgURL)
+		if err != nil {
+			return "", nil, err
+		}
+		if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+			admin.Close()
+			return "", nil, err
+		}
+		u, err := url.Parse(c.pgURL)
+		if err != nil {
+			admin.Close()
+			return "", nil, err
+		}
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		return u.String(), func() {
+			_, _ = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			admin.Close()
+		}, nil
+	}
+	return "", nil, fmt.Errorf("unknown engine %q", engine)
+}
+
+// processCPU is this process's user and system CPU time.
+func processCPU() (time.Duration, error) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0, err
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), nil
+}
+
+// loadAverage is the machine's 1, 5 and 15 minute load averages.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func appSlug(i int) string { return fmt.Sprintf("app-%04d", i) }
@@ -164,6 +255,7 @@ func appSlug(i int) string { return fmt.Sprintf("app-%04d", i) }
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 type result struct {
+	n        int
 	rate     float64
 	p50, p99 time.Duration
 	rows     int
@@ -211,5 +303,5 @@ func measure(n int, d time.Duration, fn func(r *rand.Rand) (int, error)) (result
 		return result{}, fmt.Errorf("no request finished in %s", d)
 	}
 	slices.Sort(lat)
-	return result{rate: float64(len(lat)) / d.Seconds(), p50: lat[len(lat)/2], p99: lat[len(lat)*99/100], rows: int(rows.Load())}, nil
+	return result{n: len(lat), rate: float64(len(lat)) / d.Seconds(), p50: lat[len(lat)/2], p99: lat[len(lat)*99/100], rows: int(rows.Load())}, nil
 }
