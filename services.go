@@ -32,4 +32,9 @@ type Services struct {
 	// Reviews are customers' ratings of apps, developers' official
 	// replies and the store's moderation; optional like the refunds.
 	Reviews ReviewService
+
+	// Surveys ask customers to rate resolved inquiries; Audit reads the
+	// audit trail. Optional: their pages and routes answer only when set.
+	Surveys SurveyService
+	Audit   AuditService
 }
