@@ -77,6 +77,9 @@ func services(db *sqlstore.DB) vocdesk.Services {
 
 		Mail:    sqlstore.NewMailService(db),
 		Reviews: sqlstore.NewReviewService(db),
+
+		Surveys: sqlstore.NewSurveyService(db),
+		Audit:   sqlstore.NewAuditService(db),
 	}
 }
 
