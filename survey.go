@@ -93,6 +93,9 @@ type SurveyService interface {
 	// RateBySurvey records the rating (1-5) and comment a survey link's
 	// holder gives; the audit trail names the inquiry's customer.
 	RateBySurvey(ctx context.Context, token string, rating int, comment string) (*Survey, error)
+	// FindRating is the signed-in customer's view of their own inquiry's
+	// rating: what they gave and whether they may (still) change it.
+	FindRating(ctx context.Context, inquiryID int64) (*Survey, error)
 	// FindUnrated lists the signed-in customer's resolved inquiries that
 	// still wait for a rating, newest first, at most limit.
 	FindUnrated(ctx context.Context, limit int) ([]*Inquiry, error)

@@ -194,3 +194,29 @@ func (s *SurveyService) FindUnrated(ctx context.Context, limit int) ([]*vocdesk.
 	}
 	return out, nil
 }
+
+// FindRating implements vocdesk.SurveyService for the customer's own
+// inquiry page.
+func (s *SurveyService) FindRating(ctx context.Context, id int64) (*vocdesk.Survey, error) {
+	a, err := actorFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !a.IsCustomer() {
+		return nil, vocdesk.NotFound("inquiry")
+	}
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	in, err := tx.inquiryFor(ctx, a, id, false)
+	if err != nil {
+		return nil, err
+	}
+	at, err := tx.ratedAt(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return surveyOf(in, nullMicros(at), tx.now), nil
+}
