@@ -61,12 +61,12 @@ func (h *handler) showSurvey(w http.ResponseWriter, r *http.Request, d *surveyDa
 	d.Action = survey.Path + url.PathEscape(r.PathValue("token"))
 	switch {
 	case d.S.Open == nil:
-	case d.S.Status == vocdesk.InquiryClosed && d.S.Rating != 0:
-		d.Final = "survey.final_closed"
-	case d.S.Rating != 0:
-		d.Final = "survey.final_window"
-	default:
+	case d.S.Status != vocdesk.InquiryResolved && d.S.Status != vocdesk.InquiryClosed:
 		d.Final = "survey.not_resolved"
+	case d.S.Status == vocdesk.InquiryClosed:
+		d.Final = "survey.final_closed"
+	default:
+		d.Final = "survey.final_window"
 	}
 	// The page holds a credential in its address: no cache keeps it.
 	w.Header().Set("Cache-Control", "no-store")
@@ -93,13 +93,16 @@ func (h *handler) surveyRate(w http.ResponseWriter, r *http.Request) {
 	if _, err := h.svc.Surveys.RateBySurvey(r.Context(), token, rating, comment); err != nil {
 		switch vocdesk.ErrorCode(err) {
 		case vocdesk.ECONFLICT, vocdesk.EUNPROCESSABLE:
-			// Final meanwhile (closed, the window passed): the page says so.
-			if s, ferr := h.svc.Surveys.FindSurvey(r.Context(), token); ferr == nil {
-				h.showSurvey(w, r, &surveyData{S: s, Chosen: s.Rating, Comment: s.Comment}, http.StatusConflict)
+			// Final or reopened meanwhile: the page says which.
+			s, ferr := h.svc.Surveys.FindSurvey(r.Context(), token)
+			if ferr != nil {
+				h.fail(w, r, ferr)
 				return
 			}
+			h.showSurvey(w, r, &surveyData{S: s, Chosen: s.Rating, Comment: s.Comment}, http.StatusConflict)
+		default:
+			h.fail(w, r, err)
 		}
-		h.fail(w, r, err)
 		return
 	}
 	// Post, redirect, get: a reload shows the thanks and posts nothing.
