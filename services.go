@@ -34,4 +34,9 @@ type Services struct {
 	Reviews ReviewService
 	// IMAP keeps developers' polled mailboxes; optional like the mail log.
 	IMAP IMAPService
+
+	// Surveys ask customers to rate resolved inquiries; Audit reads the
+	// audit trail. Optional: their pages and routes answer only when set.
+	Surveys SurveyService
+	Audit   AuditService
 }

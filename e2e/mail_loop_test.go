@@ -35,26 +35,8 @@ type mailWorld struct {
 // as vocdesk serve --smtp-addr --smtp-relay does, until the test ends.
 func withMail(t *testing.T, w *mailWorld) func(*uitest.Marketplace) {
 	return func(m *uitest.Marketplace) {
-		if exec.Command("/usr/bin/python3", "-c", "import aiosmtpd").Run() != nil {
-			t.Fatal("python3-aiosmtpd is needed (scripts/test-deps.sh installs it)")
-		}
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		sinkAddr := l.Addr().String()
-		l.Close()
-		host, port, _ := net.SplitHostPort(sinkAddr)
-		w.sinkDir = t.TempDir()
-		cmd := exec.Command("/usr/bin/python3", "../mail/testdata/smtp_sink.py", host, port, w.sinkDir)
-		out, _ := cmd.StdoutPipe()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		if sc := bufio.NewScanner(out); !sc.Scan() || sc.Text() != "ready" {
-			t.Fatal("the SMTP sink did not start")
-		}
+		var sinkAddr string
+		sinkAddr, w.sinkDir = startSMTPSink(t)
 
 		ctx, cancel := context.WithCancel(context.Background())
 		srv := dmail.NewServer(ctx, dmail.ServerConfig{Addr: "127.0.0.1:0", Domain: "desk.test"}, m.Svc.Mail)
@@ -66,6 +48,34 @@ func withMail(t *testing.T, w *mailWorld) func(*uitest.Marketplace) {
 		t.Cleanup(func() { cancel(); srv.Shutdown(context.Background()) })
 		runJobs(t, m, 2, map[string]jobs.Kind{vocdesk.JobSendMail: dmail.JobKind(relay, m.Svc.Mail, nil)})
 	}
+}
+
+// startSMTPSink runs the customers' mail server (Debian's python3-aiosmtpd,
+// ../mail/testdata/smtp_sink.py) until the test ends: its address, and the
+// directory where it stores what it accepts as 1.eml, 2.eml, ...
+func startSMTPSink(t *testing.T) (addr, dir string) {
+	t.Helper()
+	if exec.Command("/usr/bin/python3", "-c", "import aiosmtpd").Run() != nil {
+		t.Fatal("python3-aiosmtpd is needed (scripts/test-deps.sh installs it)")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr = l.Addr().String()
+	l.Close()
+	host, port, _ := net.SplitHostPort(addr)
+	dir = t.TempDir()
+	cmd := exec.Command("/usr/bin/python3", "../mail/testdata/smtp_sink.py", host, port, dir)
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	if sc := bufio.NewScanner(out); !sc.Scan() || sc.Text() != "ready" {
+		t.Fatal("the SMTP sink did not start")
+	}
+	return addr, dir
 }
 
 // send delivers raw over SMTP to the desk's intake.

@@ -81,7 +81,7 @@ func Compose(m *vocdesk.Mail, domain string, now time.Time) (*Outgoing, error) {
 	}
 	for _, part := range []struct{ ctype, body string }{
 		{"text/plain", m.Text},
-		{"text/html", textToHTML(m.Text)},
+		{"text/html", textToHTML(m.Text, m.Notice)},
 	} {
 		var ph message.Header
 		ph.SetContentType(part.ctype, map[string]string{"charset": "utf-8"})
@@ -132,8 +132,12 @@ func encodeWords(s string) string {
 }
 
 // textToHTML is the HTML alternative of a text body: escaped, paragraphs
-// and line breaks kept, and nothing else.
-func textToHTML(text string) string {
+// and line breaks kept, and nothing else. In a notice (mail the desk writes
+// itself: at most a staff member's reason quoted in it, never a customer's
+// or a developer's answer) a line that is one http(s) URL and nothing else
+// becomes a link to it, so the survey's ratings are one click in mail
+// clients that show the HTML part.
+func textToHTML(text string, notice bool) string {
 	var b strings.Builder
 	b.WriteString("<!doctype html><html><body style=\"font-family:sans-serif;line-height:1.5\">")
 	for _, p := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
@@ -141,9 +145,28 @@ func textToHTML(text string) string {
 			continue
 		}
 		b.WriteString("<p>")
-		b.WriteString(strings.ReplaceAll(html.EscapeString(p), "\n", "<br>"))
+		for i, line := range strings.Split(p, "\n") {
+			if i > 0 {
+				b.WriteString("<br>")
+			}
+			esc := html.EscapeString(line)
+			if notice && isLinkLine(line) {
+				esc = `<a href="` + esc + `">` + esc + `</a>`
+			}
+			b.WriteString(esc)
+		}
 		b.WriteString("</p>")
 	}
 	b.WriteString("</body></html>")
 	return b.String()
+}
+
+// isLinkLine reports whether line is one absolute http(s) URL and nothing
+// else (no spaces, no quotes or angle brackets that could leave the
+// attribute even before escaping).
+func isLinkLine(line string) bool {
+	if !strings.HasPrefix(line, "https://") && !strings.HasPrefix(line, "http://") {
+		return false
+	}
+	return !strings.ContainsAny(line, " \t\"'<>`")
 }

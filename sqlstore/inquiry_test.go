@@ -90,9 +90,10 @@ func TestInquiryWorkflow(t *testing.T) {
 		if res.Status != vocdesk.InquiryResolved || res.DueAt != nil {
 			t.Fatalf("resolved: %+v", res)
 		}
-		jobs, _ = f.jobs.Claim(asOperator(), []string{vocdesk.JobSendMail}, 10, time.Minute)
-		if len(jobs) != 1 {
-			t.Fatalf("resolving mailed %d times, want once", len(jobs))
+		// The first resolution's mail is the satisfaction survey (survey.go).
+		jobs, _ = f.jobs.Claim(asOperator(), []string{vocdesk.JobSendMail, vocdesk.JobSendSurvey}, 10, time.Minute)
+		if len(jobs) != 1 || jobs[0].Kind != vocdesk.JobSendSurvey {
+			t.Fatalf("resolving mailed %d times, want once (the survey)", len(jobs))
 		}
 		must(t, f.inq.AddMessage(f.asCust, in.ID, &vocdesk.Message{Body: "아직 안 들어왔어요"}))
 		if got = f.reload(t, f.asCust, in.ID); got.Status != vocdesk.InquiryOpen {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -119,6 +120,7 @@ func (tx *Tx) applyUpdate(ctx context.Context, a *vocdesk.Actor, in *vocdesk.Inq
 	before := viewOf(in)
 	changed := false
 	var mail *vocdesk.Mail
+	survey := false
 
 	if u.AssigneeID != nil && *u.AssigneeID != in.AssigneeID {
 		ev, body := vocdesk.MessageEvent{Kind: vocdesk.EventUnassigned}, "Unassigned"
@@ -157,7 +159,17 @@ func (tx *Tx) applyUpdate(ctx context.Context, a *vocdesk.Actor, in *vocdesk.Inq
 		}
 		if in.Status == vocdesk.InquiryResolved {
 			in.UnreadByCustomer = a.IsDeveloper() || in.UnreadByCustomer
-			if a.IsDeveloper() {
+			// The first resolution asks the customer how it went, once
+			// (survey.go): by the survey mail when the desk resolves it,
+			// on the page when the customer does.
+			first, err := tx.markSurveyed(ctx, in.ID)
+			if err != nil {
+				return false, err
+			}
+			switch {
+			case first && a.IsDeveloper() && in.ContactEmail != "":
+				survey = true
+			case a.IsDeveloper():
 				mail = statusMail(in, in.AppName)
 			}
 		}
@@ -188,6 +200,11 @@ func (tx *Tx) applyUpdate(ctx context.Context, a *vocdesk.Actor, in *vocdesk.Inq
 		}
 		key := fmt.Sprintf("mail.inquiry.%d.resolved.%d", in.ID, micros(tx.now))
 		if err := tx.enqueue(ctx, vocdesk.JobSendMail, mail, tx.now, key); err != nil {
+			return false, err
+		}
+	}
+	if survey {
+		if err := tx.enqueue(ctx, vocdesk.JobSendSurvey, surveyJob{InquiryID: in.ID}, tx.now, "survey:"+strconv.FormatInt(in.ID, 10)); err != nil {
 			return false, err
 		}
 	}
@@ -243,18 +260,15 @@ func (tx *Tx) changeTags(ctx context.Context, in *vocdesk.Inquiry, add, remove [
 	return true, nil
 }
 
-// RateInquiry records the customer's rating (1-5) and comment of their own
-// inquiry once it is resolved or closed; rating again replaces it.
+// RateInquiry records the signed-in customer's rating (1-5) and comment of
+// their own inquiry, under the rules of vocdesk.RatingOpen.
 func (s *InquiryService) RateInquiry(ctx context.Context, id int64, rating int, comment string) error {
 	a, err := actorFrom(ctx)
 	if err != nil {
 		return err
 	}
-	switch {
-	case rating < 1 || rating > 5:
-		return vocdesk.Errorf(vocdesk.EINVALID, "rating must be 1 to 5")
-	case utf8.RuneCountInString(comment) > 2000:
-		return vocdesk.Errorf(vocdesk.EINVALID, "comment is at most 2000 characters")
+	if err := checkRating(rating, comment); err != nil {
+		return err
 	}
 	return s.db.inWrite(ctx, func(tx *Tx) error {
 		in, err := tx.inquiryFor(ctx, a, id, true)
@@ -264,16 +278,7 @@ func (s *InquiryService) RateInquiry(ctx context.Context, id int64, rating int, 
 		if !a.IsCustomer() {
 			return vocdesk.Errorf(vocdesk.EFORBIDDEN, "only the customer rates an inquiry")
 		}
-		if in.Status != vocdesk.InquiryResolved && in.Status != vocdesk.InquiryClosed {
-			return vocdesk.Errorf(vocdesk.EUNPROCESSABLE, "an inquiry can be rated once it is resolved")
-		}
-		before := viewOf(in)
-		in.Rating, in.RatingComment = rating, strings.TrimSpace(comment)
-		if _, err := tx.exec(ctx, `UPDATE inquiries SET rating = $2, rating_comment = $3, updated_at = $4 WHERE id = $1`,
-			in.ID, in.Rating, in.RatingComment, micros(tx.now)); err != nil {
-			return fmt.Errorf("sqlstore: rate inquiry: %w", err)
-		}
-		return tx.auditInquiry(ctx, a, "inquiry.rated", in, before, viewOf(in))
+		return tx.rate(ctx, a, in, rating, comment, "signed_in")
 	})
 }
 

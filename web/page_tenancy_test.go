@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -13,9 +14,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
+	"github.com/vocdesk/vocdesk/survey"
 )
 
 // pagePatternRE finds the page routes with a parameter in web/ui's source.
@@ -90,10 +93,15 @@ func TestPageTenancyWalk(t *testing.T) {
 				"cancellation": id(e.a.cancellationID), "key": id(e.a.keyID), "batch": id(e.seedBatch(e.a)), "mail": id(e.a.mailID),
 				// The store's imports belong to no developer: the
 				// operator's realm refuses both callers before any id.
-				"member": id(members[0].ID), "import": "1", "review": id(e.a.reviewID)},
+				"member": id(members[0].ID), "import": "1", "review": id(e.a.reviewID),
+				// A survey link naming A's inquiry, not signed by this
+				// server's key: a tampered or forged token.
+				"token": survey.Sign(bytes.Repeat([]byte{1}, 32), e.a.desk.inquiryID, time.Now().Add(time.Hour))},
 			"missing": {"slug": "zulu-none", "txid": "TX-ZULU-NONE", "inquiry": "987654331", "attachment": "987654332", "recon": "987654325",
 				"view": "987654334", "canned": "987654333", "delivery": "987654324", "cancellation": "987654323", "key": "987654322",
-				"batch": "987654326", "mail": "987654335", "member": "987654336", "import": "987654337", "review": "987654338"},
+				"batch": "987654326", "mail": "987654335", "member": "987654336", "import": "987654337", "review": "987654338",
+				// A link this server signed, for an inquiry that does not exist.
+				"token": survey.Sign(surveyKey(t, db), 987654331, time.Now().Add(time.Hour))},
 		}
 		callers := []struct{ name, login, home, email, password string }{
 			{"developer B member", "/developer/login", "/console", e.b.memberEmail, e.b.memberPassword},
@@ -152,7 +160,7 @@ func fillPage(t *testing.T, path string, ids map[string]string) string {
 			break
 		}
 	}
-	out := strings.NewReplacer("{txid}", ids["txid"], "{slug}", ids["slug"], "{action}", "approve", "{id}", ids[field]).Replace(path)
+	out := strings.NewReplacer("{txid}", ids["txid"], "{slug}", ids["slug"], "{action}", "approve", "{id}", ids[field], "{token}", ids["token"]).Replace(path)
 	if strings.Contains(out, "{") || strings.Contains(out, "//") {
 		t.Fatalf("teach the page walk how to aim %s at another tenant", path)
 	}
@@ -209,4 +217,56 @@ func (pc *pageClient) send(t *testing.T, method, base, target, tokenPage string,
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return pageAnswer{res.StatusCode, pageCSRF.ReplaceAllString(string(b), ""), string(b)}
+}
+
+// surveyKey is the key this database's server signs survey links with.
+func surveyKey(t *testing.T, db *sqlstore.DB) []byte {
+	t.Helper()
+	k, err := db.ServerKey(t.Context(), "inquiry-survey")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// TestAuditPageTenancy: developer B's owner reads B's trail on the console
+// and in its export, and nothing of A's whatever the query says; the
+// back office's page is not theirs; a forged survey link is a missing page.
+func TestAuditPageTenancy(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		srv := httptest.NewServer(e.srv)
+		defer srv.Close()
+		b := signedInClient(t, srv.URL, "/developer/login", e.b.memberEmail, e.b.memberPassword)
+		for _, target := range []string{"/console/audit", "/console/audit?developer=" + e.a.slug, "/console/audit?entity=purchase",
+			"/console/audit.csv", "/console/audit.csv?developer=" + e.a.slug + "&actor=system"} {
+			res := b.send(t, "GET", srv.URL, target, "")
+			if res.status != http.StatusOK || !strings.Contains(res.raw, e.b.slug) {
+				t.Errorf("%s: %d, B's entries missing", target, res.status)
+			}
+			// The page names its own address (the language links).
+			shown := strings.ReplaceAll(res.raw, strings.ReplaceAll(target, "&", "&amp;"), "<path>")
+			shown = regexp.MustCompile(`(?i)`+regexp.QuoteMeta(url.QueryEscape(target))).ReplaceAllString(shown, "<path>")
+			if strings.Contains(strings.ToLower(shown), "alpha") {
+				i := strings.Index(strings.ToLower(shown), "alpha")
+				t.Errorf("%s shows developer A's entries: %s", target, shown[max(0, i-200):min(len(shown), i+100)])
+			}
+		}
+		if res := b.send(t, "GET", srv.URL, "/console/audit?q="+e.a.txid, ""); !strings.Contains(res.raw, "No entries match.") {
+			t.Errorf("a search for A's txid finds entries")
+		}
+		if res := b.send(t, "GET", srv.URL, "/operator/audit", ""); res.status != http.StatusSeeOther {
+			t.Errorf("the back office's trail answers a developer %d", res.status)
+		}
+		cust := signedInClient(t, srv.URL, "/login", e.b.customerEmail, e.b.customerPassword)
+		for _, target := range []string{"/console/audit", "/operator/audit.csv"} {
+			if res := cust.send(t, "GET", srv.URL, target, ""); res.status != http.StatusSeeOther {
+				t.Errorf("%s answers a customer %d", target, res.status)
+			}
+		}
+		forged := survey.Sign(bytes.Repeat([]byte{1}, 32), e.a.desk.inquiryID, time.Now().Add(time.Hour))
+		if res := cust.send(t, "GET", srv.URL, "/rate/"+forged, ""); res.status != http.StatusNotFound || strings.Contains(strings.ToLower(res.raw), "alpha") {
+			t.Errorf("a forged survey link answers %d", res.status)
+		}
+	})
 }

@@ -66,6 +66,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/apps", operators, true, s.createApp},
 		{"GET", "/api/v1/apps/{slug}/reviews", public, true, s.listAppReviews},
 		{"GET", "/api/v1/attachments/{id}", signedIn, true, s.getAttachment},
+		{"GET", "/api/v1/audit", staff, true, s.listAudit},
 		{"POST", "/api/v1/auth/token", public, true, s.createToken},
 		{"DELETE", "/api/v1/auth/token", signedIn, true, s.deleteToken},
 		{"GET", "/api/v1/canned-replies", developersOnly, true, s.listCannedReplies},

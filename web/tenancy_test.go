@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
 	"github.com/vocdesk/vocdesk/web"
@@ -126,6 +127,7 @@ var walkQueries = map[string][]string{
 	"GET /api/v1/mail/messages":                   {"developer={slug}", "outcome=inquiry"},
 	"GET /api/v1/reviews":                         {"app={app}", "customer_id={customer}", "q=alpha"},
 	"GET /api/v1/me/reviews":                      {"app={app}"},
+	"GET /api/v1/audit":                           {"developer={slug}", "q={txid}", "q=alpha", "actor=alpha", "entity=purchase", "action=inquiry", "from=2024-01-01&to=2099-12-31"},
 }
 
 // walkContentTypes are the bodies that are not JSON.
@@ -277,4 +279,81 @@ func (a aim) normalize(body string) string {
 		msg = strings.ReplaceAll(msg, v, "<aimed>")
 	}
 	return e.Error.Code + ": " + msg
+}
+
+// TestAuditTenancy: the audit trail is the store's to read whole; a
+// developer's owner (and its admin API key) reads its own organisation's
+// entries only, without the store's internal ones about it; an agent is
+// refused; a customer finds no such route.
+func TestAuditTenancy(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		// The store's internal note on developer A.
+		res := e.do("POST", "/api/v1/developers/"+e.a.slug+"/notes", `{"body":"watch alpha closely"}`, bearer(e.opKey))
+		if res.Code != http.StatusCreated {
+			t.Fatalf("note: %d %s", res.Code, res.Body)
+		}
+		type list struct {
+			Items []struct {
+				Developer string
+				Action    string
+				Actor     struct{ Kind, Name string }
+				After     json.RawMessage
+			}
+			NextCursor string `json:"next_cursor"`
+		}
+		read := func(secret, q string, want int) list {
+			t.Helper()
+			res := e.do("GET", "/api/v1/audit"+q, "", bearer(secret))
+			if res.Code != want {
+				t.Fatalf("GET /api/v1/audit%s: %d %s", q, res.Code, res.Body)
+			}
+			var l list
+			if want == http.StatusOK {
+				if err := json.Unmarshal(res.Body.Bytes(), &l); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return l
+		}
+		all := read(e.opKey, "?limit=200", http.StatusOK)
+		devs := map[string]bool{}
+		for _, it := range all.Items {
+			devs[it.Developer] = true
+		}
+		if !devs[e.a.slug] || !devs[e.b.slug] || !devs[""] {
+			t.Fatalf("operators see entries of %v", devs)
+		}
+		if l := read(e.opKey, "?developer="+e.a.slug+"&action=developer_note", http.StatusOK); len(l.Items) != 1 {
+			t.Fatalf("operator's note entries: %+v", l.Items)
+		}
+		for _, secret := range []string{e.a.memberToken, e.a.key} {
+			mine := read(secret, "?limit=200", http.StatusOK)
+			if len(mine.Items) == 0 {
+				t.Fatal("developer A reads no entries of its own")
+			}
+			for _, it := range mine.Items {
+				if it.Developer != e.a.slug || strings.HasPrefix(it.Action, "developer_note.") || it.Action == "inquiry.escalated" {
+					t.Errorf("developer A reads %s of %q", it.Action, it.Developer)
+				}
+			}
+			if l := read(secret, "?developer="+e.b.slug, http.StatusOK); len(l.Items) != len(mine.Items) {
+				t.Errorf("developer= widened A's view: %d entries, not %d", len(l.Items), len(mine.Items))
+			}
+			if l := read(secret, "?q=bravo", http.StatusOK); len(l.Items) != 0 {
+				t.Errorf("a search for B's words finds %d entries", len(l.Items))
+			}
+		}
+		// An agent of A is refused; customers find no such route.
+		ctx := systemCtx()
+		agent := &vocdesk.Member{Email: "agent@alpha.example.com", Name: "Agent", Role: vocdesk.RoleAgent}
+		if err := e.svc.Developers.CreateMember(ctx, e.a.slug, agent, "alpha-agent-pw-1"); err != nil {
+			t.Fatal(err)
+		}
+		read(e.token("developer", agent.Email, "alpha-agent-pw-1"), "", http.StatusForbidden)
+		read(e.a.customerToken, "", http.StatusNotFound)
+		read(e.opKey, "?from=tomorrow", http.StatusBadRequest)
+		read(e.opKey, "?actor=developer:x", http.StatusBadRequest)
+		read(e.opKey, "?cursor=nope", http.StatusBadRequest)
+	})
 }

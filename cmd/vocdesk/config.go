@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,10 @@ type Config struct {
 
 	LogLevel  string // debug, info, warn, error
 	LogFormat string // text or json
+
+	// PublicURL is where people reach the server (https://desk.example.com):
+	// links in mail (the satisfaction survey's) are made on it.
+	PublicURL string
 
 	Workers WorkersConfig // background jobs and the payment provider (workers.go)
 	Recon   ReconConfig   // reconciliation upload limits (config_recon.go)
@@ -61,6 +66,7 @@ func (c *Config) registerServe(fs *flag.FlagSet) {
 	fs.BoolVar(&c.AllowPrivateWebhooks, "allow-private-webhooks", c.AllowPrivateWebhooks, "deliver webhooks to loopback and private addresses (tests, private networks)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "send session cookies over HTTPS only (set behind a TLS proxy)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long in-flight requests may run on after SIGTERM/SIGINT")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "the `URL` people reach the server at, for links in mail (default: http://ADDR)")
 	c.registerWorkers(fs)
 	c.registerRecon(fs)
 	c.registerLog(fs)
@@ -89,6 +95,11 @@ func (c *Config) Validate() error {
 	}
 	if err := c.Mail.validate(c.SMTPAddr); err != nil {
 		errs = append(errs, err)
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			errs = append(errs, fmt.Errorf("--public-url must be an http(s) URL such as https://desk.example.com, not %q", c.PublicURL))
+		}
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("--shutdown-timeout must be positive, not %s", c.ShutdownTimeout))
@@ -213,4 +224,13 @@ func parseOrExit(fs *flag.FlagSet, args []string, env *Env) (code int, ok bool) 
 		}
 		return 2, false
 	}
+}
+
+// publicURL is --public-url, or the address served on when it is unset (a
+// laptop, a demo): good enough for links opened on the same machine.
+func (c *Config) publicURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	return "http://" + c.Addr
 }

@@ -88,6 +88,9 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 		Mail:    sqlstore.NewMailService(db),
 		Reviews: sqlstore.NewReviewService(db),
 		IMAP:    sqlstore.NewIMAPService(db),
+
+		Surveys: sqlstore.NewSurveyService(db),
+		Audit:   sqlstore.NewAuditService(db),
 	}
 }
 

@@ -14,6 +14,12 @@ import (
 // newMailKind is the mail.send job: through the relay when --smtp-relay is
 // set, else logged or dropped (--mailer). Answers' delivery state is kept.
 func newMailKind(cfg Config, deliveries vocdesk.MailDeliveryService, log *slog.Logger) jobs.Kind {
+	return mail.JobKind(newSender(cfg, log), deliveries, log)
+}
+
+// newSender is how the desk's mail leaves: through the relay when
+// --smtp-relay is set, else logged or dropped (--mailer).
+func newSender(cfg Config, log *slog.Logger) mail.Sender {
 	var s mail.Sender = discardMailer{}
 	switch {
 	case cfg.Mail.Relay != "":
@@ -22,7 +28,7 @@ func newMailKind(cfg Config, deliveries vocdesk.MailDeliveryService, log *slog.L
 	case cfg.Workers.Mailer == "log":
 		s = logMailer{log}
 	}
-	return mail.JobKind(s, deliveries, log)
+	return s
 }
 
 // logMailer stands in for a relay: it logs each mail (the address masked)

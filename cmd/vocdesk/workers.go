@@ -15,6 +15,7 @@ import (
 	"github.com/vocdesk/vocdesk/payment"
 	"github.com/vocdesk/vocdesk/refunds"
 	"github.com/vocdesk/vocdesk/sqlstore"
+	"github.com/vocdesk/vocdesk/survey"
 	"github.com/vocdesk/vocdesk/webhooks"
 )
 
@@ -123,6 +124,9 @@ func startWorkers(cfg Config, db *sqlstore.DB, svc vocdesk.Services, logger *slo
 		vocdesk.JobWebhookDeliver: deliver.Kind(),
 		vocdesk.JobSendMail:       mail,
 		vocdesk.JobIMAPPoll:       newIMAPKind(cfg, svc.IMAP, timeout, logger),
+	}
+	if svc.Surveys != nil {
+		kinds[vocdesk.JobSendSurvey] = survey.JobKind(svc.Surveys, newSender(cfg, logger), cfg.publicURL())
 	}
 	refund := kinds[vocdesk.JobRefundExecute]
 	refund.Backoff = jobs.Exponential(200*time.Millisecond, w.RefundBackoffMax)

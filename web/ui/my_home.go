@@ -10,6 +10,9 @@ type myHomeData struct {
 	Customer  *vocdesk.Customer
 	Purchases []*vocdesk.Purchase
 	More      bool
+	// Unrated are resolved inquiries waiting for the customer's rating:
+	// the survey's prompt on My Page.
+	Unrated []*vocdesk.Inquiry
 }
 
 // myHome is My Page: the account and the latest purchases, with the way
@@ -27,5 +30,12 @@ func (h *handler) myHome(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, viewMyHome, "my.title", &myHomeData{Customer: c, Purchases: ps, More: next != ""})
+	d := &myHomeData{Customer: c, Purchases: ps, More: next != ""}
+	if h.svc.Surveys != nil {
+		if d.Unrated, err = h.svc.Surveys.FindUnrated(ctx, 3); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	h.render(w, r, http.StatusOK, viewMyHome, "my.title", d)
 }

@@ -49,13 +49,17 @@ type myInquiryData struct {
 	ErrorKey string
 	Sent     bool
 	Limits   attachmentLimits
+	// Rating is the survey's state once the inquiry is resolved or closed.
+	Rating *vocdesk.Survey
 }
 
-// CanRate reports whether the rating form shows.
-func (d *myInquiryData) CanRate() bool {
-	s := d.Inquiry.Status
-	return (s == vocdesk.InquiryResolved || s == vocdesk.InquiryClosed) && d.Inquiry.Rating == 0
-}
+// CanRate reports whether the rating form shows: a first rating, or a
+// change within the window (vocdesk.RatingOpen).
+func (d *myInquiryData) CanRate() bool { return d.Rating != nil && d.Rating.Open == nil }
+
+// AskRating reports whether the page asks for a rating up front: resolved
+// and not rated yet.
+func (d *myInquiryData) AskRating() bool { return d.CanRate() && d.Inquiry.Rating == 0 }
 
 // CanSolve reports whether the customer may still mark it solved.
 func (d *myInquiryData) CanSolve() bool {
@@ -90,6 +94,12 @@ func (h *handler) showMyInquiry(w http.ResponseWriter, r *http.Request, id int64
 	if in.TxID != "" {
 		if p, err := h.svc.Purchases.FindPurchaseByTxID(ctx, in.TxID); err == nil {
 			d.Purchase = p
+		}
+	}
+	if h.svc.Surveys != nil && (in.Status == vocdesk.InquiryResolved || in.Status == vocdesk.InquiryClosed) {
+		if d.Rating, err = h.svc.Surveys.FindRating(ctx, id); err != nil {
+			h.fail(w, r, err)
+			return
 		}
 	}
 	if in.UnreadByCustomer {
@@ -154,11 +164,17 @@ func (h *handler) myInquiryRate(w http.ResponseWriter, r *http.Request) {
 		h.renderError(w, r, http.StatusBadRequest, "error.invalid")
 		return
 	}
+	back := "/my/inquiries/" + strconv.FormatInt(id, 10) + "#rate"
 	if err := h.svc.Inquiries.RateInquiry(r.Context(), id, rating, comment); err != nil {
+		if vocdesk.ErrorCode(err) == vocdesk.ECONFLICT {
+			// Final meanwhile (closed, or the window passed).
+			h.redirect(w, r, back, flash{Kind: "error", Key: "survey.final_window"})
+			return
+		}
 		h.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/my/inquiries/"+strconv.FormatInt(id, 10)+"#rate", http.StatusSeeOther)
+	h.redirect(w, r, back, flash{Key: "survey.thanks"})
 }
 
 // Choices are the rating's values, best first (the stars read right to

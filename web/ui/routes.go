@@ -58,6 +58,11 @@ func (h *handler) routes() *pageMux {
 	// Reviews: the public app page, the console's inbox, the store's queue.
 	h.reviewRoutes(mux)
 
+	// The satisfaction survey's page, where its mail's links lead.
+	h.surveyRoutes(mux)
+	// The audit trail, readable: the back office's and a developer's.
+	h.auditRoutes(mux)
+
 	// Everything else under "/" is ours to answer, with our own 404 page.
 	mux.HandleFunc(catchAll, h.notFound)
 	return mux

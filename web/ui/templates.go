@@ -52,6 +52,7 @@ var registeredViews = []view{
 	viewConsoleTeam, viewConsoleKeyNew,
 	viewOperatorImports, viewOperatorImport,
 	viewMailLog, viewMailMessage,
+	viewSurvey, viewAuditLog,
 	viewAppReviews, viewConsoleReviews, viewConsoleReview, viewOperatorReviews,
 	viewConsoleIMAP,
 }

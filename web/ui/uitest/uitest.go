@@ -73,6 +73,8 @@ func Services(db *sqlstore.DB) vocdesk.Services {
 		Mail:           sqlstore.NewMailService(db),
 		Reviews:        sqlstore.NewReviewService(db),
 		IMAP:           sqlstore.NewIMAPService(db),
+		Surveys:        sqlstore.NewSurveyService(db),
+		Audit:          sqlstore.NewAuditService(db),
 	}
 }
 
