@@ -32,4 +32,9 @@ type Services struct {
 	// Reviews are customers' ratings of apps, developers' official
 	// replies and the store's moderation; optional like the refunds.
 	Reviews ReviewService
+	// Merges and Snoozes are the agent's day (issue 22): merging inquiries
+	// and contacts, snoozing inquiries. Optional; their routes answer only
+	// when set.
+	Merges  MergeService
+	Snoozes SnoozeService
 }

@@ -101,6 +101,18 @@ func inquiryFilterConds(c *conds, a *vocdesk.Actor, f vocdesk.InquiryFilter, now
 	if f.Escalated {
 		c.add("i.escalated_at IS NOT NULL")
 	}
+	// Snoozes live in a small table of their own (migration 00121): the
+	// walk of a covering index asks its primary key about the rows it
+	// keeps, never reading the inquiry's row to learn it.
+	switch f.Snoozed {
+	case vocdesk.SnoozedAny:
+	case vocdesk.SnoozedHide:
+		c.add("NOT EXISTS (SELECT 1 FROM inquiry_snoozes z WHERE z.inquiry_id = i.id)")
+	case vocdesk.SnoozedOnly:
+		c.add("EXISTS (SELECT 1 FROM inquiry_snoozes z WHERE z.inquiry_id = i.id)")
+	default:
+		return vocdesk.Errorf(vocdesk.EINVALID, "snoozed must be hide or only")
+	}
 	return nil
 }
 

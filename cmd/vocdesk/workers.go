@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/desk"
 	"github.com/vocdesk/vocdesk/jobs"
 	"github.com/vocdesk/vocdesk/payment"
 	"github.com/vocdesk/vocdesk/refunds"
@@ -122,6 +123,7 @@ func startWorkers(cfg Config, db *sqlstore.DB, svc vocdesk.Services, logger *slo
 		vocdesk.JobRefundExecute:  exec.Kind(),
 		vocdesk.JobWebhookDeliver: deliver.Kind(),
 		vocdesk.JobSendMail:       mail,
+		vocdesk.JobInquiryWake:    desk.WakeKind(svc.Snoozes),
 	}
 	refund := kinds[vocdesk.JobRefundExecute]
 	refund.Backoff = jobs.Exponential(200*time.Millisecond, w.RefundBackoffMax)
