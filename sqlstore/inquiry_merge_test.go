@@ -161,6 +161,12 @@ func TestInquiryMergeUndo(t *testing.T) {
 		if !reflect.DeepEqual(counts, counts2) {
 			t.Errorf("counts after undo %v, want %v", counts2, counts)
 		}
+		// The tag filter reads inquiry_tags, not the row's copy.
+		tagged, _, err := f.inq.FindInquiries(f.asAgentA, vocdesk.InquiryFilter{Tag: "b"})
+		must(t, err)
+		if len(tagged) != 1 || tagged[0].ID != m.ID {
+			t.Errorf("tag b after undo: %d inquiries", len(tagged))
+		}
 		if out, in, err := merges.FindMerges(f.asAgentA, m.ID); err != nil || out != nil || len(in) != 0 {
 			t.Errorf("merges after undo: %+v %+v %v", out, in, err)
 		}
