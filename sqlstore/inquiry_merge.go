@@ -155,9 +155,6 @@ func (s *MergeService) MergeInquiry(ctx context.Context, id, into int64) (*vocde
 	if err != nil {
 		return nil, err
 	}
-	if id == into {
-		return nil, vocdesk.Errorf(vocdesk.EINVALID, "an inquiry cannot be merged into itself")
-	}
 	var out *vocdesk.InquiryMerge
 	err = s.db.inWrite(ctx, func(tx *Tx) error {
 		var err error
@@ -189,6 +186,14 @@ func (tx *Tx) lockPair(ctx context.Context, a *vocdesk.Actor, x, y int64) (*vocd
 }
 
 func (tx *Tx) mergeInquiry(ctx context.Context, a *vocdesk.Actor, id, into int64) (*vocdesk.InquiryMerge, error) {
+	if id == into {
+		// Someone else's inquiry is not found before anything is said
+		// about the request.
+		if _, err := tx.inquiryFor(ctx, a, id, false); err != nil {
+			return nil, err
+		}
+		return nil, vocdesk.Errorf(vocdesk.EINVALID, "an inquiry cannot be merged into itself")
+	}
 	m, sv, err := tx.lockPair(ctx, a, id, into)
 	if err != nil {
 		return nil, err
