@@ -49,6 +49,9 @@ type myInquiryData struct {
 	ErrorKey string
 	Sent     bool
 	Limits   attachmentLimits
+	// MergedInto is set when the inquiry was merged into another: the
+	// page points there, where the conversation goes on.
+	MergedInto *vocdesk.InquiryMerge
 }
 
 // CanRate reports whether the rating form shows.
@@ -87,6 +90,12 @@ func (h *handler) showMyInquiry(w http.ResponseWriter, r *http.Request, id int64
 		}
 	}
 	d.Inquiry, d.Limits = in, limits()
+	if h.svc.Merges != nil {
+		if d.MergedInto, _, err = h.svc.Merges.FindMerges(ctx, id); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	if in.TxID != "" {
 		if p, err := h.svc.Purchases.FindPurchaseByTxID(ctx, in.TxID); err == nil {
 			d.Purchase = p
