@@ -56,6 +56,10 @@ func (h *handler) loadDay(ctx context.Context, r *http.Request, a *vocdesk.Actor
 	return nil
 }
 
+// Merged reports whether the inquiry is a merged one's pointer: its page
+// offers no reply box, the conversation going on in the survivor.
+func (d *inquiryData) Merged() bool { return d.Day != nil && d.Day.MergedInto != nil }
+
 // localMinute is the value format of <input type="datetime-local">.
 const localMinute = "2006-01-02T15:04"
 

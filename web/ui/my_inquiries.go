@@ -57,7 +57,7 @@ type myInquiryData struct {
 // CanRate reports whether the rating form shows.
 func (d *myInquiryData) CanRate() bool {
 	s := d.Inquiry.Status
-	return (s == vocdesk.InquiryResolved || s == vocdesk.InquiryClosed) && d.Inquiry.Rating == 0
+	return (s == vocdesk.InquiryResolved || s == vocdesk.InquiryClosed) && d.Inquiry.Rating == 0 && d.MergedInto == nil
 }
 
 // CanSolve reports whether the customer may still mark it solved.
