@@ -2,12 +2,15 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/mail"
 	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
 )
@@ -284,6 +287,41 @@ func TestContactMerge(t *testing.T) {
 		}
 		if hits, _, err := f.inq.SearchInquiries(f.asCust, vocdesk.InquiryFilter{Q: "hello"}); err != nil || len(hits) != 3 {
 			t.Errorf("customer's search after linking: %d hits, %v", len(hits), err)
+		}
+	})
+}
+
+// A customer's email reply to a merged inquiry (its reply address, or
+// In-Reply-To an answer of it) lands in the survivor.
+func TestMergedMailLandsInSurvivor(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newDeskFixture(t, db)
+		svc := sqlstore.NewMailService(db)
+		merges := sqlstore.NewMergeService(db)
+		sv := f.ask(t, f.custA, "TXA1", "", "환불", "첫 문의")
+		m := f.ask(t, f.custA, "TXA2", "", "또 문의", "두 번째")
+		_, err := merges.MergeInquiry(f.asAgentA, m.ID, sv.ID)
+		must(t, err)
+		for k, c := range []struct{ rcpt, extra string }{
+			{mail.ReplyAddress("dev-a", m.ID, domain), ""},
+			{"dev-a@desk.test", fmt.Sprintf("In-Reply-To: <inquiry-%d@%s>\r\n", m.ID, domain)},
+		} {
+			raw := msg("김민지 <minji.kim@example.com>", "Re: 또 문의", fmt.Sprintf("merged-%d@example.com", k), c.extra, "메일로 답장합니다")
+			rec := deliver(t, svc, c.rcpt, "minji.kim@example.com", raw)
+			if rec.Outcome != vocdesk.MailReply || rec.InquiryID != sv.ID {
+				t.Errorf("reply %d to the merged inquiry: %+v, want a reply in %d", k, rec, sv.ID)
+			}
+		}
+		_, msgs, err := f.inq.FindThread(f.asAgentA, sv.ID)
+		must(t, err)
+		n := 0
+		for _, x := range msgs {
+			if strings.Contains(x.Body, "메일로 답장합니다") {
+				n++
+			}
+		}
+		if n != 2 {
+			t.Errorf("%d mailed replies in the survivor, want 2", n)
 		}
 	})
 }
