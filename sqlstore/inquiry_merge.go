@@ -369,15 +369,19 @@ func (tx *Tx) ids(ctx context.Context, q string, args ...any) ([]int64, error) {
 }
 
 // execIn runs q, whose "IN (%s)" takes ids, in chunks that stay within
-// both engines' limits on bound values; $1 is first, the ids follow.
+// both engines' limits on bound values; $1 is first (when not nil), the
+// ids follow.
 func (tx *Tx) execIn(ctx context.Context, q string, first any, ids []int64) error {
 	for len(ids) > 0 {
 		n := min(len(ids), 500)
 		marks := make([]string, n)
-		args := []any{first}
+		var args []any
+		if first != nil {
+			args = append(args, first)
+		}
 		for k, id := range ids[:n] {
-			marks[k] = "$" + strconv.Itoa(k+2)
 			args = append(args, id)
+			marks[k] = "$" + strconv.Itoa(len(args))
 		}
 		if _, err := tx.exec(ctx, fmt.Sprintf(q, strings.Join(marks, ", ")), args...); err != nil {
 			return fmt.Errorf("sqlstore: undo merge: %w", err)

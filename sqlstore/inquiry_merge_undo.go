@@ -63,7 +63,9 @@ func (tx *Tx) undoMerge(ctx context.Context, a *vocdesk.Actor, id int64) error {
 	if last.Int64 != st.LastMessage || micros(m.UpdatedAt) != mergedAt || micros(sv.UpdatedAt) != mergedAt {
 		return vocdesk.Errorf(vocdesk.ECONFLICT, "the inquiries changed after the merge; undoing it would lose that")
 	}
-	if err := tx.execIn(ctx, `DELETE FROM inquiry_messages WHERE id IN (%s) AND inquiry_id IN ($1, `+fmt.Sprint(into)+`)`, id, st.Events); err != nil {
+	// The merge's two events: the newest messages of both, as the check
+	// above shows.
+	if err := tx.execIn(ctx, `DELETE FROM inquiry_messages WHERE id IN (%s) AND author = 'system'`, nil, st.Events); err != nil {
 		return err
 	}
 	for _, q := range []string{
