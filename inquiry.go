@@ -230,6 +230,7 @@ type InquiryFilter struct {
 	From, To   time.Time // created_at in [From, To)
 	SLA        string    // one of the SLA* states
 	Escalated  bool      // only escalated inquiries (the operator's queue)
+	Snoozed    string    // one of the Snoozed* values: snoozed or not, awake only, snoozed only
 	Q          string    // full text over subjects and messages, Korean and English
 	Sort       string    // "newest" (default), "waiting" (longest waiting first), "due" (SLA due first)
 	Cursor     string

@@ -25,12 +25,16 @@ const (
 	EventRefundRejected  = "refund_rejected"  // amount, why (the operator's words)
 	EventRefundFailed    = "refund_failed"    // amount, why
 	EventRefundRefunded  = "refund_refunded"  // amount, summary_en, summary_ko (RefundSummary in each language)
+	EventMerged          = "merged"           // from (the merged inquiry's id), by
+	EventMergedInto      = "merged_into"      // into (the survivor's id): the customer reads it too
+	EventSnoozed         = "snoozed"          // until (RFC 3339, "" for until the customer replies), by
+	EventWoke            = "woke"             // why: time, reply or hand
 )
 
 // TeamOnly reports whether an event of this kind concerns the team alone.
 func (e MessageEvent) TeamOnly() bool {
 	switch e.Kind {
-	case EventRefundRequested, EventRefundApproved, EventRefundRejected, EventRefundRefunded:
+	case EventRefundRequested, EventRefundApproved, EventRefundRejected, EventRefundRefunded, EventMergedInto:
 		return false
 	}
 	return true

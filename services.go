@@ -39,4 +39,9 @@ type Services struct {
 	// audit trail. Optional: their pages and routes answer only when set.
 	Surveys SurveyService
 	Audit   AuditService
+	// Merges and Snoozes are the agent's day (issue 22): merging inquiries
+	// and contacts, snoozing inquiries. Optional; their routes answer only
+	// when set.
+	Merges  MergeService
+	Snoozes SnoozeService
 }

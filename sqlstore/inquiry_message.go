@@ -54,6 +54,17 @@ func (tx *Tx) addMessage(ctx context.Context, a *vocdesk.Actor, inquiryID int64,
 	if err != nil {
 		return err
 	}
+	// A merged inquiry's thread lives on in its survivor: a reply to the
+	// merged one (its email's reply address, a page left open) lands there.
+	// The survivor is the same customer's and developer's, so in the
+	// actor's scope whenever the merged one is.
+	if to, err := tx.survivorOf(ctx, in.ID); err != nil {
+		return err
+	} else if to != in.ID {
+		if in, err = tx.inquiryFor(ctx, a, to, true); err != nil {
+			return err
+		}
+	}
 	before := viewOf(in)
 
 	author, authorID := actorAuthor(a)
@@ -93,6 +104,11 @@ func (tx *Tx) addMessage(ctx context.Context, a *vocdesk.Actor, inquiryID int64,
 		}
 		in.UnreadByDeveloper = true
 		if err := tx.startWait(ctx, in); err != nil {
+			return err
+		}
+		// The customer's message ends a snooze: it is what "until the
+		// customer replies" waits for, and a timed snooze too.
+		if _, err := tx.wake(ctx, a, in, "reply"); err != nil {
 			return err
 		}
 	case a.IsDeveloper():

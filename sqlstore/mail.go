@@ -138,7 +138,8 @@ func (tx *Tx) receiveMail(ctx context.Context, a *vocdesk.Actor, m *vocdesk.Inbo
 		if err := tx.addMessage(ctx, a, d.InquiryID, d.Message, files); err != nil {
 			return nil, err
 		}
-		rec.InquiryID = d.InquiryID
+		// The inquiry it landed in: a merged inquiry's survivor.
+		rec.InquiryID = d.Message.InquiryID
 	case vocdesk.MailDuplicate:
 		rec.InquiryID = d.InquiryID
 	case vocdesk.MailAutoReply, vocdesk.MailBounce, vocdesk.MailUnparsed:

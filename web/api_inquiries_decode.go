@@ -383,6 +383,11 @@ func inquiryFilter(r *http.Request, a *vocdesk.Actor, staff bool) (vocdesk.Inqui
 	default:
 		return f, vocdesk.Errorf(vocdesk.EINVALID, "escalated must be true or false")
 	}
+	switch f.Snoozed = q.Get("snoozed"); f.Snoozed {
+	case vocdesk.SnoozedAny, vocdesk.SnoozedHide, vocdesk.SnoozedOnly:
+	default:
+		return f, vocdesk.Errorf(vocdesk.EINVALID, "snoozed must be hide or only")
+	}
 	switch f.Sort = q.Get("sort"); f.Sort {
 	case "", "newest", "waiting", "due":
 	default:

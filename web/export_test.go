@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/vocdesk/vocdesk"
 )
@@ -45,3 +46,9 @@ const MaxBodyBytes = maxBodyBytes
 
 // QueryParams is, per route pattern, the query parameters the route takes.
 func QueryParams(s *Server) map[string]map[string]bool { return s.queryParams }
+
+// DecodeMerge and DecodeSnooze are the request decoders of POST
+// /inquiries/{id}/merge and PUT /inquiries/{id}/snooze.
+func DecodeMerge(r *http.Request) (int64, error) { return decodeMerge(nil, r) }
+
+func DecodeSnooze(r *http.Request) (*time.Time, error) { return decodeSnooze(nil, r) }

@@ -81,6 +81,8 @@ func services(db *sqlstore.DB) vocdesk.Services {
 
 		Surveys: sqlstore.NewSurveyService(db),
 		Audit:   sqlstore.NewAuditService(db),
+		Merges:  sqlstore.NewMergeService(db),
+		Snoozes: sqlstore.NewSnoozeService(db),
 	}
 }
 

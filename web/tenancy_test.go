@@ -193,6 +193,13 @@ var walkBodies = map[string]string{
 	"POST /api/v1/reviews/{id}/helpful": ``,
 	// A developer's polled mailbox: A's slug answers as a missing one.
 	"PUT /api/v1/developers/{slug}/imap": `{"addr":"127.0.0.1:993","security":"tls","username":"walk","password":"walk-pw"}`,
+
+	// Merge and snooze (issue 22): A's inquiry merged into A's inquiry;
+	// TestMergeAPI checks B's own merged into A's.
+	"POST /api/v1/inquiries/{id}/merge":         `{"into":{inquiry}}`,
+	"POST /api/v1/inquiries/{id}/merge/undo":    ``,
+	"POST /api/v1/inquiries/{id}/contact-merge": ``,
+	"PUT /api/v1/inquiries/{id}/snooze":         `{"until_reply":true}`,
 }
 
 // aimAt is tn's identifiers, to aim requests at its things (a batch of its

@@ -21,6 +21,8 @@ func explain(ctx context.Context, dsn string) error {
 	open := []vocdesk.InquiryStatus{vocdesk.InquiryNew, vocdesk.InquiryOpen}
 	for _, f := range []vocdesk.InquiryFilter{
 		{Limit: 50}, {Status: open, Limit: 50}, {Status: open, Sort: "waiting", Limit: 50}, {Sort: "due", Limit: 50},
+		{Limit: 50, Snoozed: vocdesk.SnoozedHide}, {Status: open, Limit: 50, Snoozed: vocdesk.SnoozedHide},
+		{Status: open, Sort: "waiting", Limit: 50, Snoozed: vocdesk.SnoozedHide},
 		{Q: "환불", Limit: 20}, {Q: "블랙리스트", Limit: 20}, {Q: "T0000123", Limit: 20}, {Q: "젬", Limit: 20},
 	} {
 		plan, err := db.ExplainInquiries(ctx, a, f, true)

@@ -147,6 +147,9 @@ func (c *httpClient) inbox(ctx context.Context, dev int, f vocdesk.InquiryFilter
 		}
 		q.Set("status", strings.Join(st, ","))
 	}
+	if f.Snoozed != "" {
+		q.Set("snoozed", f.Snoozed)
+	}
 	var a listAnswer
 	err := c.get(ctx, dev, "/api/v1/inquiries?"+q.Encode(), &a)
 	return len(a.Items), err

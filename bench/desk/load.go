@@ -164,6 +164,11 @@ func load(ctx context.Context, s sink, w *world, seed uint64) error {
 	if err := s.exec(ctx, `INSERT INTO inquiry_counts (developer_id, status, n) SELECT developer_id, status, COUNT(*) FROM inquiries GROUP BY developer_id, status`); err != nil {
 		return err
 	}
+	// One inquiry in a hundred snoozed until the customer replies, for the
+	// console inbox's default view, which leaves them out (migration 00121).
+	if err := s.exec(ctx, `INSERT INTO inquiry_snoozes (inquiry_id, developer_id, until, created_at) SELECT id, developer_id, NULL, created_at FROM inquiries WHERE id % 100 = 0`); err != nil {
+		return err
+	}
 	logf("building %d indexes", len(recreate))
 	for _, q := range recreate {
 		if err := s.exec(ctx, q); err != nil {

@@ -109,6 +109,12 @@ func measure(ctx context.Context, c config, w *world, cl client, dbCPU func() (t
 			return cl.inbox(ctx, w.developer(r), vocdesk.InquiryFilter{Sort: sort, Status: st, Limit: 50})
 		}
 	}
+	// The console's default view: a member's inbox without the snoozed.
+	awake := func(sort string, st ...vocdesk.InquiryStatus) func(r *rand.Rand) (int, error) {
+		return func(r *rand.Rand) (int, error) {
+			return cl.inbox(ctx, w.developer(r), vocdesk.InquiryFilter{Sort: sort, Status: st, Limit: 50, Snoozed: vocdesk.SnoozedHide})
+		}
+	}
 	ops := []struct {
 		name string
 		fn   func(r *rand.Rand) (int, error)
@@ -117,6 +123,9 @@ func measure(ctx context.Context, c config, w *world, cl client, dbCPU func() (t
 		{"inbox: new+open, newest", inbox("newest", vocdesk.InquiryNew, vocdesk.InquiryOpen)},
 		{"inbox: new+open, longest waiting", inbox("waiting", vocdesk.InquiryNew, vocdesk.InquiryOpen)},
 		{"inbox: all, SLA due first", inbox("due")},
+		{"inbox: awake, newest", awake("newest")},
+		{"inbox: awake new+open, newest", awake("newest", vocdesk.InquiryNew, vocdesk.InquiryOpen)},
+		{"inbox: awake new+open, longest waiting", awake("waiting", vocdesk.InquiryNew, vocdesk.InquiryOpen)},
 		{"inquiry view", func(r *rand.Rand) (int, error) {
 			id := 1 + r.IntN(w.inquiries)
 			return cl.view(ctx, int(w.inquiryDev[id]), int64(id))

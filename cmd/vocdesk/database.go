@@ -91,6 +91,8 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 
 		Surveys: sqlstore.NewSurveyService(db),
 		Audit:   sqlstore.NewAuditService(db),
+		Merges:  sqlstore.NewMergeService(db),
+		Snoozes: sqlstore.NewSnoozeService(db),
 	}
 }
 

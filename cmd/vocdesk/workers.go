@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/desk"
 	"github.com/vocdesk/vocdesk/jobs"
 	"github.com/vocdesk/vocdesk/payment"
 	"github.com/vocdesk/vocdesk/refunds"
@@ -124,6 +125,7 @@ func startWorkers(cfg Config, db *sqlstore.DB, svc vocdesk.Services, logger *slo
 		vocdesk.JobWebhookDeliver: deliver.Kind(),
 		vocdesk.JobSendMail:       mail,
 		vocdesk.JobIMAPPoll:       newIMAPKind(cfg, svc.IMAP, timeout, logger),
+		vocdesk.JobInquiryWake:    desk.WakeKind(svc.Snoozes),
 	}
 	if svc.Surveys != nil {
 		kinds[vocdesk.JobSendSurvey] = survey.JobKind(svc.Surveys, newSender(cfg, logger), cfg.publicURL())

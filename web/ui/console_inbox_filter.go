@@ -31,6 +31,7 @@ type inboxFilter struct {
 	SLA      string
 	Q        string
 	Sort     string // "", "waiting", "due"
+	Snoozed  string // "only": the snoozed ones; "": the awake ones (members)
 	Cursor   string
 	Invalid  []string
 }
@@ -142,6 +143,16 @@ func parseInboxFilter(q url.Values, loc *time.Location, me int64) (inboxFilter, 
 	if f.Q != "" && f.Sort != "" {
 		f.Sort, vf.Sort = "", ""
 	}
+	// A member's inbox leaves snoozed inquiries out until they wake; the
+	// "snoozed" filter shows them alone. The store's view shows them all.
+	switch s := strings.TrimSpace(q.Get("snoozed")); {
+	case s == "only":
+		f.Snoozed, vf.Snoozed = s, vocdesk.SnoozedOnly
+	case s != "":
+		bad("snoozed")
+	case me > 0:
+		vf.Snoozed = vocdesk.SnoozedHide
+	}
 	if c := q.Get("cursor"); c != "" {
 		if validCursor(c) {
 			f.Cursor, vf.Cursor = c, c
@@ -182,6 +193,7 @@ func (f inboxFilter) Values() url.Values {
 	set("sla", f.SLA)
 	set("q", f.Q)
 	set("sort", f.Sort)
+	set("snoozed", f.Snoozed)
 	return v
 }
 

@@ -39,6 +39,8 @@ type inquiryData struct {
 	// (operators: store_hand.go).
 	CancelKey string
 	Reasons   []vocdesk.CancellationReason
+	// Day is the merge and snooze panels (console_inquiry_day.go).
+	Day *dayData
 }
 
 // cannedView is a canned reply with its placeholders already filled for
@@ -77,6 +79,10 @@ func (h *handler) showInquiry(w http.ResponseWriter, r *http.Request, id int64, 
 	ctx := r.Context()
 	a := vocdesk.ActorFromContext(ctx)
 	if err := h.loadInquiry(ctx, a, id, d); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.loadDay(ctx, r, a, d); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"github.com/vocdesk/vocdesk"
 )
 
@@ -35,6 +37,17 @@ func (p *page) EventText(m *vocdesk.Message) string {
 		return p.T("event.refund_rejected", v("amount"), v("why"))
 	case vocdesk.EventRefundFailed:
 		return p.T("event.refund_failed", v("amount"), v("why"))
+	case vocdesk.EventMerged:
+		return p.T("day.event_merged", v("from"), v("by"))
+	case vocdesk.EventMergedInto:
+		return p.T("day.event_merged_into", v("into"))
+	case vocdesk.EventSnoozed:
+		if t, err := time.Parse(time.RFC3339, v("until")); err == nil {
+			return p.T("day.event_snoozed", p.Time(t), v("by"))
+		}
+		return p.T("day.event_snoozed_reply", v("by"))
+	case vocdesk.EventWoke:
+		return p.T("day.event_woke_" + v("why"))
 	case vocdesk.EventRefundRefunded:
 		if s := v("summary_" + p.Lang); s != "" {
 			return s

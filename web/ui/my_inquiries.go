@@ -51,11 +51,17 @@ type myInquiryData struct {
 	Limits   attachmentLimits
 	// Rating is the survey's state once the inquiry is resolved or closed.
 	Rating *vocdesk.Survey
+	// MergedInto is set when the inquiry was merged into another: the
+	// page points there, where the conversation goes on.
+	MergedInto *vocdesk.InquiryMerge
 }
 
 // CanRate reports whether the rating form shows: a first rating, or a
-// change within the window (vocdesk.RatingOpen).
-func (d *myInquiryData) CanRate() bool { return d.Rating != nil && d.Rating.Open == nil }
+// change within the window (vocdesk.RatingOpen); a merged inquiry is rated
+// where it went on.
+func (d *myInquiryData) CanRate() bool {
+	return d.Rating != nil && d.Rating.Open == nil && d.MergedInto == nil
+}
 
 // AskRating reports whether the page asks for a rating up front: resolved
 // and not rated yet.
@@ -91,6 +97,12 @@ func (h *handler) showMyInquiry(w http.ResponseWriter, r *http.Request, id int64
 		}
 	}
 	d.Inquiry, d.Limits = in, limits()
+	if h.svc.Merges != nil {
+		if d.MergedInto, _, err = h.svc.Merges.FindMerges(ctx, id); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	if in.TxID != "" {
 		if p, err := h.svc.Purchases.FindPurchaseByTxID(ctx, in.TxID); err == nil {
 			d.Purchase = p

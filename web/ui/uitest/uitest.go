@@ -75,6 +75,8 @@ func Services(db *sqlstore.DB) vocdesk.Services {
 		IMAP:           sqlstore.NewIMAPService(db),
 		Surveys:        sqlstore.NewSurveyService(db),
 		Audit:          sqlstore.NewAuditService(db),
+		Merges:         sqlstore.NewMergeService(db),
+		Snoozes:        sqlstore.NewSnoozeService(db),
 	}
 }
 
