@@ -32,4 +32,10 @@ type Services struct {
 	// Reviews are customers' ratings of apps, developers' official
 	// replies and the store's moderation; optional like the refunds.
 	Reviews ReviewService
+
+	// Presence and Notifications are the agents' day: who else has an
+	// inquiry open, and mentions in notes. Optional; the pages offer
+	// presence and the bell only when set.
+	Presence      PresenceService
+	Notifications NotificationService
 }

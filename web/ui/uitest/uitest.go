@@ -72,6 +72,9 @@ func Services(db *sqlstore.DB) vocdesk.Services {
 		Desk:           sqlstore.NewDeskService(db),
 		Mail:           sqlstore.NewMailService(db),
 		Reviews:        sqlstore.NewReviewService(db),
+
+		Presence:      sqlstore.NewPresenceService(db),
+		Notifications: sqlstore.NewNotificationService(db),
 	}
 }
 
