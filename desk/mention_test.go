@@ -25,8 +25,8 @@ func TestMentions(t *testing.T) {
 		{"@minji park and @MIN", []int64{2, 1}},
 		{"cc @Minji Park, @Jae.", []int64{2, 4}},
 		{"@Jae @Jae @jae", []int64{4}},
-		{"mail jae@Jae.example", nil},      // an address, not a mention
-		{"@Jaelyn is not Jae", nil},        // a Latin name needs a boundary
+		{"mail jae@Jae.example", nil},   // an address, not a mention
+		{"@Jaelyn is not Jae", nil},     // a Latin name needs a boundary
 		{"@김민지님 확인 부탁드립니다", []int64{3}}, // a particle after a Hangul name
 		{"@김민지가 처리", []int64{3}},
 		{"(@Min)", []int64{1}},
