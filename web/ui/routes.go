@@ -56,6 +56,9 @@ func (h *handler) routes() *pageMux {
 	// Reviews: the public app page, the console's inbox, the store's queue.
 	h.reviewRoutes(mux)
 
+	// The agent's day: presence on an inquiry, notifications of mentions.
+	h.agentRoutes(mux)
+
 	// Everything else under "/" is ours to answer, with our own 404 page.
 	mux.HandleFunc(catchAll, h.notFound)
 	return mux

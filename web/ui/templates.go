@@ -53,6 +53,7 @@ var registeredViews = []view{
 	viewOperatorImports, viewOperatorImport,
 	viewMailLog, viewMailMessage,
 	viewAppReviews, viewConsoleReviews, viewConsoleReview, viewOperatorReviews,
+	viewConsoleNotifications,
 }
 
 type views struct {
@@ -102,6 +103,9 @@ type page struct {
 	Path     string // this page's URI, for the language switcher
 	Flash    *flash // the answer to the form that led here, shown once
 	Data     any
+	// Agent is set for a signed-in member of a developer: the bell, the
+	// keyboard shortcuts and presence (console_notifications.go).
+	Agent *agentBar
 }
 
 // IsKo reports whether the page is in Korean (for the switcher's state).
@@ -123,6 +127,7 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, v v
 	if p.Actor != nil {
 		p.Area = string(p.Actor.Realm)
 	}
+	p.Agent = h.agentBar(r, p.Actor)
 	t, ok := h.views.m[v]
 	if !ok {
 		h.log.ErrorContext(r.Context(), "ui: unregistered view", "view", v)
