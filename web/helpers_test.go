@@ -77,6 +77,9 @@ func services(db *sqlstore.DB) vocdesk.Services {
 
 		Mail:    sqlstore.NewMailService(db),
 		Reviews: sqlstore.NewReviewService(db),
+
+		Presence:      sqlstore.NewPresenceService(db),
+		Notifications: sqlstore.NewNotificationService(db),
 	}
 }
 
