@@ -42,13 +42,13 @@
     var opts = Array.prototype.slice.call(listbox.querySelectorAll("[role=option]"));
     var shown = [], active = 0, start = -1;
     box.setAttribute("aria-autocomplete", "list");
+    // A textarea is a textbox, which takes aria-activedescendant but not
+    // aria-expanded (that belongs to a combobox, an input's role).
     box.setAttribute("aria-controls", listbox.id);
-    box.setAttribute("aria-expanded", "false");
 
     function close() {
       listbox.hidden = true;
       start = -1;
-      box.setAttribute("aria-expanded", "false");
       box.removeAttribute("aria-activedescendant");
     }
     function mark() {
@@ -76,7 +76,6 @@
       if (!shown.length) { close(); return; }
       active = Math.min(active, shown.length - 1);
       listbox.hidden = false;
-      box.setAttribute("aria-expanded", "true");
       mark();
     }
     function pick(o) {

@@ -180,7 +180,7 @@
   // navigation and the bell) and the actions that apply to this page.
   function collect() {
     var out = [], seen = {};
-    document.querySelectorAll(".mainnav a[href], a#bell").forEach(function (a) {
+    document.querySelectorAll(".mainnav a[href]").forEach(function (a) {
       var label = (a.getAttribute("aria-label") || a.textContent).trim();
       if (seen[a.href]) return;
       seen[a.href] = true;
