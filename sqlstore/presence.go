@@ -42,6 +42,9 @@ func (s *PresenceService) Beat(ctx context.Context, inquiryID int64, typing bool
 		return err
 	}
 	return s.db.inWrite(ctx, func(tx *Tx) error {
+		if err := tx.ephemeral(ctx); err != nil {
+			return err
+		}
 		var typingAt int64
 		if typing {
 			typingAt = micros(tx.now)
@@ -70,6 +73,9 @@ func (s *PresenceService) Leave(ctx context.Context, inquiryID int64) error {
 		return err
 	}
 	return s.db.inWrite(ctx, func(tx *Tx) error {
+		if err := tx.ephemeral(ctx); err != nil {
+			return err
+		}
 		if _, err := tx.exec(ctx, `DELETE FROM inquiry_presence WHERE inquiry_id = $1 AND member_id = $2`, inquiryID, a.MemberID); err != nil {
 			return fmt.Errorf("sqlstore: presence leave: %w", err)
 		}
@@ -117,4 +123,20 @@ func (s *PresenceService) Present(ctx context.Context, inquiryID int64) ([]vocde
 		list = append(list, p)
 	}
 	return list, rows.Err()
+}
+
+// ephemeral lets a presence write commit without waiting for its WAL to
+// reach the disk on PostgreSQL: a beat lost in a crash is rewritten within
+// seconds, and every open page beats every few seconds, so waiting for the
+// flush made a presence second cost more wall time than a live inbox poll
+// (bench/presence: 1.13x on PostgreSQL with the flush). SQLite's WAL with
+// synchronous=NORMAL already commits without a flush.
+func (tx *Tx) ephemeral(ctx context.Context) error {
+	if tx.dialect != dialectPostgres {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+		return fmt.Errorf("sqlstore: presence: %w", err)
+	}
+	return nil
 }
