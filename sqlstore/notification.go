@@ -90,8 +90,11 @@ func notifiedMember(ctx context.Context) (*vocdesk.Actor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !a.IsDeveloper() || a.MemberID == 0 {
+	if !a.IsDeveloper() {
 		return nil, errNotFound
+	}
+	if a.MemberID == 0 {
+		return nil, vocdesk.Errorf(vocdesk.EFORBIDDEN, "notifications belong to a signed-in member; API keys have none")
 	}
 	return a, nil
 }
@@ -166,6 +169,11 @@ func (s *NotificationService) CountUnread(ctx context.Context) (int, error) {
 func (s *NotificationService) MarkRead(ctx context.Context, id int64) error {
 	a, err := notifiedMember(ctx)
 	if err != nil {
+		// An API key has no notifications, so one named by id is not
+		// found, as any id that is not the caller's.
+		if id > 0 && vocdesk.ErrorCode(err) == vocdesk.EFORBIDDEN {
+			return vocdesk.NotFound("notification")
+		}
 		return err
 	}
 	return s.db.inWrite(ctx, func(tx *Tx) error {
