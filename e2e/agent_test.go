@@ -168,6 +168,12 @@ func TestKeyboardInbox(t *testing.T) {
 	s.Do(key("\r"))
 	s.WaitLocation("/console/notifications")
 	s.Look("/console/inquiries", "inbox")
+	// The help in Korean, to look at.
+	s.Visit("/lang/ko?next=%2Fconsole%2Finquiries")
+	s.Do(key("?"))
+	s.WaitText("키보드 단축키", "목록에서 다음 / 이전 문의")
+	s.Axe()
+	s.ShotView("help-ko")
 }
 
 // A mention: the owner writes "@Al", picks Alex Agent from the list with
