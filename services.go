@@ -44,4 +44,10 @@ type Services struct {
 	// when set.
 	Merges  MergeService
 	Snoozes SnoozeService
+
+	// Presence and Notifications are the agents' day: who else has an
+	// inquiry open, and mentions in notes. Optional; the pages offer
+	// presence and the bell only when set.
+	Presence      PresenceService
+	Notifications NotificationService
 }

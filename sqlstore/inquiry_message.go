@@ -90,6 +90,11 @@ func (tx *Tx) addMessage(ctx context.Context, a *vocdesk.Actor, inquiryID int64,
 	if err := tx.insertMessage(ctx, m, files); err != nil {
 		return err
 	}
+	if m.Internal && a.IsDeveloper() {
+		if err := tx.mentionTeammates(ctx, a, in, m); err != nil {
+			return err
+		}
+	}
 
 	in.LastMessageAt = tx.now
 	var mail *vocdesk.Mail

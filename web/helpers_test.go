@@ -83,6 +83,9 @@ func services(db *sqlstore.DB) vocdesk.Services {
 		Audit:   sqlstore.NewAuditService(db),
 		Merges:  sqlstore.NewMergeService(db),
 		Snoozes: sqlstore.NewSnoozeService(db),
+
+		Presence:      sqlstore.NewPresenceService(db),
+		Notifications: sqlstore.NewNotificationService(db),
 	}
 }
 

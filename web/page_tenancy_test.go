@@ -44,6 +44,7 @@ var pageIDs = []struct{ prefix, field string }{
 	{"/console/webhook/deliveries/", "delivery"},
 	{"/operator/cancellations/", "cancellation"},
 	{"/operator/keys/", "key"},
+	{"/console/notifications/", "notification"},
 }
 
 // publicPages have parameters that name nobody's things.
@@ -96,10 +97,12 @@ func TestPageTenancyWalk(t *testing.T) {
 				"member": id(members[0].ID), "import": "1", "review": id(e.a.reviewID),
 				// A survey link naming A's inquiry, not signed by this
 				// server's key: a tampered or forged token.
-				"token": survey.Sign(bytes.Repeat([]byte{1}, 32), e.a.desk.inquiryID, time.Now().Add(time.Hour))},
+				"token":        survey.Sign(bytes.Repeat([]byte{1}, 32), e.a.desk.inquiryID, time.Now().Add(time.Hour)),
+				"notification": id(e.seedNotification(e.a))},
 			"missing": {"slug": "zulu-none", "txid": "TX-ZULU-NONE", "inquiry": "987654331", "attachment": "987654332", "recon": "987654325",
 				"view": "987654334", "canned": "987654333", "delivery": "987654324", "cancellation": "987654323", "key": "987654322",
 				"batch": "987654326", "mail": "987654335", "member": "987654336", "import": "987654337", "review": "987654338",
+				"notification": "987654339",
 				// A link this server signed, for an inquiry that does not exist.
 				"token": survey.Sign(surveyKey(t, db), 987654331, time.Now().Add(time.Hour))},
 		}

@@ -31,7 +31,7 @@ func TestTenancyWalk(t *testing.T) {
 			"missing": {slug: "zulu-none", app: "zulu-app", item: "zulu-item", txid: "TX-ZULU-NONE", tid: "zulu-order",
 				customer: "987654321", key: "987654322", email: "zulu@example.com", cancellation: "987654323", delivery: "987654324",
 				inquiry: "987654331", attachment: "987654332", canned: "987654333", view: "987654334", recon: "987654325",
-				batch: "987654326", mail: "987654335", review: "987654336"},
+				batch: "987654326", mail: "987654335", review: "987654336", notification: "987654339"},
 		}
 		callers := []struct{ name, secret string }{
 			{"developer B key", e.b.key}, {"developer B member", e.b.memberToken}, {"customer B", e.b.customerToken},
@@ -200,6 +200,9 @@ var walkBodies = map[string]string{
 	"POST /api/v1/inquiries/{id}/merge/undo":    ``,
 	"POST /api/v1/inquiries/{id}/contact-merge": ``,
 	"PUT /api/v1/inquiries/{id}/snooze":         `{"until_reply":true}`,
+	// Notifications: marking names only the notification.
+	"POST /api/v1/notifications/{id}/read": ``,
+	"POST /api/v1/notifications/read":      ``,
 }
 
 // aimAt is tn's identifiers, to aim requests at its things (a batch of its
@@ -211,7 +214,8 @@ func (e *env) aimAt(tn tenant) aim {
 		cancellation: id(tn.cancellationID), delivery: id(tn.deliveryID),
 		inquiry: id(tn.desk.inquiryID), attachment: id(tn.desk.attachmentID),
 		canned: id(tn.desk.cannedID), view: id(tn.desk.viewID),
-		recon: id(tn.reconID), batch: id(e.seedBatch(tn)), mail: id(tn.mailID), review: id(tn.reviewID)}
+		recon: id(tn.reconID), batch: id(e.seedBatch(tn)), mail: id(tn.mailID), review: id(tn.reviewID),
+		notification: id(e.seedNotification(tn))}
 }
 
 // aim is one tenant's identifiers, to fill into paths, queries and bodies.
@@ -219,6 +223,7 @@ type aim struct {
 	inquiry, attachment, canned, view                  string
 	slug, app, item, txid, tid, customer, key, email   string
 	cancellation, delivery, recon, batch, mail, review string
+	notification                                       string
 }
 
 // fill replaces {name} in s. In a path, {id} means the customer's id under
@@ -243,6 +248,8 @@ func (a aim) fill(t *testing.T, s string, isPath bool) string {
 		id = a.canned
 	case strings.HasPrefix(s, "/api/v1/saved-views/"):
 		id = a.view
+	case strings.HasPrefix(s, "/api/v1/notifications/"):
+		id = a.notification
 	case strings.HasPrefix(s, "/api/v1/reconciliations/"):
 		id = a.recon
 	case strings.HasPrefix(s, "/api/v1/cancellation-batches/"):

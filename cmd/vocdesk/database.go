@@ -93,6 +93,9 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 		Audit:   sqlstore.NewAuditService(db),
 		Merges:  sqlstore.NewMergeService(db),
 		Snoozes: sqlstore.NewSnoozeService(db),
+
+		Presence:      sqlstore.NewPresenceService(db),
+		Notifications: sqlstore.NewNotificationService(db),
 	}
 }
 

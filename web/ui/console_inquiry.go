@@ -41,6 +41,13 @@ type inquiryData struct {
 	Reasons   []vocdesk.CancellationReason
 	// Day is the merge and snooze panels (console_inquiry_day.go).
 	Day *dayData
+	// Collision names who replied while the agent wrote (the traffic
+	// cop, console_reply_guard.go); Seen is the newest message the
+	// refused form had seen, kept so that only "send anyway" sends, and
+	// Then what the refused post was to do after sending.
+	Collision string
+	Seen      int64
+	Then      string
 }
 
 // cannedView is a canned reply with its placeholders already filled for
@@ -210,13 +217,32 @@ func (h *handler) consolePost(w http.ResponseWriter, r *http.Request, note bool)
 		return
 	}
 	body := r.PostForm.Get("body")
+	then := r.PostForm.Get("then")
+	// "Send anyway" (force) skips the traffic cop; it is the button
+	// pressed, so it also says whether to resolve.
+	if f := r.PostForm.Get("force"); !note && f != "" {
+		if f == "resolve" {
+			then = "resolve"
+		}
+	} else if seen := parseSeen(r.PostForm.Get("seen")); !note && seen > 0 {
+		who, err := h.replyCollision(ctx, vocdesk.ActorFromContext(ctx), id, seen)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if who != "" {
+			d := &inquiryData{Draft: body, ErrorFor: "reply", Collision: who, Seen: seen, Then: then}
+			h.showInquiry(w, r, id, d, http.StatusConflict)
+			return
+		}
+	}
 	m := &vocdesk.Message{Body: body, Internal: note}
 	files, err := readAttachments(r)
 	if err == nil {
 		m.Attachments = files
 		err = h.svc.Inquiries.AddMessage(ctx, id, m)
 	}
-	if err == nil && !note && r.PostForm.Get("then") == "resolve" {
+	if err == nil && !note && then == "resolve" {
 		st := vocdesk.InquiryResolved
 		_, err = h.svc.Inquiries.UpdateInquiry(ctx, id, vocdesk.InquiryUpdate{Status: &st})
 	}
@@ -239,7 +265,7 @@ func (h *handler) consolePost(w http.ResponseWriter, r *http.Request, note bool)
 	switch {
 	case note:
 		fl.Key = "flash.note_added"
-	case r.PostForm.Get("then") == "resolve":
+	case then == "resolve":
 		fl.Key = "flash.reply_sent_resolved"
 	}
 	h.redirect(w, r, "/console/inquiries/"+strconv.FormatInt(id, 10)+"#m"+strconv.FormatInt(m.ID, 10), fl)

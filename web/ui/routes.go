@@ -62,6 +62,8 @@ func (h *handler) routes() *pageMux {
 	h.surveyRoutes(mux)
 	// The audit trail, readable: the back office's and a developer's.
 	h.auditRoutes(mux)
+	// The agent's day: presence on an inquiry, notifications of mentions.
+	h.agentRoutes(mux)
 
 	// Everything else under "/" is ours to answer, with our own 404 page.
 	mux.HandleFunc(catchAll, h.notFound)

@@ -55,6 +55,7 @@ var registeredViews = []view{
 	viewSurvey, viewAuditLog,
 	viewAppReviews, viewConsoleReviews, viewConsoleReview, viewOperatorReviews,
 	viewConsoleIMAP,
+	viewConsoleNotifications,
 }
 
 type views struct {
@@ -104,6 +105,9 @@ type page struct {
 	Path     string // this page's URI, for the language switcher
 	Flash    *flash // the answer to the form that led here, shown once
 	Data     any
+	// Agent is set for a signed-in member of a developer: the bell, the
+	// keyboard shortcuts and presence (console_notifications.go).
+	Agent *agentBar
 }
 
 // IsKo reports whether the page is in Korean (for the switcher's state).
@@ -125,6 +129,7 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, v v
 	if p.Actor != nil {
 		p.Area = string(p.Actor.Realm)
 	}
+	p.Agent = h.agentBar(r, p.Actor)
 	t, ok := h.views.m[v]
 	if !ok {
 		h.log.ErrorContext(r.Context(), "ui: unregistered view", "view", v)
