@@ -111,6 +111,10 @@ type Inquiry struct {
 
 	PurchaseID int64 // 0 for a general inquiry about the app
 	TxID       string
+	// WithholdIDs is set on a phone inquiry whose caller did not agree to
+	// hand their payment ids to the developer (call.go): the developer then
+	// reads it without CustomerID, PurchaseID, TxID and contacts.
+	WithholdIDs bool
 
 	Channel  Channel
 	Category Category

@@ -32,4 +32,10 @@ type Services struct {
 	// Reviews are customers' ratings of apps, developers' official
 	// replies and the store's moderation; optional like the refunds.
 	Reviews ReviewService
+
+	// Calls is the call centre: phone inquiries with the caller's consent;
+	// Social the social networks' connectors. Optional; their routes
+	// answer only when set.
+	Calls  CallService
+	Social SocialService
 }
