@@ -87,6 +87,9 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 
 		Mail:    sqlstore.NewMailService(db),
 		Reviews: sqlstore.NewReviewService(db),
+
+		Calls:  sqlstore.NewCallService(db),
+		Social: sqlstore.NewSocialService(db),
 	}
 }
 

@@ -114,6 +114,11 @@ func startWorkers(cfg Config, db *sqlstore.DB, svc vocdesk.Services, logger *slo
 		Client:    webhooks.NewClient(cfg.AllowPrivateWebhooks, 10*time.Second),
 		UserAgent: "vocdesk-webhooks/1",
 	}
+	social := &webhooks.SocialReplier{
+		Service:   svc.Social,
+		Client:    webhooks.NewClient(cfg.AllowPrivateWebhooks, 10*time.Second),
+		UserAgent: "vocdesk-webhooks/1",
+	}
 	mail := newMailKind(cfg, svc.Mail, logger)
 	// An attempt must end well within its lease, or a second process
 	// would take the job over while the first still works on it.
@@ -122,6 +127,7 @@ func startWorkers(cfg Config, db *sqlstore.DB, svc vocdesk.Services, logger *slo
 		vocdesk.JobRefundExecute:  exec.Kind(),
 		vocdesk.JobWebhookDeliver: deliver.Kind(),
 		vocdesk.JobSendMail:       mail,
+		vocdesk.JobSocialReply:    social.Kind(),
 	}
 	refund := kinds[vocdesk.JobRefundExecute]
 	refund.Backoff = jobs.Exponential(200*time.Millisecond, w.RefundBackoffMax)

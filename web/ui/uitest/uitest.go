@@ -72,6 +72,8 @@ func Services(db *sqlstore.DB) vocdesk.Services {
 		Desk:           sqlstore.NewDeskService(db),
 		Mail:           sqlstore.NewMailService(db),
 		Reviews:        sqlstore.NewReviewService(db),
+		Calls:          sqlstore.NewCallService(db),
+		Social:         sqlstore.NewSocialService(db),
 	}
 }
 
