@@ -52,6 +52,7 @@ type tenant struct {
 	desk             deskSeed
 	mailID           int64 // a message in the developer's mail log
 	reviewID         int64 // the customer's review of the app
+	connectorID      int64 // a social connector of the developer's
 }
 
 // systemCtx acts as the CLI does: an operator with no person behind it.
@@ -155,6 +156,7 @@ func (e *env) seedTenant(name string) tenant {
 	tn.desk = e.seedDesk(tn)
 	tn.mailID = e.seedMail(tn)
 	tn.reviewID = e.seedReview(tn)
+	tn.connectorID = e.seedConnector(tn)
 	return tn
 }
 
