@@ -163,6 +163,9 @@ type Message struct {
 	// Email is how an answer's email to the customer went; set by the
 	// desk's pages and API from MailDeliveryService, never for customers.
 	Email *MailDelivery
+	// Social is how an answer on a social inquiry went to its connector;
+	// set like Email, never for customers.
+	Social *SocialDelivery
 }
 
 // Attachment is a file sent with a message: a screenshot or a PDF. Content is

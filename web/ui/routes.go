@@ -55,6 +55,9 @@ func (h *handler) routes() *pageMux {
 	h.mailRoutes(mux)
 	// Reviews: the public app page, the console's inbox, the store's queue.
 	h.reviewRoutes(mux)
+	// The call centre's "Log a call"; the console's social connectors.
+	h.callRoutes(mux)
+	h.socialRoutes(mux)
 
 	// Everything else under "/" is ours to answer, with our own 404 page.
 	mux.HandleFunc(catchAll, h.notFound)
