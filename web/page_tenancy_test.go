@@ -41,6 +41,7 @@ var pageIDs = []struct{ prefix, field string }{
 	{"/console/webhook/deliveries/", "delivery"},
 	{"/operator/cancellations/", "cancellation"},
 	{"/operator/keys/", "key"},
+	{"/console/social/", "connector"},
 }
 
 // publicPages have parameters that name nobody's things.
@@ -90,10 +91,11 @@ func TestPageTenancyWalk(t *testing.T) {
 				"cancellation": id(e.a.cancellationID), "key": id(e.a.keyID), "batch": id(e.seedBatch(e.a)), "mail": id(e.a.mailID),
 				// The store's imports belong to no developer: the
 				// operator's realm refuses both callers before any id.
-				"member": id(members[0].ID), "import": "1", "review": id(e.a.reviewID)},
+				"member": id(members[0].ID), "import": "1", "review": id(e.a.reviewID), "connector": id(e.a.connectorID)},
 			"missing": {"slug": "zulu-none", "txid": "TX-ZULU-NONE", "inquiry": "987654331", "attachment": "987654332", "recon": "987654325",
 				"view": "987654334", "canned": "987654333", "delivery": "987654324", "cancellation": "987654323", "key": "987654322",
-				"batch": "987654326", "mail": "987654335", "member": "987654336", "import": "987654337", "review": "987654338"},
+				"batch": "987654326", "mail": "987654335", "member": "987654336", "import": "987654337", "review": "987654338",
+				"connector": "987654339"},
 		}
 		callers := []struct{ name, login, home, email, password string }{
 			{"developer B member", "/developer/login", "/console", e.b.memberEmail, e.b.memberPassword},
