@@ -195,3 +195,18 @@ func runJob(t *testing.T, db *sqlstore.DB, kind string, handle func(context.Cont
 		}
 	}
 }
+
+// TestSocialReplyURLMustBePublic: without --allow-private-webhooks a
+// connector's reply URL on loopback or a private network is refused, as a
+// webhook's is.
+func TestSocialReplyURLMustBePublic(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db)
+		for _, u := range []string{"http://127.0.0.1:8080/r", "http://10.0.0.5/r", "http://localhost/r"} {
+			res := e.do("POST", "/api/v1/social-connectors", `{"network":"x","name":"n","app":"`+e.a.app+`","reply_url":"`+u+`"}`, bearer(e.a.key))
+			if res.Code != http.StatusBadRequest {
+				t.Errorf("%s: %d %s", u, res.Code, res.Body)
+			}
+		}
+	})
+}
