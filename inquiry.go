@@ -111,6 +111,10 @@ type Inquiry struct {
 
 	PurchaseID int64 // 0 for a general inquiry about the app
 	TxID       string
+	// WithholdIDs is set on a phone inquiry whose caller did not agree to
+	// hand their payment ids to the developer (call.go): the developer then
+	// reads it without CustomerID, PurchaseID, TxID and contacts.
+	WithholdIDs bool
 
 	Channel  Channel
 	Category Category
@@ -159,6 +163,9 @@ type Message struct {
 	// Email is how an answer's email to the customer went; set by the
 	// desk's pages and API from MailDeliveryService, never for customers.
 	Email *MailDelivery
+	// Social is how an answer on a social inquiry went to its connector;
+	// set like Email, never for customers.
+	Social *SocialDelivery
 }
 
 // Attachment is a file sent with a message: a screenshot or a PDF. Content is

@@ -50,4 +50,10 @@ type Services struct {
 	// presence and the bell only when set.
 	Presence      PresenceService
 	Notifications NotificationService
+
+	// Calls is the call centre: phone inquiries with the caller's consent;
+	// Social the social networks' connectors. Optional; their routes
+	// answer only when set.
+	Calls  CallService
+	Social SocialService
 }

@@ -51,6 +51,10 @@ func (s *InquiryService) CreateInquiry(ctx context.Context, in *vocdesk.Inquiry,
 	if err != nil {
 		return err
 	}
+	// A phone inquiry logged here records no consent of the caller, so the
+	// developer gets it without the caller's ids (call.go); LogCall is the
+	// call centre's way to record one.
+	in.WithholdIDs = in.Channel == vocdesk.ChannelPhone
 	err = s.db.inWrite(ctx, func(tx *Tx) error { return tx.createInquiry(ctx, a, in, first, files) })
 	if err != nil {
 		return err
@@ -78,18 +82,23 @@ func (tx *Tx) createInquiry(ctx context.Context, a *vocdesk.Actor, in *vocdesk.I
 	in.FirstResponseAt, in.WaitingSince, in.DueAt, in.EscalatedAt = nil, nil, nil, nil
 	err := tx.queryRow(ctx, `INSERT INTO inquiries (developer_id, app_id, customer_id, contact_name, contact_email,
 		contact_phone, purchase_id, purchase_txid, channel, category, subject, status, unread_by_customer, unread_by_developer,
-		created_at, updated_at, last_message_at, wait_sort, due_sort)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $14, $14, $15, $15) RETURNING id`,
+		created_at, updated_at, last_message_at, wait_sort, due_sort, withhold_ids)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $14, $14, $15, $15, $16) RETURNING id`,
 		in.DeveloperID, in.AppID, nullID(in.CustomerID), in.CustomerName, in.ContactEmail, in.ContactPhone,
 		nullID(in.PurchaseID), in.TxID, string(in.Channel), string(in.Category), in.Subject, false, true,
-		micros(tx.now), int64(notWaiting)).Scan(&in.ID)
+		micros(tx.now), int64(notWaiting), in.WithholdIDs).Scan(&in.ID)
 	if err != nil {
 		return fmt.Errorf("sqlstore: create inquiry: %w", err)
 	}
 	if err := tx.countStatus(ctx, in.DeveloperID, vocdesk.InquiryNew); err != nil {
 		return err
 	}
+	// An agent's summary of a call is the agent's words (LogCall asks so).
+	agent := a.IsOperator() && first.Author == vocdesk.AuthorOperator
 	first.InquiryID, first.Author, first.AuthorID, first.AuthorName = in.ID, vocdesk.AuthorCustomer, in.CustomerID, in.CustomerName
+	if agent {
+		first.Author, first.AuthorID, first.AuthorName = vocdesk.AuthorOperator, a.OperatorID, a.Name
+	}
 	first.Internal, first.CreatedAt = false, tx.now
 	if err := tx.insertMessage(ctx, first, files); err != nil {
 		return err

@@ -19,7 +19,7 @@ func TestInquiryContactCopy(t *testing.T) {
 		f := newDeskFixture(t, db)
 		store := f.ask(t, f.custA, "TXA1", "", "환불", "환불해 주세요")
 		call := &vocdesk.Inquiry{AppSlug: "app-a", CustomerID: f.custA.ID, CustomerName: "전화한 사람", ContactPhone: "02-555-0100",
-			Channel: vocdesk.ChannelPhone, Category: vocdesk.CategoryPayment, Subject: "call"}
+			Channel: vocdesk.ChannelAPI, Category: vocdesk.CategoryPayment, Subject: "call"} // api: a phone call without consent hides contacts (TestCallConsent)
 		must(t, f.inq.CreateInquiry(asOperator(), call, &vocdesk.Message{Body: "결제 문의"}))
 		anon := &vocdesk.Inquiry{AppSlug: "app-a", CustomerName: "Guest", ContactEmail: "guest@example.com",
 			Channel: vocdesk.ChannelEmail, Category: vocdesk.CategoryOther, Subject: "mail"}

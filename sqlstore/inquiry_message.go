@@ -147,6 +147,17 @@ func (tx *Tx) addMessage(ctx context.Context, a *vocdesk.Actor, inquiryID int64,
 			return err
 		}
 	}
+	if mail != nil && in.Channel == vocdesk.ChannelSocial {
+		// A social inquiry is answered where it was asked: through its
+		// connector, when it has a reply URL (social_reply.go).
+		sent, err := tx.socialReply(ctx, in, m)
+		if err != nil {
+			return err
+		}
+		if sent {
+			mail = nil
+		}
+	}
 	if mail != nil && mail.To != "" {
 		if err := tx.threadMail(ctx, mail); err != nil {
 			return err

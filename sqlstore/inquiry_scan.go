@@ -31,8 +31,8 @@ const (
 	COALESCE(i.purchase_id, 0), i.purchase_txid, i.channel, i.category, i.subject, i.status,
 	COALESCE(i.assignee_id, 0), COALESCE(m.name, ''), i.rating, i.rating_comment,
 	i.unread_by_customer, i.unread_by_developer, i.created_at, i.updated_at, i.last_message_at,
-	i.first_response_at, i.waiting_since, i.due_at, i.escalated_at, `
-	inquiryWidth = 30
+	i.first_response_at, i.waiting_since, i.due_at, i.escalated_at, i.withhold_ids, `
+	inquiryWidth = 31
 )
 
 var (
@@ -101,6 +101,7 @@ func decodeInquiry(d fieldReader) (*vocdesk.Inquiry, error) {
 	in.CreatedAt, in.UpdatedAt, in.LastMessageAt = fromMicros(d.num()), fromMicros(d.num()), fromMicros(d.num())
 	in.FirstResponseAt, in.WaitingSince = nullMicros(d.nullNum()), nullMicros(d.nullNum())
 	in.DueAt, in.EscalatedAt = nullMicros(d.nullNum()), nullMicros(d.nullNum())
+	in.WithholdIDs = d.flag()
 	in.Tags = d.texts()
 	if err := d.end(); err != nil {
 		return nil, err
@@ -108,8 +109,19 @@ func decodeInquiry(d fieldReader) (*vocdesk.Inquiry, error) {
 	return &in, nil
 }
 
-// maskInquiry hides contacts from actors that may not see them (viewers).
+// maskInquiry hides contacts from actors that may not see them (viewers),
+// and, from the developer, everything that names the customer of a call who
+// did not agree to it (call.go): their account, purchase, TxID and contacts.
+// Every read of an inquiry by a developer passes here (findInquiries,
+// FindInquiryByID, FindThread, UpdateInquiry), so no page or API route can
+// show what it hides; what the customer panel and the thread's mail
+// deliveries would show follows from the zeroed ids (see also
+// withheldFilter and FindDeliveries).
 func maskInquiry(a *vocdesk.Actor, in *vocdesk.Inquiry) {
+	if in.WithholdIDs && !a.IsOperator() && !a.IsCustomer() {
+		in.CustomerID, in.PurchaseID, in.TxID = 0, 0, ""
+		in.ContactEmail, in.ContactPhone = "", ""
+	}
 	if masksContacts(a) {
 		in.ContactEmail = vocdesk.MaskEmail(in.ContactEmail)
 		if in.ContactEmail == "***" {

@@ -33,9 +33,14 @@ type inquiryEvent struct {
 
 // inquiryWebhook enqueues a desk event for the inquiry's developer in the
 // caller's transaction (nothing when the developer has no endpoint).
+// The TxID of a call whose customer withheld it (call.go) stays out.
 func (tx *Tx) inquiryWebhook(ctx context.Context, eventType string, in *vocdesk.Inquiry, m *vocdesk.Message) error {
+	txid := in.TxID
+	if in.WithholdIDs {
+		txid = ""
+	}
 	return tx.EnqueueWebhook(ctx, in.DeveloperID, eventType, inquiryEvent{
 		InquiryID: in.ID, App: in.AppSlug, Channel: in.Channel, Category: in.Category, Status: in.Status,
-		TxID: in.TxID, MessageID: m.ID, Author: m.Author, At: m.CreatedAt.Format(time.RFC3339),
+		TxID: txid, MessageID: m.ID, Author: m.Author, At: m.CreatedAt.Format(time.RFC3339),
 	})
 }

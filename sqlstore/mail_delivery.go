@@ -86,8 +86,8 @@ func (s *MailService) FindDeliveries(ctx context.Context, inquiryID int64) (map[
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.query(ctx, `SELECT d.message_ref, d.inquiry_id, d.to_addr, d.state, d.attempts, d.last_error, d.message_id, d.updated_at
-		FROM mail_deliveries d JOIN inquiries i ON i.id = d.inquiry_id`+c.where(), c.args...)
+	rows, err := tx.query(ctx, `SELECT d.message_ref, d.inquiry_id, d.to_addr, d.state, d.attempts, d.last_error, d.message_id, d.updated_at,
+		i.withhold_ids FROM mail_deliveries d JOIN inquiries i ON i.id = d.inquiry_id`+c.where(), c.args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: mail deliveries: %w", err)
 	}
@@ -96,11 +96,15 @@ func (s *MailService) FindDeliveries(ctx context.Context, inquiryID int64) (map[
 		var d vocdesk.MailDelivery
 		var state string
 		var at int64
-		if err := rows.Scan(&d.MessageRef, &d.InquiryID, &d.To, &state, &d.Attempts, &d.LastError, &d.MessageID, &at); err != nil {
+		var withheld bool
+		if err := rows.Scan(&d.MessageRef, &d.InquiryID, &d.To, &state, &d.Attempts, &d.LastError, &d.MessageID, &at, &withheld); err != nil {
 			return nil, fmt.Errorf("sqlstore: mail deliveries: %w", err)
 		}
 		d.State, d.UpdatedAt = vocdesk.MailState(state), fromMicros(at)
-		if masksContacts(a) {
+		switch {
+		case withheld && a.IsDeveloper():
+			d.To = "" // the caller's address, like their contacts (maskInquiry)
+		case masksContacts(a):
 			d.To = vocdesk.MaskEmail(d.To)
 		}
 		out[d.MessageRef] = &d

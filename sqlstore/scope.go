@@ -147,7 +147,8 @@ func scopePurchases(c *conds, a *vocdesk.Actor, p string) {
 // one argument. The desk adds "asked it something" (an inquiry) here.
 var customerLinks = []string{
 	"SELECT 1 FROM purchases lp WHERE lp.customer_id = c.id AND lp.developer_id = ?",
-	"SELECT 1 FROM inquiries li WHERE li.customer_id = c.id AND li.developer_id = ?",
+	// A call whose customer withheld their ids (call.go) is no link.
+	"SELECT 1 FROM inquiries li WHERE li.customer_id = c.id AND li.developer_id = ? AND li.withhold_ids = FALSE",
 }
 
 // scopeCustomers limits customers (alias c) to those the actor may see:

@@ -80,6 +80,8 @@ var publicBodies = map[string]string{
 	"POST /api/v1/auth/token": `{"realm":"customer","email":"{email}","password":"walk-password"}`,
 	// Not public, but the caller's own (selfOnly): no walk body aims it.
 	"POST /api/v1/webhook/test": ``,
+	// Signed by a connector, not a bearer: unsigned, it answers 401.
+	"POST /api/v1/intake/social": `{"connector":1,"network":"x","handle":"walk","message":"walk"}`,
 }
 
 func hasRealm(rs []vocdesk.Realm, r vocdesk.Realm) bool {

@@ -13,15 +13,19 @@ import (
 // workflow fields (assignee, tags, SLA) included, contacts masked for
 // viewers by the service.
 type inquiryJSON struct {
-	ID              int64    `json:"id"`
-	Developer       string   `json:"developer"`
-	App             string   `json:"app"`
-	AppName         string   `json:"app_name"`
-	CustomerID      *int64   `json:"customer_id"`
-	CustomerName    string   `json:"customer_name"`
-	ContactEmail    string   `json:"contact_email"`
-	ContactPhone    string   `json:"contact_phone"`
-	TxID            string   `json:"txid"`
+	ID           int64  `json:"id"`
+	Developer    string `json:"developer"`
+	App          string `json:"app"`
+	AppName      string `json:"app_name"`
+	CustomerID   *int64 `json:"customer_id"`
+	CustomerName string `json:"customer_name"`
+	ContactEmail string `json:"contact_email"`
+	ContactPhone string `json:"contact_phone"`
+	TxID         string `json:"txid"`
+	// IDsWithheld tells the developer that the caller of a phone inquiry
+	// did not agree to hand over their payment ids and contacts: the
+	// empty customer, txid and contact fields are withheld, not missing.
+	IDsWithheld     bool     `json:"ids_withheld"`
 	Channel         string   `json:"channel"`
 	Category        string   `json:"category"`
 	Subject         string   `json:"subject"`
@@ -65,7 +69,7 @@ func newInquiryJSON(in *vocdesk.Inquiry) inquiryJSON {
 	return inquiryJSON{
 		ID: in.ID, Developer: in.DeveloperSlug, App: in.AppSlug, AppName: in.AppName,
 		CustomerID: optionalID(in.CustomerID), CustomerName: in.CustomerName,
-		ContactEmail: in.ContactEmail, ContactPhone: in.ContactPhone, TxID: in.TxID,
+		ContactEmail: in.ContactEmail, ContactPhone: in.ContactPhone, TxID: in.TxID, IDsWithheld: in.WithholdIDs,
 		Channel: string(in.Channel), Category: string(in.Category), Subject: in.Subject, Status: string(in.Status),
 		AssigneeID: optionalID(in.AssigneeID), AssigneeName: in.AssigneeName, Tags: tags,
 		Rating: optionalRating(in.Rating), RatingComment: in.RatingComment,
@@ -97,6 +101,8 @@ type messageJSON struct {
 	Attachments []attachmentJSON  `json:"attachments"`
 	CreatedAt   string            `json:"created_at"`
 	Email       *mailDeliveryJSON `json:"email,omitempty"` // an answer's email delivery (api_mail.go)
+	// Social is an answer's delivery to the social connector (api_social.go).
+	Social *socialDeliveryJSON `json:"social,omitempty"`
 	// Event is a system message's event, for clients that word it in
 	// their reader's language; Body holds it in English.
 	Event *vocdesk.MessageEvent `json:"event,omitempty"`
@@ -279,6 +285,9 @@ func (s *Server) writeInquiryDetail(w http.ResponseWriter, r *http.Request, stat
 	ctx := r.Context()
 	out := inquiryDetailJSON{inquiryJSON: newInquiryJSON(in), Messages: newMessagesJSON(msgs)}
 	if err := s.addDeliveries(ctx, in.ID, out.Messages); err != nil {
+		return err
+	}
+	if err := s.addSocialDeliveries(ctx, in.ID, out.Messages); err != nil {
 		return err
 	}
 	var err error

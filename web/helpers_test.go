@@ -52,6 +52,7 @@ type tenant struct {
 	desk             deskSeed
 	mailID           int64 // a message in the developer's mail log
 	reviewID         int64 // the customer's review of the app
+	connectorID      int64 // a social connector of the developer's
 }
 
 // systemCtx acts as the CLI does: an operator with no person behind it.
@@ -86,6 +87,8 @@ func services(db *sqlstore.DB) vocdesk.Services {
 
 		Presence:      sqlstore.NewPresenceService(db),
 		Notifications: sqlstore.NewNotificationService(db),
+		Calls:         sqlstore.NewCallService(db),
+		Social:        sqlstore.NewSocialService(db),
 	}
 }
 
@@ -162,6 +165,7 @@ func (e *env) seedTenant(name string) tenant {
 	tn.desk = e.seedDesk(tn)
 	tn.mailID = e.seedMail(tn)
 	tn.reviewID = e.seedReview(tn)
+	tn.connectorID = e.seedConnector(tn)
 	return tn
 }
 

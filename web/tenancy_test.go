@@ -31,7 +31,7 @@ func TestTenancyWalk(t *testing.T) {
 			"missing": {slug: "zulu-none", app: "zulu-app", item: "zulu-item", txid: "TX-ZULU-NONE", tid: "zulu-order",
 				customer: "987654321", key: "987654322", email: "zulu@example.com", cancellation: "987654323", delivery: "987654324",
 				inquiry: "987654331", attachment: "987654332", canned: "987654333", view: "987654334", recon: "987654325",
-				batch: "987654326", mail: "987654335", review: "987654336", notification: "987654339"},
+				batch: "987654326", mail: "987654335", review: "987654336", notification: "987654339", connector: "987654337"},
 		}
 		callers := []struct{ name, secret string }{
 			{"developer B key", e.b.key}, {"developer B member", e.b.memberToken}, {"customer B", e.b.customerToken},
@@ -203,6 +203,10 @@ var walkBodies = map[string]string{
 	// Notifications: marking names only the notification.
 	"POST /api/v1/notifications/{id}/read": ``,
 	"POST /api/v1/notifications/read":      ``,
+	// The call centre and social networks: a call about A's customer and
+	// purchase (operators only: 404 to B), a connector for A's app.
+	"POST /api/v1/calls":             `{"customer":"{email}","app":"{app}","txid":"{txid}","category":"other","summary":"walk","consent":true}`,
+	"POST /api/v1/social-connectors": `{"network":"x","name":"walk","app":"{app}"}`,
 }
 
 // aimAt is tn's identifiers, to aim requests at its things (a batch of its
@@ -215,7 +219,7 @@ func (e *env) aimAt(tn tenant) aim {
 		inquiry: id(tn.desk.inquiryID), attachment: id(tn.desk.attachmentID),
 		canned: id(tn.desk.cannedID), view: id(tn.desk.viewID),
 		recon: id(tn.reconID), batch: id(e.seedBatch(tn)), mail: id(tn.mailID), review: id(tn.reviewID),
-		notification: id(e.seedNotification(tn))}
+		notification: id(e.seedNotification(tn)), connector: id(tn.connectorID)}
 }
 
 // aim is one tenant's identifiers, to fill into paths, queries and bodies.
@@ -224,6 +228,7 @@ type aim struct {
 	slug, app, item, txid, tid, customer, key, email   string
 	cancellation, delivery, recon, batch, mail, review string
 	notification                                       string
+	connector                                          string
 }
 
 // fill replaces {name} in s. In a path, {id} means the customer's id under
@@ -258,9 +263,11 @@ func (a aim) fill(t *testing.T, s string, isPath bool) string {
 		id = a.mail
 	case strings.HasPrefix(s, "/api/v1/reviews/"), strings.HasPrefix(s, "/api/v1/me/reviews/"):
 		id = a.review
+	case strings.HasPrefix(s, "/api/v1/social-connectors/"):
+		id = a.connector
 	}
 	s = strings.NewReplacer("{slug}", a.slug, "{app}", a.app, "{item}", a.item, "{txid}", a.txid, "{tid}", a.tid,
-		"{customer}", a.customer, "{id}", id, "{inquiry}", a.inquiry, "{date}", "2099-12-25").Replace(s)
+		"{customer}", a.customer, "{id}", id, "{inquiry}", a.inquiry, "{date}", "2099-12-25", "{email}", a.email).Replace(s)
 	if isPath && strings.ContainsAny(s, "{}") || strings.Contains(s, "/{") || strings.HasSuffix(s, "/") {
 		t.Fatalf("teach the walk how to aim %s at another tenant", s)
 	}

@@ -79,21 +79,28 @@ func (d *Deliverer) Handle(ctx context.Context, j *vocdesk.Job) error {
 
 // send posts the delivery once, signed for this attempt's timestamp.
 func (d *Deliverer) send(ctx context.Context, del *vocdesk.WebhookDelivery, ep *vocdesk.WebhookEndpoint, at time.Time) (int, error) {
-	sig, err := Sign(ep.Secret, del.EventID, at, del.Body)
+	return postSigned(ctx, d.Client, d.UserAgent, ep.URL, ep.Secret, del.EventID, at, del.Body)
+}
+
+// postSigned posts body to url once, signed per Standard Webhooks for
+// timestamp at: the one way vocdesk sends a signed request (developer
+// webhooks, social replies).
+func postSigned(ctx context.Context, client *http.Client, userAgent, url, secret, eventID string, at time.Time, body []byte) (int, error) {
+	sig, err := Sign(secret, eventID, at, body)
 	if err != nil {
 		return 0, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.URL, bytes.NewReader(del.Body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, fmt.Errorf("webhooks: %w", err)
 	}
 	h := req.Header
 	h.Set("Content-Type", "application/json")
-	h.Set("User-Agent", d.UserAgent)
-	h.Set("webhook-id", del.EventID)
+	h.Set("User-Agent", userAgent)
+	h.Set("webhook-id", eventID)
 	h.Set("webhook-timestamp", fmt.Sprint(at.Unix()))
 	h.Set("webhook-signature", sig)
-	res, err := d.Client.Do(req)
+	res, err := client.Do(req)
 	if err != nil {
 		var priv ErrPrivate
 		if errors.As(err, &priv) {

@@ -96,6 +96,9 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 
 		Presence:      sqlstore.NewPresenceService(db),
 		Notifications: sqlstore.NewNotificationService(db),
+
+		Calls:  sqlstore.NewCallService(db),
+		Social: sqlstore.NewSocialService(db),
 	}
 }
 

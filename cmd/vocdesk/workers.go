@@ -116,6 +116,11 @@ func startWorkers(cfg Config, db *sqlstore.DB, svc vocdesk.Services, logger *slo
 		Client:    webhooks.NewClient(cfg.AllowPrivateWebhooks, 10*time.Second),
 		UserAgent: "vocdesk-webhooks/1",
 	}
+	social := &webhooks.SocialReplier{
+		Service:   svc.Social,
+		Client:    webhooks.NewClient(cfg.AllowPrivateWebhooks, 10*time.Second),
+		UserAgent: "vocdesk-webhooks/1",
+	}
 	mail := newMailKind(cfg, svc.Mail, logger)
 	// An attempt must end well within its lease, or a second process
 	// would take the job over while the first still works on it.
@@ -126,6 +131,7 @@ func startWorkers(cfg Config, db *sqlstore.DB, svc vocdesk.Services, logger *slo
 		vocdesk.JobSendMail:       mail,
 		vocdesk.JobIMAPPoll:       newIMAPKind(cfg, svc.IMAP, timeout, logger),
 		vocdesk.JobInquiryWake:    desk.WakeKind(svc.Snoozes),
+		vocdesk.JobSocialReply:    social.Kind(),
 	}
 	if svc.Surveys != nil {
 		kinds[vocdesk.JobSendSurvey] = survey.JobKind(svc.Surveys, newSender(cfg, logger), cfg.publicURL())

@@ -48,6 +48,9 @@ type inquiryData struct {
 	Collision string
 	Seen      int64
 	Then      string
+	// Consent is what the caller of a phone inquiry agreed to, for the
+	// store (console_channels.go).
+	Consent *vocdesk.CallConsent
 }
 
 // cannedView is a canned reply with its placeholders already filled for
@@ -108,6 +111,9 @@ func (h *handler) loadInquiry(ctx context.Context, a *vocdesk.Actor, id int64, d
 	}
 	d.Base, d.Operator, d.Inquiry, d.Messages, d.Limits = inboxBase(a), a.IsOperator(), in, msgs, limits()
 	if err := h.addDeliveries(ctx, id, msgs); err != nil {
+		return err
+	}
+	if err := h.addChannelState(ctx, a, in, d); err != nil {
 		return err
 	}
 	if d.Refunds, err = h.refundsOf(ctx, "", vocdesk.CancellationFilter{InquiryID: id}); err != nil {

@@ -57,6 +57,9 @@ func (h *handler) routes() *pageMux {
 	h.imapRoutes(mux)
 	// Reviews: the public app page, the console's inbox, the store's queue.
 	h.reviewRoutes(mux)
+	// The call centre's "Log a call"; the console's social connectors.
+	h.callRoutes(mux)
+	h.socialRoutes(mux)
 
 	// The satisfaction survey's page, where its mail's links lead.
 	h.surveyRoutes(mux)

@@ -56,6 +56,7 @@ var registeredViews = []view{
 	viewAppReviews, viewConsoleReviews, viewConsoleReview, viewOperatorReviews,
 	viewConsoleIMAP,
 	viewConsoleNotifications,
+	viewOperatorCall, viewConsoleSocial,
 }
 
 type views struct {

@@ -80,6 +80,8 @@ func Services(db *sqlstore.DB) vocdesk.Services {
 
 		Presence:      sqlstore.NewPresenceService(db),
 		Notifications: sqlstore.NewNotificationService(db),
+		Calls:         sqlstore.NewCallService(db),
+		Social:        sqlstore.NewSocialService(db),
 	}
 }
 
