@@ -32,4 +32,7 @@ type Services struct {
 	// Reviews are customers' ratings of apps, developers' official
 	// replies and the store's moderation; optional like the refunds.
 	Reviews ReviewService
+	// Automation is the desk's macros and rules, and members' availability
+	// for round-robin; optional, its routes answer only when set.
+	Automation AutomationService
 }

@@ -64,6 +64,8 @@ type DB struct {
 	// checkpoints copies SQLite's WAL into the database file beside the
 	// writer (checkpoint.go); nil on PostgreSQL.
 	checkpoints *checkpointer
+	// rules caches each developer's compiled rule set (rule_set.go).
+	rules ruleCache
 }
 
 // Open opens the database named by dsn: a file path or "sqlite:PATH" for
