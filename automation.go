@@ -134,7 +134,7 @@ type RuleConditions struct {
 	// MinSpend holds when the customer has paid the developer at least
 	// this much in its currency (refunds deducted); an unmatched contact
 	// has spent nothing. Minor units, never a float.
-	MinSpend *Money  `json:"min_spend,omitempty"`
+	MinSpend *Money   `json:"min_spend,omitempty"`
 	SLA      []string `json:"sla,omitempty"` // SLA* states at the event
 }
 

@@ -77,6 +77,8 @@ func services(db *sqlstore.DB) vocdesk.Services {
 
 		Mail:    sqlstore.NewMailService(db),
 		Reviews: sqlstore.NewReviewService(db),
+
+		Automation: sqlstore.NewAutomationService(db),
 	}
 }
 

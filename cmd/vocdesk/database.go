@@ -87,6 +87,8 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 
 		Mail:    sqlstore.NewMailService(db),
 		Reviews: sqlstore.NewReviewService(db),
+
+		Automation: sqlstore.NewAutomationService(db),
 	}
 }
 
