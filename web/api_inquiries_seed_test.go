@@ -129,6 +129,8 @@ func (ds deskSeed) pairs(prefix string) []string {
 		"${" + prefix + ".canned}", id(ds.cannedID),
 		"${" + prefix + ".view}", id(ds.viewID),
 		"${" + prefix + ".owner}", id(ds.ownerID),
+		"${" + prefix + ".macro}", id(ds.macroID),
+		"${" + prefix + ".rule}", id(ds.ruleID),
 	}
 }
 
