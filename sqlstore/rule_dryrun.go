@@ -70,7 +70,10 @@ func (s *AutomationService) DryRunRule(ctx context.Context, r *vocdesk.Rule) ([]
 			return nil, err
 		}
 		if r.ID != 0 {
-			err := tx.queryRow(ctx, `SELECT last_member_id FROM rule_cursors WHERE rule_id = $1`, r.ID).Scan(&last)
+			// Only the developer's own rule's cursor: an id of another's
+			// reads as a rule with no turn taken yet.
+			err := tx.queryRow(ctx, `SELECT c.last_member_id FROM rule_cursors c JOIN rules r ON r.id = c.rule_id
+				WHERE c.rule_id = $1 AND r.developer_id = $2`, r.ID, a.DeveloperID).Scan(&last)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return nil, fmt.Errorf("sqlstore: dry run: %w", err)
 			}

@@ -39,6 +39,10 @@ type inquiryData struct {
 	// (operators: store_hand.go).
 	CancelKey string
 	Reasons   []vocdesk.CancellationReason
+	// Macros an agent may apply here, and the inquiry's priority (set by
+	// rules; console_automation.go).
+	Macros   []*vocdesk.Macro
+	Priority vocdesk.Priority
 }
 
 // cannedView is a canned reply with its placeholders already filled for
@@ -153,6 +157,16 @@ func (h *handler) loadInquiry(ctx context.Context, a *vocdesk.Actor, id int64, d
 	}
 	if d.Members, err = h.svc.Developers.FindMembers(ctx, in.DeveloperSlug); err != nil {
 		return err
+	}
+	if h.svc.Automation != nil {
+		if d.Priority, err = h.svc.Automation.FindPriority(ctx, in.ID); err != nil {
+			return err
+		}
+		if a.Role.AtLeast(vocdesk.RoleAgent) {
+			if d.Macros, err = h.svc.Automation.FindMacros(ctx); err != nil {
+				return err
+			}
+		}
 	}
 	if a.Role.AtLeast(vocdesk.RoleAgent) {
 		canned, err := h.svc.Desk.FindCannedReplies(ctx, "")
