@@ -17,9 +17,6 @@ func (s *AutomationService) SetAvailability(ctx context.Context, memberID int64,
 	if err != nil {
 		return err
 	}
-	if av != vocdesk.AvailabilityIn && av != vocdesk.AvailabilityAway {
-		return vocdesk.Errorf(vocdesk.EINVALID, "availability must be in or away")
-	}
 	return s.db.inWrite(ctx, func(tx *Tx) error {
 		var one int
 		err := tx.queryRow(ctx, `SELECT 1 FROM members WHERE id = $1 AND developer_id = $2`, memberID, a.DeveloperID).Scan(&one)
@@ -27,6 +24,11 @@ func (s *AutomationService) SetAvailability(ctx context.Context, memberID int64,
 			return vocdesk.NotFound("member")
 		} else if err != nil {
 			return fmt.Errorf("sqlstore: member: %w", err)
+		}
+		// Checked after the lookup: another developer's member is not
+		// found, whatever the request says.
+		if av != vocdesk.AvailabilityIn && av != vocdesk.AvailabilityAway {
+			return vocdesk.Errorf(vocdesk.EINVALID, "availability must be in or away")
 		}
 		if memberID != a.MemberID {
 			if err := canManage(a, a.DeveloperID, vocdesk.RoleAdmin); err != nil {

@@ -64,7 +64,7 @@ func TestRulesAPI(t *testing.T) {
 				status: 201, want: []string{`"min_spend":{"amount":"1200","currency":"KRW"}`, `"enabled":true`}, after: capture(vars, "rule", "id")},
 			{name: "get", method: "GET", url: "/api/v1/rules/{{rule}}", as: "memberA", status: 200, want: []string{`"priority":"urgent"`}},
 			{name: "dry run: A's seeded inquiry would match", method: "POST", url: "/api/v1/rules/dry-run", as: "memberA",
-				body: `{"name":"VIP","events":["created"],"conditions":{"words":["charged twice"]},"actions":{"assign_round_robin":true,"add_tags":["vip"]}}`,
+				body:   `{"name":"VIP","events":["created"],"conditions":{"words":["charged twice"]},"actions":{"assign_round_robin":true,"add_tags":["vip"]}}`,
 				status: 200, want: []string{`"matched":1`, `"inquiry_id":${A.inquiry}`, `"tag: vip"`, `assign (round-robin): `}, notWant: []string{"bravo"}},
 			{name: "the dry run wrote nothing", method: "GET", url: "/api/v1/inquiries/${A.inquiry}", as: "memberA", status: 200, notWant: []string{`"vip"`}},
 			{name: "change", method: "PUT", url: "/api/v1/rules/{{rule}}", as: "memberA",

@@ -38,6 +38,9 @@ var pageIDs = []struct{ prefix, field string }{
 	{"/console/reviews/", "review"},
 	{"/operator/reviews/", "review"},
 	{"/console/settings/canned/", "canned"},
+	{"/console/settings/macros/", "macro"},
+	{"/console/settings/rules/", "rule"},
+	{"/console/settings/availability/", "member"},
 	{"/console/webhook/deliveries/", "delivery"},
 	{"/operator/cancellations/", "cancellation"},
 	{"/operator/keys/", "key"},
@@ -90,10 +93,12 @@ func TestPageTenancyWalk(t *testing.T) {
 				"cancellation": id(e.a.cancellationID), "key": id(e.a.keyID), "batch": id(e.seedBatch(e.a)), "mail": id(e.a.mailID),
 				// The store's imports belong to no developer: the
 				// operator's realm refuses both callers before any id.
-				"member": id(members[0].ID), "import": "1", "review": id(e.a.reviewID)},
+				"member": id(members[0].ID), "import": "1", "review": id(e.a.reviewID),
+				"macro": id(e.a.desk.macroID), "rule": id(e.a.desk.ruleID)},
 			"missing": {"slug": "zulu-none", "txid": "TX-ZULU-NONE", "inquiry": "987654331", "attachment": "987654332", "recon": "987654325",
 				"view": "987654334", "canned": "987654333", "delivery": "987654324", "cancellation": "987654323", "key": "987654322",
-				"batch": "987654326", "mail": "987654335", "member": "987654336", "import": "987654337", "review": "987654338"},
+				"batch": "987654326", "mail": "987654335", "member": "987654336", "import": "987654337", "review": "987654338",
+				"macro": "987654339", "rule": "987654340"},
 		}
 		callers := []struct{ name, login, home, email, password string }{
 			{"developer B member", "/developer/login", "/console", e.b.memberEmail, e.b.memberPassword},

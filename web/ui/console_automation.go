@@ -115,6 +115,10 @@ func (h *handler) macroSave(w http.ResponseWriter, r *http.Request) {
 			h.notFound(w, r)
 			return
 		}
+		if _, err := h.svc.Automation.FindMacro(r.Context(), id); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 		m.ID = id
 	}
 	a := &m.Actions
@@ -182,7 +186,9 @@ type macroFormData struct {
 }
 
 // MacroForm is the page for the form of macro m.
-func (p *page) MacroForm(m *vocdesk.Macro, d *automationData) *page { return p.Sub(macroFormData{M: m, D: d}) }
+func (p *page) MacroForm(m *vocdesk.Macro, d *automationData) *page {
+	return p.Sub(macroFormData{M: m, D: d})
+}
 
 // NewMacroForm is the page for the new macro's form: empty, or the refused
 // new macro as the member wrote it.

@@ -26,8 +26,8 @@ type inboxData struct {
 	Views    []viewLink
 	NextURL  string
 	FirstURL string
-	Stamp    string // what the live updates compare against
-	Back     string // this page, for forms that come back to it
+	Stamp    string           // what the live updates compare against
+	Back     string           // this page, for forms that come back to it
 	Macros   []*vocdesk.Macro // to apply to the checked inquiries (console_macro_apply.go)
 }
 

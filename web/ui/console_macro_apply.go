@@ -16,6 +16,12 @@ func (h *handler) inquiryMacro(w http.ResponseWriter, r *http.Request) {
 		h.notFound(w, r)
 		return
 	}
+	// The inquiry first: another developer's is not found, whatever the
+	// form says.
+	if _, err := h.svc.Inquiries.FindInquiryByID(r.Context(), id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	macroID, err := strconv.ParseInt(r.PostForm.Get("macro"), 10, 64)
 	if err != nil || macroID <= 0 {
 		h.renderError(w, r, http.StatusBadRequest, "error.invalid")

@@ -145,6 +145,12 @@ func (h *handler) ruleSave(w http.ResponseWriter, r *http.Request) {
 			h.notFound(w, r)
 			return
 		}
+		// The rule first: another developer's is not found, whatever
+		// the form says.
+		if _, ferr := h.svc.Automation.FindRule(r.Context(), id); ferr != nil {
+			h.fail(w, r, ferr)
+			return
+		}
 		rl.ID = id
 	}
 	if err == nil {
