@@ -84,7 +84,7 @@ func TestMacroInBulkFromInbox(t *testing.T) {
 	}
 	s.Do(chromedp.SetValue(chromedp.ID("bulk-macro"), strconv.FormatInt(macros[0].ID, 10)))
 	s.Click("#bulk-macro-apply")
-	s.WaitText("Macro applied to 2 inquiries; 1 were left unchanged", fmt.Sprintf("#%d (an inquiry carries at most 20 tags)", ins[2].ID))
+	s.WaitText("Macro applied to 2 inquiries, not to 1", fmt.Sprintf("#%d (an inquiry carries at most 20 tags)", ins[2].ID))
 	s.Axe()
 	s.Shot("inbox-bulk-macro-en")
 
@@ -179,8 +179,9 @@ func TestRuleAssignsRoundRobin(t *testing.T) {
 	}
 	dry := fmt.Sprintf("/console/settings/rules/%d/dry-run", rules[0].ID)
 	s.Visit(dry)
-	// Four inquiries now; the turn goes on from Alex, who had the last.
-	s.WaitText("The rule would act on 4 of the last 4 inquiries", "Assign in turn: Bora Agent")
+	// Four inquiries now, tried oldest first: the turn goes on from Alex,
+	// who had the last, so the oldest goes to Bora and the newest to Alex.
+	s.WaitText("The rule would act on 4 of the last 4 inquiries", "Assign in turn: Alex Agent")
 	s.Look(dry, "rule-dryrun")
 	s.Look(fmt.Sprintf("/console/settings/rules/%d", rules[0].ID), "rule-form")
 	s.Look("/console/settings/automation", "automation-team")

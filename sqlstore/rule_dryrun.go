@@ -92,8 +92,11 @@ func (s *AutomationService) DryRunRule(ctx context.Context, r *vocdesk.Rule) ([]
 	if err != nil {
 		return nil, err
 	}
-	var out []*vocdesk.RuleRunPreview
-	for i, in := range ins {
+	// The turn is followed oldest first, the order the inquiries came
+	// in; the answer lists them newest first, as the inbox does.
+	out := make([]*vocdesk.RuleRunPreview, len(ins))
+	for i := len(ins) - 1; i >= 0; i-- {
+		in := ins[i]
 		p := &vocdesk.RuleRunPreview{Inquiry: in}
 		ok, err := c.matches(tx.factsFor(ctx, in, vocdesk.RuleOnCreated, firsts[i]))
 		if err != nil {
@@ -104,7 +107,7 @@ func (s *AutomationService) DryRunRule(ctx context.Context, r *vocdesk.Rule) ([]
 			p.Actions = previewActions(r, in, names, turn, &last, reply)
 		}
 		maskInquiry(a, in)
-		out = append(out, p)
+		out[i] = p
 	}
 	return out, nil
 }
