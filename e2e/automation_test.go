@@ -134,7 +134,8 @@ func TestRuleAssignsRoundRobin(t *testing.T) {
 	// The owner steps away, and sets Cody away.
 	for _, id := range []int64{m.HoppinOwner.ID, cody.ID} {
 		s.Click(fmt.Sprintf(`form[action="/console/settings/availability/%d"] button`, id))
-		s.WaitText("Availability saved.")
+		// Away, the row offers to set the member in again.
+		s.Do(chromedp.WaitReady(fmt.Sprintf(`#member-%d input[name="availability"][value="in"]`, id)))
 	}
 	s.ClickLink("New rule")
 	s.WaitLocation("/console/settings/rules/new")
