@@ -301,4 +301,6 @@ type AutomationService interface {
 	FindAvailability(ctx context.Context) (map[int64]Availability, error)
 	// FindPriority is an inquiry's priority (normal when none was set).
 	FindPriority(ctx context.Context, inquiryID int64) (Priority, error)
+	// SetPriority sets an inquiry's priority by hand (agents and above).
+	SetPriority(ctx context.Context, inquiryID int64, p Priority) error
 }

@@ -161,8 +161,12 @@ func TestRuleAssignsRoundRobin(t *testing.T) {
 	s.WaitText("Rule “Everyone in turn” saved.")
 
 	var got []string
+	var first *vocdesk.Inquiry
 	for i := range 3 {
 		in := askHoppin(t, m, ps[4+i], fmt.Sprintf("새 문의 %d", i+1))
+		if first == nil {
+			first = in
+		}
 		got = append(got, in.AssigneeName)
 		if p, err := m.Svc.Automation.FindPriority(sys, in.ID); err != nil || p != vocdesk.PriorityHigh {
 			t.Errorf("inquiry %d priority %q, %v", i, p, err)
@@ -173,6 +177,15 @@ func TestRuleAssignsRoundRobin(t *testing.T) {
 	}
 	s.Visit("/lang/en?next=/console/inquiries")
 	s.WaitText("새 문의 1", "새 문의 2", "새 문의 3", "Bora Agent", "Alex Agent")
+
+	// The rule set the priority; an agent changes it by hand.
+	s.Visit(fmt.Sprintf("/console/inquiries/%d", first.ID))
+	s.Do(chromedp.SetValue(chromedp.ID("priority"), "urgent"))
+	s.Click(`form[action$="/priority"] button[type="submit"]`)
+	s.WaitText("Changes saved.")
+	if p, err := m.Svc.Automation.FindPriority(sys, first.ID); err != nil || p != vocdesk.PriorityUrgent {
+		t.Errorf("priority after the form: %q, %v", p, err)
+	}
 
 	rules, err := m.Svc.Automation.FindRules(uitest.As(m.MemberActor(m.Hoppin, m.HoppinOwner)))
 	if err != nil || len(rules) != 1 {

@@ -268,3 +268,47 @@ func (s *Server) putAvailability(w http.ResponseWriter, r *http.Request) error {
 func sortAvailability(list []availabilityJSON) {
 	slices.SortFunc(list, func(a, b availabilityJSON) int { return cmp.Compare(a.MemberID, b.MemberID) })
 }
+
+// priorityJSON is an inquiry's priority.
+type priorityJSON struct {
+	Priority vocdesk.Priority `json:"priority"`
+}
+
+// getPriority is GET /inquiries/{id}/priority.
+func (s *Server) getPriority(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.automation()
+	if err != nil {
+		return err
+	}
+	id, err := parseID("inquiry", r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	p, err := svc.FindPriority(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, priorityJSON{Priority: p})
+	return nil
+}
+
+// putPriority is PUT /inquiries/{id}/priority (agents and above).
+func (s *Server) putPriority(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.automation()
+	if err != nil {
+		return err
+	}
+	id, err := parseID("inquiry", r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	var req priorityJSON
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := svc.SetPriority(r.Context(), id, req.Priority); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, req)
+	return nil
+}

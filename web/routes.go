@@ -108,6 +108,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/inquiries/{id}", staff, true, s.getInquiry},
 		{"PATCH", "/api/v1/inquiries/{id}", staff, true, s.patchInquiry},
 		{"POST", "/api/v1/inquiries/{id}/notes", staff, true, s.noteInquiry},
+		{"GET", "/api/v1/inquiries/{id}/priority", staff, true, s.getPriority},
+		{"PUT", "/api/v1/inquiries/{id}/priority", developersOnly, true, s.putPriority},
 		{"POST", "/api/v1/inquiries/{id}/replies", staff, true, s.replyInquiry},
 		{"POST", "/api/v1/items", operators, true, s.createItem},
 		{"GET", "/api/v1/macros", developersOnly, true, s.listMacros},

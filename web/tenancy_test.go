@@ -193,13 +193,14 @@ var walkBodies = map[string]string{
 	// Macros and rules: A's macro, rule, inquiry, app and member. A new
 	// macro of one's own names nothing of A's: an empty one is refused
 	// alike. A rule naming A's app is refused as one naming no app.
-	"POST /api/v1/macros":            `{"name":"walk","actions":{}}`,
-	"PUT /api/v1/macros/{id}":        `{"name":"walk","actions":{"add_tags":["walk"]}}`,
-	"POST /api/v1/macros/{id}/apply": `{"inquiry_ids":[{inquiry}]}`,
-	"POST /api/v1/rules":             `{"name":"walk","events":["created"],"conditions":{"apps":["{app}"]},"actions":{"add_tags":["walk"]}}`,
-	"POST /api/v1/rules/dry-run":     `{"name":"walk","events":["created"],"conditions":{"apps":["{app}"]},"actions":{"add_tags":["walk"]}}`,
-	"PUT /api/v1/rules/{id}":         `{"name":"walk","events":["created"],"actions":{"add_tags":["walk"]}}`,
-	"PUT /api/v1/availability":       `{"member_id":{member},"availability":"away"}`,
+	"POST /api/v1/macros":                 `{"name":"walk","actions":{}}`,
+	"PUT /api/v1/macros/{id}":             `{"name":"walk","actions":{"add_tags":["walk"]}}`,
+	"POST /api/v1/macros/{id}/apply":      `{"inquiry_ids":[{inquiry}]}`,
+	"POST /api/v1/rules":                  `{"name":"walk","events":["created"],"conditions":{"apps":["{app}"]},"actions":{"add_tags":["walk"]}}`,
+	"POST /api/v1/rules/dry-run":          `{"name":"walk","events":["created"],"conditions":{"apps":["{app}"]},"actions":{"add_tags":["walk"]}}`,
+	"PUT /api/v1/rules/{id}":              `{"name":"walk","events":["created"],"actions":{"add_tags":["walk"]}}`,
+	"PUT /api/v1/availability":            `{"member_id":{member},"availability":"away"}`,
+	"PUT /api/v1/inquiries/{id}/priority": `{"priority":"urgent"}`,
 }
 
 // aimAt is tn's identifiers, to aim requests at its things (a batch of its

@@ -34,6 +34,7 @@ func (h *handler) automationRoutes(mux *pageMux) {
 	mux.Handle("POST /console/settings/rules/{id}/delete", dev(h.ruleDelete))
 	mux.Handle("GET /console/settings/rules/{id}/dry-run", dev(h.ruleDryRun))
 	mux.Handle("POST /console/inquiries/{id}/macro", dev(h.inquiryMacro))
+	mux.Handle("POST /console/inquiries/{id}/priority", dev(h.inquiryPriority))
 	mux.Handle("POST /console/inquiries/bulk-macro", dev(h.inboxBulkMacro))
 }
 

@@ -87,3 +87,17 @@ func (h *handler) inboxBulkMacro(w http.ResponseWriter, r *http.Request) {
 	h.redirect(w, r, back, flash{Kind: "error", Key: "automation.bulk_partial",
 		Args: []string{strconv.Itoa(applied), strconv.Itoa(len(failed)), strings.Join(failed, ", ")}})
 }
+
+// inquiryPriority sets the inquiry's priority by hand.
+func (h *handler) inquiryPriority(w http.ResponseWriter, r *http.Request) {
+	id, ok := inquiryID(r)
+	if !ok {
+		h.notFound(w, r)
+		return
+	}
+	if err := h.svc.Automation.SetPriority(r.Context(), id, vocdesk.Priority(r.PostForm.Get("priority"))); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.redirect(w, r, "/console/inquiries/"+strconv.FormatInt(id, 10), flash{Key: "flash.inquiry_saved"})
+}
