@@ -66,6 +66,10 @@ type DB struct {
 	checkpoints *checkpointer
 	// rules caches each developer's compiled rule set (rule_set.go).
 	rules ruleCache
+	// RuleTiming, when set, is told how long each event's rules took in
+	// its transaction (the rule set's check, evaluation and actions):
+	// bench/rules reads it to measure what rules add to a creation.
+	RuleTiming func(time.Duration)
 }
 
 // Open opens the database named by dsn: a file path or "sqlite:PATH" for

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/vocdesk/vocdesk"
 )
@@ -19,6 +20,10 @@ import (
 // Rules never trigger rules: their actions (assign, tag, priority, a reply)
 // are not events a rule listens to.
 func (tx *Tx) runRules(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.RuleEvent, key, text string) error {
+	if timing := tx.db.RuleTiming; timing != nil {
+		start := time.Now()
+		defer func() { timing(time.Since(start)) }()
+	}
 	set, err := tx.ruleSetOf(ctx, in.DeveloperID)
 	if err != nil || set == nil || len(set.rules) == 0 {
 		return err
