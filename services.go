@@ -56,4 +56,7 @@ type Services struct {
 	// answer only when set.
 	Calls  CallService
 	Social SocialService
+	// Automation is the desk's macros and rules, and members' availability
+	// for round-robin; optional, its routes answer only when set.
+	Automation AutomationService
 }

@@ -64,6 +64,12 @@ type DB struct {
 	// checkpoints copies SQLite's WAL into the database file beside the
 	// writer (checkpoint.go); nil on PostgreSQL.
 	checkpoints *checkpointer
+	// rules caches each developer's compiled rule set (rule_set.go).
+	rules ruleCache
+	// RuleTiming, when set, is told how long each event's rules took in
+	// its transaction (the rule set's check, evaluation and actions):
+	// bench/rules reads it to measure what rules add to a creation.
+	RuleTiming func(time.Duration)
 }
 
 // Open opens the database named by dsn: a file path or "sqlite:PATH" for

@@ -112,10 +112,13 @@ func (tx *Tx) createInquiry(ctx context.Context, a *vocdesk.Actor, in *vocdesk.I
 	if err := tx.inquiryWebhook(ctx, eventInquiryCreated, in, first); err != nil {
 		return err
 	}
-	return tx.auditInquiry(ctx, a, "inquiry.created", in, nil, createdView{
+	if err := tx.auditInquiry(ctx, a, "inquiry.created", in, nil, createdView{
 		Channel: in.Channel, Category: in.Category, AppID: in.AppID, CustomerID: in.CustomerID,
 		PurchaseID: in.PurchaseID, Subject: in.Subject, Status: in.Status, MessageID: first.ID,
-	})
+	}); err != nil {
+		return err
+	}
+	return tx.runRules(ctx, in, vocdesk.RuleOnCreated, "created", first.Body)
 }
 
 // createdView is what the audit trail keeps of a new inquiry.

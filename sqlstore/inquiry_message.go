@@ -167,9 +167,15 @@ func (tx *Tx) addMessage(ctx context.Context, a *vocdesk.Actor, inquiryID int64,
 			return err
 		}
 	}
-	return tx.auditInquiry(ctx, a, "inquiry.message_added", in, before, messageView{
+	if err := tx.auditInquiry(ctx, a, "inquiry.message_added", in, before, messageView{
 		MessageID: m.ID, Author: m.Author, Internal: m.Internal, Attachments: len(files), Status: in.Status,
-	})
+	}); err != nil {
+		return err
+	}
+	if fromCustomer {
+		return tx.runRules(ctx, in, vocdesk.RuleOnCustomerReplied, fmt.Sprintf("message.%d", m.ID), m.Body)
+	}
+	return nil
 }
 
 // messageView is what the audit trail keeps of a message: who and what

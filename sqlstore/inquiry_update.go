@@ -118,7 +118,7 @@ func (tx *Tx) applyUpdate(ctx context.Context, a *vocdesk.Actor, in *vocdesk.Inq
 		return false, err
 	}
 	before := viewOf(in)
-	changed := false
+	changed, statusChanged := false, false
 	var mail *vocdesk.Mail
 	survey := false
 
@@ -178,7 +178,7 @@ func (tx *Tx) applyUpdate(ctx context.Context, a *vocdesk.Actor, in *vocdesk.Inq
 		if err := tx.systemEvent(ctx, in, ev, body); err != nil {
 			return false, err
 		}
-		changed = true
+		changed, statusChanged = true, true
 	}
 
 	if len(u.AddTags)+len(u.RemoveTags) > 0 {
@@ -210,6 +210,14 @@ func (tx *Tx) applyUpdate(ctx context.Context, a *vocdesk.Actor, in *vocdesk.Inq
 	}
 	if err := tx.auditInquiry(ctx, a, "inquiry.updated", in, before, viewOf(in)); err != nil {
 		return false, err
+	}
+	if statusChanged {
+		// The change's time tells two changes to the same status apart;
+		// a retried request changes nothing the second time.
+		key := fmt.Sprintf("status.%s.%d", in.Status, micros(tx.now))
+		if err := tx.runRules(ctx, in, vocdesk.RuleOnStatusChanged, key, ""); err != nil {
+			return false, err
+		}
 	}
 	return true, nil
 }

@@ -23,6 +23,8 @@ type deskSeed struct {
 	noteFileID   int64 // the internal note's PDF: never for the customer
 	cannedID     int64
 	viewID       int64
+	macroID      int64 // a macro that tags, and a rule that never matches
+	ruleID       int64
 	ownerID      int64  // the owner member's id
 	viewerToken  string // set by runDeskScenarios, for A only
 	agentToken   string
@@ -83,6 +85,14 @@ func (e *env) seedDesk(tn tenant) deskSeed {
 	v := &vocdesk.SavedView{Name: name + " open", Query: "status=open&sort=due"}
 	must("saved view", e.svc.Desk.CreateSavedView(asOwner, v))
 	ds.viewID = v.ID
+	if e.svc.Automation != nil {
+		mc := &vocdesk.Macro{Name: name + " macro", Actions: vocdesk.MacroActions{AddTags: []string{name}, CannedReplyID: c.ID}}
+		must("macro", e.svc.Automation.CreateMacro(asOwner, mc))
+		rl := &vocdesk.Rule{Name: name + " rule", Enabled: true, Events: []vocdesk.RuleEvent{vocdesk.RuleOnCreated},
+			Conditions: vocdesk.RuleConditions{Words: []string{name + " never-said"}}, Actions: vocdesk.RuleActions{AddTags: []string{name}}}
+		must("rule", e.svc.Automation.CreateRule(asOwner, rl))
+		ds.macroID, ds.ruleID = mc.ID, rl.ID
+	}
 
 	return ds
 }
@@ -119,6 +129,8 @@ func (ds deskSeed) pairs(prefix string) []string {
 		"${" + prefix + ".canned}", id(ds.cannedID),
 		"${" + prefix + ".view}", id(ds.viewID),
 		"${" + prefix + ".owner}", id(ds.ownerID),
+		"${" + prefix + ".macro}", id(ds.macroID),
+		"${" + prefix + ".rule}", id(ds.ruleID),
 	}
 }
 

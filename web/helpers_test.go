@@ -89,6 +89,8 @@ func services(db *sqlstore.DB) vocdesk.Services {
 		Notifications: sqlstore.NewNotificationService(db),
 		Calls:         sqlstore.NewCallService(db),
 		Social:        sqlstore.NewSocialService(db),
+
+		Automation: sqlstore.NewAutomationService(db),
 	}
 }
 

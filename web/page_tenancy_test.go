@@ -41,6 +41,9 @@ var pageIDs = []struct{ prefix, field string }{
 	{"/console/reviews/", "review"},
 	{"/operator/reviews/", "review"},
 	{"/console/settings/canned/", "canned"},
+	{"/console/settings/macros/", "macro"},
+	{"/console/settings/rules/", "rule"},
+	{"/console/settings/availability/", "member"},
 	{"/console/webhook/deliveries/", "delivery"},
 	{"/operator/cancellations/", "cancellation"},
 	{"/operator/keys/", "key"},
@@ -96,6 +99,7 @@ func TestPageTenancyWalk(t *testing.T) {
 				// The store's imports belong to no developer: the
 				// operator's realm refuses both callers before any id.
 				"member": id(members[0].ID), "import": "1", "review": id(e.a.reviewID), "connector": id(e.a.connectorID),
+				"macro": id(e.a.desk.macroID), "rule": id(e.a.desk.ruleID),
 				// A survey link naming A's inquiry, not signed by this
 				// server's key: a tampered or forged token.
 				"token":        survey.Sign(bytes.Repeat([]byte{1}, 32), e.a.desk.inquiryID, time.Now().Add(time.Hour)),
@@ -103,7 +107,7 @@ func TestPageTenancyWalk(t *testing.T) {
 			"missing": {"slug": "zulu-none", "txid": "TX-ZULU-NONE", "inquiry": "987654331", "attachment": "987654332", "recon": "987654325",
 				"view": "987654334", "canned": "987654333", "delivery": "987654324", "cancellation": "987654323", "key": "987654322",
 				"batch": "987654326", "mail": "987654335", "member": "987654336", "import": "987654337", "review": "987654338",
-				"notification": "987654339", "connector": "987654340",
+				"notification": "987654339", "connector": "987654340", "macro": "987654341", "rule": "987654342",
 				// A link this server signed, for an inquiry that does not exist.
 				"token": survey.Sign(surveyKey(t, db), 987654331, time.Now().Add(time.Hour))},
 		}

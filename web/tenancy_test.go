@@ -31,7 +31,8 @@ func TestTenancyWalk(t *testing.T) {
 			"missing": {slug: "zulu-none", app: "zulu-app", item: "zulu-item", txid: "TX-ZULU-NONE", tid: "zulu-order",
 				customer: "987654321", key: "987654322", email: "zulu@example.com", cancellation: "987654323", delivery: "987654324",
 				inquiry: "987654331", attachment: "987654332", canned: "987654333", view: "987654334", recon: "987654325",
-				batch: "987654326", mail: "987654335", review: "987654336", notification: "987654339", connector: "987654337"},
+				batch: "987654326", mail: "987654335", review: "987654336", notification: "987654339", connector: "987654337",
+				macro: "987654341", rule: "987654342", member: "987654343"},
 		}
 		callers := []struct{ name, secret string }{
 			{"developer B key", e.b.key}, {"developer B member", e.b.memberToken}, {"customer B", e.b.customerToken},
@@ -207,6 +208,17 @@ var walkBodies = map[string]string{
 	// purchase (operators only: 404 to B), a connector for A's app.
 	"POST /api/v1/calls":             `{"customer":"{email}","app":"{app}","txid":"{txid}","category":"other","summary":"walk","consent":true}`,
 	"POST /api/v1/social-connectors": `{"network":"x","name":"walk","app":"{app}"}`,
+	// Macros and rules: A's macro, rule, inquiry, app and member. A new
+	// macro of one's own names nothing of A's: an empty one is refused
+	// alike. A rule naming A's app is refused as one naming no app.
+	"POST /api/v1/macros":                 `{"name":"walk","actions":{}}`,
+	"PUT /api/v1/macros/{id}":             `{"name":"walk","actions":{"add_tags":["walk"]}}`,
+	"POST /api/v1/macros/{id}/apply":      `{"inquiry_ids":[{inquiry}]}`,
+	"POST /api/v1/rules":                  `{"name":"walk","events":["created"],"conditions":{"apps":["{app}"]},"actions":{"add_tags":["walk"]}}`,
+	"POST /api/v1/rules/dry-run":          `{"name":"walk","events":["created"],"conditions":{"apps":["{app}"]},"actions":{"add_tags":["walk"]}}`,
+	"PUT /api/v1/rules/{id}":              `{"name":"walk","events":["created"],"actions":{"add_tags":["walk"]}}`,
+	"PUT /api/v1/availability":            `{"member_id":{member},"availability":"away"}`,
+	"PUT /api/v1/inquiries/{id}/priority": `{"priority":"urgent"}`,
 }
 
 // aimAt is tn's identifiers, to aim requests at its things (a batch of its
@@ -219,7 +231,8 @@ func (e *env) aimAt(tn tenant) aim {
 		inquiry: id(tn.desk.inquiryID), attachment: id(tn.desk.attachmentID),
 		canned: id(tn.desk.cannedID), view: id(tn.desk.viewID),
 		recon: id(tn.reconID), batch: id(e.seedBatch(tn)), mail: id(tn.mailID), review: id(tn.reviewID),
-		notification: id(e.seedNotification(tn)), connector: id(tn.connectorID)}
+		notification: id(e.seedNotification(tn)), connector: id(tn.connectorID),
+		macro: id(tn.desk.macroID), rule: id(tn.desk.ruleID), member: id(tn.desk.ownerID)}
 }
 
 // aim is one tenant's identifiers, to fill into paths, queries and bodies.
@@ -229,6 +242,7 @@ type aim struct {
 	cancellation, delivery, recon, batch, mail, review string
 	notification                                       string
 	connector                                          string
+	macro, rule, member                                string // the desk's automation
 }
 
 // fill replaces {name} in s. In a path, {id} means the customer's id under
@@ -265,9 +279,13 @@ func (a aim) fill(t *testing.T, s string, isPath bool) string {
 		id = a.review
 	case strings.HasPrefix(s, "/api/v1/social-connectors/"):
 		id = a.connector
+	case strings.HasPrefix(s, "/api/v1/macros/"):
+		id = a.macro
+	case strings.HasPrefix(s, "/api/v1/rules/"):
+		id = a.rule
 	}
 	s = strings.NewReplacer("{slug}", a.slug, "{app}", a.app, "{item}", a.item, "{txid}", a.txid, "{tid}", a.tid,
-		"{customer}", a.customer, "{id}", id, "{inquiry}", a.inquiry, "{date}", "2099-12-25", "{email}", a.email).Replace(s)
+		"{customer}", a.customer, "{id}", id, "{inquiry}", a.inquiry, "{date}", "2099-12-25", "{email}", a.email, "{member}", a.member).Replace(s)
 	if isPath && strings.ContainsAny(s, "{}") || strings.Contains(s, "/{") || strings.HasSuffix(s, "/") {
 		t.Fatalf("teach the walk how to aim %s at another tenant", s)
 	}
@@ -296,7 +314,7 @@ func (a aim) normalize(body string) string {
 		return body
 	}
 	msg := e.Error.Message
-	for _, v := range []string{a.email, a.slug, a.app, a.item, a.txid, a.tid, a.customer, a.key, a.cancellation, a.delivery, a.inquiry, a.attachment, a.canned, a.view, a.recon, a.mail, a.review} {
+	for _, v := range []string{a.email, a.slug, a.app, a.item, a.txid, a.tid, a.customer, a.key, a.cancellation, a.delivery, a.inquiry, a.attachment, a.canned, a.view, a.recon, a.mail, a.review, a.macro, a.rule, a.member} {
 		msg = strings.ReplaceAll(msg, v, "<aimed>")
 	}
 	return e.Error.Code + ": " + msg

@@ -99,6 +99,8 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 
 		Calls:  sqlstore.NewCallService(db),
 		Social: sqlstore.NewSocialService(db),
+
+		Automation: sqlstore.NewAutomationService(db),
 	}
 }
 

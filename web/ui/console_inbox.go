@@ -26,8 +26,9 @@ type inboxData struct {
 	Views    []viewLink
 	NextURL  string
 	FirstURL string
-	Stamp    string // what the live updates compare against
-	Back     string // this page, for forms that come back to it
+	Stamp    string           // what the live updates compare against
+	Back     string           // this page, for forms that come back to it
+	Macros   []*vocdesk.Macro // to apply to the checked inquiries (console_macro_apply.go)
 }
 
 // viewLink is a saved view with its link, read back through the filter so
@@ -153,6 +154,12 @@ func (h *handler) inbox(w http.ResponseWriter, r *http.Request) {
 		if d.Tags, err = h.svc.Desk.FindTags(ctx); err != nil {
 			h.fail(w, r, err)
 			return
+		}
+		if h.svc.Automation != nil {
+			if d.Macros, err = h.svc.Automation.FindMacros(ctx); err != nil {
+				h.fail(w, r, err)
+				return
+			}
 		}
 		if a.MemberID != 0 {
 			views, err := h.svc.Desk.FindSavedViews(ctx)

@@ -51,6 +51,10 @@ type inquiryData struct {
 	// Consent is what the caller of a phone inquiry agreed to, for the
 	// store (console_channels.go).
 	Consent *vocdesk.CallConsent
+	// Macros an agent may apply here, and the inquiry's priority (set by
+	// rules; console_automation.go).
+	Macros   []*vocdesk.Macro
+	Priority vocdesk.Priority
 }
 
 // cannedView is a canned reply with its placeholders already filled for
@@ -172,6 +176,16 @@ func (h *handler) loadInquiry(ctx context.Context, a *vocdesk.Actor, id int64, d
 	}
 	if d.Members, err = h.svc.Developers.FindMembers(ctx, in.DeveloperSlug); err != nil {
 		return err
+	}
+	if h.svc.Automation != nil {
+		if d.Priority, err = h.svc.Automation.FindPriority(ctx, in.ID); err != nil {
+			return err
+		}
+		if a.Role.AtLeast(vocdesk.RoleAgent) {
+			if d.Macros, err = h.svc.Automation.FindMacros(ctx); err != nil {
+				return err
+			}
+		}
 	}
 	if a.Role.AtLeast(vocdesk.RoleAgent) {
 		canned, err := h.svc.Desk.FindCannedReplies(ctx, "")

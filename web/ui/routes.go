@@ -67,6 +67,8 @@ func (h *handler) routes() *pageMux {
 	h.auditRoutes(mux)
 	// The agent's day: presence on an inquiry, notifications of mentions.
 	h.agentRoutes(mux)
+	// The desk's automation: macros, rules, members in or away.
+	h.automationRoutes(mux)
 
 	// Everything else under "/" is ours to answer, with our own 404 page.
 	mux.HandleFunc(catchAll, h.notFound)

@@ -57,6 +57,7 @@ var registeredViews = []view{
 	viewConsoleIMAP,
 	viewConsoleNotifications,
 	viewOperatorCall, viewConsoleSocial,
+	viewConsoleAutomation, viewConsoleRule, viewConsoleRuleDryRun,
 }
 
 type views struct {

@@ -82,6 +82,7 @@ func Services(db *sqlstore.DB) vocdesk.Services {
 		Notifications: sqlstore.NewNotificationService(db),
 		Calls:         sqlstore.NewCallService(db),
 		Social:        sqlstore.NewSocialService(db),
+		Automation:    sqlstore.NewAutomationService(db),
 	}
 }
 
