@@ -150,3 +150,40 @@ func TestSnoozeWakes(t *testing.T) {
 	dev.NoText("Wake now")
 	dev.Do(chromedp.WaitVisible(chromedp.ID("snooze-go")))
 }
+
+// emailContact gives hoppin an inquiry by email from Minji's address that
+// the intake could not link to her account (as when she wrote from it
+// before signing up).
+func emailContact(t *testing.T, id *int64) func(*uitest.Marketplace) {
+	return func(m *uitest.Marketplace) {
+		in := &vocdesk.Inquiry{AppSlug: "hoppin-quest", CustomerName: "Minji by mail", ContactEmail: m.Minji.Email,
+			Channel: vocdesk.ChannelEmail, Category: vocdesk.CategoryOther, Subject: "메일로 드린 문의"}
+		if err := m.Svc.Inquiries.CreateInquiry(uitest.As(vocdesk.SystemActor()), in, &vocdesk.Message{Body: "메일로 문의드립니다."}); err != nil {
+			t.Fatal(err)
+		}
+		*id = in.ID
+	}
+}
+
+// TestContactMergeLinksAccount: an agent links an email contact's inquiry
+// to the store account with its address; the customer then finds it on
+// My Page.
+func TestContactMergeLinksAccount(t *testing.T) {
+	var id int64
+	root := Start(t, emailContact(t, &id))
+	m := root.M
+	page := "/console/inquiries/" + strconv.FormatInt(id, 10)
+	dev := root.Another()
+	dev.LoginAs("/developer/login", m.HoppinAgent)
+	dev.Visit(page)
+	dev.WaitText("Link to store account", "메일로 드린 문의")
+	dev.Click("#contact-merge")
+	dev.WaitLocation(page)
+	dev.WaitText("store account; inquiries linked: 1.")
+	dev.NoText("Link to store account")
+	dev.Look(page, "linked")
+	s := root.Another()
+	s.LoginAs("/login", m.Minji)
+	s.Visit("/my/inquiries")
+	s.WaitText("메일로 드린 문의")
+}

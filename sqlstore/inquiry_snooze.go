@@ -172,6 +172,17 @@ func (s *SnoozeService) WakeDue(ctx context.Context, id int64, until time.Time) 
 		if err != nil {
 			return err
 		}
+		// A merged inquiry is a closed pointer: its snooze ends quietly,
+		// with no event or unread mark on it (an undo then finds it awake,
+		// as its time has come).
+		if live, err := tx.liveMergeOf(ctx, id); err != nil {
+			return err
+		} else if live != 0 {
+			if _, err := tx.exec(ctx, `DELETE FROM inquiry_snoozes WHERE inquiry_id = $1`, id); err != nil {
+				return fmt.Errorf("sqlstore: wake: %w", err)
+			}
+			return nil
+		}
 		_, err = tx.wake(ctx, a, in, "time")
 		return err
 	})

@@ -186,3 +186,27 @@ func TestInquiryPlansAwake(t *testing.T) {
 		}
 	})
 }
+
+// A merged inquiry's snooze ends quietly at its time: no event and no
+// unread mark on the closed pointer, and its undo still restores it.
+func TestSnoozeOfMergedInquiry(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newDeskFixture(t, db)
+		snoozes, merges := sqlstore.NewSnoozeService(db), sqlstore.NewMergeService(db)
+		sv := f.ask(t, f.custA, "TXA1", "", "a", "b")
+		m := f.ask(t, f.custA, "TXA2", "", "c", "d")
+		until := f.now.Add(time.Minute)
+		_, err := snoozes.SnoozeInquiry(f.asAgentA, m.ID, &until)
+		must(t, err)
+		_, err = merges.MergeInquiry(f.asAgentA, m.ID, sv.ID)
+		must(t, err)
+		f.now = until.Add(time.Second)
+		must(t, snoozes.WakeDue(asOperator(), m.ID, until))
+		in, msgs, err := f.inq.FindThread(f.asAgentA, m.ID)
+		must(t, err)
+		if s, _ := snoozes.FindSnooze(f.asAgentA, m.ID); s != nil || len(msgs) != 1 || in.UnreadByDeveloper {
+			t.Errorf("merged inquiry after its snooze's time: snooze %+v, %d messages, unread %v", s, len(msgs), in.UnreadByDeveloper)
+		}
+		must(t, merges.UndoMerge(f.asAgentA, m.ID))
+	})
+}
