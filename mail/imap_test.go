@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -286,5 +287,45 @@ func TestIMAPUnreachable(t *testing.T) {
 	if _, err := mail.NewPoller(mail.PollerConfig{}, store).Poll(context.Background(), mb); err == nil ||
 		!strings.Contains(err.Error(), "only for a server on this machine") {
 		t.Fatalf("plain IMAP to another host: %v", err)
+	}
+}
+
+// TestIMAPPollTLS polls over implicit TLS and over STARTTLS, as real
+// providers require, and refuses a certificate it does not trust.
+func TestIMAPPollTLS(t *testing.T) {
+	db := sqlstoretest.Open(t)
+	f := newIMAPFixture(t, db)
+	f.dc.Append(imapUser, imapPass, imapMsg("minji@example.com", "Over TLS", "t1@example.com", "Hello"))
+	store := sqlstore.NewIMAPService(db)
+	trusted := mail.NewPoller(mail.PollerConfig{TLSConfig: &tls.Config{RootCAs: f.dc.Roots}}, store)
+	for i, c := range []struct {
+		addr string
+		sec  vocdesk.IMAPSecurity
+		want string
+	}{
+		{f.dc.TLSAddr, vocdesk.IMAPTLS, "t1@example.com inquiry"},
+		// Another address is another mailbox to the desk: it is read
+		// afresh and the message is known by its Message-ID.
+		{f.dc.Addr, vocdesk.IMAPStartTLS, "t1@example.com duplicate"},
+	} {
+		if _, err := store.SetIMAPMailbox(f.sys, "acme", &vocdesk.IMAPSettings{Addr: c.addr, Security: c.sec,
+			Username: imapUser, Password: imapPass, Enabled: true}); err != nil {
+			t.Fatal(err)
+		}
+		mb, err := store.IMAPForPolling(f.sys, f.devID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := mail.NewPoller(mail.PollerConfig{}, store).Poll(f.sys, mb); err == nil ||
+			!strings.Contains(err.Error(), "certificate") {
+			t.Errorf("%s with an untrusted certificate: %v; want a certificate error", c.sec, err)
+		}
+		res, err := trusted.Poll(f.sys, mb)
+		if err != nil || res.Stored != 1 {
+			t.Fatalf("%s: stored %d, %v\n%s", c.sec, res.Stored, err, f.dc.Log())
+		}
+		if got := f.outcomes(t); len(got) != i+1 || got[i] != c.want {
+			t.Fatalf("%s: mail log %q; want %q last", c.sec, got, c.want)
+		}
 	}
 }

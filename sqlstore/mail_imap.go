@@ -129,6 +129,12 @@ func (s *IMAPService) SetIMAPMailbox(ctx context.Context, slug string, in *vocde
 		}
 		password := in.Password
 		if password == "" && old != nil {
+			// The stored password goes only where it went before: were it
+			// kept for a new server or user, whoever may edit the settings
+			// could send it to a server of theirs and read it there.
+			if old.Addr != in.Addr || old.Username != in.Username {
+				return vocdesk.Errorf(vocdesk.EINVALID, "password is required again when the server or user name changes")
+			}
 			password = old.Password
 		}
 		if password == "" {

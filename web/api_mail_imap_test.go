@@ -48,12 +48,25 @@ func TestIMAPMailboxAPI(t *testing.T) {
 				t.Errorf("get: %d %s", res.Code, body)
 			}
 		}
-		// The password may be left out to keep it; loopback may go plain.
-		res = e.do("PUT", url, `{"addr":"127.0.0.1:1143","security":"none","username":"support@bravo.example","enabled":false}`,
+		// The password may be left out to keep it, for the same server and
+		// user only: it never goes to a server it was not typed for.
+		res = e.do("PUT", url, `{"addr":"imap.example.com:993","security":"starttls","username":"support@bravo.example","mailbox":"Support","enabled":false}`,
 			bearer(e.b.key))
 		if res.Code != http.StatusOK || !strings.Contains(res.Body.String(), `"has_password":true`) ||
-			!strings.Contains(res.Body.String(), `"next_poll_at":null`) {
+			!strings.Contains(res.Body.String(), `"next_poll_at":null`) || !strings.Contains(res.Body.String(), `"mailbox":"Support"`) {
 			t.Fatalf("keep the password: %d %s", res.Code, res.Body)
+		}
+		for _, body := range []string{`{"addr":"127.0.0.1:1143","security":"none","username":"support@bravo.example"}`,
+			`{"addr":"imap.example.com:993","username":"someone-else@bravo.example"}`} {
+			if res := e.do("PUT", url, body, bearer(e.b.key)); res.Code != http.StatusBadRequest ||
+				!strings.Contains(res.Body.String(), "password is required again") {
+				t.Errorf("%s without a password: %d %s", body, res.Code, res.Body)
+			}
+		}
+		// Loopback may go plain.
+		res = e.do("PUT", url, `{"addr":"127.0.0.1:1143","security":"none","username":"support@bravo.example","password":"x"}`, bearer(e.b.key))
+		if res.Code != http.StatusOK {
+			t.Fatalf("plain to loopback: %d %s", res.Code, res.Body)
 		}
 		if res := e.do("GET", "/api/v1/developers/"+e.a.slug+"/imap", "", bearer(e.b.key)); res.Code != http.StatusNotFound {
 			t.Errorf("another developer's mailbox: %d", res.Code)

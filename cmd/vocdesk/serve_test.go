@@ -128,6 +128,7 @@ func TestServeRefusesBadConfig(t *testing.T) {
 		{"serve", "--addr", "nope"},
 		{"serve", "--smtp-addr", "127.0.0.1:2525"}, // without --mail-domain
 		{"serve", "--db", "mysql://x"},
+		{"serve", "--imap-poll-interval", "0s"},
 		{"serve", "extra"},
 	} {
 		env, _, stderr := testEnv(nil)

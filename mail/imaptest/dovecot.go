@@ -5,7 +5,14 @@
 package imaptest
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -27,9 +34,13 @@ const RequireEnv = "VOCDESK_REQUIRE_DOVECOT"
 
 // Dovecot is a running private Dovecot.
 type Dovecot struct {
-	Addr string // 127.0.0.1:PORT, plain IMAP
-	dir  string
-	t    testing.TB
+	Addr    string // 127.0.0.1:PORT, plain IMAP (STARTTLS offered)
+	TLSAddr string // 127.0.0.1:PORT, implicit TLS
+	// Roots trusts the server's certificate, made for this run and valid
+	// for 127.0.0.1 and localhost.
+	Roots *x509.CertPool
+	dir   string
+	t     testing.TB
 }
 
 // binary finds Debian's dovecot, or skips (fails under RequireEnv).
@@ -80,13 +91,16 @@ func Start(t testing.TB, users map[string]string) *Dovecot {
 	if err := os.WriteFile(filepath.Join(dir, "users"), []byte(pw.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	port := freePort(t)
+	port, tlsPort := freePort(t), freePort(t)
+	roots := writeCert(t, dir)
 	conf := fmt.Sprintf(`base_dir = %[1]s/run
 state_dir = %[1]s/state
 log_path = %[1]s/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <%[1]s/cert.pem
+ssl_key = <%[1]s/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -109,7 +123,9 @@ service imap-login {
     port = %[7]d
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = %[8]d
+    ssl = yes
   }
 }
 service stats {
@@ -120,7 +136,7 @@ service stats {
     mode = 0600
   }
 }
-`, dir, internal.name, internal.group, loginUser.name, mailUser.uid, mailUser.gid, port)
+`, dir, internal.name, internal.group, loginUser.name, mailUser.uid, mailUser.gid, port, tlsPort)
 	confPath := filepath.Join(dir, "dovecot.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
@@ -138,7 +154,8 @@ service stats {
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait(); out.Close() }()
-	d := &Dovecot{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), dir: dir, t: t}
+	d := &Dovecot{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), TLSAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(tlsPort)),
+		Roots: roots, dir: dir, t: t}
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {
@@ -149,7 +166,7 @@ service stats {
 		}
 	})
 	for i := 0; ; i++ {
-		c, err := net.DialTimeout("tcp", d.Addr, time.Second)
+		c, err := net.DialTimeout("tcp", d.TLSAddr, time.Second)
 		if err == nil {
 			c.Close()
 			break
@@ -272,4 +289,40 @@ func freePort(t testing.TB) int {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// writeCert makes a self-signed certificate for 127.0.0.1 and localhost,
+// writes it and its key where the configuration reads them (readable by
+// Dovecot's unprivileged processes), and returns a pool that trusts it.
+func writeCert(t testing.TB, dir string) *x509.CertPool {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "vocdesk test IMAP"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, DNSNames: []string{"localhost"},
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA: true, BasicConstraintsValid: true}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cert.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "key.pem"), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return pool
 }
