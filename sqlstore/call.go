@@ -12,7 +12,7 @@ import (
 
 // CallService implements vocdesk.CallService: the call centre's phone
 // inquiries and the caller's consent to hand their payment ids to the
-// developer (migration 00084).
+// developer (migration 00104).
 type CallService struct {
 	db        *DB
 	purchases vocdesk.PurchaseService

@@ -10,7 +10,7 @@ import (
 	"github.com/vocdesk/vocdesk"
 )
 
-// SocialService implements vocdesk.SocialService (migration 00085): the
+// SocialService implements vocdesk.SocialService (migration 00105): the
 // developer's connectors here, the intake in social_intake.go, the replies'
 // delivery in social_reply.go.
 type SocialService struct{ db *DB }
