@@ -11,17 +11,13 @@ import (
 	"github.com/vocdesk/vocdesk/web/ui/uitest"
 )
 
-// askHoppin has Minji ask hoppin n questions about her purchases, the
-// newest last, and returns them.
-func askHoppin(t *testing.T, m *uitest.Marketplace, n int) []*vocdesk.Inquiry {
+// askHoppinMany has Minji ask Hoppin n refund questions about her first
+// purchase, the newest last, and returns them.
+func askHoppinMany(t *testing.T, m *uitest.Marketplace, n int) []*vocdesk.Inquiry {
 	t.Helper()
 	var out []*vocdesk.Inquiry
 	for i := range n {
-		in := &vocdesk.Inquiry{TxID: m.MinjiPurchases[0].TxID, Category: vocdesk.CategoryRefund, Subject: fmt.Sprintf("환불 문의 %d", i+1)}
-		if err := m.Svc.Inquiries.CreateInquiry(uitest.As(m.CustomerActor(m.Minji)), in, &vocdesk.Message{Body: fmt.Sprintf("질문 %d: 환불해 주세요", i+1)}); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, in)
+		out = append(out, askHoppin(t, m, m.MinjiPurchases[0], fmt.Sprintf("환불 문의 %d", i+1)))
 	}
 	return out
 }
@@ -41,7 +37,7 @@ func key(k string, mods ...chromedp.Modifier) chromedp.Action[chromedp.Void] {
 func TestCollisionTwoBrowsers(t *testing.T) {
 	root := Start(t)
 	m := root.M
-	in := askHoppin(t, m, 1)[0]
+	in := askHoppinMany(t, m, 1)[0]
 	page := fmt.Sprintf("/console/inquiries/%d", in.ID)
 
 	owner, agent := root.Another(), root.Another()
@@ -86,7 +82,7 @@ func TestCollisionTwoBrowsers(t *testing.T) {
 func TestKeyboardInbox(t *testing.T) {
 	s := Start(t)
 	m := s.M
-	ins := askHoppin(t, m, 3)
+	ins := askHoppinMany(t, m, 3)
 	s.LoginAs("/developer/login", m.HoppinOwner)
 	s.Visit("/console/inquiries")
 	s.WaitText("환불 문의 1", "환불 문의 3")
@@ -182,7 +178,7 @@ func TestKeyboardInbox(t *testing.T) {
 func TestMentionNotification(t *testing.T) {
 	root := Start(t)
 	m := root.M
-	in := askHoppin(t, m, 1)[0]
+	in := askHoppinMany(t, m, 1)[0]
 	page := fmt.Sprintf("/console/inquiries/%d", in.ID)
 
 	owner := root
