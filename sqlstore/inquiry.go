@@ -89,6 +89,9 @@ func (tx *Tx) createInquiry(ctx context.Context, a *vocdesk.Actor, in *vocdesk.I
 	if err := tx.countStatus(ctx, in.DeveloperID, vocdesk.InquiryNew); err != nil {
 		return err
 	}
+	if err := tx.statsCreated(ctx, in); err != nil {
+		return err
+	}
 	first.InquiryID, first.Author, first.AuthorID, first.AuthorName = in.ID, vocdesk.AuthorCustomer, in.CustomerID, in.CustomerName
 	first.Internal, first.CreatedAt = false, tx.now
 	if err := tx.insertMessage(ctx, first, files); err != nil {

@@ -1,0 +1,209 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/report"
+)
+
+// InquiryReport counts and measures the inquiries created in the range.
+func (r *ReportService) InquiryReport(ctx context.Context, f vocdesk.ReportFilter) (*vocdesk.InquiryReport, error) {
+	tx, s, err := r.beginReport(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	out := &vocdesk.InquiryReport{
+		ByStatus: map[vocdesk.InquiryStatus]int64{}, ByChannel: map[vocdesk.Channel]int64{}, ByCategory: map[vocdesk.Category]int64{},
+	}
+	var c conds
+	s.where(&c, "developer_id", "app_id")
+	c.add("created_at >= ?", micros(f.From))
+	c.add("created_at < ?", micros(f.To))
+	if err := tx.inquiryCounts(ctx, c, f, out); err != nil {
+		return nil, err
+	}
+	if out.FirstResponse, err = tx.percentiles(ctx, c, "first_response_secs"); err != nil {
+		return nil, err
+	}
+	if out.Resolution, err = tx.percentiles(ctx, c, "resolution_secs"); err != nil {
+		return nil, err
+	}
+	if err := tx.ratings(ctx, s, f, out); err != nil {
+		return nil, err
+	}
+	if err := tx.backlog(ctx, s, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// inquiryCounts groups the range's rows once, by day, app, channel,
+// category and status, and adds the groups up every way the report shows.
+func (tx *Tx) inquiryCounts(ctx context.Context, c conds, f vocdesk.ReportFilter, out *vocdesk.InquiryReport) error {
+	now := c.next(micros(tx.now))
+	day := report.DaySQL("created_at")
+	rows, err := tx.query(ctx, `SELECT `+day+`, app_id, channel, category, status, COUNT(*),
+		SUM(CASE WHEN breached = 1 OR due_at <= `+now+` THEN 1 ELSE 0 END)
+		FROM inquiry_stats`+c.where()+` GROUP BY 1, 2, 3, 4, 5`, c.args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: inquiry report: %w", err)
+	}
+	defer rows.Close()
+	byDay, byApp := map[string]int64{}, map[int64]int64{}
+	for rows.Next() {
+		var d, app, n, breached int64
+		var ch, cat, st string
+		if err := rows.Scan(&d, &app, &ch, &cat, &st, &n, &breached); err != nil {
+			return fmt.Errorf("sqlstore: inquiry report: %w", err)
+		}
+		out.Created += n
+		out.SLABreached += breached
+		byDay[report.DayString(d)] += n
+		byApp[app] += n
+		out.ByChannel[vocdesk.Channel(ch)] += n
+		out.ByCategory[vocdesk.Category(cat)] += n
+		out.ByStatus[vocdesk.InquiryStatus(st)] += n
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlstore: inquiry report: %w", err)
+	}
+	for _, d := range report.Days(f.From, f.To) {
+		out.ByDay = append(out.ByDay, vocdesk.DayCount{Day: d, N: byDay[d]})
+	}
+	ids := map[int64]bool{}
+	for id := range byApp {
+		ids[id] = true
+	}
+	names, err := tx.appNames(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for id, n := range byApp {
+		out.ByApp = append(out.ByApp, vocdesk.KeyCount{Key: names[id][0], Name: names[id][1], N: n})
+	}
+	sortKeyCounts(out.ByApp)
+	return nil
+}
+
+// sortKeyCounts orders most first, then by key, so pages and CSV files
+// list the same order every time.
+func sortKeyCounts(list []vocdesk.KeyCount) {
+	slices.SortFunc(list, func(a, b vocdesk.KeyCount) int {
+		if a.N != b.N {
+			if a.N > b.N {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+}
+
+// percentiles reads a duration column's p50 and p90 over the range: the
+// exact values by nearest rank, each one row the database picks by
+// OFFSET from the sorted values, so no value crosses the wire but the two.
+func (tx *Tx) percentiles(ctx context.Context, c conds, col string) (vocdesk.Percentiles, error) {
+	var p vocdesk.Percentiles
+	where := c.whereAnd(col + " IS NOT NULL")
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM inquiry_stats`+where, c.args...).Scan(&p.Count); err != nil {
+		return p, fmt.Errorf("sqlstore: report percentiles: %w", err)
+	}
+	if p.Count == 0 {
+		return p, nil
+	}
+	for _, q := range []struct {
+		pct int
+		dst **int64
+	}{{50, &p.P50}, {90, &p.P90}} {
+		var v int64
+		args := append(append([]any(nil), c.args...), report.Rank(p.Count, q.pct)-1)
+		err := tx.queryRow(ctx, `SELECT `+col+` FROM inquiry_stats`+where+` ORDER BY `+col+
+			fmt.Sprintf(` LIMIT 1 OFFSET $%d`, len(args)), args...).Scan(&v)
+		if err != nil {
+			return p, fmt.Errorf("sqlstore: report percentiles: %w", err)
+		}
+		*q.dst = &v
+	}
+	return p, nil
+}
+
+// latestComments is how many rated comments the report carries.
+const latestComments = 5
+
+// ratings reads the customers' ratings of the range's inquiries from the
+// inquiries themselves (the partial indexes of rated ones, 00110).
+func (tx *Tx) ratings(ctx context.Context, s reportScope, f vocdesk.ReportFilter, out *vocdesk.InquiryReport) error {
+	var c conds
+	s.where(&c, "i.developer_id", "i.app_id")
+	c.add("i.created_at >= ?", micros(f.From))
+	c.add("i.created_at < ?", micros(f.To))
+	c.add("i.rating > 0")
+	rows, err := tx.query(ctx, `SELECT i.rating, COUNT(*) FROM inquiries i`+c.where()+` GROUP BY i.rating`, c.args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: report ratings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rating int
+		var n int64
+		if err := rows.Scan(&rating, &n); err != nil {
+			return fmt.Errorf("sqlstore: report ratings: %w", err)
+		}
+		if rating >= 1 && rating <= 5 {
+			out.Rating.Counts[rating-1] = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlstore: report ratings: %w", err)
+	}
+	rows.Close()
+	list, err := tx.query(ctx, `SELECT i.id, a.slug, i.rating, i.rating_comment, i.created_at FROM inquiries i
+		JOIN apps a ON a.id = i.app_id`+c.whereAnd("i.rating_comment <> ''")+
+		fmt.Sprintf(` ORDER BY i.created_at DESC, i.id DESC LIMIT %d`, latestComments), c.args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: report comments: %w", err)
+	}
+	defer list.Close()
+	for list.Next() {
+		var rc vocdesk.RatingComment
+		var at int64
+		if err := list.Scan(&rc.InquiryID, &rc.AppSlug, &rc.Rating, &rc.Comment, &at); err != nil {
+			return fmt.Errorf("sqlstore: report comments: %w", err)
+		}
+		rc.CreatedAt = fromMicros(at)
+		out.Comments = append(out.Comments, rc)
+	}
+	return list.Err()
+}
+
+// backlog counts the inquiries open now by age, from the partial index of
+// open ones: the backlog is as large as it is, whatever the range.
+func (tx *Tx) backlog(ctx context.Context, s reportScope, out *vocdesk.InquiryReport) error {
+	var c conds
+	s.where(&c, "developer_id", "app_id")
+	c.add("status IN ('new', 'open', 'waiting_on_customer')")
+	cases := make([]string, 0, len(report.BacklogAges))
+	for i := len(report.BacklogAges) - 1; i > 0; i-- {
+		cases = append(cases, fmt.Sprintf("WHEN created_at <= %s THEN %d", c.next(micros(tx.now.Add(-report.BacklogAges[i]))), i))
+	}
+	bucket := "CASE " + strings.Join(cases, " ") + " ELSE 0 END"
+	rows, err := tx.query(ctx, `SELECT `+bucket+`, COUNT(*) FROM inquiry_stats`+c.where()+` GROUP BY 1`, c.args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: report backlog: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var b int
+		var n int64
+		if err := rows.Scan(&b, &n); err != nil {
+			return fmt.Errorf("sqlstore: report backlog: %w", err)
+		}
+		out.Backlog[b] = n
+	}
+	return rows.Err()
+}
