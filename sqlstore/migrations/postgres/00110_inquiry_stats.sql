@@ -38,15 +38,12 @@ CREATE INDEX inquiry_stats_open ON inquiry_stats (developer_id, created_at, app_
 -- Ratings are read from inquiries themselves, rated ones only.
 CREATE INDEX inquiries_rated ON inquiries (developer_id, created_at, rating, app_id) WHERE rating > 0;
 CREATE INDEX inquiries_rated_all ON inquiries (created_at, rating, developer_id, app_id) WHERE rating > 0;
--- Refunds by day for the reports: the ledger by time, store-wide.
-CREATE INDEX refund_entries_new ON refund_entries (created_at, developer_id);
 
 INSERT INTO inquiry_stats (inquiry_id, developer_id, app_id, created_at, channel, category, status, breached, due_at)
 SELECT id, developer_id, app_id, created_at, channel, category, status, 0, due_at FROM inquiries;
 
 -- +goose Down
 DROP INDEX inquiry_stats_open;
-DROP INDEX refund_entries_new;
 DROP INDEX inquiries_rated_all;
 DROP INDEX inquiries_rated;
 DROP TABLE inquiry_stats;
