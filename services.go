@@ -32,4 +32,6 @@ type Services struct {
 	// Reviews are customers' ratings of apps, developers' official
 	// replies and the store's moderation; optional like the refunds.
 	Reviews ReviewService
+	// Reports are the dashboards' figures; optional like the refunds.
+	Reports ReportService
 }

@@ -121,3 +121,20 @@ func Percent(r vocdesk.Rate) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Channels, Methods and Reasons list the keys a report always shows, zeros
+// included, in the order pages and CSV files show them.
+func Channels() []vocdesk.Channel {
+	return []vocdesk.Channel{vocdesk.ChannelStore, vocdesk.ChannelEmail, vocdesk.ChannelPhone, vocdesk.ChannelSocial, vocdesk.ChannelAPI}
+}
+
+// Methods lists the payment methods.
+func Methods() []vocdesk.Method {
+	return []vocdesk.Method{vocdesk.MethodCarrier, vocdesk.MethodCard, vocdesk.MethodCash, vocdesk.MethodGift}
+}
+
+// Reasons lists the cancellation reasons.
+func Reasons() []vocdesk.CancellationReason {
+	return []vocdesk.CancellationReason{vocdesk.ReasonCustomerRequest, vocdesk.ReasonNotDelivered, vocdesk.ReasonDuplicatePurchase,
+		vocdesk.ReasonDefective, vocdesk.ReasonFraud, vocdesk.ReasonOther}
+}

@@ -77,6 +77,7 @@ func services(db *sqlstore.DB) vocdesk.Services {
 
 		Mail:    sqlstore.NewMailService(db),
 		Reviews: sqlstore.NewReviewService(db),
+		Reports: sqlstore.NewReportService(db),
 	}
 }
 

@@ -142,6 +142,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/reconciliations/{id}/exceptions", staff, true, s.listReconExceptions},
 		{"GET", "/api/v1/reconciliations/{id}/exceptions.csv", staff, true, s.exportReconExceptions},
 		{"GET", "/api/v1/refund-policy", operators, true, s.getRefundPolicy},
+		{"GET", "/api/v1/reports/inquiries", staff, true, s.getInquiryReport},
+		{"GET", "/api/v1/reports/refunds", staff, true, s.getRefundReport},
 		{"GET", "/api/v1/review-reports", operators, true, s.listReviewReports},
 		{"GET", "/api/v1/reviews", staff, true, s.listReviews},
 		{"GET", "/api/v1/reviews/{id}", staff, true, s.getReview},

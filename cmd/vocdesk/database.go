@@ -87,6 +87,7 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 
 		Mail:    sqlstore.NewMailService(db),
 		Reviews: sqlstore.NewReviewService(db),
+		Reports: sqlstore.NewReportService(db),
 	}
 }
 

@@ -72,6 +72,7 @@ func Services(db *sqlstore.DB) vocdesk.Services {
 		Desk:           sqlstore.NewDeskService(db),
 		Mail:           sqlstore.NewMailService(db),
 		Reviews:        sqlstore.NewReviewService(db),
+		Reports:        sqlstore.NewReportService(db),
 	}
 }
 
