@@ -126,6 +126,8 @@ var walkQueries = map[string][]string{
 	"GET /api/v1/mail/messages":                   {"developer={slug}", "outcome=inquiry"},
 	"GET /api/v1/reviews":                         {"app={app}", "customer_id={customer}", "q=alpha"},
 	"GET /api/v1/me/reviews":                      {"app={app}"},
+	"GET /api/v1/reports/inquiries":               {"app={app}", "developer={slug}"},
+	"GET /api/v1/reports/refunds":                 {"app={app}", "developer={slug}"},
 }
 
 // walkContentTypes are the bodies that are not JSON.
