@@ -60,11 +60,13 @@ type RatingComment struct {
 // InquiryReport is what the desk's reports say of inquiries created in a
 // range. Every count is exact.
 type InquiryReport struct {
-	Created       int64
-	ByStatus      map[InquiryStatus]int64
-	ByChannel     map[Channel]int64
-	ByCategory    map[Category]int64
-	ByDay         []DayCount // every day of the range, zeros included
+	Created    int64
+	ByStatus   map[InquiryStatus]int64
+	ByChannel  map[Channel]int64
+	ByCategory map[Category]int64
+	ByDay      []DayCount // every day of the range, zeros included
+	// ByDayChannel splits ByDay by channel: day → channel → count.
+	ByDayChannel  map[string]map[Channel]int64
 	ByApp         []KeyCount // apps with inquiries, most first
 	FirstResponse Percentiles
 	Resolution    Percentiles

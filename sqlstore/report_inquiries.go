@@ -19,6 +19,7 @@ func (r *ReportService) InquiryReport(ctx context.Context, f vocdesk.ReportFilte
 	defer tx.Rollback()
 	out := &vocdesk.InquiryReport{
 		ByStatus: map[vocdesk.InquiryStatus]int64{}, ByChannel: map[vocdesk.Channel]int64{}, ByCategory: map[vocdesk.Category]int64{},
+		ByDayChannel: map[string]map[vocdesk.Channel]int64{},
 	}
 	var c conds
 	s.where(&c, "developer_id", "app_id")
@@ -63,7 +64,12 @@ func (tx *Tx) inquiryCounts(ctx context.Context, c conds, f vocdesk.ReportFilter
 		}
 		out.Created += n
 		out.SLABreached += breached
-		byDay[report.DayString(d)] += n
+		day := report.DayString(d)
+		byDay[day] += n
+		if out.ByDayChannel[day] == nil {
+			out.ByDayChannel[day] = map[vocdesk.Channel]int64{}
+		}
+		out.ByDayChannel[day][vocdesk.Channel(ch)] += n
 		byApp[app] += n
 		out.ByChannel[vocdesk.Channel(ch)] += n
 		out.ByCategory[vocdesk.Category(cat)] += n

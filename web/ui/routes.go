@@ -55,6 +55,8 @@ func (h *handler) routes() *pageMux {
 	h.mailRoutes(mux)
 	// Reviews: the public app page, the console's inbox, the store's queue.
 	h.reviewRoutes(mux)
+	// The dashboards: the developer's and the store's reports.
+	h.reportRoutes(mux)
 
 	// Everything else under "/" is ours to answer, with our own 404 page.
 	mux.HandleFunc(catchAll, h.notFound)

@@ -53,6 +53,7 @@ var registeredViews = []view{
 	viewOperatorImports, viewOperatorImport,
 	viewMailLog, viewMailMessage,
 	viewAppReviews, viewConsoleReviews, viewConsoleReview, viewOperatorReviews,
+	viewConsoleReports, viewOperatorReports,
 }
 
 type views struct {
