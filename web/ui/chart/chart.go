@@ -47,6 +47,7 @@ const (
 	plotH   = height - padT - padB
 	barGap  = 0.2 // of each band, between bars
 	maxTick = 4
+	maxBar  = 64
 )
 
 func (c Chart) format(v int64) string {
@@ -150,9 +151,10 @@ func Stacked(c Chart, ls []string, series []Series) template.HTML {
 	top = niceMax(top)
 	c.axis(&b, top)
 	band := float64(plotW) / float64(max(len(ls), 1))
-	w := band * (1 - barGap)
+	// A few bars stay bars, not slabs: at most maxBar wide, centred.
+	w := min(band*(1-barGap), maxBar)
 	for i, l := range ls {
-		x := padL + band*float64(i) + band*barGap/2
+		x := padL + band*float64(i) + (band-w)/2
 		base := float64(padT + plotH)
 		for k, s := range series {
 			if i >= len(s.Values) || s.Values[i] == 0 {
