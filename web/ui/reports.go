@@ -85,6 +85,9 @@ func duration(t tr, secs *int64) string {
 	if secs == nil {
 		return "—"
 	}
+	if *secs < 3600 {
+		return t.T("reports.m", *secs/60)
+	}
 	return t.T("reports.hm", *secs/3600, *secs%3600/60)
 }
 
