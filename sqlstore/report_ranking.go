@@ -75,11 +75,11 @@ func (r *ReportService) DeveloperRanking(ctx context.Context, f vocdesk.ReportFi
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: ranking: %w", err)
 	}
+	if err := tx.rankCounts(ctx, s, f, byID); err != nil {
+		return nil, err
+	}
 	for _, id := range order {
 		d := byID[id]
-		if err := tx.rankCounts(ctx, id, f, d); err != nil {
-			return nil, err
-		}
 		d.ResponseRate = vocdesk.Rate{N: d.Responded, D: d.Inquiries}
 		d.RefundRate = vocdesk.Rate{N: d.Refunded, D: d.Purchases}
 		d.MedianFirstResponse = report.Percentile(firsts[id], 50)
@@ -110,17 +110,51 @@ func (r *ReportService) DeveloperRanking(ctx context.Context, f vocdesk.ReportFi
 	return out, nil
 }
 
-// rankCounts adds a developer's escalations and purchases of the range,
-// each an index range of that developer.
-func (tx *Tx) rankCounts(ctx context.Context, devID int64, f vocdesk.ReportFilter, d *vocdesk.DeveloperRank) error {
-	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM inquiry_escalations WHERE developer_id = $1 AND at >= $2 AND at < $3`,
-		devID, micros(f.From), micros(f.To)).Scan(&d.Escalations); err != nil {
-		return fmt.Errorf("sqlstore: ranking escalations: %w", err)
-	}
-	if err := tx.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN refunded > 0 THEN 1 ELSE 0 END), 0) FROM purchases
-		WHERE developer_id = $1 AND paid_at >= $2 AND paid_at < $3`,
-		devID, micros(f.From), micros(f.To)).Scan(&d.Purchases, &d.Refunded); err != nil {
+// rankCounts adds every developer's escalations and purchases of the
+// range: the purchases from the daily rollup (00111), the escalations from
+// their log.
+func (tx *Tx) rankCounts(ctx context.Context, s reportScope, f vocdesk.ReportFilter, byID map[int64]*vocdesk.DeveloperRank) error {
+	var c conds
+	s.where(&c, "developer_id", "app_id")
+	first, last := dayRange(f)
+	c.add("day >= ?", first)
+	c.add("day <= ?", last)
+	rows, err := tx.query(ctx, `SELECT developer_id, SUM(purchases), SUM(refunded_purchases) FROM purchase_days`+c.where()+
+		` GROUP BY developer_id`, c.args...)
+	if err != nil {
 		return fmt.Errorf("sqlstore: ranking purchases: %w", err)
 	}
-	return nil
+	defer rows.Close()
+	for rows.Next() {
+		var dev, n, refunded int64
+		if err := rows.Scan(&dev, &n, &refunded); err != nil {
+			return fmt.Errorf("sqlstore: ranking purchases: %w", err)
+		}
+		if d := byID[dev]; d != nil {
+			d.Purchases, d.Refunded = n, refunded
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlstore: ranking purchases: %w", err)
+	}
+	rows.Close()
+	var e conds
+	s.where(&e, "developer_id", "")
+	e.add("at >= ?", micros(f.From))
+	e.add("at < ?", micros(f.To))
+	esc, err := tx.query(ctx, `SELECT developer_id, COUNT(*) FROM inquiry_escalations`+e.where()+` GROUP BY developer_id`, e.args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: ranking escalations: %w", err)
+	}
+	defer esc.Close()
+	for esc.Next() {
+		var dev, n int64
+		if err := esc.Scan(&dev, &n); err != nil {
+			return fmt.Errorf("sqlstore: ranking escalations: %w", err)
+		}
+		if d := byID[dev]; d != nil {
+			d.Escalations = n
+		}
+	}
+	return esc.Err()
 }

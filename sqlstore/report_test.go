@@ -1,6 +1,9 @@
 package sqlstore_test
 
 import (
+	"fmt"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -246,6 +249,61 @@ func TestRefundReport(t *testing.T) {
 		_, err = reps.DeveloperRanking(f.asAgentA, reportRange())
 		if err == nil {
 			t.Fatal("a developer read the store's ranking")
+		}
+	})
+}
+
+// TestPurchaseDaysExact: the daily rollup equals a count of the ledger
+// after every kind of write: single purchases, an import, partial and full
+// refunds, and purchases recorded concurrently.
+func TestPurchaseDaysExact(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newDeskFixture(t, db)
+		refundHistory(t, f)
+		var batch []*vocdesk.Purchase
+		for i := range 300 {
+			p := f.purchase(fmt.Sprintf("IMP%04d", i), fmt.Sprintf("imp-%d", i), f.custA, f.appA, "gems-100", int64(100+i), kst("2026-03-03", "00:00").Add(time.Duration(i)*7*time.Minute))
+			if i%3 == 0 {
+				p.Currency, p.Amount = "USD", int64(99+i)
+			}
+			batch = append(batch, p)
+		}
+		_, err := f.purchases.ImportPurchases(asOperator(), batch)
+		must(t, err)
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for k := range 5 {
+					p := f.purchase(fmt.Sprintf("CON%d-%d", i, k), fmt.Sprintf("con-%d-%d", i, k), f.custB, f.appB, "", 500, kst("2026-03-04", "23:59"))
+					if _, err := f.purchases.RecordPurchase(asOperator(), p); err != nil {
+						t.Error(err)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		raw := db.RawForTest()
+		read := func(q string) []string {
+			rows, err := raw.Query(q)
+			must(t, err)
+			defer rows.Close()
+			var out []string
+			for rows.Next() {
+				var dev, app, item, day, n, r, amount int64
+				var cur string
+				must(t, rows.Scan(&dev, &app, &item, &day, &cur, &n, &r, &amount))
+				out = append(out, fmt.Sprint(dev, app, item, day, cur, n, r, amount))
+			}
+			return out
+		}
+		got := read(`SELECT developer_id, app_id, item_id, day, currency, purchases, refunded_purchases, refunded FROM purchase_days
+			WHERE purchases > 0 ORDER BY 1, 2, 3, 4, 5`)
+		want := read(`SELECT developer_id, app_id, item_id, (paid_at + 32400000000) / 86400000000, currency, COUNT(*),
+			SUM(CASE WHEN refunded > 0 THEN 1 ELSE 0 END), SUM(refunded) FROM purchases GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") || len(want) < 5 {
+			t.Fatalf("purchase_days:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	})
 }
