@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/vocdesk/vocdesk"
 )
@@ -99,15 +100,29 @@ func (r *ReportService) beginReport(ctx context.Context, f vocdesk.ReportFilter)
 	return tx, s, nil
 }
 
-// appNames maps app ids to slugs and names.
+// appNames maps app ids to slugs and names, in one query.
 func (tx *Tx) appNames(ctx context.Context, ids map[int64]bool) (map[int64][2]string, error) {
 	out := make(map[int64][2]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var c conds
+	list := make([]string, 0, len(ids))
 	for id := range ids {
+		list = append(list, c.next(id))
+	}
+	rows, err := tx.query(ctx, `SELECT id, slug, name FROM apps WHERE id IN (`+strings.Join(list, ", ")+`)`, c.args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: report apps: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
 		var slug, name string
-		if err := tx.queryRow(ctx, `SELECT slug, name FROM apps WHERE id = $1`, id).Scan(&slug, &name); err != nil {
+		if err := rows.Scan(&id, &slug, &name); err != nil {
 			return nil, fmt.Errorf("sqlstore: report apps: %w", err)
 		}
 		out[id] = [2]string{slug, name}
 	}
-	return out, nil
+	return out, rows.Err()
 }

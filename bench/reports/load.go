@@ -125,10 +125,14 @@ func load(ctx context.Context, engine, dsn string, c config) error {
 		FROM cancellation_requests`); err != nil {
 		return fmt.Errorf("refund_entries: %w", err)
 	}
-	// Inquiries: a year; 80% answered, 70% resolved or closed, a third of
-	// those rated; and their inquiry_stats rows.
-	status := "(CASE WHEN i % 10 < 6 THEN 'resolved' WHEN i % 10 = 6 THEN 'closed' WHEN i % 10 = 7 THEN 'waiting_on_customer' WHEN i % 10 = 8 THEN 'open' ELSE 'new' END)"
-	rating := "(CASE WHEN i % 10 < 7 AND i % 3 = 0 THEN 1 + i % 5 ELSE 0 END)"
+	// Inquiries: a year. Those of the last week are in every state, as a
+	// desk's backlog is; older ones are resolved (6 in 7) or closed. 80%
+	// answered, a third of the resolved rated; and their inquiry_stats rows.
+	week := c.inquiries / 52
+	status := fmt.Sprintf(`(CASE WHEN i > %d THEN (CASE WHEN i %% 7 = 6 THEN 'closed' ELSE 'resolved' END)
+		WHEN i %% 10 < 6 THEN 'resolved' WHEN i %% 10 = 6 THEN 'closed' WHEN i %% 10 = 7 THEN 'waiting_on_customer'
+		WHEN i %% 10 = 8 THEN 'open' ELSE 'new' END)`, week)
+	rating := fmt.Sprintf("(CASE WHEN (i > %d OR i %% 10 < 7) AND i %% 3 = 0 THEN 1 + i %% 5 ELSE 0 END)", week)
 	created := fmt.Sprintf("(%d - i * %d)", t0, year/int64(c.inquiries))
 	err = l.series(ctx, "inquiries", `developer_id, app_id, customer_id, channel, category, subject, status, rating, rating_comment,
 		created_at, updated_at, last_message_at, first_response_at, wait_sort, due_sort`,
@@ -136,8 +140,8 @@ func load(ctx context.Context, engine, dsn string, c config) error {
 			CASE i %% 5 WHEN 0 THEN 'store' WHEN 1 THEN 'email' WHEN 2 THEN 'phone' WHEN 3 THEN 'social' ELSE 'api' END,
 			CASE i %% 6 WHEN 0 THEN 'refund' WHEN 1 THEN 'not_received' WHEN 2 THEN 'payment' WHEN 3 THEN 'bug' WHEN 4 THEN 'account' ELSE 'other' END,
 			'문의 ' || i, %s, %s, CASE WHEN %s > 0 AND i %% 9 = 0 THEN '빨리 답해 주셔서 고맙습니다' ELSE '' END,
-			%s, %s, %s, CASE WHEN i %% 10 < 8 THEN %s + 3600000000 ELSE NULL END, 9223372036854775807, 9223372036854775807`,
-			appOf(apps), appOf(apps), customers, status, rating, rating, created, created, created, created), c.inquiries)
+			%s, %s, %s, CASE WHEN i > %d OR i %% 10 < 8 THEN %s + 3600000000 ELSE NULL END, 9223372036854775807, 9223372036854775807`,
+			appOf(apps), appOf(apps), customers, status, rating, rating, created, created, created, week, created), c.inquiries)
 	if err != nil {
 		return err
 	}

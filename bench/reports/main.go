@@ -31,6 +31,7 @@ import (
 type config struct {
 	inquiries, purchases, developers, runs int
 	pgURL                                  string
+	keep                                   bool
 }
 
 // goal is the p95 every report must meet.
@@ -44,6 +45,7 @@ func main() {
 	flag.IntVar(&c.developers, "developers", 200, "developers (two apps each; developer 1 has a tenth of everything)")
 	flag.IntVar(&c.runs, "runs", 40, "times each report is read (p95 of these)")
 	flag.StringVar(&c.pgURL, "pg", envOr("VOCDESK_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL server URL")
+	flag.BoolVar(&c.keep, "keep", false, "keep the databases after the run (their DSN is printed), to look at plans")
 	flag.Parse()
 	failed := false
 	for _, e := range strings.Split(*engines, ",") {
@@ -74,7 +76,11 @@ func run(ctx context.Context, c config, engine string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	defer drop()
+	if c.keep {
+		fmt.Println("keeping", dsn)
+	} else {
+		defer drop()
+	}
 	db.Now = func() time.Time { return now }
 	start := time.Now()
 	if err := load(ctx, engine, dsn, c); err != nil {
@@ -88,8 +94,11 @@ func run(ctx context.Context, c config, engine string) (bool, error) {
 	big := actor(1)
 	small := actor(int64(c.developers / 2))
 	op := vocdesk.NewContextWithActor(ctx, vocdesk.SystemActor())
-	month := vocdesk.ReportFilter{From: now.AddDate(0, 0, -30), To: now}
-	year := vocdesk.ReportFilter{From: now.AddDate(-1, 0, 0), To: now}
+	// Reports count whole days in Seoul, today included, as the pages ask.
+	local := now.In(vocdesk.Seoul)
+	tomorrow := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, vocdesk.Seoul)
+	month := vocdesk.ReportFilter{From: tomorrow.AddDate(0, 0, -30), To: tomorrow}
+	year := vocdesk.ReportFilter{From: tomorrow.AddDate(0, 0, -365), To: tomorrow}
 	ok := true
 	for _, r := range []struct {
 		name string
