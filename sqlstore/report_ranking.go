@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/vocdesk/vocdesk"
-	"github.com/vocdesk/vocdesk/report"
 )
 
 // DeveloperRanking lists every developer with its figures over the range,
@@ -46,34 +45,53 @@ func (r *ReportService) DeveloperRanking(ctx context.Context, f vocdesk.ReportFi
 			return nil, fmt.Errorf("sqlstore: ranking: %w", err)
 		}
 	}
-	// Inquiries and first answers: the values, per developer, for the median.
+	// Inquiries and answers per developer, then each one's median first
+	// answer by nearest rank (rank ceil(n/2)), picked by a window in the
+	// database so that only a row per developer comes back.
 	var c conds
 	s.where(&c, "developer_id", "app_id")
 	c.add("created_at >= ?", micros(f.From))
 	c.add("created_at < ?", micros(f.To))
-	rows, err := tx.query(ctx, `SELECT developer_id, first_response_secs FROM inquiry_stats`+c.where(), c.args...)
+	rows, err := tx.query(ctx, `SELECT developer_id, COUNT(*), COUNT(first_response_secs) FROM inquiry_stats`+c.where()+
+		` GROUP BY developer_id`, c.args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: ranking: %w", err)
 	}
-	firsts := map[int64][]int64{}
 	for rows.Next() {
-		var dev int64
-		var secs *int64
-		if err := rows.Scan(&dev, &secs); err != nil {
+		var dev, n, answered int64
+		if err := rows.Scan(&dev, &n, &answered); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("sqlstore: ranking: %w", err)
 		}
 		if d := byID[dev]; d != nil {
-			d.Inquiries++
-			if secs != nil {
-				d.Responded++
-				firsts[dev] = append(firsts[dev], *secs)
-			}
+			d.Inquiries, d.Responded = n, answered
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: ranking: %w", err)
+	}
+	med, err := tx.query(ctx, `SELECT developer_id, first_response_secs FROM (
+		SELECT developer_id, first_response_secs,
+			ROW_NUMBER() OVER (PARTITION BY developer_id ORDER BY first_response_secs) AS rn,
+			COUNT(*) OVER (PARTITION BY developer_id) AS n
+		FROM inquiry_stats`+c.whereAnd("first_response_secs IS NOT NULL")+`) ranked WHERE rn = (n + 1) / 2`, c.args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: ranking median: %w", err)
+	}
+	for med.Next() {
+		var dev, secs int64
+		if err := med.Scan(&dev, &secs); err != nil {
+			med.Close()
+			return nil, fmt.Errorf("sqlstore: ranking median: %w", err)
+		}
+		if d := byID[dev]; d != nil {
+			d.MedianFirstResponse = &secs
+		}
+	}
+	med.Close()
+	if err := med.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: ranking median: %w", err)
 	}
 	if err := tx.rankCounts(ctx, s, f, byID); err != nil {
 		return nil, err
@@ -82,7 +100,6 @@ func (r *ReportService) DeveloperRanking(ctx context.Context, f vocdesk.ReportFi
 		d := byID[id]
 		d.ResponseRate = vocdesk.Rate{N: d.Responded, D: d.Inquiries}
 		d.RefundRate = vocdesk.Rate{N: d.Refunded, D: d.Purchases}
-		d.MedianFirstResponse = report.Percentile(firsts[id], 50)
 	}
 	out := make([]*vocdesk.DeveloperRank, 0, len(order))
 	for _, id := range order {

@@ -182,6 +182,15 @@ func TestInquiryReport(t *testing.T) {
 		must(t, err)
 		want("operator dev-a", onlyA.Created, int64(4))
 
+		ranks, err := reps.DeveloperRanking(asOperator(), reportRange())
+		must(t, err)
+		want("ranked", len(ranks), 2)
+		for _, d := range ranks {
+			want(d.Slug+" answered", [2]int64{d.Inquiries, d.Responded}, map[string][2]int64{"dev-a": {4, 3}, "dev-b": {1, 1}}[d.Slug])
+			want(d.Slug+" median", *d.MedianFirstResponse, int64(3600))
+		}
+		want("worst first", ranks[0].Slug, "dev-a")
+
 		// Across the line: another's slug or app is not found, like a missing one.
 		for _, bad := range []vocdesk.ReportFilter{{DeveloperSlug: "dev-b"}, {AppSlug: "app-b"}, {AppSlug: "nope"}} {
 			bad.From, bad.To = reportRange().From, reportRange().To
