@@ -59,4 +59,6 @@ type Services struct {
 	// Automation is the desk's macros and rules, and members' availability
 	// for round-robin; optional, its routes answer only when set.
 	Automation AutomationService
+	// Reports are the dashboards' figures; optional like the refunds.
+	Reports ReportService
 }

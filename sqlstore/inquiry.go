@@ -93,6 +93,9 @@ func (tx *Tx) createInquiry(ctx context.Context, a *vocdesk.Actor, in *vocdesk.I
 	if err := tx.countStatus(ctx, in.DeveloperID, vocdesk.InquiryNew); err != nil {
 		return err
 	}
+	if err := tx.statsCreated(ctx, in); err != nil {
+		return err
+	}
 	// An agent's summary of a call is the agent's words (LogCall asks so).
 	agent := a.IsOperator() && first.Author == vocdesk.AuthorOperator
 	first.InquiryID, first.Author, first.AuthorID, first.AuthorName = in.ID, vocdesk.AuthorCustomer, in.CustomerID, in.CustomerName

@@ -123,6 +123,9 @@ func (tx *Tx) addMessage(ctx context.Context, a *vocdesk.Actor, inquiryID int64,
 		if in.FirstResponseAt == nil {
 			now := tx.now
 			in.FirstResponseAt = &now
+			if err := tx.statsFirstResponse(ctx, in); err != nil {
+				return err
+			}
 		}
 		in.UnreadByCustomer = true
 		if err := tx.endWait(ctx, in); err != nil {

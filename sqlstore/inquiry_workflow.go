@@ -39,7 +39,7 @@ func (tx *Tx) startWait(ctx context.Context, in *vocdesk.Inquiry) error {
 	if err != nil {
 		return fmt.Errorf("sqlstore: start SLA wait: %w", err)
 	}
-	return nil
+	return tx.statsWait(ctx, in.ID, &due, nil)
 }
 
 // endWait stops the SLA clock: the developer answered, or the inquiry was
@@ -49,13 +49,14 @@ func (tx *Tx) endWait(ctx context.Context, in *vocdesk.Inquiry) error {
 	if in.WaitingSince == nil && in.EscalatedAt == nil {
 		return nil
 	}
+	endedDue := in.DueAt
 	in.WaitingSince, in.DueAt, in.EscalatedAt = nil, nil, nil
 	_, err := tx.exec(ctx, `UPDATE inquiries SET waiting_since = NULL, due_at = NULL, due_soon_at = NULL,
 		escalate_at = NULL, escalated_at = NULL, wait_sort = $2, due_sort = $2 WHERE id = $1`, in.ID, int64(notWaiting))
 	if err != nil {
 		return fmt.Errorf("sqlstore: end SLA wait: %w", err)
 	}
-	return nil
+	return tx.statsWait(ctx, in.ID, nil, endedDue)
 }
 
 // saveInquiry writes the workflow fields that every change may touch.
@@ -85,7 +86,11 @@ func (tx *Tx) moveStatus(ctx context.Context, in *vocdesk.Inquiry, to vocdesk.In
 		in.DeveloperID, string(in.Status)); err != nil {
 		return fmt.Errorf("sqlstore: inquiry counts: %w", err)
 	}
+	from := in.Status
 	in.Status = to
+	if err := tx.statsStatus(ctx, in, from); err != nil {
+		return err
+	}
 	return tx.countStatus(ctx, in.DeveloperID, to)
 }
 

@@ -91,6 +91,7 @@ func services(db *sqlstore.DB) vocdesk.Services {
 		Social:        sqlstore.NewSocialService(db),
 
 		Automation: sqlstore.NewAutomationService(db),
+		Reports:    sqlstore.NewReportService(db),
 	}
 }
 

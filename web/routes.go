@@ -171,6 +171,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/rules/{id}", developersOnly, true, s.getRule},
 		{"PUT", "/api/v1/rules/{id}", developersOnly, true, s.putRule},
 		{"DELETE", "/api/v1/rules/{id}", developersOnly, true, s.deleteRule},
+		{"GET", "/api/v1/reports/inquiries", staff, true, s.getInquiryReport},
+		{"GET", "/api/v1/reports/refunds", staff, true, s.getRefundReport},
 		{"GET", "/api/v1/review-reports", operators, true, s.listReviewReports},
 		{"GET", "/api/v1/reviews", staff, true, s.listReviews},
 		{"GET", "/api/v1/reviews/{id}", staff, true, s.getReview},

@@ -129,6 +129,8 @@ var walkQueries = map[string][]string{
 	"GET /api/v1/reviews":                         {"app={app}", "customer_id={customer}", "q=alpha"},
 	"GET /api/v1/me/reviews":                      {"app={app}"},
 	"GET /api/v1/audit":                           {"developer={slug}", "q={txid}", "q=alpha", "actor=alpha", "entity=purchase", "action=inquiry", "from=2024-01-01&to=2099-12-31"},
+	"GET /api/v1/reports/inquiries":               {"app={app}", "developer={slug}"},
+	"GET /api/v1/reports/refunds":                 {"app={app}", "developer={slug}"},
 }
 
 // walkContentTypes are the bodies that are not JSON.

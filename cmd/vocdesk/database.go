@@ -101,6 +101,7 @@ func newServices(db *sqlstore.DB) vocdesk.Services {
 		Social: sqlstore.NewSocialService(db),
 
 		Automation: sqlstore.NewAutomationService(db),
+		Reports:    sqlstore.NewReportService(db),
 	}
 }
 

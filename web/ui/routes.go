@@ -69,6 +69,8 @@ func (h *handler) routes() *pageMux {
 	h.agentRoutes(mux)
 	// The desk's automation: macros, rules, members in or away.
 	h.automationRoutes(mux)
+	// The dashboards: the developer's and the store's reports.
+	h.reportRoutes(mux)
 
 	// Everything else under "/" is ours to answer, with our own 404 page.
 	mux.HandleFunc(catchAll, h.notFound)

@@ -58,6 +58,7 @@ var registeredViews = []view{
 	viewConsoleNotifications,
 	viewOperatorCall, viewConsoleSocial,
 	viewConsoleAutomation, viewConsoleRule, viewConsoleRuleDryRun,
+	viewConsoleReports, viewOperatorReports,
 }
 
 type views struct {

@@ -83,6 +83,7 @@ func Services(db *sqlstore.DB) vocdesk.Services {
 		Calls:         sqlstore.NewCallService(db),
 		Social:        sqlstore.NewSocialService(db),
 		Automation:    sqlstore.NewAutomationService(db),
+		Reports:       sqlstore.NewReportService(db),
 	}
 }
 

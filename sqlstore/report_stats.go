@@ -1,0 +1,116 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/vocdesk/vocdesk"
+)
+
+// inquiry_stats (migration 00110) is written here, in the transaction of
+// each change it follows, so the reports are exact under any concurrency:
+// no sweep, no cache to go stale.
+
+// statsCreated adds a new inquiry's row.
+func (tx *Tx) statsCreated(ctx context.Context, in *vocdesk.Inquiry) error {
+	_, err := tx.exec(ctx, `INSERT INTO inquiry_stats (inquiry_id, developer_id, app_id, created_at, channel, category, status)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		in.ID, in.DeveloperID, in.AppID, micros(in.CreatedAt), string(in.Channel), string(in.Category), string(in.Status))
+	if err != nil {
+		return fmt.Errorf("sqlstore: inquiry stats: %w", err)
+	}
+	return nil
+}
+
+// done reports whether a status ends the inquiry for the reports: resolved
+// or closed.
+func done(s vocdesk.InquiryStatus) bool {
+	return s == vocdesk.InquiryResolved || s == vocdesk.InquiryClosed
+}
+
+// statsStatus follows a status change from from to in.Status. Resolving
+// (or closing) records the resolution time from creation; reopening
+// forgets it until the inquiry is resolved again.
+func (tx *Tx) statsStatus(ctx context.Context, in *vocdesk.Inquiry, from vocdesk.InquiryStatus) error {
+	var err error
+	switch {
+	case done(in.Status) && !done(from):
+		var secs int64
+		if secs, err = tx.businessSeconds(ctx, in.DeveloperID, in.CreatedAt, tx.now); err != nil {
+			return err
+		}
+		_, err = tx.exec(ctx, `UPDATE inquiry_stats SET status = $2, resolved_at = $3, resolution_secs = $4 WHERE inquiry_id = $1`,
+			in.ID, string(in.Status), micros(tx.now), secs)
+	case !done(in.Status) && done(from):
+		_, err = tx.exec(ctx, `UPDATE inquiry_stats SET status = $2, resolved_at = NULL, resolution_secs = NULL WHERE inquiry_id = $1`,
+			in.ID, string(in.Status))
+	default:
+		_, err = tx.exec(ctx, `UPDATE inquiry_stats SET status = $2 WHERE inquiry_id = $1`, in.ID, string(in.Status))
+	}
+	if err != nil {
+		return fmt.Errorf("sqlstore: inquiry stats: %w", err)
+	}
+	return nil
+}
+
+// statsFirstResponse records the developer's first answer.
+func (tx *Tx) statsFirstResponse(ctx context.Context, in *vocdesk.Inquiry) error {
+	secs, err := tx.businessSeconds(ctx, in.DeveloperID, in.CreatedAt, tx.now)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, `UPDATE inquiry_stats SET first_response_secs = $2 WHERE inquiry_id = $1 AND first_response_secs IS NULL`,
+		in.ID, secs); err != nil {
+		return fmt.Errorf("sqlstore: inquiry stats: %w", err)
+	}
+	return nil
+}
+
+// statsWait follows the SLA clock: due is the running wait's due time, nil
+// when the wait ends; a wait that ends at or after its due time was a
+// breach, and the breach stays counted.
+func (tx *Tx) statsWait(ctx context.Context, id int64, due, endedDue *time.Time) error {
+	var err error
+	switch {
+	case due != nil:
+		_, err = tx.exec(ctx, `UPDATE inquiry_stats SET due_at = $2 WHERE inquiry_id = $1`, id, micros(*due))
+	case endedDue != nil && !tx.now.Before(*endedDue):
+		_, err = tx.exec(ctx, `UPDATE inquiry_stats SET due_at = NULL, breached = 1 WHERE inquiry_id = $1`, id)
+	default:
+		_, err = tx.exec(ctx, `UPDATE inquiry_stats SET due_at = NULL WHERE inquiry_id = $1`, id)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlstore: inquiry stats: %w", err)
+	}
+	return nil
+}
+
+// businessSeconds is the business time from a to b in developer devID's
+// calendar: its SLA policy's hours and the store's holidays, the calendar
+// its deadlines are counted in.
+func (tx *Tx) businessSeconds(ctx context.Context, devID int64, a, b time.Time) (int64, error) {
+	p, err := tx.policy(ctx, devID)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := tx.query(ctx, `SELECT day FROM holidays WHERE day >= $1 AND day <= $2`,
+		a.In(vocdesk.Seoul).Format(time.DateOnly), b.In(vocdesk.Seoul).Format(time.DateOnly))
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: holidays: %w", err)
+	}
+	defer rows.Close()
+	var days []string
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			return 0, fmt.Errorf("sqlstore: holidays: %w", err)
+		}
+		days = append(days, d)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("sqlstore: holidays: %w", err)
+	}
+	cal := vocdesk.NewBusinessCalendar(p.Hours, vocdesk.Seoul, days)
+	return int64(cal.Between(a, b) / time.Second), nil
+}
