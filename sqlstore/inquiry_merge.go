@@ -30,7 +30,11 @@ type mergeState struct {
 	Events        []int64    `json:"events"`
 	Merged        inquiryRow `json:"merged"`
 	Survivor      inquiryRow `json:"survivor"`
-	LastMessage   int64      `json:"last_message"` // the newest message id of both after the merge
+	// MergedStats and SurvivorStats are both inquiries' rows of the
+	// reports (inquiry_stats).
+	MergedStats   *statsRow `json:"merged_stats,omitempty"`
+	SurvivorStats *statsRow `json:"survivor_stats,omitempty"`
+	LastMessage   int64     `json:"last_message"` // the newest message id of both after the merge
 }
 
 // inquiryRow is an inquiry's own columns that a merge changes, as stored.
@@ -67,12 +71,7 @@ func (tx *Tx) readInquiryRow(ctx context.Context, id int64) (inquiryRow, error) 
 	if err != nil {
 		return r, fmt.Errorf("sqlstore: read inquiry %d: %w", id, err)
 	}
-	p := func(v sql.NullInt64) *int64 {
-		if !v.Valid {
-			return nil
-		}
-		return &v.Int64
-	}
+	p := nullable
 	r.AssigneeID, r.FirstResponseAt, r.WaitingSince, r.DueAt = p(assignee), p(first), p(waiting), p(due)
 	r.DueSoonAt, r.EscalateAt, r.EscalatedAt, r.PurchaseID = p(dueSoon), p(escalate), p(escalated), p(purchase)
 	return r, nil
@@ -87,12 +86,7 @@ func (tx *Tx) writeInquiryRow(ctx context.Context, devID, id int64, from vocdesk
 			return err
 		}
 	}
-	n := func(v *int64) any {
-		if v == nil {
-			return nil
-		}
-		return *v
-	}
+	n := anyOf
 	_, err := tx.exec(ctx, `UPDATE inquiries SET status = $2, assignee_id = $3, unread_by_customer = $4, unread_by_developer = $5,
 		updated_at = $6, last_message_at = $7, first_response_at = $8, waiting_since = $9, due_at = $10, due_soon_at = $11,
 		escalate_at = $12, escalated_at = $13, wait_sort = $14, due_sort = $15, tags = $16, purchase_id = $17, purchase_txid = $18
@@ -220,6 +214,12 @@ func (tx *Tx) mergeInquiry(ctx context.Context, a *vocdesk.Actor, id, into int64
 		return nil, err
 	}
 	if st.Survivor, err = tx.readInquiryRow(ctx, into); err != nil {
+		return nil, err
+	}
+	if st.MergedStats, err = tx.readStatsRow(ctx, id); err != nil {
+		return nil, err
+	}
+	if st.SurvivorStats, err = tx.readStatsRow(ctx, into); err != nil {
 		return nil, err
 	}
 	if st.Messages, err = tx.ids(ctx, `SELECT id FROM inquiry_messages WHERE inquiry_id = $1 ORDER BY id`, id); err != nil {

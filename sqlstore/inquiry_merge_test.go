@@ -144,14 +144,27 @@ func TestInquiryMergeUndo(t *testing.T) {
 		beforeS, beforeM := snap(t, f, sv.ID), snap(t, f, m.ID)
 		counts, err := f.inq.CountInquiries(f.asAgentA, vocdesk.InquiryFilter{})
 		must(t, err)
+		// The reports' figures come back too (inquiry_stats).
+		reports := sqlstore.NewReportService(db)
+		days := vocdesk.ReportFilter{From: f.now.Add(-48 * time.Hour), To: f.now.Add(48 * time.Hour)}
+		report, err := reports.InquiryReport(f.asAgentA, days)
+		must(t, err)
 
 		_, err = merges.MergeInquiry(f.asAgentA, m.ID, sv.ID)
 		must(t, err)
 		if s := snap(t, f, sv.ID); s.In.PurchaseID != f.pA2.ID || s.In.Status != vocdesk.InquiryOpen {
 			t.Errorf("survivor without a purchase takes the merged one's: %d, status %s", s.In.PurchaseID, s.In.Status)
 		}
+		merged, err := reports.InquiryReport(f.asAgentA, days)
+		must(t, err)
+		if reflect.DeepEqual(merged, report) {
+			t.Errorf("the merge (one inquiry closed) left the report as it was: %+v", merged)
+		}
 		f.now = f.now.Add(vocdesk.MergeUndoWindow - time.Second)
 		must(t, merges.UndoMerge(f.asAgentA, m.ID))
+		if undone, err := reports.InquiryReport(f.asAgentA, days); err != nil || !reflect.DeepEqual(undone, report) {
+			t.Errorf("report after undo %+v (%v), want %+v", undone, err, report)
+		}
 		afterS, afterM := snap(t, f, sv.ID), snap(t, f, m.ID)
 		if !reflect.DeepEqual(afterS, beforeS) {
 			t.Errorf("survivor after undo:\n%+v\nwant\n%+v", afterS, beforeS)

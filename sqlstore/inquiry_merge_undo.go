@@ -91,6 +91,12 @@ func (tx *Tx) undoMerge(ctx context.Context, a *vocdesk.Actor, id int64) error {
 	if err := tx.writeInquiryRow(ctx, sv.DeveloperID, into, sv.Status, st.Survivor); err != nil {
 		return err
 	}
+	if err := tx.writeStatsRow(ctx, id, st.MergedStats); err != nil {
+		return err
+	}
+	if err := tx.writeStatsRow(ctx, into, st.SurvivorStats); err != nil {
+		return err
+	}
 	for _, x := range []int64{id, into} {
 		if err := tx.indexInquiry(ctx, x); err != nil {
 			return err

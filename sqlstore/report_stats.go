@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -113,4 +114,57 @@ func (tx *Tx) businessSeconds(ctx context.Context, devID int64, a, b time.Time) 
 	}
 	cal := vocdesk.NewBusinessCalendar(p.Hours, vocdesk.Seoul, days)
 	return int64(cal.Between(a, b) / time.Second), nil
+}
+
+// statsRow is an inquiry's inquiry_stats row as a merge found it, so that
+// undoing the merge puts the reports' figures back exactly (the merge's
+// status moves and SLA waits changed them).
+type statsRow struct {
+	Status        string `json:"status"`
+	FirstResponse *int64 `json:"first_response_secs"`
+	ResolvedAt    *int64 `json:"resolved_at"`
+	Resolution    *int64 `json:"resolution_secs"`
+	Breached      int64  `json:"breached"`
+	DueAt         *int64 `json:"due_at"`
+}
+
+func (tx *Tx) readStatsRow(ctx context.Context, id int64) (*statsRow, error) {
+	var r statsRow
+	var first, resolved, resolution, due sql.NullInt64
+	err := tx.queryRow(ctx, `SELECT status, first_response_secs, resolved_at, resolution_secs, breached, due_at
+		FROM inquiry_stats WHERE inquiry_id = $1`, id).Scan(&r.Status, &first, &resolved, &resolution, &r.Breached, &due)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: inquiry stats %d: %w", id, err)
+	}
+	r.FirstResponse, r.ResolvedAt, r.Resolution, r.DueAt = nullable(first), nullable(resolved), nullable(resolution), nullable(due)
+	return &r, nil
+}
+
+// writeStatsRow puts r back as inquiry id's row; a merge recorded before
+// rows were kept (r nil) leaves the row as it is.
+func (tx *Tx) writeStatsRow(ctx context.Context, id int64, r *statsRow) error {
+	if r == nil {
+		return nil
+	}
+	_, err := tx.exec(ctx, `UPDATE inquiry_stats SET status = $2, first_response_secs = $3, resolved_at = $4,
+		resolution_secs = $5, breached = $6, due_at = $7 WHERE inquiry_id = $1`,
+		id, r.Status, anyOf(r.FirstResponse), anyOf(r.ResolvedAt), anyOf(r.Resolution), r.Breached, anyOf(r.DueAt))
+	if err != nil {
+		return fmt.Errorf("sqlstore: inquiry stats %d: %w", id, err)
+	}
+	return nil
+}
+
+func nullable(v sql.NullInt64) *int64 {
+	if !v.Valid {
+		return nil
+	}
+	return &v.Int64
+}
+
+func anyOf(v *int64) any {
+	if v == nil {
+		return nil
+	}
+	return *v
 }
