@@ -60,41 +60,6 @@ func systemCtx() context.Context {
 	return vocdesk.NewContextWithActor(context.Background(), vocdesk.SystemActor())
 }
 
-func services(db *sqlstore.DB) vocdesk.Services {
-	return vocdesk.Services{
-		Developers: sqlstore.NewDeveloperService(db),
-		Customers:  sqlstore.NewCustomerService(db),
-		Purchases:  sqlstore.NewPurchaseService(db),
-		Auth:       sqlstore.NewAuthService(db),
-		Imports:    sqlstore.NewImportLog(db),
-
-		Cancellations: sqlstore.NewCancellationService(db),
-		Webhooks:      sqlstore.NewWebhookService(db),
-
-		Reconciliation: sqlstore.NewReconciliationService(db),
-
-		Inquiries: sqlstore.NewInquiryService(db),
-		Desk:      sqlstore.NewDeskService(db),
-
-		Mail:    sqlstore.NewMailService(db),
-		Reviews: sqlstore.NewReviewService(db),
-		IMAP:    sqlstore.NewIMAPService(db),
-
-		Surveys: sqlstore.NewSurveyService(db),
-		Audit:   sqlstore.NewAuditService(db),
-		Merges:  sqlstore.NewMergeService(db),
-		Snoozes: sqlstore.NewSnoozeService(db),
-
-		Presence:      sqlstore.NewPresenceService(db),
-		Notifications: sqlstore.NewNotificationService(db),
-		Calls:         sqlstore.NewCallService(db),
-		Social:        sqlstore.NewSocialService(db),
-
-		Automation: sqlstore.NewAutomationService(db),
-		Reports:    sqlstore.NewReportService(db),
-	}
-}
-
 func newEnv(t testing.TB, db *sqlstore.DB) *env {
 	t.Helper()
 	return newEnvWith(t, db, web.Config{})
@@ -104,7 +69,7 @@ func newEnv(t testing.TB, db *sqlstore.DB) *env {
 // and limiter are the env's).
 func newEnvWith(t testing.TB, db *sqlstore.DB, cfg web.Config) *env {
 	t.Helper()
-	e := &env{t: t, db: db, svc: services(db), logs: &bytes.Buffer{}, oas: loadValidator(t)}
+	e := &env{t: t, db: db, svc: sqlstore.Services(db), logs: &bytes.Buffer{}, oas: loadValidator(t)}
 	var err error
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.logs, nil))
 	cfg.Ready = db.Ping

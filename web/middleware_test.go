@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
 	"github.com/vocdesk/vocdesk/web"
 )
@@ -47,7 +48,7 @@ func (l *lockedBuffer) String() string {
 
 func TestInternalErrorsAndPanics(t *testing.T) {
 	db := sqlstoretest.OpenSQLite(t)
-	svc := services(db)
+	svc := sqlstore.Services(db)
 	opKey, err := svc.Auth.CreateAPIKey(systemCtx(), &vocdesk.APIKey{Realm: vocdesk.RealmOperator, Name: "ops"})
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +128,7 @@ func TestRequestLogAndID(t *testing.T) {
 
 func TestReadyzFails(t *testing.T) {
 	srv, err := web.NewServer(web.Config{Ready: func(context.Context) error { return errors.New("db down") }},
-		services(sqlstoretest.OpenSQLite(t)))
+		sqlstore.Services(sqlstoretest.OpenSQLite(t)))
 	if err != nil {
 		t.Fatal(err)
 	}

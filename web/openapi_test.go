@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
 	"github.com/vocdesk/vocdesk/web"
 )
@@ -16,7 +17,7 @@ import (
 // and public routes are the ones documented without security.
 func TestOpenAPICoversRoutes(t *testing.T) {
 	oas := loadValidator(t)
-	srv, err := web.NewServer(web.Config{}, services(sqlstoretest.OpenSQLite(t)))
+	srv, err := web.NewServer(web.Config{}, sqlstore.Services(sqlstoretest.OpenSQLite(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 // TestOpenAPIServed checks the served document is the embedded one and is
 // OpenAPI 3.1.
 func TestOpenAPIServed(t *testing.T) {
-	srv, err := web.NewServer(web.Config{}, services(sqlstoretest.OpenSQLite(t)))
+	srv, err := web.NewServer(web.Config{}, sqlstore.Services(sqlstoretest.OpenSQLite(t)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,43 +68,6 @@ func sqlitePath(dsn string) (string, bool) {
 	return p, p != ""
 }
 
-// newServices wires the SQL implementations of every service.
-func newServices(db *sqlstore.DB) vocdesk.Services {
-	return vocdesk.Services{
-		Developers: sqlstore.NewDeveloperService(db),
-		Customers:  sqlstore.NewCustomerService(db),
-		Purchases:  sqlstore.NewPurchaseService(db),
-		Auth:       sqlstore.NewAuthService(db),
-		Imports:    sqlstore.NewImportLog(db),
-
-		Cancellations: sqlstore.NewCancellationService(db),
-		Webhooks:      sqlstore.NewWebhookService(db),
-
-		Reconciliation: sqlstore.NewReconciliationService(db),
-
-		Inquiries: sqlstore.NewInquiryService(db),
-		Desk:      sqlstore.NewDeskService(db),
-
-		Mail:    sqlstore.NewMailService(db),
-		Reviews: sqlstore.NewReviewService(db),
-		IMAP:    sqlstore.NewIMAPService(db),
-
-		Surveys: sqlstore.NewSurveyService(db),
-		Audit:   sqlstore.NewAuditService(db),
-		Merges:  sqlstore.NewMergeService(db),
-		Snoozes: sqlstore.NewSnoozeService(db),
-
-		Presence:      sqlstore.NewPresenceService(db),
-		Notifications: sqlstore.NewNotificationService(db),
-
-		Calls:  sqlstore.NewCallService(db),
-		Social: sqlstore.NewSocialService(db),
-
-		Automation: sqlstore.NewAutomationService(db),
-		Reports:    sqlstore.NewReportService(db),
-	}
-}
-
 // systemContext is ctx acting as the system: the CLI's own operator actor,
 // with no person behind it.
 func systemContext(ctx context.Context) context.Context {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/demo"
+	"github.com/vocdesk/vocdesk/sqlstore"
 )
 
 // runDemo fills the database with the demo marketplace and prints the
@@ -43,7 +44,7 @@ func runDemo(ctx context.Context, env *Env, args []string) int {
 		return 1
 	}
 	defer db.Close()
-	res, err := demo.Seed(ctx, newServices(db), demo.Options{
+	res, err := demo.Seed(ctx, sqlstore.Services(db), demo.Options{
 		Seed:      *seed,
 		Customers: *customers,
 		Purchases: *purchases,

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vocdesk/vocdesk/csvsafe"
 	"github.com/vocdesk/vocdesk/purchaseimport"
+	"github.com/vocdesk/vocdesk/sqlstore"
 )
 
 // maxRejectsShown bounds the rejected rows written to stderr; --rejects gets
@@ -133,7 +134,7 @@ func runImportPurchases(ctx context.Context, env *Env, args []string) int {
 			}
 		},
 	}
-	sum, err := purchaseimport.Import(systemContext(ctx), newServices(db).Purchases, in, opts)
+	sum, err := purchaseimport.Import(systemContext(ctx), sqlstore.Services(db).Purchases, in, opts)
 	if bar != nil {
 		bar.Finish()
 		fmt.Fprintln(env.Stderr)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/sqlstore"
 )
 
 // seedLedger creates a developer, an app and n customers to buy from it,
@@ -21,7 +22,7 @@ func seedLedger(t *testing.T, dsn string, n int) []int64 {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	svc := newServices(db)
+	svc := sqlstore.Services(db)
 	ctx := systemContext(t.Context())
 	if err := svc.Developers.CreateDeveloper(ctx, &vocdesk.Developer{Slug: "hanbit", Name: "Hanbit", Email: "cs@hanbit.example"}); err != nil {
 		t.Fatal(err)
@@ -88,7 +89,7 @@ func TestImportPurchases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := newServices(db).Purchases.FindPurchaseByTxID(systemContext(t.Context()), "TX2026050100,0030")
+		p, err := sqlstore.Services(db).Purchases.FindPurchaseByTxID(systemContext(t.Context()), "TX2026050100,0030")
 		db.Close()
 		if err != nil || p.ItemSKU != "gems\r\n60" && p.ItemSKU != "gems\n60" || p.Amount != 99 || !p.PaidAt.Equal(time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)) {
 			t.Errorf("quoted row: %+v, %v", p, err)

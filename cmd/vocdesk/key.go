@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/sqlstore"
 )
 
 // runKey manages API keys: key create, key list, key revoke.
@@ -72,7 +73,7 @@ func runKeyCreate(ctx context.Context, env *Env, args []string) int {
 		return openExit(err)
 	}
 	defer db.Close()
-	secret, err := newServices(db).Auth.CreateAPIKey(systemContext(ctx), k)
+	secret, err := sqlstore.Services(db).Auth.CreateAPIKey(systemContext(ctx), k)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "vocdesk key create: %s\n", errorText(err))
 		return exitFor(err)
@@ -103,7 +104,7 @@ func runKeyList(ctx context.Context, env *Env, args []string) int {
 		return openExit(err)
 	}
 	defer db.Close()
-	keys, err := newServices(db).Auth.FindAPIKeys(systemContext(ctx))
+	keys, err := sqlstore.Services(db).Auth.FindAPIKeys(systemContext(ctx))
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "vocdesk key list: %s\n", errorText(err))
 		return exitFor(err)
@@ -144,7 +145,7 @@ func runKeyRevoke(ctx context.Context, env *Env, args []string) int {
 		return openExit(err)
 	}
 	defer db.Close()
-	if err := newServices(db).Auth.RevokeAPIKey(systemContext(ctx), id); err != nil {
+	if err := sqlstore.Services(db).Auth.RevokeAPIKey(systemContext(ctx), id); err != nil {
 		fmt.Fprintf(env.Stderr, "vocdesk key revoke: %s\n", errorText(err))
 		return exitFor(err)
 	}

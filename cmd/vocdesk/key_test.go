@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/sqlstore"
 )
 
 func TestKeyCreateListRevoke(t *testing.T) {
@@ -26,7 +27,7 @@ func TestKeyCreateListRevoke(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		svc := newServices(db)
+		svc := sqlstore.Services(db)
 		a, err := svc.Auth.ActorForAPIKey(context.Background(), secret)
 		if err != nil || !a.IsOperator() {
 			t.Fatalf("the printed key: %+v, %v", a, err)

@@ -52,7 +52,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.db, err = openDatabase(ctx, m.Config.DB); err != nil {
 		return err
 	}
-	svc := newServices(m.db)
+	svc := sqlstore.Services(m.db)
 	configureServices(m.Config, svc)
 	h, err := web.NewServer(web.Config{
 		Logger:               m.Logger,

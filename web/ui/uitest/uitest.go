@@ -58,33 +58,12 @@ const HistoryLen = 32
 // Latest is when Minji's newest purchase was paid: 10:30 in Seoul.
 var Latest = time.Date(2026, 3, 10, 1, 30, 0, 0, time.UTC)
 
-// Services returns the SQL-backed services over db.
+// Services returns the SQL-backed services over db without the refunds
+// and webhooks: the browser tests that need them wire them (withRefunds).
 func Services(db *sqlstore.DB) vocdesk.Services {
-	return vocdesk.Services{
-		Developers: sqlstore.NewDeveloperService(db),
-		Customers:  sqlstore.NewCustomerService(db),
-		Purchases:  sqlstore.NewPurchaseService(db),
-		Auth:       sqlstore.NewAuthService(db),
-		Imports:    sqlstore.NewImportLog(db),
-
-		Reconciliation: sqlstore.NewReconciliationService(db),
-		Inquiries:      sqlstore.NewInquiryService(db),
-		Desk:           sqlstore.NewDeskService(db),
-		Mail:           sqlstore.NewMailService(db),
-		Reviews:        sqlstore.NewReviewService(db),
-		IMAP:           sqlstore.NewIMAPService(db),
-		Surveys:        sqlstore.NewSurveyService(db),
-		Audit:          sqlstore.NewAuditService(db),
-		Merges:         sqlstore.NewMergeService(db),
-		Snoozes:        sqlstore.NewSnoozeService(db),
-
-		Presence:      sqlstore.NewPresenceService(db),
-		Notifications: sqlstore.NewNotificationService(db),
-		Calls:         sqlstore.NewCallService(db),
-		Social:        sqlstore.NewSocialService(db),
-		Automation:    sqlstore.NewAutomationService(db),
-		Reports:       sqlstore.NewReportService(db),
-	}
+	svc := sqlstore.Services(db)
+	svc.Cancellations, svc.Webhooks = nil, nil
+	return svc
 }
 
 // System is a context acting as the system operator, for seeding.
