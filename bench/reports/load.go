@@ -97,15 +97,17 @@ func load(ctx context.Context, engine, dsn string, c config) error {
 			return err
 		}
 	}
-	// Purchases: a year, newest first; 1 in 50 in USD; 1 in 100 half refunded.
+	// Purchases: a year, newest first; 1 in 50 in USD; about 1 in 100 half
+	// refunded, developer 1's (every tenth purchase) included.
 	amount := "(CASE WHEN i % 50 = 7 THEN 99 + (i % 5) * 100 ELSE 1100 * (1 + i % 10) END)"
-	refunded := "(CASE WHEN i % 100 = 3 THEN " + amount + " / 2 ELSE 0 END)"
+	refundedIf := "(i % 100 = 3 OR i % 1000 = 500)"
+	refunded := "(CASE WHEN " + refundedIf + " THEN " + amount + " / 2 ELSE 0 END)"
 	err = l.series(ctx, "purchases", "txid, tid, customer_id, developer_id, app_id, item_id, amount, currency, refunded, method, status, paid_at, created_at",
 		fmt.Sprintf(`'T' || i, 'o' || i, 1 + (i * 31) %% %d, (%s - 1) / 2 + 1, %s, %s, %s,
 			CASE WHEN i %% 50 = 7 THEN 'USD' ELSE 'KRW' END, %s,
 			CASE i %% 4 WHEN 0 THEN 'carrier' WHEN 1 THEN 'card' WHEN 2 THEN 'cash' ELSE 'gift' END,
-			CASE WHEN i %% 100 = 3 THEN 'partially_refunded' ELSE 'paid' END, %d - i * %d, %d`,
-			customers, appOf(apps), appOf(apps), appOf(apps), amount, refunded, t0, year/int64(c.purchases), t0), c.purchases)
+			CASE WHEN %s THEN 'partially_refunded' ELSE 'paid' END, %d - i * %d, %d`,
+			customers, appOf(apps), appOf(apps), appOf(apps), amount, refunded, refundedIf, t0, year/int64(c.purchases), t0), c.purchases)
 	if err != nil {
 		return err
 	}
