@@ -82,6 +82,8 @@ type Result struct {
 	// Features counts what this run added of the agents' day (features.go):
 	// all zero on a second run.
 	Features FeatureCounts
+	// Mentioned is the login whose bell shows the demo's mention.
+	Mentioned string
 
 	Anchor time.Time // the history ends here: the demo's "now"
 }

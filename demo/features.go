@@ -73,6 +73,7 @@ func (s *seeder) features(ctx context.Context) error {
 		defer s.opts.SetNow(time.Now)
 	}
 	fc := &s.res.Features
+	s.res.Mentioned = tm.admin.Email
 	steps := []func(context.Context, *team, []*buyer) error{s.automation, s.calls, s.social, s.history, s.snoozeMergeMention}
 	for _, step := range steps {
 		if err := step(ctx, tm, cs); err != nil {
@@ -81,6 +82,8 @@ func (s *seeder) features(ctx context.Context) error {
 	}
 	s.opts.Logf("agents' day: %d macros, %d rules, %d connectors, %d calls, %d social posts, %d resolved and rated, %d snoozed, %d merged, %d mentions",
 		fc.Macros, fc.Rules, fc.Connectors, fc.Calls, fc.SocialPosts, fc.History, fc.Snoozed, fc.Merged, fc.Mentions)
+	s.opts.Logf("agents' day: sign in as %s at /developer/login for the bell's mention, the macros and rules, and /console/reports; as %s at /operator/login for /operator/reports",
+		memberEmail(&studios[0], vocdesk.RoleAdmin), operatorLogin.Email)
 	return nil
 }
 
