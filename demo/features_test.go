@@ -109,6 +109,7 @@ func TestSeedAgentsDay(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, in := range page {
+				checkDemoInquiry(t, svc, sys, in)
 				out, _, err := svc.Merges.FindMerges(admin, in.ID)
 				if err != nil {
 					t.Fatal(err)
