@@ -79,6 +79,11 @@ type Result struct {
 	// ReviewsCreated and ReviewsExisting count the reviews this run stored
 	// and found from an earlier run (stored only with a ReviewService).
 	ReviewsCreated, ReviewsExisting int
+	// Features counts what this run added of the agents' day (features.go):
+	// all zero on a second run.
+	Features FeatureCounts
+	// Mentioned is the login whose bell shows the demo's mention.
+	Mentioned string
 
 	Anchor time.Time // the history ends here: the demo's "now"
 }
@@ -133,6 +138,9 @@ func Seed(ctx context.Context, svc vocdesk.Services, opts Options) (*Result, err
 	s.res.Inquiries = inquiries(r, cs, ps, s.res.Anchor)
 	if err := s.insertInquiries(ctx); err != nil {
 		return nil, fmt.Errorf("demo: inquiries: %w", err)
+	}
+	if err := s.features(ctx); err != nil {
+		return nil, fmt.Errorf("demo: agents' day: %w", err)
 	}
 	if err := s.reviews(ctx); err != nil {
 		return nil, fmt.Errorf("demo: reviews: %w", err)

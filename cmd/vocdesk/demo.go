@@ -76,6 +76,10 @@ func printDemo(env *Env, res *demo.Result, base, dsn string, took time.Duration)
 	} else {
 		fmt.Fprintf(w, "  inquiries: %d generated in Korean and English, stored once the desk (InquiryService) exists\n", len(res.Inquiries))
 	}
+	if f := res.Features; f != (demo.FeatureCounts{}) {
+		fmt.Fprintf(w, "  agents' day: %d macros, %d rules, %d calls, %d social posts, %d rated, %d snoozed, %d merged, %d mentions added (%s has the mention in the bell)\n",
+			f.Macros, f.Rules, f.Calls, f.SocialPosts, f.History, f.Snoozed, f.Merged, f.Mentions, res.Mentioned)
+	}
 	fmt.Fprintf(w, "\nStart the server with `vocdesk serve` and sign in (every password: %s):\n\n", demo.DefaultPassword)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "WHO\tEMAIL\tSIGN IN AT")

@@ -16,7 +16,7 @@ func TestDemoCommand(t *testing.T) {
 		if code := Run(t.Context(), env, []string{"demo", "--customers", "20", "--purchases", "100"}); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		for _, want := range []string{"/login", "/developer/login", "/operator/login", "minji.kim@mail.example", "owner@", "viewer@", "operator@"} {
+		for _, want := range []string{"/login", "/developer/login", "/operator/login", "minji.kim@mail.example", "owner@", "viewer@", "operator@", "agents' day: 2 macros, 2 rules, 2 calls"} {
 			if !strings.Contains(out.String(), want) {
 				t.Errorf("output lacks %q:\n%s", want, out)
 			}
