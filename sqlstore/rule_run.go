@@ -3,8 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -69,8 +67,12 @@ func (tx *Tx) runRules(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.R
 			return err
 		}
 	}
-	if err := run.write(ctx, tx); err != nil {
+	replies := slices.ContainsFunc(ran, func(r *vocdesk.Rule) bool { return r.Actions.CannedReplyID != 0 })
+	if err := run.write(ctx, tx, key, replies); err != nil {
 		return err
+	}
+	if !replies {
+		return nil
 	}
 	replied := false
 	for i, r := range ran {
@@ -91,7 +93,14 @@ func (tx *Tx) runRules(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.R
 		}
 		*in = *fresh
 	}
-	return run.audit(ctx, tx, key)
+	q, args, err := run.auditStmt(tx, key)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, q, args...); err != nil {
+		return fmt.Errorf("sqlstore: audit rule.applied: %w", err)
+	}
+	return nil
 }
 
 // recordRuns records the runs of the matched rules on in's event key, in one
@@ -137,248 +146,12 @@ func (tx *Tx) recordRuns(ctx context.Context, in *vocdesk.Inquiry, key string, m
 	return ran, nil
 }
 
-// maxPreparedRows is the most rows a rule run's multi-row statements have
-// for them to be prepared once (writeStmt): each count is a statement of its
-// own, and two rules matching an event is the common case; more run
-// unprepared rather than fill the write pool's cache.
-const maxPreparedRows = 2
-
-func (tx *Tx) queryShape(ctx context.Context, rows int, query string, args ...any) (*sql.Rows, error) {
-	if rows <= maxPreparedRows {
-		return tx.queryOnce(ctx, query, args...)
-	}
-	return tx.query(ctx, query, args...)
-}
-
-func (tx *Tx) execShape(ctx context.Context, rows int, query string, args ...any) (sql.Result, error) {
-	if rows <= maxPreparedRows {
-		return tx.execOnce(ctx, query, args...)
-	}
-	return tx.exec(ctx, query, args...)
-}
-
-// ruleRunView is what the audit trail keeps of an event's rules: one entry
-// per event (action rule.applied, entity the inquiry), its actor named
-// after the rules, with the inquiry before and after and what each rule
-// did.
-type ruleRunView struct {
-	workflowView
-	Priority vocdesk.Priority `json:"priority,omitempty"`
-	Event    string           `json:"event"`
-	Rules    []ruleRunEntry   `json:"rules"`
-}
-
-// ruleRunEntry is one rule's part of an event's run.
-type ruleRunEntry struct {
-	RuleID  int64    `json:"rule_id"`
-	Name    string   `json:"name"`
-	Actions []string `json:"actions"`
-}
-
-// ruleActor is who a rule's changes are made by: its developer, as an admin
-// with no member behind it, named after the rule.
-func ruleActor(r *vocdesk.Rule) *vocdesk.Actor {
-	return &vocdesk.Actor{Realm: vocdesk.RealmDeveloper, DeveloperID: r.DeveloperID, Role: vocdesk.RoleAdmin, Name: r.Name}
-}
-
-// ruleBatch gathers what the rules that ran on one event do to the
-// inquiry, to be written once (write).
-type ruleBatch struct {
-	in       *vocdesk.Inquiry
-	before   workflowView
-	entries  []ruleRunEntry
-	assigned bool                   // the assignee changed
-	events   []vocdesk.MessageEvent // assignment events, in order
-	bodies   []string
-	newTags  []string
-	priority vocdesk.Priority
-}
-
-// skipped says an action was skipped because its target has gone (a
-// removed member, a deleted canned reply, no agent in): a rule never keeps
-// a customer's inquiry from being taken in. Other errors are returned.
-func skipped(did *[]string, what string, err error) error {
-	if code := vocdesk.ErrorCode(err); code == vocdesk.EINVALID || code == vocdesk.ENOTFOUND || code == vocdesk.EUNPROCESSABLE {
-		*did = append(*did, what+": skipped ("+vocdesk.ErrorMessage(err)+")")
-		return nil
-	}
-	return err
-}
-
-// apply carries out r's assignment, tags and priority on the batch, in
-// memory but for the round-robin cursor and an assignee's name, and says
-// what each did. The reply is runRules' (ruleReply), after the write.
-func (b *ruleBatch) apply(ctx context.Context, tx *Tx, r *vocdesk.Rule) error {
-	in, act := b.in, r.Actions
-	var did []string
-
-	if act.AssignRoundRobin || act.AssigneeID != 0 {
-		id, how, name := act.AssigneeID, "assign", ""
-		var err error
-		if act.AssignRoundRobin {
-			how = "assign (round-robin)"
-			id, name, err = tx.nextInTurn(ctx, r.ID, in.DeveloperID)
-		} else if id != in.AssigneeID {
-			name, err = tx.memberName(ctx, id, in.DeveloperID)
-		}
-		switch {
-		case err != nil:
-			if err := skipped(&did, how, err); err != nil {
-				return err
-			}
-		case id == 0:
-			did = append(did, how+": skipped (no agent is in)")
-		default:
-			if id != in.AssigneeID {
-				in.AssigneeID, in.AssigneeName, b.assigned = id, name, true
-				b.events = append(b.events, vocdesk.MessageEvent{Kind: vocdesk.EventAssigned, Params: map[string]string{"name": name}})
-				b.bodies = append(b.bodies, "Assigned to "+name)
-			}
-			did = append(did, how+": "+strconv.FormatInt(id, 10))
-		}
-	}
-
-	if len(act.AddTags) > 0 {
-		var add []string
-		for _, t := range act.AddTags {
-			if t = normalizeTag(t); !slices.Contains(in.Tags, t) && !slices.Contains(add, t) {
-				add = append(add, t)
-			}
-		}
-		switch {
-		case len(add) == 0:
-		case len(in.Tags)+len(add) > maxTags:
-			did = append(did, fmt.Sprintf("tag: skipped (an inquiry carries at most %d tags)", maxTags))
-		default:
-			in.Tags = append(in.Tags, add...)
-			b.newTags = append(b.newTags, add...)
-			for _, t := range add {
-				did = append(did, "tag: "+t)
-			}
-		}
-	}
-
-	if act.Priority != "" {
-		b.priority = act.Priority
-		did = append(did, "priority: "+string(act.Priority))
-	}
-	b.entries = append(b.entries, ruleRunEntry{RuleID: r.ID, Name: r.Name, Actions: did})
-	return nil
-}
-
-// memberName is the name of the developer's member id; EINVALID when it is
-// no member of the developer's (removed since the rule was saved).
-func (tx *Tx) memberName(ctx context.Context, id, devID int64) (string, error) {
-	var name string
-	err := tx.queryRowOnce(ctx, `SELECT name FROM members WHERE id = $1 AND developer_id = $2`, id, devID).Scan(&name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", vocdesk.Errorf(vocdesk.EINVALID, "assignee %d is not a member of this developer", id)
-	} else if err != nil {
-		return "", fmt.Errorf("sqlstore: assignee: %w", err)
-	}
-	return name, nil
-}
-
-// write stores what the batch changed, a statement per table touched, and
-// nothing where nothing changed.
-func (b *ruleBatch) write(ctx context.Context, tx *Tx) error {
-	in := b.in
-	if len(b.newTags) > 0 {
-		var q strings.Builder
-		q.WriteString(`INSERT INTO inquiry_tags (inquiry_id, developer_id, tag) VALUES `)
-		args := []any{in.ID, in.DeveloperID}
-		for i, t := range b.newTags {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			args = append(args, t)
-			q.WriteString("($1, $2, $" + strconv.Itoa(len(args)) + ")")
-		}
-		if _, err := tx.execShape(ctx, len(b.newTags), q.String(), args...); err != nil {
-			return fmt.Errorf("sqlstore: add tag: %w", err)
-		}
-		slices.Sort(in.Tags)
-	}
-	if len(b.events) > 0 {
-		var q strings.Builder
-		q.WriteString(`INSERT INTO inquiry_messages (inquiry_id, author, author_id, author_name, body, internal, created_at, event) VALUES `)
-		args := []any{in.ID, micros(tx.now)}
-		for i, ev := range b.events {
-			raw, err := json.Marshal(ev)
-			if err != nil {
-				return fmt.Errorf("sqlstore: system message: %w", err)
-			}
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			args = append(args, b.bodies[i], ev.TeamOnly(), string(raw))
-			n := len(args)
-			fmt.Fprintf(&q, "($1, 'system', 0, '', $%d, $%d, $2, $%d)", n-2, n-1, n)
-		}
-		if _, err := tx.execShape(ctx, len(b.events), q.String(), args...); err != nil {
-			return fmt.Errorf("sqlstore: system message: %w", err)
-		}
-	}
-	if b.assigned || len(b.newTags) > 0 {
-		// The row's assignee and its copy of the tags, which the inbox
-		// reads (migration 00054); nothing else of it changed.
-		tags := []byte("[]")
-		if len(in.Tags) > 0 {
-			var err error
-			if tags, err = json.Marshal(in.Tags); err != nil {
-				return fmt.Errorf("sqlstore: tags: %w", err)
-			}
-		}
-		in.UpdatedAt = tx.now
-		if _, err := tx.execOnce(ctx, `UPDATE inquiries SET assignee_id = $2, tags = $3, updated_at = $4 WHERE id = $1`,
-			in.ID, nullID(in.AssigneeID), string(tags), micros(tx.now)); err != nil {
-			return fmt.Errorf("sqlstore: save inquiry: %w", err)
-		}
-	}
-	if b.priority != "" {
-		if err := tx.setPriority(ctx, in, b.priority); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// audit records the event's run in one entry, named after the rules that
-// ran, once their replies are sent.
-func (b *ruleBatch) audit(ctx context.Context, tx *Tx, key string) error {
-	in := b.in
-	names := make([]string, len(b.entries))
-	for i, e := range b.entries {
-		names[i] = e.Name
-	}
-	a := ruleActor(&vocdesk.Rule{DeveloperID: in.DeveloperID, Name: strings.Join(names, ", ")})
-	return tx.audit(ctx, a, change{action: "rule.applied", entity: "inquiry", entityID: in.ID, developerID: in.DeveloperID,
-		before: b.before, after: ruleRunView{workflowView: viewOf(in), Priority: b.priority, Event: key, Rules: b.entries}})
-}
-
-// ruleReply answers in with the rule's canned reply, signed with the rule's
-// name, and adds what it did to the rule's entry. A reply's own audit
-// entry and events are addMessage's, as for an agent's.
-func (tx *Tx) ruleReply(ctx context.Context, r *vocdesk.Rule, in *vocdesk.Inquiry, cannedID int64, e *ruleRunEntry) (bool, error) {
-	a := ruleActor(r)
-	body, c, err := tx.renderCanned(ctx, a, in, cannedID, r.Name)
-	if err == nil {
-		err = vocdesk.ValidateBody(body)
-	}
-	if err == nil {
-		err = tx.addMessage(ctx, a, in.ID, &vocdesk.Message{Body: body}, nil)
-	}
-	if err != nil {
-		return false, skipped(&e.Actions, "reply", err)
-	}
-	e.Actions = append(e.Actions, "reply: "+c.Name)
-	return true, nil
-}
+const setPrioritySQL = `INSERT INTO inquiry_priorities (inquiry_id, developer_id, priority) VALUES ($1, $2, $3)
+	ON CONFLICT (inquiry_id) DO UPDATE SET priority = excluded.priority`
 
 // setPriority stores the inquiry's priority.
 func (tx *Tx) setPriority(ctx context.Context, in *vocdesk.Inquiry, p vocdesk.Priority) error {
-	_, err := tx.execOnce(ctx, `INSERT INTO inquiry_priorities (inquiry_id, developer_id, priority) VALUES ($1, $2, $3)
-		ON CONFLICT (inquiry_id) DO UPDATE SET priority = excluded.priority`, in.ID, in.DeveloperID, string(p))
+	_, err := tx.execOnce(ctx, setPrioritySQL, in.ID, in.DeveloperID, string(p))
 	if err != nil {
 		return fmt.Errorf("sqlstore: set priority: %w", err)
 	}
