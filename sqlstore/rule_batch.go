@@ -234,8 +234,9 @@ func (b *ruleBatch) write(ctx context.Context, tx *Tx, key string, replies bool)
 // execParts runs the statements in order. On PostgreSQL, where each
 // statement is a round trip, they go as one: all but the last as
 // data-modifying WITH queries (they touch different tables, so their
-// common snapshot changes nothing). Two matching rules' writes were five
-// round trips, 0.5 ms of a creation at the median (bench/rules).
+// common snapshot changes nothing). bench/rules' two matching rules wrote
+// in five round trips; as one, their rules' own p50 went from 1.7 to 1.0 ms
+// (load 9-18 on 2 cores).
 func (tx *Tx) execParts(ctx context.Context, parts []stmtPart) error {
 	if tx.dialect != dialectPostgres || len(parts) < 2 {
 		for _, p := range parts {

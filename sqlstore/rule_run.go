@@ -28,9 +28,9 @@ import (
 // records every run, the actions are gathered in memory in rule order, then
 // written once each (the tags, the inquiry's row, its system events, the
 // priority) with one audit entry for the event. Replies come last, each a
-// message of its own, after the row they read has been written. Two rules
-// that matched on a creation took about 18 statements one rule at a time;
-// they take 8 this way.
+// message of its own, after the row they read has been written. bench/rules'
+// two matching rules took 19 statements one rule at a time; they take 9 on
+// SQLite and 5 round trips on PostgreSQL this way.
 func (tx *Tx) runRules(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.RuleEvent, key, text string) error {
 	if timing := tx.db.RuleTiming; timing != nil {
 		start := time.Now()
