@@ -23,13 +23,26 @@ type change struct {
 // audit appends a change to audit_log in the caller's transaction, so the
 // trail and the change commit or vanish together.
 func (tx *Tx) audit(ctx context.Context, a *vocdesk.Actor, c change) error {
-	before, err := auditJSON(c.before)
+	q, args, err := tx.auditStmt(a, c)
 	if err != nil {
 		return err
 	}
+	if _, err := tx.exec(ctx, q, args...); err != nil {
+		return fmt.Errorf("sqlstore: audit %s: %w", c.action, err)
+	}
+	return nil
+}
+
+// auditStmt is audit's statement and its arguments, for a caller that runs
+// it with others (a rule run's writes, rule_batch.go).
+func (tx *Tx) auditStmt(a *vocdesk.Actor, c change) (string, []any, error) {
+	before, err := auditJSON(c.before)
+	if err != nil {
+		return "", nil, err
+	}
 	after, err := auditJSON(c.after)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	var actorID int64
 	switch a.Realm {
@@ -44,15 +57,11 @@ func (tx *Tx) audit(ctx context.Context, a *vocdesk.Actor, c change) error {
 	if c.developerID != 0 {
 		dev = c.developerID
 	}
-	_, err = tx.exec(ctx, `INSERT INTO audit_log
+	return `INSERT INTO audit_log
 		(at, actor_realm, actor_id, actor_key_id, actor_name, developer_id, action, entity, entity_id, before_json, after_json)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		micros(tx.now), string(a.Realm), actorID, a.KeyID, a.Name, dev,
-		c.action, c.entity, strconv.FormatInt(c.entityID, 10), before, after)
-	if err != nil {
-		return fmt.Errorf("sqlstore: audit %s: %w", c.action, err)
-	}
-	return nil
+		[]any{micros(tx.now), string(a.Realm), actorID, a.KeyID, a.Name, dev,
+			c.action, c.entity, strconv.FormatInt(c.entityID, 10), before, after}, nil
 }
 
 func auditJSON(v any) (any, error) {

@@ -2,9 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vocdesk/vocdesk"
@@ -19,6 +21,16 @@ import (
 //
 // Rules never trigger rules: their actions (assign, tag, priority, a reply)
 // are not events a rule listens to.
+//
+// The rules that match are applied together, so that an event costs a fixed
+// number of statements however many rules match (issue 22's goal: rules add
+// at most 1 ms p99 to a creation with 50 rules, bench/rules): one INSERT
+// records every run, the actions are gathered in memory in rule order, then
+// written once each (the tags, the inquiry's row, its system events, the
+// priority) with one audit entry for the event. Replies come last, each a
+// message of its own, after the row they read has been written. bench/rules'
+// two matching rules took 19 statements one rule at a time; they take 9 on
+// SQLite and 5 round trips on PostgreSQL this way.
 func (tx *Tx) runRules(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.RuleEvent, key, text string) error {
 	if timing := tx.db.RuleTiming; timing != nil {
 		start := time.Now()
@@ -28,38 +40,48 @@ func (tx *Tx) runRules(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.R
 	if err != nil || set == nil || len(set.rules) == 0 {
 		return err
 	}
+	// Conditions test what the event brought (channel, category, app,
+	// words, spend, the SLA state at its start), none of which a rule's
+	// action changes, so every rule is tested before any applies.
 	facts := tx.factsFor(ctx, in, event, text)
-	replied := false
+	var matched []*vocdesk.Rule
 	for _, c := range set.rules {
 		ok, err := c.matches(facts)
 		if err != nil {
 			return err
 		}
-		if !ok {
-			continue
+		if ok {
+			matched = append(matched, c.rule)
 		}
-		// The rule's row is named again so that a rule deleted since the
-		// set was cached is skipped rather than failing the event.
-		res, err := tx.exec(ctx, `INSERT INTO rule_runs (rule_id, inquiry_id, event, at)
-			SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS BIGINT)
-			WHERE EXISTS (SELECT 1 FROM rules WHERE id = CAST($1 AS BIGINT))
-			ON CONFLICT (rule_id, inquiry_id, event) DO NOTHING`, c.rule.ID, in.ID, key, micros(tx.now))
-		if err != nil {
-			return fmt.Errorf("sqlstore: rule run: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return fmt.Errorf("sqlstore: rule run: %w", err)
-		} else if n == 0 {
-			continue // this event already ran the rule
-		}
-		did, r, err := tx.applyRule(ctx, c.rule, in)
-		if err != nil {
+	}
+	if len(matched) == 0 {
+		return nil
+	}
+	ran, err := tx.recordRuns(ctx, in, key, matched)
+	if err != nil || len(ran) == 0 {
+		return err
+	}
+	run := ruleBatch{in: in, before: viewOf(in)}
+	for _, r := range ran {
+		if err := run.apply(ctx, tx, r); err != nil {
 			return err
 		}
-		replied = replied || r
-		if err := tx.audit(ctx, ruleActor(c.rule), change{action: "rule.applied", entity: "rule", entityID: c.rule.ID,
-			developerID: in.DeveloperID, after: ruleRunView{InquiryID: in.ID, Event: key, Actions: did}}); err != nil {
-			return err
+	}
+	replies := slices.ContainsFunc(ran, func(r *vocdesk.Rule) bool { return r.Actions.CannedReplyID != 0 })
+	if err := run.write(ctx, tx, key, replies); err != nil {
+		return err
+	}
+	if !replies {
+		return nil
+	}
+	replied := false
+	for i, r := range ran {
+		if id := r.Actions.CannedReplyID; id != 0 {
+			ok, err := tx.ruleReply(ctx, r, in, id, &run.entries[i])
+			if err != nil {
+				return err
+			}
+			replied = replied || ok
 		}
 	}
 	if replied {
@@ -71,111 +93,65 @@ func (tx *Tx) runRules(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.R
 		}
 		*in = *fresh
 	}
+	q, args, err := run.auditStmt(tx, key)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, q, args...); err != nil {
+		return fmt.Errorf("sqlstore: audit rule.applied: %w", err)
+	}
 	return nil
 }
 
-// ruleRunView is what the audit trail keeps of a rule's run.
-type ruleRunView struct {
-	InquiryID int64    `json:"inquiry_id"`
-	Event     string   `json:"event"`
-	Actions   []string `json:"actions"`
+// recordRuns records the runs of the matched rules on in's event key, in one
+// statement, and returns the rules that had not run on it yet, in order. A
+// rule's row is named again so that a rule deleted since the set was cached
+// is skipped rather than failing the event.
+func (tx *Tx) recordRuns(ctx context.Context, in *vocdesk.Inquiry, key string, matched []*vocdesk.Rule) ([]*vocdesk.Rule, error) {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO rule_runs (rule_id, inquiry_id, event, at)
+		SELECT r.id, CAST($1 AS BIGINT), CAST($2 AS TEXT), CAST($3 AS BIGINT) FROM rules r
+		WHERE r.developer_id = $4 AND r.id IN (`)
+	args := []any{in.ID, key, micros(tx.now), in.DeveloperID}
+	for i, r := range matched {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		args = append(args, r.ID)
+		q.WriteString("$" + strconv.Itoa(len(args)))
+	}
+	q.WriteString(`) ON CONFLICT (rule_id, inquiry_id, event) DO NOTHING RETURNING rule_id`)
+	rows, err := tx.queryShape(ctx, len(matched), q.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: rule run: %w", err)
+	}
+	defer rows.Close()
+	fresh := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("sqlstore: rule run: %w", err)
+		}
+		fresh[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: rule run: %w", err)
+	}
+	var ran []*vocdesk.Rule
+	for _, r := range matched {
+		if fresh[r.ID] {
+			ran = append(ran, r)
+		}
+	}
+	return ran, nil
 }
 
-// ruleActor is who a rule's changes are made by: its developer, as an admin
-// with no member behind it, named after the rule.
-func ruleActor(r *vocdesk.Rule) *vocdesk.Actor {
-	return &vocdesk.Actor{Realm: vocdesk.RealmDeveloper, DeveloperID: r.DeveloperID, Role: vocdesk.RoleAdmin, Name: r.Name}
-}
-
-// applyRule carries out a matching rule's actions on in and says what each
-// did. An action whose target has gone (a removed member, a deleted canned
-// reply, no agent in) is skipped and said so: a rule never keeps a
-// customer's inquiry from being taken in.
-func (tx *Tx) applyRule(ctx context.Context, r *vocdesk.Rule, in *vocdesk.Inquiry) (did []string, replied bool, err error) {
-	a := ruleActor(r)
-	act := r.Actions
-	skip := func(what string, err error) error {
-		if code := vocdesk.ErrorCode(err); code == vocdesk.EINVALID || code == vocdesk.ENOTFOUND || code == vocdesk.EUNPROCESSABLE {
-			did = append(did, what+": skipped ("+vocdesk.ErrorMessage(err)+")")
-			return nil
-		}
-		return err
-	}
-
-	if act.AssignRoundRobin || act.AssigneeID != 0 {
-		id, how := act.AssigneeID, "assign"
-		if act.AssignRoundRobin {
-			how = "assign (round-robin)"
-			if id, err = tx.nextInTurn(ctx, r.ID, in.DeveloperID); err != nil {
-				return nil, false, err
-			}
-		}
-		if id == 0 {
-			did = append(did, how+": skipped (no agent is in)")
-		} else if _, err := tx.applyUpdate(ctx, a, in, vocdesk.InquiryUpdate{AssigneeID: &id}); err != nil {
-			if err := skip(how, err); err != nil {
-				return nil, false, err
-			}
-		} else {
-			did = append(did, how+": "+strconv.FormatInt(id, 10))
-		}
-	}
-
-	if len(act.AddTags) > 0 {
-		var add []string
-		for _, t := range act.AddTags {
-			if t = normalizeTag(t); !slices.Contains(in.Tags, t) && !slices.Contains(add, t) {
-				add = append(add, t)
-			}
-		}
-		switch {
-		case len(add) == 0:
-		case len(in.Tags)+len(add) > maxTags:
-			did = append(did, fmt.Sprintf("tag: skipped (an inquiry carries at most %d tags)", maxTags))
-		default:
-			if _, err := tx.applyUpdate(ctx, a, in, vocdesk.InquiryUpdate{AddTags: add}); err != nil {
-				if err := skip("tag", err); err != nil {
-					return nil, false, err
-				}
-			} else {
-				for _, t := range add {
-					did = append(did, "tag: "+t)
-				}
-			}
-		}
-	}
-
-	if act.Priority != "" {
-		if err := tx.setPriority(ctx, in, act.Priority); err != nil {
-			return nil, false, err
-		}
-		did = append(did, "priority: "+string(act.Priority))
-	}
-
-	if act.CannedReplyID != 0 {
-		body, c, err := tx.renderCanned(ctx, a, in, act.CannedReplyID, r.Name)
-		if err == nil {
-			err = vocdesk.ValidateBody(body)
-		}
-		if err == nil {
-			err = tx.addMessage(ctx, a, in.ID, &vocdesk.Message{Body: body}, nil)
-		}
-		if err != nil {
-			if err := skip("reply", err); err != nil {
-				return nil, false, err
-			}
-		} else {
-			did = append(did, "reply: "+c.Name)
-			replied = true
-		}
-	}
-	return did, replied, nil
-}
+const setPrioritySQL = `INSERT INTO inquiry_priorities (inquiry_id, developer_id, priority) VALUES ($1, $2, $3)
+	ON CONFLICT (inquiry_id) DO UPDATE SET priority = excluded.priority`
 
 // setPriority stores the inquiry's priority.
 func (tx *Tx) setPriority(ctx context.Context, in *vocdesk.Inquiry, p vocdesk.Priority) error {
-	_, err := tx.exec(ctx, `INSERT INTO inquiry_priorities (inquiry_id, developer_id, priority) VALUES ($1, $2, $3)
-		ON CONFLICT (inquiry_id) DO UPDATE SET priority = excluded.priority`, in.ID, in.DeveloperID, string(p))
+	_, err := tx.execOnce(ctx, setPrioritySQL, in.ID, in.DeveloperID, string(p))
 	if err != nil {
 		return fmt.Errorf("sqlstore: set priority: %w", err)
 	}
@@ -217,35 +193,40 @@ func nextAfter(ids []int64, last int64) int64 {
 	return 0
 }
 
+// inTurnSQL selects the members a round-robin rule of the developer ($2)
+// hands work to: those who answer (agents, admins, owners) and are in ($3
+// is false), as inTurn does for the dry run.
+const inTurnSQL = `SELECT m.id FROM members m LEFT JOIN member_availability v ON v.member_id = m.id
+	WHERE m.developer_id = $2 AND m.role IN ('owner', 'admin', 'agent') AND (v.away IS NULL OR v.away = $3)`
+
+// nextInTurnSQL moves the rule's ($1) cursor to the next member in turn
+// (ids ascending, wrapping round; kept where it is when nobody is in) and
+// returns it with its name, NULL when nobody is in. It is one statement,
+// where reading the cursor, the members and writing it back were four: the
+// upsert locks the cursor's row (on PostgreSQL it waits for a concurrent
+// creation's transaction and then sees its cursor; SQLite has one writer),
+// so two inquiries created at once go to two members and the turn never
+// skips or repeats under concurrency. Members are read in the statement,
+// so the turn sees who is in as of now.
+const nextInTurnSQL = `INSERT INTO rule_cursors (rule_id, last_member_id)
+	VALUES ($1, COALESCE((SELECT MIN(t.id) FROM (` + inTurnSQL + `) t), 0))
+	ON CONFLICT (rule_id) DO UPDATE SET last_member_id = COALESCE(
+		(SELECT MIN(t.id) FROM (` + inTurnSQL + `) t WHERE t.id > rule_cursors.last_member_id),
+		(SELECT MIN(t.id) FROM (` + inTurnSQL + `) t),
+		rule_cursors.last_member_id)
+	RETURNING last_member_id, (SELECT n.name FROM members n WHERE n.id = rule_cursors.last_member_id
+		AND n.id IN (` + inTurnSQL + `))`
+
 // nextInTurn takes the rule's next member and moves its cursor, in the
-// caller's transaction. The cursor row is locked first (FOR UPDATE on
-// PostgreSQL; SQLite has one writer), so two inquiries created at once wait
-// for each other and go to two members: the turn is fair and never skips
-// or repeats under concurrency. Members are read after the lock, so the
-// turn sees who is in as of now.
-func (tx *Tx) nextInTurn(ctx context.Context, ruleID, devID int64) (int64, error) {
-	if _, err := tx.exec(ctx, `INSERT INTO rule_cursors (rule_id, last_member_id) VALUES ($1, 0)
-		ON CONFLICT (rule_id) DO NOTHING`, ruleID); err != nil {
-		return 0, fmt.Errorf("sqlstore: rule cursor: %w", err)
-	}
-	q := `SELECT last_member_id FROM rule_cursors WHERE rule_id = $1`
-	if tx.dialect == dialectPostgres {
-		q += ` FOR UPDATE`
-	}
+// caller's transaction (nextInTurnSQL); 0 when nobody is in.
+func (tx *Tx) nextInTurn(ctx context.Context, ruleID, devID int64) (int64, string, error) {
 	var last int64
-	if err := tx.queryRow(ctx, q, ruleID).Scan(&last); err != nil {
-		return 0, fmt.Errorf("sqlstore: rule cursor: %w", err)
+	var name sql.NullString
+	if err := tx.queryRowOnce(ctx, nextInTurnSQL, ruleID, devID, false).Scan(&last, &name); err != nil {
+		return 0, "", fmt.Errorf("sqlstore: rule cursor: %w", err)
 	}
-	ids, err := tx.inTurn(ctx, devID)
-	if err != nil {
-		return 0, err
+	if !name.Valid {
+		return 0, "", nil
 	}
-	next := nextAfter(ids, last)
-	if next == 0 {
-		return 0, nil
-	}
-	if _, err := tx.exec(ctx, `UPDATE rule_cursors SET last_member_id = $2 WHERE rule_id = $1`, ruleID, next); err != nil {
-		return 0, fmt.Errorf("sqlstore: rule cursor: %w", err)
-	}
-	return next, nil
+	return last, name.String, nil
 }

@@ -151,7 +151,7 @@ func (c *compiledRule) matches(f *ruleFacts) (bool, error) {
 // never had a rule costs one indexed read that finds nothing.
 func (tx *Tx) ruleSetOf(ctx context.Context, devID int64) (*ruleSet, error) {
 	var version int64
-	err := tx.queryRow(ctx, `SELECT version FROM rule_sets WHERE developer_id = $1`, devID).Scan(&version)
+	err := tx.queryRowOnce(ctx, `SELECT version FROM rule_sets WHERE developer_id = $1`, devID).Scan(&version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {
@@ -181,7 +181,7 @@ func (tx *Tx) spendOf(ctx context.Context, customerID, devID int64, currency str
 		return 0, nil
 	}
 	var sum int64
-	err := tx.queryRow(ctx, `SELECT COALESCE(SUM(amount - refunded), 0) FROM purchases
+	err := tx.queryRowOnce(ctx, `SELECT COALESCE(SUM(amount - refunded), 0) FROM purchases
 		WHERE customer_id = $1 AND developer_id = $2 AND currency = $3`, customerID, devID, currency).Scan(&sum)
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: customer spend: %w", err)

@@ -43,6 +43,11 @@ type Tx struct {
 // connection with BEGIN IMMEDIATE (the write lock is taken up front, so the
 // transaction never fails half way with SQLITE_BUSY on upgrade).
 func (db *DB) beginWrite(ctx context.Context) (*Tx, error) {
+	if db.dialect == dialectSQLite {
+		// Statements noted by earlier transactions (writeStmt), while the
+		// write connection is free.
+		db.stmts.prepareWanted(ctx)
+	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: begin: %w", err)
