@@ -118,6 +118,12 @@ func sameParty(x, y *vocdesk.Inquiry) bool {
 	return x.ContactEmail != "" && emailKey(x.ContactEmail) == emailKey(y.ContactEmail)
 }
 
+// withheldFrom reports whether inquiry in's customer ids are withheld from
+// actor a (maskInquiry): in is then nobody's to merge for a.
+func withheldFrom(a *vocdesk.Actor, in *vocdesk.Inquiry) bool {
+	return in.WithholdIDs && !a.IsOperator() && !a.IsCustomer()
+}
+
 // liveMergeOf returns the id of the live merge of inquiry id into another,
 // or 0.
 func (tx *Tx) liveMergeOf(ctx context.Context, id int64) (int64, error) {
@@ -202,8 +208,11 @@ func (tx *Tx) mergeInquiry(ctx context.Context, a *vocdesk.Actor, id, into int64
 		return nil, err
 	}
 	// Another developer's or another customer's inquiry is nothing to
-	// this merge: the same answer as an inquiry that does not exist.
-	if !sameParty(m, sv) {
+	// this merge: the same answer as an inquiry that does not exist. A
+	// call whose customer withheld their ids is the same: whether it
+	// merges would tell the developer who the caller is, and the survivor
+	// would take its purchase and thread (maskInquiry).
+	if !sameParty(m, sv) || withheldFrom(a, m) || withheldFrom(a, sv) {
 		return nil, vocdesk.NotFound("inquiry")
 	}
 	for _, x := range []int64{id, into} {
