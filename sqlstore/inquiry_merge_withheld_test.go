@@ -13,7 +13,8 @@ import (
 // direction, with the same answer as a missing inquiry: a merge that went
 // through would tell them the caller is that customer, and the survivor
 // would take the call's purchase. Nor does it appear among the customer's
-// merge candidates, or list theirs. With consent it merges as any inquiry.
+// merge candidates, or list theirs, and its contact is not linked to an
+// account by the developer. With consent it merges as any inquiry.
 func TestMergeWithheldCall(t *testing.T) {
 	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newDeskFixture(t, db)
@@ -56,6 +57,12 @@ func TestMergeWithheldCall(t *testing.T) {
 		}
 		if !sawYes {
 			t.Fatalf("the consented call is no candidate: %d candidates", len(list))
+		}
+		// Linking its contact to a store account would say whether the
+		// caller has one (and the answer names the address).
+		_, err = merges.MergeContact(f.asAgentA, no.ID)
+		if vocdesk.ErrorCode(err) != vocdesk.ENOTFOUND || vocdesk.ErrorMessage(err) != vocdesk.ErrorMessage(missing) {
+			t.Errorf("contact merge of the withheld call: %v", err)
 		}
 		_, err = merges.MergeInquiry(f.asAgentA, yes.ID, mine.ID)
 		must(t, err)
