@@ -29,6 +29,11 @@ const (
 	EventMergedInto      = "merged_into"      // into (the survivor's id): the customer reads it too
 	EventSnoozed         = "snoozed"          // until (RFC 3339, "" for until the customer replies), by
 	EventWoke            = "woke"             // why: time, reply or hand
+	// EventSurveySent and EventSurveyFailed tell the team how the
+	// satisfaction survey's mail went (survey/job.go); to is the masked
+	// address, empty when the customer's ids are withheld.
+	EventSurveySent   = "survey_sent"   // to
+	EventSurveyFailed = "survey_failed" // why
 )
 
 // TeamOnly reports whether an event of this kind concerns the team alone.

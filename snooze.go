@@ -42,6 +42,10 @@ type SnoozeService interface {
 	UnsnoozeInquiry(ctx context.Context, id int64) error
 	// FindSnooze returns inquiry id's snooze, or nil when it is awake.
 	FindSnooze(ctx context.Context, id int64) (*Snooze, error)
+	// FindSnoozes returns the snoozes of those of inquiries ids that are
+	// snoozed and the actor's to see, by inquiry id: the inbox's snoozed
+	// filter shows each row's wake time.
+	FindSnoozes(ctx context.Context, ids []int64) (map[int64]*Snooze, error)
 	// WakeDue is the wake job: it wakes inquiry id if its snooze still ends
 	// at until (a later snooze or an earlier wake leaves nothing to do), with
 	// an event in the thread and the unread mark in the assignee's inbox.

@@ -2,6 +2,7 @@ package vocdesk
 
 import (
 	"context"
+	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -167,4 +168,27 @@ type SocialService interface {
 	// FindReplyDeliveries returns the deliveries of an inquiry's replies,
 	// by message, to the desk's side (never to customers).
 	FindReplyDeliveries(ctx context.Context, inquiryID int64) (map[int64]*SocialDelivery, error)
+	// FindSocialThread returns where a social inquiry's conversation is
+	// (network, connector, handle, the first post's URL), to the desk's
+	// side; nil for any other inquiry, and for customers.
+	FindSocialThread(ctx context.Context, inquiryID int64) (*SocialThread, error)
+}
+
+// SocialThread is the social conversation an inquiry holds.
+type SocialThread struct {
+	InquiryID int64
+	Network   string
+	Connector string // the connector's name, e.g. "@ourgame"
+	Handle    string
+	URL       string // the first post's address as the connector sent it: not checked, show it only as SafeURL allows
+}
+
+// SafeURL is t.URL when it is an absolute http or https address, else "":
+// the connector's words, never to become a javascript: or data: link.
+func (t *SocialThread) SafeURL() string {
+	u, err := url.Parse(t.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
 }

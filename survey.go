@@ -99,4 +99,9 @@ type SurveyService interface {
 	// FindUnrated lists the signed-in customer's resolved inquiries that
 	// still wait for a rating, newest first, at most limit.
 	FindUnrated(ctx context.Context, limit int) ([]*Inquiry, error)
+	// RecordSurveyMail notes in the inquiry's thread, for the team only,
+	// that its survey mail was sent, or failed and why (system actor, for
+	// the survey job). It never names the customer's address in full, and
+	// not at all when the inquiry's ids are withheld.
+	RecordSurveyMail(ctx context.Context, inquiryID int64, sent bool, why string) error
 }

@@ -17,6 +17,13 @@ const (
 	EventWebhookTest = "webhook.test"
 )
 
+// EventInquiryMerged and EventInquiryMergeUndone tell of an inquiry's
+// thread moving into another one (MergeService) and back.
+const (
+	EventInquiryMerged      = "inquiry.merged"
+	EventInquiryMergeUndone = "inquiry.merge_undone"
+)
+
 // JobWebhookDeliver sends one webhook delivery; its payload is
 // {"delivery_id": N}.
 const JobWebhookDeliver = "webhook.deliver"

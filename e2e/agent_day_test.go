@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -118,7 +119,8 @@ func TestSnoozeWakes(t *testing.T) {
 	dev.WaitText("보석이 안 들어왔어요")
 	dev.NoText("보석 환불 요청")
 	dev.Visit("/console/inquiries?snoozed=only")
-	dev.WaitText("보석 환불 요청")
+	// Each row says when it wakes, in the viewer's zone.
+	dev.WaitText("보석 환불 요청", "Wakes "+strings.Replace(at, "T", " ", 1)+" KST")
 	dev.NoText("보석이 안 들어왔어요")
 	dev.Look("/console/inquiries?snoozed=only", "inbox-snoozed")
 

@@ -24,9 +24,9 @@ func hoppinPurchases(m *uitest.Marketplace) []*vocdesk.Purchase {
 	return out
 }
 
-// askHoppin creates Minji's inquiry about one of her hoppin purchases, as
+// askHoppinAbout creates Minji's inquiry about one of her hoppin purchases, as
 // she would on My Page.
-func askHoppin(t *testing.T, m *uitest.Marketplace, p *vocdesk.Purchase, subject string) *vocdesk.Inquiry {
+func askHoppinAbout(t *testing.T, m *uitest.Marketplace, p *vocdesk.Purchase, subject string) *vocdesk.Inquiry {
 	t.Helper()
 	in := &vocdesk.Inquiry{TxID: p.TxID, Category: vocdesk.CategoryRefund, Subject: subject}
 	if err := m.Svc.Inquiries.CreateInquiry(uitest.As(m.CustomerActor(m.Minji)), in, &vocdesk.Message{Body: subject + " — 확인 부탁드립니다."}); err != nil {
@@ -43,7 +43,7 @@ func TestMacroInBulkFromInbox(t *testing.T) {
 	s := Start(t)
 	m := s.M
 	ps := hoppinPurchases(m)
-	ins := []*vocdesk.Inquiry{askHoppin(t, m, ps[0], "환불 요청 1"), askHoppin(t, m, ps[1], "환불 요청 2"), askHoppin(t, m, ps[2], "환불 요청 3")}
+	ins := []*vocdesk.Inquiry{askHoppinAbout(t, m, ps[0], "환불 요청 1"), askHoppinAbout(t, m, ps[1], "환불 요청 2"), askHoppinAbout(t, m, ps[2], "환불 요청 3")}
 	var full []string
 	for i := range 20 {
 		full = append(full, fmt.Sprintf("full-%02d", i))
@@ -127,7 +127,7 @@ func TestRuleAssignsRoundRobin(t *testing.T) {
 		}
 	}
 	ps := hoppinPurchases(m)
-	before := askHoppin(t, m, ps[3], "결제 문의 (규칙 전)")
+	before := askHoppinAbout(t, m, ps[3], "결제 문의 (규칙 전)")
 
 	s.LoginAs("/developer/login", m.HoppinOwner)
 	s.Visit("/lang/en?next=/console/settings/automation")
@@ -163,7 +163,7 @@ func TestRuleAssignsRoundRobin(t *testing.T) {
 	var got []string
 	var first *vocdesk.Inquiry
 	for i := range 3 {
-		in := askHoppin(t, m, ps[4+i], fmt.Sprintf("새 문의 %d", i+1))
+		in := askHoppinAbout(t, m, ps[4+i], fmt.Sprintf("새 문의 %d", i+1))
 		if first == nil {
 			first = in
 		}

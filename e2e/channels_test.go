@@ -207,6 +207,12 @@ func TestSocialConnector(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 		s.Visit(inq)
 	}
-	s.WaitText("Reply delivered")
+	s.WaitText("Reply delivered", "Posted on instagram by @gem_lover", "Open the post")
+	// The post's link opens the network in a new tab that learns nothing
+	// of the console (no opener, no referrer).
+	link, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](`(() => { const a = document.querySelector("#social-post a"); return a ? a.getAttribute("href") + " " + a.rel : "" })()`))
+	if err != nil || link != "https://instagram.example/p/abc noopener noreferrer" {
+		t.Fatalf("the post's link: %q %v", link, err)
+	}
 	s.Look(inq, "social-inquiry")
 }

@@ -43,3 +43,10 @@ func (l *Limiter) Reserve(key string) (ok bool, retryAfter time.Duration) {
 // and edits a few in a row, a script flooding the store gets one a minute.
 // 65,536 customers are remembered at once.
 func NewWriteLimiter() *Limiter { return NewLimiter(time.Minute, 10, 1<<16) }
+
+// NewSocialIntakeLimiter is the server's allowance for each social
+// connector's posts to the public intake: a busy account's burst of 120
+// posts goes through at once, then 5 a second (18,000 an hour) keep a
+// runaway relay or a replaying one from filling the desk. 4,096 connectors
+// are remembered at once.
+func NewSocialIntakeLimiter() *Limiter { return NewLimiter(200*time.Millisecond, 120, 1<<12) }

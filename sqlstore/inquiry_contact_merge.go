@@ -36,6 +36,11 @@ func (s *MergeService) MergeContact(ctx context.Context, id int64) (*vocdesk.Con
 		default:
 			return vocdesk.NotFound("inquiry")
 		}
+		if withheldFrom(a, in) {
+			// Whether the caller has an account, and at which address,
+			// is what the withheld ids hide (mergeInquiry's rule).
+			return vocdesk.NotFound("inquiry")
+		}
 		if in.CustomerID != 0 {
 			return vocdesk.Errorf(vocdesk.EUNPROCESSABLE, "this inquiry belongs to a store account already")
 		}

@@ -26,6 +26,7 @@ func NewMergeService(db *DB) vocdesk.MergeService { return &MergeService{db: db}
 type mergeState struct {
 	Messages      []int64    `json:"messages"`
 	Cancellations []int64    `json:"cancellations,omitempty"`
+	Notifications []int64    `json:"notifications,omitempty"` // mentions on the merged inquiry, which point to the survivor
 	AddedTags     []string   `json:"added_tags,omitempty"`
 	Events        []int64    `json:"events"`
 	Merged        inquiryRow `json:"merged"`
@@ -112,6 +113,12 @@ func sameParty(x, y *vocdesk.Inquiry) bool {
 	return x.ContactEmail != "" && emailKey(x.ContactEmail) == emailKey(y.ContactEmail)
 }
 
+// withheldFrom reports whether inquiry in's customer ids are withheld from
+// actor a (maskInquiry): in is then nobody's to merge for a.
+func withheldFrom(a *vocdesk.Actor, in *vocdesk.Inquiry) bool {
+	return in.WithholdIDs && !a.IsOperator() && !a.IsCustomer()
+}
+
 // liveMergeOf returns the id of the live merge of inquiry id into another,
 // or 0.
 func (tx *Tx) liveMergeOf(ctx context.Context, id int64) (int64, error) {
@@ -196,8 +203,11 @@ func (tx *Tx) mergeInquiry(ctx context.Context, a *vocdesk.Actor, id, into int64
 		return nil, err
 	}
 	// Another developer's or another customer's inquiry is nothing to
-	// this merge: the same answer as an inquiry that does not exist.
-	if !sameParty(m, sv) {
+	// this merge: the same answer as an inquiry that does not exist. A
+	// call whose customer withheld their ids is the same: whether it
+	// merges would tell the developer who the caller is, and the survivor
+	// would take its purchase and thread (maskInquiry).
+	if !sameParty(m, sv) || withheldFrom(a, m) || withheldFrom(a, sv) {
 		return nil, vocdesk.NotFound("inquiry")
 	}
 	for _, x := range []int64{id, into} {
@@ -228,6 +238,9 @@ func (tx *Tx) mergeInquiry(ctx context.Context, a *vocdesk.Actor, id, into int64
 	if st.Cancellations, err = tx.ids(ctx, `SELECT id FROM cancellation_requests WHERE inquiry_id = $1 ORDER BY id`, id); err != nil {
 		return nil, err
 	}
+	if st.Notifications, err = tx.ids(ctx, `SELECT id FROM member_notifications WHERE inquiry_id = $1 ORDER BY id`, id); err != nil {
+		return nil, err
+	}
 	// Message ids grow with time across all inquiries, and threads are read
 	// in id order: moved messages fall into the survivor's thread in time
 	// order without being rewritten.
@@ -236,6 +249,8 @@ func (tx *Tx) mergeInquiry(ctx context.Context, a *vocdesk.Actor, id, into int64
 		`UPDATE inquiry_attachments SET inquiry_id = $2 WHERE inquiry_id = $1`,
 		`UPDATE mail_deliveries SET inquiry_id = $2 WHERE inquiry_id = $1`,
 		`UPDATE cancellation_requests SET inquiry_id = $2 WHERE inquiry_id = $1`,
+		// A mention's notification opens the thread its note now lives in.
+		`UPDATE member_notifications SET inquiry_id = $2 WHERE inquiry_id = $1`,
 	} {
 		if _, err := tx.exec(ctx, q, id, into); err != nil {
 			return nil, fmt.Errorf("sqlstore: merge: %w", err)
@@ -288,6 +303,9 @@ func (tx *Tx) mergeInquiry(ctx context.Context, a *vocdesk.Actor, id, into int64
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, out.DeveloperID, id, into, micros(tx.now), micros(out.UndoUntil), string(raw)).Scan(&out.ID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: record merge: %w", err)
+	}
+	if err := tx.mergeWebhook(ctx, eventInquiryMerged, out, m.AppSlug); err != nil {
+		return nil, err
 	}
 	view := mergeView{Merge: out.ID, Merged: id, Survivor: into, Messages: len(st.Messages), AddedTags: st.AddedTags}
 	if err := tx.auditInquiry(ctx, a, "inquiry.merged", m, viewOf(m), view); err != nil {

@@ -77,6 +77,11 @@ func (s *MergeService) MergeCandidates(ctx context.Context, id int64) ([]*vocdes
 	if err != nil {
 		return nil, err
 	}
+	if withheldFrom(a, in) {
+		// Its customer is not the developer's to know, nor so the
+		// customer's other inquiries (mergeInquiry refuses them too).
+		return nil, nil
+	}
 	var c conds
 	c.add("i.developer_id = ?", in.DeveloperID)
 	c.add("i.id <> ?", in.ID)
@@ -89,6 +94,9 @@ func (s *MergeService) MergeCandidates(ctx context.Context, id int64) ([]*vocdes
 		return nil, nil
 	}
 	scopeInquiries(&c, a, "i")
+	if a.IsDeveloper() {
+		c.add("i.withhold_ids = ?", false)
+	}
 	c.add("NOT EXISTS (SELECT 1 FROM inquiry_merges g WHERE g.merged_id = i.id AND g.undone_at IS NULL)")
 	q := inquiryCols(tx.dialect) + ` FROM inquiries i` + inquiryJoins + c.where() + ` ORDER BY i.created_at DESC, i.id DESC LIMIT 50`
 	return tx.findInquiries(ctx, a, q, c.args)

@@ -80,6 +80,9 @@ func (tx *Tx) undoMerge(ctx context.Context, a *vocdesk.Actor, id int64) error {
 	if err := tx.execIn(ctx, `UPDATE cancellation_requests SET inquiry_id = $1 WHERE id IN (%s)`, id, st.Cancellations); err != nil {
 		return err
 	}
+	if err := tx.execIn(ctx, `UPDATE member_notifications SET inquiry_id = $1 WHERE id IN (%s)`, id, st.Notifications); err != nil {
+		return err
+	}
 	for _, t := range st.AddedTags {
 		if _, err := tx.exec(ctx, `DELETE FROM inquiry_tags WHERE inquiry_id = $1 AND tag = $2`, into, t); err != nil {
 			return fmt.Errorf("sqlstore: undo merge: %w", err)
@@ -104,6 +107,10 @@ func (tx *Tx) undoMerge(ctx context.Context, a *vocdesk.Actor, id int64) error {
 	}
 	if _, err := tx.exec(ctx, `UPDATE inquiry_merges SET undone_at = $2 WHERE id = $1`, mergeID, micros(tx.now)); err != nil {
 		return fmt.Errorf("sqlstore: undo merge: %w", err)
+	}
+	undone := &vocdesk.InquiryMerge{ID: mergeID, DeveloperID: m.DeveloperID, MergedID: id, SurvivorID: into, MergedAt: tx.now}
+	if err := tx.mergeWebhook(ctx, eventInquiryMergeUndone, undone, m.AppSlug); err != nil {
+		return err
 	}
 	view := mergeView{Merge: mergeID, Merged: id, Survivor: into, Messages: len(st.Messages), AddedTags: st.AddedTags, Undone: true}
 	if err := tx.auditInquiry(ctx, a, "inquiry.merge_undone", m, nil, view); err != nil {

@@ -42,11 +42,26 @@ func handler(svc vocdesk.SurveyService, s mail.Sender, baseURL string) jobs.Hand
 		}
 		_, err = s.SendID(ctx, Mail(inv, baseURL))
 		switch {
-		case err == nil, errors.Is(err, mail.ErrNotSent):
-			return nil
+		case err == nil:
+			return noted(svc.RecordSurveyMail(sys, p.InquiryID, true, ""))
+		case errors.Is(err, mail.ErrNotSent):
+			return noted(svc.RecordSurveyMail(sys, p.InquiryID, false, err.Error()))
 		case mail.IsPermanent(err):
-			return jobs.Permanent(err)
+			return errors.Join(jobs.Permanent(err), svc.RecordSurveyMail(sys, p.InquiryID, false, err.Error()))
+		case j.Attempt >= mail.JobAttempts:
+			// The last try: the team learns the survey is not coming.
+			return errors.Join(err, svc.RecordSurveyMail(sys, p.InquiryID, false, err.Error()))
 		}
 		return err
 	}
+}
+
+// noted ends a job whose mail went (or never will) when the thread's note
+// of it failed: retrying would mail the customer again, so the job fails
+// for good with the cause, for the operator's list of failed jobs.
+func noted(err error) error {
+	if err != nil {
+		return jobs.Permanent(fmt.Errorf("survey: the mail's outcome was not noted in the thread: %w", err))
+	}
+	return nil
 }

@@ -36,10 +36,18 @@ func newMyInquiryJSON(in *vocdesk.Inquiry) myInquiryJSON {
 	}
 }
 
-// myInquiryDetailJSON adds the thread, without internal notes.
+// myInquiryDetailJSON adds the thread, without internal notes, and, as My
+// Page shows it, the inquiry it was merged into (null when it was not).
 type myInquiryDetailJSON struct {
 	myInquiryJSON
-	Messages []messageJSON `json:"messages"`
+	MergedInto *myMergeJSON  `json:"merged_into"`
+	Messages   []messageJSON `json:"messages"`
+}
+
+// myMergeJSON is the inquiry the customer's inquiry now lives in.
+type myMergeJSON struct {
+	ID      int64  `json:"id"`
+	Subject string `json:"subject"`
 }
 
 func (s *Server) writeMyInquiry(w http.ResponseWriter, r *http.Request, status int, in *vocdesk.Inquiry) error {
@@ -47,7 +55,17 @@ func (s *Server) writeMyInquiry(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	writeJSON(w, status, myInquiryDetailJSON{myInquiryJSON: newMyInquiryJSON(in), Messages: newMessagesJSON(msgs)})
+	out := myInquiryDetailJSON{myInquiryJSON: newMyInquiryJSON(in), Messages: newMessagesJSON(msgs)}
+	if s.svc.Merges != nil {
+		g, _, err := s.svc.Merges.FindMerges(r.Context(), in.ID)
+		if err != nil {
+			return err
+		}
+		if g != nil {
+			out.MergedInto = &myMergeJSON{ID: g.SurvivorID, Subject: g.SurvivorSubject}
+		}
+	}
+	writeJSON(w, status, out)
 	return nil
 }
 

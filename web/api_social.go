@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/vocdesk/vocdesk"
@@ -153,7 +154,7 @@ type intakeJSON struct {
 }
 
 // socialIntake is POST /intake/social: a connector relays a customer's
-// post. The order of checks answers each kind of mistake clearly without
+// post, within its allowance (429 with Retry-After past it). The order of checks answers each kind of mistake clearly without
 // saying which connectors exist: headers first (401), then the body (400),
 // then the signature with the named connector's secret, where an unknown
 // connector reads exactly as a wrong signature (401). A post is 201 when it
@@ -181,6 +182,12 @@ func (s *Server) socialIntake(w http.ResponseWriter, r *http.Request) error {
 	id, err := webhooks.Verify(c.Secret, r.Header, raw, time.Now(), webhooks.Tolerance)
 	if err != nil {
 		return unauthorized(err)
+	}
+	// Counted once the signature holds, so that nobody without the secret
+	// can spend a connector's allowance and shut its real posts out.
+	if ok, wait := s.socialLimiter.Reserve("social:" + strconv.FormatInt(c.ID, 10)); !ok {
+		w.Header().Set("Retry-After", retryAfter(wait))
+		return vocdesk.Errorf(vocdesk.ERATELIMITED, "too many posts from this connector; try again in %s seconds", retryAfter(wait))
 	}
 	got, err := svc.ReceivePost(sys, post, id)
 	if err != nil {

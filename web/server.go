@@ -35,6 +35,9 @@ type Config struct {
 	// ReviewLimiter overrides the limit on a customer's review writes
 	// (ratelimits.go).
 	ReviewLimiter *ratelimit.Limiter
+	// SocialLimiter overrides the limit on each social connector's posts
+	// to the intake (ratelimit.NewSocialIntakeLimiter).
+	SocialLimiter *ratelimit.Limiter
 }
 
 // Server is the whole HTTP surface of vocdesk. It is an http.Handler.
@@ -57,6 +60,8 @@ type Server struct {
 	// reviewLimiter bounds each customer's review writes, shared with the
 	// pages like loginLimiter.
 	reviewLimiter *ratelimit.Limiter
+	// socialLimiter bounds each social connector's posts (api_social.go).
+	socialLimiter *ratelimit.Limiter
 }
 
 // NewServer builds the routes and middleware around svc.
@@ -77,12 +82,16 @@ func NewServer(cfg Config, svc vocdesk.Services) (*Server, error) {
 		loginLimiter: cfg.LoginLimiter,
 
 		reviewLimiter: cfg.ReviewLimiter,
+		socialLimiter: cfg.SocialLimiter,
 	}
 	if s.loginLimiter == nil {
 		s.loginLimiter = ratelimit.NewGuard(ratelimit.DefaultGuardConfig())
 	}
 	if s.reviewLimiter == nil {
 		s.reviewLimiter = ratelimit.NewWriteLimiter()
+	}
+	if s.socialLimiter == nil {
+		s.socialLimiter = ratelimit.NewSocialIntakeLimiter()
 	}
 	var err error
 	if s.metrics, err = newMetrics(s.registry); err != nil {

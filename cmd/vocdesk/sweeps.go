@@ -8,6 +8,7 @@ import (
 
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/sqlstore"
+	"github.com/vocdesk/vocdesk/webhooks"
 )
 
 // sweep is periodic work that looks for what time alone has made due: a
@@ -42,6 +43,7 @@ func serveSweeps(db *sqlstore.DB) []sweep {
 	recon := sqlstore.NewReconciliationService(db)
 	desk := sqlstore.NewDeskService(db)
 	imap := sqlstore.NewIMAPService(db)
+	social := sqlstore.NewSocialService(db)
 	return []sweep{
 		{"flag purchases not delivered", 30 * time.Second, func(ctx context.Context) (int, error) {
 			n, err := recon.SweepUndelivered(ctx)
@@ -60,6 +62,12 @@ func serveSweeps(db *sqlstore.DB) []sweep {
 		// crash or a poll job failed for good has broken.
 		{"queue IMAP polls", time.Minute, func(ctx context.Context) (int, error) {
 			return 0, imap.ScheduleIMAPPolls(vocdesk.NewContextWithActor(ctx, vocdesk.SystemActor()))
+		}},
+		// A social post's webhook-id guards against its replay only while
+		// its timestamp is within the tolerance; after twice that (a post
+		// may arrive early) webhooks.Verify refuses the replay on its own.
+		{"forget old social webhook-ids", 10 * time.Minute, func(ctx context.Context) (int, error) {
+			return social.PurgeWebhookIDs(vocdesk.NewContextWithActor(ctx, vocdesk.SystemActor()), 2*webhooks.Tolerance)
 		}},
 	}
 }

@@ -18,6 +18,9 @@ func (h *handler) addChannelState(ctx context.Context, a *vocdesk.Actor, in *voc
 		for _, m := range d.Messages {
 			m.Social = ds[m.ID]
 		}
+		if d.Social, err = h.svc.Social.FindSocialThread(ctx, in.ID); err != nil {
+			return err
+		}
 	}
 	if h.svc.Calls != nil && a.IsOperator() && in.Channel == vocdesk.ChannelPhone {
 		c, err := h.svc.Calls.FindConsent(ctx, in.ID)

@@ -41,7 +41,8 @@ type viewLink struct {
 
 type inboxRow struct {
 	*vocdesk.Inquiry
-	Snippet string // search hits only: text with highlight markers
+	Snippet string          // search hits only: text with highlight markers
+	Snooze  *vocdesk.Snooze // the snoozed filter only: when it wakes
 }
 
 type inboxTab struct {
@@ -121,6 +122,12 @@ func (h *handler) inbox(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	if f.Snoozed == vocdesk.SnoozedOnly {
+		if err := h.addSnoozes(ctx, rows); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	d := &inboxData{Base: inboxBase(a), Operator: a.IsOperator(), Filter: f, Rows: rows,
 		Stamp: inboxStamp(rows, counts), Back: r.URL.RequestURI()}
 	total := 0
@@ -175,6 +182,26 @@ func (h *handler) inbox(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.render(w, r, http.StatusOK, viewConsoleInbox, "inbox.title", d)
+}
+
+// addSnoozes puts each row's snooze beside it, so the snoozed filter says
+// when each inquiry comes back (or that the customer's reply wakes it).
+func (h *handler) addSnoozes(ctx context.Context, rows []inboxRow) error {
+	if h.svc.Snoozes == nil || len(rows) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(rows))
+	for k, row := range rows {
+		ids[k] = row.ID
+	}
+	sns, err := h.svc.Snoozes.FindSnoozes(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for k := range rows {
+		rows[k].Snooze = sns[rows[k].ID]
+	}
+	return nil
 }
 
 // myDeveloper is the signed-in member's developer.

@@ -51,6 +51,9 @@ type inquiryData struct {
 	// Consent is what the caller of a phone inquiry agreed to, for the
 	// store (console_channels.go).
 	Consent *vocdesk.CallConsent
+	// Social is where a social inquiry's conversation is: the post's
+	// link, shown only when it is http or https (console_channels.go).
+	Social *vocdesk.SocialThread
 	// Macros an agent may apply here, and the inquiry's priority (set by
 	// rules; console_automation.go).
 	Macros   []*vocdesk.Macro

@@ -48,6 +48,16 @@ func (p *page) EventText(m *vocdesk.Message) string {
 		return p.T("day.event_snoozed_reply", v("by"))
 	case vocdesk.EventWoke:
 		return p.T("day.event_woke_" + v("why"))
+	case vocdesk.EventSurveySent:
+		if v("to") == "" {
+			return p.T("polish.survey_sent_customer")
+		}
+		return p.T("polish.survey_sent", v("to"))
+	case vocdesk.EventSurveyFailed:
+		if v("why") == "" {
+			return p.T("polish.survey_failed_plain")
+		}
+		return p.T("polish.survey_failed", v("why"))
 	case vocdesk.EventRefundRefunded:
 		if s := v("summary_" + p.Lang); s != "" {
 			return s
