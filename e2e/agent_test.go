@@ -17,7 +17,7 @@ func askHoppinMany(t *testing.T, m *uitest.Marketplace, n int) []*vocdesk.Inquir
 	t.Helper()
 	var out []*vocdesk.Inquiry
 	for i := range n {
-		out = append(out, askHoppin(t, m, m.MinjiPurchases[0], fmt.Sprintf("환불 문의 %d", i+1)))
+		out = append(out, askHoppinAbout(t, m, m.MinjiPurchases[0], fmt.Sprintf("환불 문의 %d", i+1)))
 	}
 	return out
 }
