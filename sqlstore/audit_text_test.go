@@ -81,6 +81,16 @@ func TestAuditFreeText(t *testing.T) {
 				t.Errorf("dev-a q=%q: entries %v, want %v", c.q, got, c.want)
 			}
 		}
+		// Page by page: a page filled by the newest entries, then the
+		// rest after its cursor.
+		page, next, err := sqlstore.NewAuditService(db).FindAudit(owner(f.devA.ID), vocdesk.AuditFilter{Q: "TAG-", Limit: 1})
+		must(t, err)
+		if len(page) != 1 || page[0].EntityID != "3" || next == "" {
+			t.Fatalf("first page of tag-: %v, next %q", page, next)
+		}
+		if got := find(t, owner(f.devA.ID), vocdesk.AuditFilter{Q: "TAG-", Limit: 1, Cursor: next}); !slices.Equal(got, []string{"2"}) {
+			t.Errorf("second page of tag-: %v, want [2]", got)
+		}
 		if got := find(t, owner(f.devB.ID), vocdesk.AuditFilter{Q: "김민지"}); !slices.Equal(got, []string{"5"}) {
 			t.Errorf("dev-b q=김민지: entries %v, want [5]", got)
 		}
