@@ -160,8 +160,9 @@ const textScanRows = 1000
 // The trigrams are asked for each on its own, not as a phrase: FTS5 walks
 // a phrase's first trigram through every entry that holds it, while it
 // leaps between the rarest of separate terms. The LIKE decides, so the
-// answer is the substring match either way. Operators' free text reads
-// what their other filters leave, as before (bench/audit).
+// answer is the substring match either way. Operators' free text is the
+// plain query: on SQLite it reads what their other filters leave, as
+// before; their searches are mostly of recent days (bench/audit).
 func findAuditText(ctx context.Context, tx *Tx, dialect string, c conds, a *vocdesk.Actor, q string, limit int) ([]*vocdesk.AuditEntry, error) {
 	n := len(c.list)
 	scan := cloneConds(c)
