@@ -126,6 +126,11 @@ func run(ctx context.Context, engine, pgURL string, n, devs int, d time.Duration
 		{"owner, text, all time", owner, func(r *rand.Rand) vocdesk.AuditFilter {
 			return vocdesk.AuditFilter{Q: "tag-" + strconv.Itoa(r.IntN(50))}
 		}},
+		// Text every entry holds, and a name few of a developer's hold.
+		{"owner, common text", owner, func(*rand.Rand) vocdesk.AuditFilter { return vocdesk.AuditFilter{Q: "resolved"} }},
+		{"owner, a name, all time", owner, func(r *rand.Rand) vocdesk.AuditFilter {
+			return vocdesk.AuditFilter{Q: "김민지 " + strconv.Itoa(1+r.IntN(1000)) + `"`}
+		}},
 	}
 	ok := true
 	for _, s := range searches {
