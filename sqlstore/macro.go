@@ -52,43 +52,27 @@ func (tx *Tx) macro(ctx context.Context, a *vocdesk.Actor, id int64) (*vocdesk.M
 
 // FindMacros lists the actor's developer's macros by name.
 func (s *AutomationService) FindMacros(ctx context.Context) ([]*vocdesk.Macro, error) {
-	a, err := developerActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := s.db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	rows, err := tx.query(ctx, macroSelect+` WHERE m.developer_id = $1 ORDER BY m.name, m.id`, a.DeveloperID)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: macros: %w", err)
-	}
-	defer rows.Close()
-	var list []*vocdesk.Macro
-	for rows.Next() {
-		m, err := scanMacro(rows)
+	return developerRead(ctx, s.db, func(tx *Tx, a *vocdesk.Actor) ([]*vocdesk.Macro, error) {
+		rows, err := tx.query(ctx, macroSelect+` WHERE m.developer_id = $1 ORDER BY m.name, m.id`, a.DeveloperID)
 		if err != nil {
 			return nil, fmt.Errorf("sqlstore: macros: %w", err)
 		}
-		list = append(list, m)
-	}
-	return list, rows.Err()
+		defer rows.Close()
+		var list []*vocdesk.Macro
+		for rows.Next() {
+			m, err := scanMacro(rows)
+			if err != nil {
+				return nil, fmt.Errorf("sqlstore: macros: %w", err)
+			}
+			list = append(list, m)
+		}
+		return list, rows.Err()
+	})
 }
 
 // FindMacro returns one of the actor's developer's macros.
 func (s *AutomationService) FindMacro(ctx context.Context, id int64) (*vocdesk.Macro, error) {
-	a, err := developerActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := s.db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	return tx.macro(ctx, a, id)
+	return developerRead(ctx, s.db, func(tx *Tx, a *vocdesk.Actor) (*vocdesk.Macro, error) { return tx.macro(ctx, a, id) })
 }
 
 // CreateMacro adds a macro (admins and owners).

@@ -67,30 +67,12 @@ func (tx *Tx) rulesOf(ctx context.Context, devID int64) ([]*vocdesk.Rule, error)
 
 // FindRules lists the actor's developer's rules in the order they run.
 func (s *AutomationService) FindRules(ctx context.Context) ([]*vocdesk.Rule, error) {
-	a, err := developerActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := s.db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	return tx.rulesOf(ctx, a.DeveloperID)
+	return developerRead(ctx, s.db, func(tx *Tx, a *vocdesk.Actor) ([]*vocdesk.Rule, error) { return tx.rulesOf(ctx, a.DeveloperID) })
 }
 
 // FindRule returns one of the actor's developer's rules.
 func (s *AutomationService) FindRule(ctx context.Context, id int64) (*vocdesk.Rule, error) {
-	a, err := developerActorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := s.db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	return tx.rule(ctx, a, id)
+	return developerRead(ctx, s.db, func(tx *Tx, a *vocdesk.Actor) (*vocdesk.Rule, error) { return tx.rule(ctx, a, id) })
 }
 
 // CreateRule adds a rule at the end of the developer's list (admins and
