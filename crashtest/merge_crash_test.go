@@ -18,7 +18,7 @@ import (
 // Merge crash test sizes: pairs of one customer's inquiries, each with
 // enough messages that a merge takes a while to write.
 const (
-	mergePairs    = 200
+	mergePairs    = 100
 	mergeMessages = 100
 	// mergeKills is how many times the server is killed; then the rest
 	// of the work finishes on a server that stays up (a start on a loaded
@@ -66,7 +66,9 @@ func mergeCrash(t *testing.T, dsn string, openDB func() (*sql.DB, error)) {
 	}
 	pairs := make([]pair, mergePairs)
 	ask := func(subject string) int64 {
-		body := fmt.Sprintf(`{"channel":"phone","customer_id":%d,"app":"merge-app","category":"other","subject":%q,"body":"first words"}`, cust.ID, subject)
+		// Channel api: a phone inquiry made this way records no consent,
+		// so its ids are withheld and a developer could not merge it.
+		body := fmt.Sprintf(`{"channel":"api","customer_id":%d,"app":"merge-app","category":"other","subject":%q,"body":"first words"}`, cust.ID, subject)
 		var in struct{ ID int64 }
 		_ = json.Unmarshal(api.must(t, "POST", "/api/v1/inquiries", opKey, "", body, 201), &in)
 		return in.ID
@@ -111,10 +113,17 @@ func mergeCrash(t *testing.T, dsn string, openDB func() (*sql.DB, error)) {
 			defer wg.Done()
 			for p := range work {
 				id := strconv.FormatInt(p.merged, 10)
+				// A call retries through the kills, not past an answer
+				// that will never change: that is the test failing, not
+				// the server restarting.
 				call := func(path, body string, done ...int) {
-					for {
+					for deadline := time.Now().Add(2 * time.Minute); ; {
 						status, _, err := api.do("POST", path, devKey, "", body)
 						if err == nil && (status < 300 || contains(done, status)) {
+							return
+						}
+						if err == nil && status < 500 && status != 409 && status != 429 || time.Now().After(deadline) {
+							t.Errorf("POST %s: %d %v", path, status, err)
 							return
 						}
 						time.Sleep(20 * time.Millisecond)
