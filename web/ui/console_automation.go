@@ -141,7 +141,7 @@ func (h *handler) macroSave(w http.ResponseWriter, r *http.Request) {
 		err = h.svc.Automation.CreateMacro(r.Context(), m)
 	}
 	if err != nil {
-		if code := vocdesk.ErrorCode(err); code == vocdesk.EINVALID || code == vocdesk.ECONFLICT || code == vocdesk.EINVALIDTEXT {
+		if formRefusal(err) {
 			h.showAutomation(w, r, &automationData{ErrorKey: "automation.err_macro", ErrorMsg: vocdesk.ErrorMessage(err), Draft: m},
 				http.StatusUnprocessableEntity)
 			return
@@ -248,4 +248,15 @@ func (p *page) RuleAction(s string) string {
 		value = p.Priority(vocdesk.Priority(value))
 	}
 	return p.T(key) + ": " + value
+}
+
+// formRefusal reports whether err is the person's to correct (invalid,
+// conflicting or unprocessable input): the form shows again with the
+// message and the draft, instead of an error page.
+func formRefusal(err error) bool {
+	switch vocdesk.ErrorCode(err) {
+	case vocdesk.EINVALID, vocdesk.ECONFLICT, vocdesk.EINVALIDTEXT, vocdesk.EUNPROCESSABLE:
+		return true
+	}
+	return false
 }

@@ -161,7 +161,7 @@ func (h *handler) ruleSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		if code := vocdesk.ErrorCode(err); code == vocdesk.EINVALID || code == vocdesk.ECONFLICT || code == vocdesk.EINVALIDTEXT || code == vocdesk.EUNPROCESSABLE {
+		if formRefusal(err) {
 			h.showRule(w, r, &ruleData{Rule: rl, Spend: spend, ErrorMsg: vocdesk.ErrorMessage(err)}, http.StatusUnprocessableEntity)
 			return
 		}
