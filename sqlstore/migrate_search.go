@@ -67,27 +67,19 @@ func rebuildSearch(ctx context.Context, sqlTx *sql.Tx, tokenizer string) error {
 			return fmt.Errorf("sqlstore: rebuild search tables: %w", err)
 		}
 	}
-	for last := int64(0); ; {
-		docs, ids, err := tx.searchDocs(ctx, last)
+	err := eachSearchDoc(ctx, tx, func(id int64, doc *searchDoc) error {
+		r, err := doc.render()
 		if err != nil {
 			return err
 		}
-		if len(ids) == 0 {
-			break
+		if _, err := tx.exec(ctx, `INSERT INTO inquiry_fts (rowid, terms, notes) VALUES ($1, $2, $3)`, id, r.terms, r.notes); err != nil {
+			return err
 		}
-		for k, id := range ids {
-			r, err := docs[k].render()
-			if err != nil {
-				return err
-			}
-			if _, err := tx.exec(ctx, `INSERT INTO inquiry_fts (rowid, terms, notes) VALUES ($1, $2, $3)`, id, r.terms, r.notes); err != nil {
-				return fmt.Errorf("sqlstore: rebuild search tables: %w", err)
-			}
-			if _, err := tx.exec(ctx, `INSERT INTO inquiry_fts_dev (rowid, terms, notes) VALUES ($1, $2, $3)`, id, r.devTerms, r.devNotes); err != nil {
-				return fmt.Errorf("sqlstore: rebuild search tables: %w", err)
-			}
-		}
-		last = ids[len(ids)-1]
+		_, err = tx.exec(ctx, `INSERT INTO inquiry_fts_dev (rowid, terms, notes) VALUES ($1, $2, $3)`, id, r.devTerms, r.devNotes)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sqlstore: rebuild search tables: %w", err)
 	}
 	for _, table := range []string{"inquiry_fts", "inquiry_fts_dev"} {
 		if _, err := tx.exec(ctx, `INSERT INTO `+table+` (`+table+`) VALUES ('optimize')`); err != nil {
@@ -111,24 +103,35 @@ func addDeveloperSearch(ctx context.Context, sqlTx *sql.Tx) error {
 		tokenize = "`+unicodeTokenizer+`")`); err != nil {
 		return fmt.Errorf("sqlstore: developer search table: %w", err)
 	}
+	err := eachSearchDoc(ctx, tx, func(id int64, doc *searchDoc) error {
+		terms, notes := doc.developerFTSColumns()
+		_, err := tx.exec(ctx, `INSERT INTO inquiry_fts_dev (rowid, terms, notes) VALUES ($1, $2, $3)`, id, terms, notes)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sqlstore: developer search table: %w", err)
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO inquiry_fts_dev (inquiry_fts_dev) VALUES ('optimize')`); err != nil {
+		return fmt.Errorf("sqlstore: developer search table: %w", err)
+	}
+	return nil
+}
+
+// eachSearchDoc calls fn with every inquiry's search document, in id order.
+func eachSearchDoc(ctx context.Context, tx *Tx, fn func(id int64, doc *searchDoc) error) error {
 	for last := int64(0); ; {
 		docs, ids, err := tx.searchDocs(ctx, last)
 		if err != nil {
 			return err
 		}
 		if len(ids) == 0 {
-			break
+			return nil
 		}
 		for k, id := range ids {
-			terms, notes := docs[k].developerFTSColumns()
-			if _, err := tx.exec(ctx, `INSERT INTO inquiry_fts_dev (rowid, terms, notes) VALUES ($1, $2, $3)`, id, terms, notes); err != nil {
-				return fmt.Errorf("sqlstore: developer search table: %w", err)
+			if err := fn(id, docs[k]); err != nil {
+				return err
 			}
 		}
 		last = ids[len(ids)-1]
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO inquiry_fts_dev (inquiry_fts_dev) VALUES ('optimize')`); err != nil {
-		return fmt.Errorf("sqlstore: developer search table: %w", err)
-	}
-	return nil
 }
