@@ -98,7 +98,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.reviewPages = newReviewPages(db.startReviewPageFeed, db.reviewPageLag())
+	db.reviewPages = db.newReviewPages()
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		if db.dialect == dialectSQLite {

@@ -55,14 +55,6 @@ func (db *DB) DropReviewPagesForTest() { db.reviewPages.drop([]reviewPageChange{
 // it before the reads it concerns start).
 func (db *DB) SetReviewPageHookForTest(fn func()) { db.reviewPages.beforePut = fn }
 
-// SetReviewPageClockForTest sets the clock the cache measures the feed's
-// lag by (SQLite).
-func (db *DB) SetReviewPageClockForTest(now func() time.Time) {
-	db.reviewPages.mu.Lock()
-	db.reviewPages.now = now
-	db.reviewPages.mu.Unlock()
-}
-
 // SetReviewPageBytesForTest sets the cache's bound.
 func (db *DB) SetReviewPageBytesForTest(n int) {
 	db.reviewPages.mu.Lock()

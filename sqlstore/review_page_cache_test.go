@@ -377,6 +377,7 @@ func TestReviewPagesReadRacingWrite(t *testing.T) {
 			// happens before the read keeps its page.
 			deadline := time.Now().Add(5 * time.Second)
 			for db.ReviewPageStatsForTest().Changes < changes+heard {
+				publicFirstPage(t, f.reader, f.appB.Slug) // SQLite: reads read the changes
 				if time.Now().After(deadline) {
 					t.Fatalf("%s: the write's changes were never heard: %+v", step, db.ReviewPageStatsForTest())
 				}
@@ -437,21 +438,36 @@ func TestReviewPagesListenerLost(t *testing.T) {
 	f.eventually(t, "written once listening again")
 }
 
-// TestReviewPagesStalledFeed (SQLite): pages are served only while the
-// changes were read within the last 100 ms.
-func TestReviewPagesStalledFeed(t *testing.T) {
-	db := sqlstoretest.OpenSQLite(t)
+// TestReviewPagesChangesUnread (SQLite): while the changes cannot be read,
+// no page is served, and writes show; once they can, pages are kept again.
+func TestReviewPagesChangesUnread(t *testing.T) {
+	db, other := openTwice(t, "sqlite")
 	f := newPagesFixture(t, db, 1)
-	f.review(t, 0, 3, t0)
+	id := f.review(t, 0, 3, t0)
 	f.cached(t, "before")
-	db.SetReviewPageClockForTest(func() time.Time { return time.Now().Add(time.Second) })
-	before := db.ReviewPageStatsForTest()
-	f.same(t, "stalled")
-	if after := db.ReviewPageStatsForTest(); after.Hits != before.Hits {
-		t.Fatalf("pages served while the feed was a second behind: %+v, then %+v", before, after)
+	_, err := other.RawForTest().Exec(`ALTER TABLE review_page_changes RENAME TO review_page_changes_away`)
+	must(t, err)
+	deadline := time.Now().Add(5 * time.Second)
+	for db.ReviewPageStatsForTest().Live {
+		f.pages(t, f.reader) // reads read the changes
+		if time.Now().After(deadline) {
+			t.Fatal("the changes are unreadable, and the cache is still up")
+		}
+		time.Sleep(time.Millisecond)
 	}
-	db.SetReviewPageClockForTest(time.Now)
-	f.cached(t, "caught up")
+	before := db.ReviewPageStatsForTest()
+	_, err = sqlstore.NewReviewService(other).ReplyToReview(f.dev, id, "answered while the changes were unread")
+	must(t, err)
+	f.same(t, "written while the changes were unread")
+	if after := db.ReviewPageStatsForTest(); after.Hits != before.Hits || after.Outages == 0 {
+		t.Fatalf("pages served while the changes were unread: %+v, then %+v", before, after)
+	}
+	_, err = other.RawForTest().Exec(`ALTER TABLE review_page_changes_away RENAME TO review_page_changes`)
+	must(t, err)
+	f.cached(t, "readable again")
+	_, err = sqlstore.NewReviewService(other).ReplyToReview(f.dev, id, "answered once readable again")
+	must(t, err)
+	f.eventually(t, "written once readable again")
 }
 
 // TestReviewPagesBounded: past the bound, the page read least recently

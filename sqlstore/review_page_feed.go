@@ -13,32 +13,34 @@ import (
 )
 
 // The feed tells the cached review pages (review_page_cache.go) what every
-// process's writes changed, as the triggers of migration 00132 name it. It
-// starts with the first read of a page, so a process that never reads one
-// (a command) holds no connection for it.
+// process's writes changed, as the triggers of migration 00132 name it.
 //
 // PostgreSQL: one connection of the process's own LISTENs on
-// vocdesk_review_pages. A notification arrives once its transaction
-// committed (never for one rolled back), typically well under a millisecond
-// later on one host: that is how long another process's write may go unseen
-// here. The connection is pinged after 2 quiet seconds (2 more to answer),
-// so a connection lost without a word is noticed within about 4 seconds; a
-// lost connection takes every page with it, and reads go to the database
-// until a new one listens.
+// vocdesk_review_pages, from the first read of a page on (a process that
+// never reads one, a command, holds no connection for it). A notification
+// arrives once its transaction committed (never for one rolled back),
+// typically well under a millisecond later on one host, plus the time the
+// listener waits for a core when the process is saturated: that is how long
+// another process's write may go unseen here. The connection is pinged
+// after 2 quiet seconds (2 more to answer), so a connection lost without a
+// word is noticed within about 4 seconds; a lost connection takes every
+// page with it, and reads go to the database until a new one listens.
 //
 // SQLite: one connection of the process's own reads PRAGMA data_version
-// every reviewPagePoll (it changes when any other connection, this
-// process's writer too, committed) and, when it changed, the rows of
-// review_page_changes after the last one read. Commands that write the file
-// are other processes: their writes show within a poll. A reading that
-// fails, or the poller falling more than reviewPageMaxLag behind (a stalled
-// process), stops pages being served until it catches up. A write from
-// this process is read back too, dropping its pages a second time: harmless,
-// and simpler than telling the writer's rows apart.
-//
-// data_version alone would do (any change drops every page), but this
-// process's own writes (purchases, jobs, mail) would then empty the cache
-// many times a second; the table names the pages.
+// (it changes when any other connection, this process's writer too,
+// committed) and, when it changed, the rows of review_page_changes after
+// the last one read. The reads do it, one at a time, when the last reading
+// began more than reviewPagePoll ago; past reviewPageMaxLag they wait for
+// the one under way (review_page_cache.go, catchUp), and while the changes
+// cannot be read no page is served. Commands that write the file are other
+// processes: their writes show within reviewPagePoll, reviewPageMaxLag at
+// worst. A reading that finds nothing new is one PRAGMA on an idle
+// connection, about 200 a second while pages are read. A write from this
+// process is read back too, dropping its pages a second time: harmless,
+// and simpler than telling the writer's rows apart. data_version alone
+// would do (any change drops every page), but this process's own writes
+// (purchases, jobs, mail) would then empty the cache many times a second;
+// the table names the pages.
 
 const (
 	reviewPagePoll   = 5 * time.Millisecond
@@ -50,7 +52,8 @@ const (
 	listenQuiet = 2 * time.Second
 )
 
-// reviewPageFeed runs the feed's goroutine.
+// reviewPageFeed runs the listener's goroutine (PostgreSQL) or holds the
+// poller (SQLite).
 type reviewPageFeed struct {
 	mu      sync.Mutex
 	started bool
@@ -58,19 +61,21 @@ type reviewPageFeed struct {
 	done    chan struct{}
 	// pid is the listening session's backend process (PostgreSQL): tests
 	// end it to see the cache go down and come back.
-	pid uint32
+	pid    uint32
+	poller *changePoller
 }
 
-// reviewPageLag is how stale the feed may let a page be (0: no bound kept
-// by the cache; PostgreSQL's is the notification's delay).
-func (db *DB) reviewPageLag() time.Duration {
+// newReviewPages makes the cache and its feed, once the engine is known.
+func (db *DB) newReviewPages() *reviewPages {
 	if db.dialect == dialectSQLite {
-		return reviewPageMaxLag
+		p := &changePoller{db: db}
+		db.reviewFeed.poller = p
+		return newReviewPages(nil, p.run)
 	}
-	return 0
+	return newReviewPages(db.startReviewPageFeed, nil)
 }
 
-// startReviewPageFeed starts the feed, once.
+// startReviewPageFeed starts the listener, once.
 func (db *DB) startReviewPageFeed() {
 	f := &db.reviewFeed
 	f.mu.Lock()
@@ -83,11 +88,7 @@ func (db *DB) startReviewPageFeed() {
 	f.cancel, f.done = cancel, make(chan struct{})
 	go func() {
 		defer close(f.done)
-		if db.dialect == dialectPostgres {
-			db.listenReviewPages(ctx)
-		} else {
-			db.pollReviewPages(ctx)
-		}
+		db.listenReviewPages(ctx)
 	}()
 }
 
@@ -100,6 +101,9 @@ func (f *reviewPageFeed) stop() {
 	if cancel != nil {
 		cancel()
 		<-done
+	}
+	if f.poller != nil {
+		f.poller.polling(func() { f.poller.close() })
 	}
 }
 
@@ -201,41 +205,9 @@ func parseReviewPageChange(schema, payload string) []reviewPageChange {
 	return []reviewPageChange{{app: ids[0], dev: ids[1], customer: ids[2]}}
 }
 
-// pollReviewPages reads SQLite's changes every reviewPagePoll until ctx
-// ends.
-func (db *DB) pollReviewPages(ctx context.Context) {
-	pool, err := sql.Open("sqlite", db.pollDSN)
-	if err != nil {
-		return // the cache never goes live: every read asks the database
-	}
-	defer pool.Close()
-	pool.SetMaxOpenConns(1)
-	pool.SetMaxIdleConns(1)
-	pool.SetConnMaxIdleTime(0)
-	p := &changePoller{db: db, pool: pool}
-	defer p.close()
-	tick := time.NewTicker(reviewPagePoll)
-	defer tick.Stop()
-	for {
-		began := time.Now()
-		if err := p.poll(ctx); err != nil {
-			if p.live {
-				db.reviewPages.setLive(false)
-			}
-			p.close()
-		} else {
-			db.reviewPages.checked(began)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
-}
-
 // changePoller reads review_page_changes on one connection of its own:
-// data_version is a connection's view.
+// data_version is a connection's view. Its methods run one at a time
+// (reviewPages.polling).
 type changePoller struct {
 	db      *DB
 	pool    *sql.DB
@@ -243,8 +215,34 @@ type changePoller struct {
 	version *sql.Stmt
 	changes *sql.Stmt
 	live    bool
+	closed  bool
 	seen    int64 // data_version at the last reading
 	last    int64 // the last change read
+}
+
+// polling runs fn as the one reading the changes.
+func (p *changePoller) polling(fn func()) {
+	p.db.reviewPages.polling.Lock()
+	defer p.db.reviewPages.polling.Unlock()
+	fn()
+}
+
+// run reads the changes once, or takes the cache down if it cannot.
+func (p *changePoller) run() {
+	if p.closed {
+		return
+	}
+	began := time.Now()
+	// Not a reader's context: a read given up must not take the cache
+	// down. SQLite answers from a local file.
+	if err := p.poll(context.Background()); err != nil {
+		if p.live {
+			p.db.reviewPages.setLive(false)
+		}
+		p.disconnect()
+		return
+	}
+	p.db.reviewPages.checked(began)
 }
 
 // reviewPageBatch is how many changes one statement reads.
@@ -252,6 +250,16 @@ const reviewPageBatch = 1024
 
 func (p *changePoller) poll(ctx context.Context) error {
 	if p.conn == nil {
+		if p.pool == nil {
+			pool, err := sql.Open("sqlite", p.db.pollDSN)
+			if err != nil {
+				return err
+			}
+			pool.SetMaxOpenConns(1)
+			pool.SetMaxIdleConns(1)
+			pool.SetConnMaxIdleTime(0)
+			p.pool = pool
+		}
 		conn, err := p.pool.Conn(ctx)
 		if err != nil {
 			return err
@@ -338,7 +346,8 @@ func (p *changePoller) read(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-func (p *changePoller) close() {
+// disconnect lets the connection go; the next reading connects again.
+func (p *changePoller) disconnect() {
 	for _, st := range []*sql.Stmt{p.version, p.changes} {
 		if st != nil {
 			st.Close()
@@ -348,4 +357,13 @@ func (p *changePoller) close() {
 		p.conn.Close()
 	}
 	p.version, p.changes, p.conn, p.live = nil, nil, nil, false
+}
+
+// close ends the polling for good (DB.Close).
+func (p *changePoller) close() {
+	p.disconnect()
+	if p.pool != nil {
+		p.pool.Close()
+	}
+	p.closed = true
 }
