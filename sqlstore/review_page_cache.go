@@ -109,7 +109,8 @@ type reviewPages struct {
 	// instead of 0.2 ms, bench/reviews at 100k reviews).
 	poll      func()
 	polling   sync.Mutex
-	checkedAt atomic.Int64 // unix nanoseconds
+	checkedAt atomic.Int64 // unix nanoseconds, the last reading that succeeded
+	triedAt   atomic.Int64 // the last reading tried
 
 	mu     sync.Mutex
 	byKey  map[string]*reviewPage // "a" + slug, "d" + developer id
@@ -177,12 +178,18 @@ func (c *reviewPages) lookup(key string) (*reviewPage, reviewPageTicket) {
 // database meanwhile queued for them (bench/reviews at 100k reviews: p99
 // 6.8 ms, then 0.2 ms).
 func (c *reviewPages) catchUp() {
-	age := time.Now().UnixNano() - c.checkedAt.Load()
+	now := time.Now().UnixNano()
+	age := now - c.checkedAt.Load()
 	switch {
 	case age <= int64(reviewPagePoll):
 		return
-	case age <= int64(reviewPageMaxLag) || !c.up.Load():
-		// While the feed is down, a read tries again, but none waits.
+	case !c.up.Load():
+		// The feed is down: a read tries again, every reviewPagePoll at
+		// most, and none waits.
+		if now-c.triedAt.Load() <= int64(reviewPagePoll) || !c.polling.TryLock() {
+			return
+		}
+	case age <= int64(reviewPageMaxLag):
 		if !c.polling.TryLock() {
 			return
 		}
@@ -190,7 +197,8 @@ func (c *reviewPages) catchUp() {
 		c.polling.Lock()
 	}
 	defer c.polling.Unlock()
-	if time.Now().UnixNano()-c.checkedAt.Load() > int64(reviewPagePoll) {
+	if time.Now().UnixNano()-max(c.checkedAt.Load(), c.triedAt.Load()) > int64(reviewPagePoll) {
+		c.triedAt.Store(time.Now().UnixNano())
 		c.poll()
 	}
 }
