@@ -20,6 +20,7 @@ import (
 	"database/sql"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib" // also registers "pgx"
 	_ "modernc.org/sqlite"           // registers "sqlite"
 )
@@ -66,6 +67,13 @@ type DB struct {
 	checkpoints *checkpointer
 	// rules caches each developer's compiled rule set (rule_set.go).
 	rules ruleCache
+	// reviewPages keeps the first pages of reviews (review_page_cache.go),
+	// told of changes by reviewFeed (review_page_feed.go), which listens
+	// on PostgreSQL with listenConfig and polls SQLite on pollDSN.
+	reviewPages  *reviewPages
+	reviewFeed   reviewPageFeed
+	listenConfig *pgconn.Config
+	pollDSN      string
 	// RuleTiming, when set, is told how long each event's rules took in
 	// its transaction (the rule set's check, evaluation and actions):
 	// bench/rules reads it to measure what rules add to a creation.
@@ -90,6 +98,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.reviewPages = db.newReviewPages()
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		if db.dialect == dialectSQLite {
@@ -125,6 +134,7 @@ func (db *DB) openPostgres(dsn string) error {
 		pool.Close()
 		return fmt.Errorf("sqlstore: open postgres: %w", err)
 	}
+	db.listenConfig = cfg.Config.Copy()
 	cfg.RuntimeParams["plan_cache_mode"] = "force_generic_plan"
 	generic := stdlib.OpenDB(*cfg)
 	generic.SetMaxOpenConns(pgReaders)
@@ -225,6 +235,7 @@ func (db *DB) openSQLite(path string) error {
 	ckpt.SetMaxIdleConns(1)
 	ckpt.SetConnMaxIdleTime(0)
 	db.checkpoints = startCheckpointer(ckpt, checkpointEvery)
+	db.pollDSN = path + "?" + rparams.Encode()
 	db.read, db.write, db.dialect = read, write, dialectSQLite
 	db.stmts.pool, db.readStmts.pool = write, read
 	db.stmts.max, db.readStmts.max = maxWriteStmts, maxReadStmts
@@ -261,6 +272,7 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close closes the pools.
 func (db *DB) Close() error {
 	var errs []error
+	db.reviewFeed.stop()
 	if db.write != nil {
 		errs = append(errs, db.writeKeyUses(context.Background(), db.keyUses.take(db.now())))
 	}

@@ -133,6 +133,9 @@ func (g *groupCommit) runBatch(batch []*groupCall) []error {
 			return fail(fmt.Errorf("sqlstore: release savepoint: %w", err))
 		}
 		enqueued = enqueued || (errs[i] == nil && call.enqueued)
+		if errs[i] == nil {
+			tx.pageChanges = append(tx.pageChanges, call.pageChanges...)
+		}
 	}
 	tx.enqueued = enqueued
 	if err := tx.Commit(); err != nil {

@@ -148,6 +148,9 @@ func (tx *Tx) recordPurchase(ctx context.Context, a *vocdesk.Actor, p *vocdesk.P
 	} else if err != nil {
 		return false, fmt.Errorf("sqlstore: record purchase: %w", err)
 	}
+	// A paid purchase gives a review of the app by the customer its
+	// verified mark, if none did.
+	tx.reviewPagesChanged(reviewPageChange{app: app.ID, dev: app.DeveloperID, customer: p.CustomerID})
 	p.ID, p.DeveloperID, p.DeveloperSlug = id, app.DeveloperID, app.DeveloperSlug
 	p.AppID, p.AppName, p.ItemID, p.ItemName = app.ID, app.Name, itemID, itemName
 	p.Refunded, p.Status, p.CreatedAt = 0, status, tx.now

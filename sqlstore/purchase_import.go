@@ -89,6 +89,12 @@ func (s *PurchaseService) importBatch(ctx context.Context, a *vocdesk.Actor, bat
 	if err != nil {
 		return nil, err
 	}
+	// Each paid purchase gives a review of its app by its customer the
+	// verified mark, if none did (rows skipped as already stored too: a
+	// page read again costs less than telling them apart).
+	for _, r := range rows {
+		tx.reviewPagesChanged(reviewPageChange{app: r.appID, dev: r.devID, customer: r.p.CustomerID})
+	}
 	if inserted < int64(len(rows)) {
 		if err := tx.explainSkipped(ctx, rows, errs); err != nil {
 			return nil, err

@@ -118,6 +118,11 @@ func (tx *Tx) applyRefund(ctx context.Context, a *vocdesk.Actor, r *vocdesk.Canc
 	if _, err := tx.exec(ctx, `UPDATE purchases SET refunded = $2, status = $3 WHERE id = $1`, p.ID, p.Refunded, string(p.Status)); err != nil {
 		return fmt.Errorf("sqlstore: purchase refunded: %w", err)
 	}
+	if p.Refunded >= p.Amount {
+		// Refunded in full: the purchase no longer gives a review of the
+		// app by the customer its verified mark.
+		tx.reviewPagesChanged(reviewPageChange{app: p.AppID, dev: p.DeveloperID, customer: p.CustomerID})
+	}
 	if err := tx.audit(ctx, a, change{action: "purchase.refunded", entity: "purchase", entityID: p.ID, developerID: p.DeveloperID,
 		before: purchaseMoney{before.Refunded, before.Status}, after: purchaseMoney{p.Refunded, p.Status}}); err != nil {
 		return err

@@ -17,8 +17,10 @@ import (
 // transaction that shows or hides it (reviewCounts), so the public page's
 // averages are exact without counting rows.
 type ReviewService struct {
-	db    *DB
-	pages reviewPageCache // first pages, by version (review_page_cache.go)
+	db *DB
+	// uncached: the first pages are always read from the database (the
+	// tests' reference for the cache, review_page_cache.go).
+	uncached bool
 }
 
 // NewReviewService returns the reviews on db.
@@ -126,6 +128,7 @@ func (s *ReviewService) CreateReview(ctx context.Context, r *vocdesk.Review) err
 		if err := tx.countRating(ctx, appID, r.Rating, 1); err != nil {
 			return err
 		}
+		tx.reviewPagesChanged(reviewPageChange{app: appID, dev: devID})
 		stored, err := tx.reviewFor(ctx, a, id)
 		if err != nil {
 			return err
@@ -199,13 +202,17 @@ func (s *ReviewService) FindReviewByID(ctx context.Context, id int64) (*vocdesk.
 }
 
 // changeReview runs fn on review id, read in a's scope, in one write
-// transaction: the shape of every change of a review.
+// transaction: the shape of every change of a review. The review's app
+// page and its developer's inbox are dropped from the cache when it
+// commits (those fn leaves unchanged too: a page read again costs less than
+// telling).
 func (s *ReviewService) changeReview(ctx context.Context, a *vocdesk.Actor, id int64, fn func(tx *Tx, r *vocdesk.Review) error) error {
 	return s.db.inWrite(ctx, func(tx *Tx) error {
 		r, err := tx.reviewFor(ctx, a, id)
 		if err != nil {
 			return err
 		}
+		tx.reviewPagesChanged(reviewPageChange{app: r.AppID, dev: r.DeveloperID})
 		return fn(tx, r)
 	})
 }

@@ -44,6 +44,20 @@ func (s *ReviewService) FindReviews(ctx context.Context, f vocdesk.ReviewFilter)
 			return nil, "", err
 		}
 	}
+	limit := reviewLimit(f.Limit)
+	// A developer's unfiltered first page comes from the cache while
+	// nothing on it changed (review_page_cache.go). Any field set besides
+	// the sort and the limit is a filter or a cursor (a field added later
+	// too).
+	var key string
+	var ticket reviewPageTicket
+	if a.IsDeveloper() && f == (vocdesk.ReviewFilter{Sort: f.Sort, Limit: f.Limit}) && limit == defaultReviewLimit && !s.uncached {
+		key = "d" + strconv.FormatInt(a.DeveloperID, 10)
+		var p *reviewPage
+		if p, ticket = s.db.reviewPages.lookup(key); p != nil {
+			return copyReviews(p.list), p.cursor, nil
+		}
+	}
 	var c conds
 	scopeReviews(&c, a)
 	if f.AppSlug != "" {
@@ -81,7 +95,6 @@ func (s *ReviewService) FindReviews(ctx context.Context, f vocdesk.ReviewFilter)
 		}
 		c.add("(r.created_at < ? OR (r.created_at = ? AND r.id < ?))", keys[0], keys[0], keys[1])
 	}
-	limit := reviewLimit(f.Limit)
 	q := reviewSelect + c.where() + " ORDER BY r.created_at DESC, r.id DESC LIMIT " + c.next(limit+1)
 	// Each filter's statement is a walk of one index whatever the values,
 	// so PostgreSQL plans it once (beginReadGeneric): planning the inbox
@@ -91,29 +104,6 @@ func (s *ReviewService) FindReviews(ctx context.Context, f vocdesk.ReviewFilter)
 		return nil, "", err
 	}
 	defer tx.Rollback()
-	// A developer's unfiltered first page comes from the cache while the
-	// developer's reviews have not changed (review_page_cache.go). Any
-	// field set besides the sort and the limit is a filter or a cursor
-	// (a field added later too).
-	var key string
-	var version int64
-	if a.IsDeveloper() && f == (vocdesk.ReviewFilter{Sort: f.Sort, Limit: f.Limit}) && limit == defaultReviewLimit {
-		key = "d" + strconv.FormatInt(a.DeveloperID, 10)
-		cached := s.pages.get(key)
-		pairs := "[]"
-		if cached != nil {
-			pairs = cached.pairs
-		}
-		var verified string
-		err := tx.queryRow(ctx, `SELECT COALESCE((SELECT version FROM review_inbox_versions WHERE developer_id = $1), 0), `+
-			verifiedSQL(tx.dialect, "$2"), a.DeveloperID, pairs).Scan(&version, &verified)
-		if err != nil {
-			return nil, "", fmt.Errorf("sqlstore: reviews: %w", err)
-		}
-		if cached != nil && cached.owner == a.DeveloperID && cached.version == version {
-			return cached.page(verified), cached.next, nil
-		}
-	}
 	list, err := tx.queryReviews(ctx, q, c.args...)
 	if err != nil {
 		return nil, "", err
@@ -125,7 +115,7 @@ func (s *ReviewService) FindReviews(ctx context.Context, f vocdesk.ReviewFilter)
 		next = encodeReviewCursor(vocdesk.ReviewsNewest, micros(last.CreatedAt), last.ID)
 	}
 	if key != "" {
-		s.pages.put(key, a.DeveloperID, version, list, next)
+		s.db.reviewPages.put(ticket, &reviewPage{key: key, dev: a.DeveloperID, list: copyReviews(list), cursor: next})
 	}
 	return list, next, nil
 }
@@ -154,6 +144,19 @@ func (s *ReviewService) PublicReviews(ctx context.Context, slug string, f vocdes
 			return nil, sum, nil, "", err
 		}
 	}
+	// The first page, newest first, comes from the cache while nothing on
+	// it changed (review_page_cache.go).
+	limit := reviewLimit(f.Limit)
+	var key string
+	var ticket reviewPageTicket
+	if keys == nil && sort == vocdesk.ReviewsNewest && limit == defaultReviewLimit && !s.uncached {
+		key = "a" + slug
+		var p *reviewPage
+		if p, ticket = s.db.reviewPages.lookup(key); p != nil {
+			app := p.info
+			return &app, p.sum, copyReviews(p.list), p.cursor, nil
+		}
+	}
 	// Two statements whose plans do not depend on the app: planned once on
 	// PostgreSQL, as the inbox's are.
 	tx, err := s.db.beginReadGeneric(ctx)
@@ -161,35 +164,18 @@ func (s *ReviewService) PublicReviews(ctx context.Context, slug string, f vocdes
 		return nil, sum, nil, "", err
 	}
 	defer tx.Rollback()
-	// The first page, newest first, comes from the cache while the app's
-	// version is the one it was read at (review_page_cache.go); the
-	// version and the cached reviews' verified marks come with the app.
-	limit := reviewLimit(f.Limit)
-	var cached *reviewPage
-	key, pairs := "", "[]"
-	if keys == nil && sort == vocdesk.ReviewsNewest && limit == defaultReviewLimit {
-		key = "a" + slug
-		if cached = s.pages.get(key); cached != nil {
-			pairs = cached.pairs
-		}
-	}
 	app := &vocdesk.App{Slug: slug}
+	var devID int64
 	var n1, n2, n3, n4, n5 sql.NullInt64
-	var version int64
-	var verified string
-	err = tx.queryRow(ctx, `SELECT a.id, a.name, a.created_at, d.slug, rc.n1, rc.n2, rc.n3, rc.n4, rc.n5, COALESCE(rc.version, 0), `+
-		verifiedSQL(tx.dialect, "$2")+`
+	err = tx.queryRow(ctx, `SELECT a.id, a.name, a.developer_id, d.slug, rc.n1, rc.n2, rc.n3, rc.n4, rc.n5
 		FROM apps a JOIN developers d ON d.id = a.developer_id LEFT JOIN review_counts rc ON rc.app_id = a.id
-		WHERE a.slug = $1`, slug, pairs).Scan(&app.ID, &app.Name, new(int64), &app.DeveloperSlug, &n1, &n2, &n3, &n4, &n5, &version, &verified)
+		WHERE a.slug = $1`, slug).Scan(&app.ID, &app.Name, &devID, &app.DeveloperSlug, &n1, &n2, &n3, &n4, &n5)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, sum, nil, "", vocdesk.NotFound("app")
 	} else if err != nil {
 		return nil, sum, nil, "", fmt.Errorf("sqlstore: public reviews: %w", err)
 	}
 	sum.Counts = [5]int64{n1.Int64, n2.Int64, n3.Int64, n4.Int64, n5.Int64}
-	if cached != nil && cached.owner == app.ID && cached.version == version {
-		return app, sum, cached.page(verified), cached.next, nil
-	}
 	var c conds
 	c.add(idIs("r.app_id"), app.ID)
 	c.add("r.hidden_at IS NULL")
@@ -219,7 +205,8 @@ func (s *ReviewService) PublicReviews(ctx context.Context, slug string, f vocdes
 		}
 	}
 	if key != "" {
-		s.pages.put(key, app.ID, version, list, next)
+		s.db.reviewPages.put(ticket, &reviewPage{key: key, public: true, app: app.ID, dev: devID, info: *app, sum: sum,
+			list: copyReviews(list), cursor: next})
 	}
 	return app, sum, list, next, nil
 }

@@ -268,6 +268,7 @@ func (s *ReviewService) MarkHelpful(ctx context.Context, id int64) (*vocdesk.Rev
 				return fmt.Errorf("sqlstore: helpful: %w", err)
 			}
 			r.Helpful++
+			tx.reviewPagesChanged(reviewPageChange{app: r.AppID, dev: r.DeveloperID})
 		}
 		out = r
 		return nil

@@ -26,6 +26,9 @@ type Tx struct {
 	// enqueued is set when the transaction added a job, so Commit wakes
 	// this process's job runners.
 	enqueued bool
+	// pageChanges are the cached review pages the transaction changes,
+	// dropped once it commits (review_page_cache.go).
+	pageChanges []reviewPageChange
 
 	// stmts, when set, are statements prepared once on the transaction's
 	// pool, used instead of preparing each statement on every call
@@ -153,6 +156,9 @@ func (tx *Tx) Commit() error {
 	}
 	err := tx.tx.Commit()
 	tx.release()
+	// After the COMMIT, never before: a read in between would keep the
+	// page as it was. A failed COMMIT may have committed all the same.
+	tx.db.reviewPages.drop(tx.pageChanges)
 	if err != nil {
 		return fmt.Errorf("sqlstore: commit: %w", err)
 	}
@@ -160,6 +166,12 @@ func (tx *Tx) Commit() error {
 		tx.db.wakeJobs()
 	}
 	return nil
+}
+
+// reviewPagesChanged notes cached review pages the transaction changes:
+// they are dropped when it commits.
+func (tx *Tx) reviewPagesChanged(changes ...reviewPageChange) {
+	tx.pageChanges = append(tx.pageChanges, changes...)
 }
 
 // Rollback aborts the transaction; after Commit it does nothing, so it is

@@ -88,8 +88,7 @@ func load(ctx context.Context, engine, dsn string, c config) error {
 	if err != nil {
 		return err
 	}
-	// The reviews' triggers (migration 00101) have made each app's row of
-	// review_counts, with its version; the counts go into it.
+	// Each app's row of review_counts, as the services keep it.
 	_, err = db.ExecContext(ctx, `INSERT INTO review_counts (app_id, n1, n2, n3, n4, n5)
 		SELECT app_id, SUM(CASE WHEN rating = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN rating = 2 THEN 1 ELSE 0 END),
 			SUM(CASE WHEN rating = 3 THEN 1 ELSE 0 END), SUM(CASE WHEN rating = 4 THEN 1 ELSE 0 END), SUM(CASE WHEN rating = 5 THEN 1 ELSE 0 END)

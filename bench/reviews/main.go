@@ -10,8 +10,10 @@
 //
 // The data: -apps apps of -developers developers (apps spread evenly),
 // -reviews reviews by customers who each bought and reviewed ten apps, so
-// every review has its purchase (the verified mark is computed from it on
-// every read). Loading bypasses the services (multi-row INSERTs, then
+// every review has its purchase (the verified mark is computed from it
+// when a page is read from the database; unchanged first pages are served
+// from the process, see README.md). -writes adds official replies written
+// through the services while each read is measured. Loading bypasses the services (multi-row INSERTs, then
 // review_counts from a GROUP BY, as the services would have kept it).
 package main
 
@@ -42,6 +44,7 @@ import (
 
 type config struct {
 	reviews, apps, developers, clients int
+	writes                             float64
 	duration, warmup                   time.Duration
 	pgURL, work                        string
 	keep                               bool
@@ -55,6 +58,7 @@ func main() {
 	flag.IntVar(&c.apps, "apps", 1000, "apps the reviews are spread over")
 	flag.IntVar(&c.developers, "developers", 100, "developers the apps are spread over")
 	flag.IntVar(&c.clients, "clients", 64, "concurrent clients")
+	flag.Float64Var(&c.writes, "writes", 0, "official replies a second to random reviews, through the services, while each read is measured (each drops its app's page and its developer's inbox)")
 	flag.DurationVar(&c.duration, "duration", 10*time.Second, "how long each read is measured")
 	flag.DurationVar(&c.warmup, "warmup", 3*time.Second, "how long each read runs at -clients before it is measured")
 	flag.StringVar(&c.pgURL, "pg", envOr("VOCDESK_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL server URL")
@@ -165,7 +169,11 @@ func run(ctx context.Context, c config, engine string) error {
 			if dbCPU != nil {
 				db0, _ = dbCPU()
 			}
+			stop := make(chan struct{})
+			wrote := replies(ctx, svc, c, stop)
 			res, err := measure(n, c.duration, rd.fn)
+			close(stop)
+			written := <-wrote
 			if err != nil {
 				return err
 			}
@@ -175,6 +183,9 @@ func run(ctx context.Context, c config, engine string) error {
 			if dbCPU != nil {
 				db1, _ := dbCPU()
 				cost += fmt.Sprintf(" + PostgreSQL %.3f ms/req", perReq(db1-db0))
+			}
+			if c.writes > 0 {
+				cost += fmt.Sprintf(", %d replies written meanwhile", written)
 			}
 			fmt.Printf("%s: %-28s %2d clients: %7.0f/s  p50 %6.2f ms  p99 %6.2f ms  %s  (%d rows a page)\n",
 				engine, rd.name, n, res.rate, ms(res.p50), ms(res.p99), cost, res.rows)
@@ -189,6 +200,59 @@ func run(ctx context.Context, c config, engine string) error {
 		}
 	}
 	return nil
+}
+
+// replies writes official replies to random reviews, c.writes a second in
+// all, until stop is closed, as each review's developer, and sends how
+// many it wrote. Each drops the cached first pages of the review's app and
+// developer, which the next reads of them read again. The writers are
+// several (one per 2 replies a second): one goroutine, waiting its turn
+// behind 64 clients that never block after each of its statements, wrote
+// a tenth of the rate.
+func replies(ctx context.Context, svc vocdesk.ReviewService, c config, stop <-chan struct{}) <-chan int {
+	out := make(chan int, 1)
+	if c.writes <= 0 {
+		out <- 0
+		return out
+	}
+	writers := max(1, int(c.writes/2))
+	var total atomic.Int64
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(3, uint64(w)))
+			op := vocdesk.NewContextWithActor(ctx, vocdesk.SystemActor())
+			tick := time.NewTicker(time.Duration(float64(writers) * float64(time.Second) / c.writes))
+			defer tick.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-tick.C:
+				}
+				id := 1 + r.Int64N(int64(c.reviews))
+				rev, err := svc.FindReviewByID(op, id)
+				if err != nil {
+					fmt.Fprintf(os.Stderr, "reviews bench: review %d: %v\n", id, err)
+					return
+				}
+				dev := vocdesk.NewContextWithActor(ctx, &vocdesk.Actor{Realm: vocdesk.RealmDeveloper,
+					DeveloperID: rev.DeveloperID, MemberID: 1, Role: vocdesk.RoleAgent, Name: "agent"})
+				if _, err := svc.ReplyToReview(dev, id, fmt.Sprintf("답변 %d. Thanks!", total.Load())); err != nil {
+					fmt.Fprintf(os.Stderr, "reviews bench: reply to %d: %v\n", id, err)
+					return
+				}
+				total.Add(1)
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		out <- int(total.Load())
+	}()
+	return out
 }
 
 // fresh makes an empty database for engine and returns its DSN and how to
