@@ -124,6 +124,9 @@ type Inquiry struct {
 	AssigneeID   int64 // a member of the developer; 0 when unassigned
 	AssigneeName string
 	Tags         []string
+	// Priority is how urgent the desk holds it (rules and agents set it):
+	// the developer's, never shown to the customer.
+	Priority Priority
 
 	Rating        int // 1-5 after resolution, 0 when not rated
 	RatingComment string
@@ -232,6 +235,7 @@ type InquiryFilter struct {
 	AppSlug    string
 	AssigneeID int64 // -1 for unassigned
 	Tag        string
+	Priority   Priority // only inquiries of this priority (normal: none set, or set to normal)
 	CustomerID int64
 	TxID       string
 	From, To   time.Time // created_at in [From, To)
