@@ -211,9 +211,9 @@ func (in *Inquiry) Validate() error {
 func ValidateBody(body string) error {
 	switch {
 	case strings.TrimSpace(body) == "":
-		return Errorf(EINVALID, "body is required")
+		return Errorf(EINVALID, "body is required").Because("body_empty")
 	case len([]rune(body)) > MaxBody:
-		return Errorf(EINVALID, "body is at most %d characters", MaxBody)
+		return Errorf(EINVALID, "body is at most %d characters", MaxBody).Because("body_too_long", MaxBody)
 	}
 	return CheckText("body", body)
 }

@@ -129,7 +129,7 @@ func (s *AutomationService) SetPriority(ctx context.Context, inquiryID int64, p 
 		// Checked after the lookup: another developer's inquiry is not
 		// found, whatever the request says.
 		if !p.Valid() {
-			return vocdesk.Errorf(vocdesk.EINVALID, "priority must be one of low, normal, high, urgent")
+			return vocdesk.Errorf(vocdesk.EINVALID, "priority must be one of low, normal, high, urgent").Because("priority_invalid")
 		}
 		was := in.Priority // the row's copy (migration 00137)
 		if was == p {

@@ -148,7 +148,7 @@ func (tx *Tx) memberName(ctx context.Context, id, devID int64) (string, error) {
 	var name string
 	err := tx.queryRowOnce(ctx, `SELECT name FROM members WHERE id = $1 AND developer_id = $2`, id, devID).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", vocdesk.Errorf(vocdesk.EINVALID, "assignee %d is not a member of this developer", id)
+		return "", vocdesk.Errorf(vocdesk.EINVALID, "assignee %d is not a member of this developer", id).Because("assignee_gone")
 	} else if err != nil {
 		return "", fmt.Errorf("sqlstore: assignee: %w", err)
 	}
