@@ -47,7 +47,7 @@ func TestAutomationRefusalsInKorean(t *testing.T) {
 		r = b.post("/console/inquiries/bulk-macro", url.Values{"macro": {fmt.Sprint(mc.ID)}, "id": {fmt.Sprint(s.minji.ID)}, "back": {"/console/inquiries"}})
 		wantStatus(t, r, http.StatusSeeOther)
 		r = b.get("/console/inquiries")
-		wantContains(t, r, fmt.Sprintf("#%d (문의 하나에는 태그를 20개까지 붙일 수 있습니다.)", s.minji.ID))
+		wantContains(t, r, fmt.Sprintf("매크로를 적용하지 못했습니다: #%d (문의 하나에는 태그를 20개까지 붙일 수 있습니다.)", s.minji.ID))
 		wantLacks(t, r, "carries at most")
 
 		// The owner's rule form: no event, and a name taken.

@@ -81,8 +81,13 @@ func (h *handler) inboxBulkMacro(w http.ResponseWriter, r *http.Request) {
 			failed = append(failed, fmt.Sprintf("#%d (%s)", res.InquiryID, t.Refusal(macroRefusal(res))))
 		}
 	}
-	if len(failed) == 0 {
+	switch {
+	case len(failed) == 0:
 		h.redirect(w, r, back, flash{Key: "automation.bulk_applied", Args: []string{strconv.Itoa(applied)}})
+		return
+	case applied == 0:
+		// "applied to 0 inquiries, not to 2" reads oddly: none took it.
+		h.redirect(w, r, back, flash{Kind: "error", Key: "automation.macro_failed", Args: []string{strings.Join(failed, ", ")}})
 		return
 	}
 	h.redirect(w, r, back, flash{Kind: "error", Key: "automation.bulk_partial",
