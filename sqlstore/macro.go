@@ -219,7 +219,10 @@ func (tx *Tx) purchaseVars(ctx context.Context, in *vocdesk.Inquiry) (*vocdesk.P
 }
 
 // renderCanned fills canned reply id's placeholders for the inquiry, as
-// the agent's reply form does (desk.Vars, desk.Render).
+// the agent's reply form does (desk.Vars, desk.Render). Its callers send
+// the reply unread (a macro, a rule), so a placeholder the inquiry has no
+// value for (a purchase's on a general inquiry) refuses it, where the
+// form leaves it for the agent to see and fill in.
 func (tx *Tx) renderCanned(ctx context.Context, a *vocdesk.Actor, in *vocdesk.Inquiry, id int64, agentName string) (string, *vocdesk.CannedReply, error) {
 	c, err := tx.cannedReply(ctx, a, id)
 	if err != nil {
@@ -229,5 +232,11 @@ func (tx *Tx) renderCanned(ctx context.Context, a *vocdesk.Actor, in *vocdesk.In
 	if err != nil {
 		return "", nil, err
 	}
-	return desk.Render(c.Body, desk.Vars(in, p, agentName)), c, nil
+	vars := desk.Vars(in, p, agentName)
+	if missing := desk.Unfilled(c.Body, vars); len(missing) > 0 {
+		list := "{{" + strings.Join(missing, "}}, {{") + "}}"
+		return "", nil, vocdesk.Errorf(vocdesk.EUNPROCESSABLE, "canned reply %q needs %s, which this inquiry has no value for", c.Name, list).
+			Because("canned_unfilled", c.Name, list)
+	}
+	return desk.Render(c.Body, vars), c, nil
 }
