@@ -76,13 +76,13 @@ func (m *Macro) Validate() error {
 	a := m.Actions
 	switch {
 	case a.Empty():
-		return Errorf(EINVALID, "a macro does at least one thing: reply, note, tag, assign or set a status")
+		return Errorf(EINVALID, "a macro does at least one thing: reply, note, tag, assign or set a status").Because("macro_empty")
 	case a.Status != "" && (!a.Status.Valid() || a.Status == InquiryNew):
-		return Errorf(EINVALID, "status must be one of open, waiting_on_customer, resolved, closed")
+		return Errorf(EINVALID, "status must be one of open, waiting_on_customer, resolved, closed").Because("status_invalid")
 	case a.AssigneeID < 0 || a.CannedReplyID < 0:
-		return Errorf(EINVALID, "ids are positive")
+		return Errorf(EINVALID, "ids are positive").Because("ids_positive")
 	case a.AssigneeID != 0 && a.AssignToMe:
-		return Errorf(EINVALID, "assign to a member or to me, not both")
+		return Errorf(EINVALID, "assign to a member or to me, not both").Because("assign_both")
 	}
 	if strings.TrimSpace(a.Note) != "" {
 		if err := ValidateBody(a.Note); err != nil {
@@ -166,38 +166,39 @@ func (r *Rule) Validate() error {
 		return err
 	}
 	if len(r.Events) == 0 {
-		return Errorf(EINVALID, "a rule runs on at least one event: created, customer_replied, status_changed")
+		return Errorf(EINVALID, "a rule runs on at least one event: created, customer_replied, status_changed").Because("rule_no_event")
 	}
 	for _, e := range r.Events {
 		if !slices.Contains(RuleEvents(), e) {
-			return Errorf(EINVALID, "event must be one of created, customer_replied, status_changed")
+			return Errorf(EINVALID, "event must be one of created, customer_replied, status_changed").Because("event_invalid")
 		}
 	}
 	c := r.Conditions
 	if len(c.Channels) > maxRuleListSize || len(c.Categories) > maxRuleListSize || len(c.Apps) > maxRuleListSize ||
 		len(c.SLA) > maxRuleListSize || len(c.Words) > maxRuleWords {
-		return Errorf(EINVALID, "a condition lists at most %d values (%d words)", maxRuleListSize, maxRuleWords)
+		return Errorf(EINVALID, "a condition lists at most %d values (%d words)", maxRuleListSize, maxRuleWords).
+			Because("rule_list_max", maxRuleListSize, maxRuleWords)
 	}
 	for _, ch := range c.Channels {
 		if !ch.Valid() {
-			return Errorf(EINVALID, "channel must be one of store, email, phone, social, api")
+			return Errorf(EINVALID, "channel must be one of store, email, phone, social, api").Because("channel_invalid")
 		}
 	}
 	for _, k := range c.Categories {
 		if !k.Valid() {
-			return Errorf(EINVALID, "category must be one of refund, not_received, payment, bug, account, other")
+			return Errorf(EINVALID, "category must be one of refund, not_received, payment, bug, account, other").Because("category_invalid")
 		}
 	}
 	for _, s := range c.SLA {
 		switch s {
 		case SLANone, SLAOK, SLADueSoon, SLABreached:
 		default:
-			return Errorf(EINVALID, "sla must be one of none, ok, due_soon, breached")
+			return Errorf(EINVALID, "sla must be one of none, ok, due_soon, breached").Because("sla_invalid")
 		}
 	}
 	for _, w := range c.Words {
 		if n := utf8.RuneCountInString(strings.TrimSpace(w)); n == 0 || n > 100 {
-			return Errorf(EINVALID, "a word is 1 to 100 characters")
+			return Errorf(EINVALID, "a word is 1 to 100 characters").Because("word_length", 100)
 		}
 		if err := CheckText("words", w); err != nil {
 			return err
@@ -205,29 +206,29 @@ func (r *Rule) Validate() error {
 	}
 	if m := c.MinSpend; m != nil {
 		if _, ok := CurrencyExponent(m.Currency); !ok {
-			return Errorf(EINVALID, "min_spend currency %q is not an ISO 4217 code vocdesk knows", m.Currency)
+			return Errorf(EINVALID, "min_spend currency %q is not an ISO 4217 code vocdesk knows", m.Currency).Because("currency_unknown", m.Currency)
 		}
 		if m.Amount < 0 {
-			return Errorf(EINVALID, "min_spend amount is zero or more")
+			return Errorf(EINVALID, "min_spend amount is zero or more").Because("spend_negative")
 		}
 	}
 	a := r.Actions
 	switch {
 	case !a.AssignRoundRobin && a.AssigneeID == 0 && len(a.AddTags) == 0 && a.Priority == "" && a.CannedReplyID == 0:
-		return Errorf(EINVALID, "a rule does at least one thing: assign, tag, set a priority or reply")
+		return Errorf(EINVALID, "a rule does at least one thing: assign, tag, set a priority or reply").Because("rule_empty")
 	case a.AssignRoundRobin && a.AssigneeID != 0:
-		return Errorf(EINVALID, "assign round-robin or to a member, not both")
+		return Errorf(EINVALID, "assign round-robin or to a member, not both").Because("rr_both")
 	case a.AssigneeID < 0 || a.CannedReplyID < 0:
-		return Errorf(EINVALID, "ids are positive")
+		return Errorf(EINVALID, "ids are positive").Because("ids_positive")
 	case a.Priority != "" && !a.Priority.Valid():
-		return Errorf(EINVALID, "priority must be one of low, normal, high, urgent")
+		return Errorf(EINVALID, "priority must be one of low, normal, high, urgent").Because("priority_invalid")
 	}
 	return validTags(a.AddTags)
 }
 
 func validName(name string) error {
 	if n := utf8.RuneCountInString(strings.TrimSpace(name)); n == 0 || n > 100 {
-		return Errorf(EINVALID, "name is required (at most 100 characters)")
+		return Errorf(EINVALID, "name is required (at most 100 characters)").Because("name_required", 100)
 	}
 	return CheckText("name", name)
 }
@@ -235,11 +236,11 @@ func validName(name string) error {
 // validTags checks tags as the inquiry's tags are checked on update.
 func validTags(tags []string) error {
 	if len(tags) > 20 {
-		return Errorf(EINVALID, "at most 20 tags")
+		return Errorf(EINVALID, "at most 20 tags").Because("tags_count", 20)
 	}
 	for _, t := range tags {
 		if n := utf8.RuneCountInString(strings.TrimSpace(t)); n == 0 || n > 40 {
-			return Errorf(EINVALID, "a tag is 1 to 40 characters")
+			return Errorf(EINVALID, "a tag is 1 to 40 characters").Because("tag_length", 40)
 		}
 		if err := CheckText("tag", t); err != nil {
 			return err
@@ -254,6 +255,10 @@ type MacroResult struct {
 	InquiryID int64
 	Code      string // the error's code, "" on success
 	Error     string
+	// Reason and Args are the error's (ErrorReason), for pages that word
+	// it in their reader's language; Error is the API's English.
+	Reason string
+	Args   []any
 }
 
 // RuleRunPreview is what a rule would do to one inquiry in a dry run.

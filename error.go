@@ -26,6 +26,12 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Reason names this refusal among those of its code, and Args are the
+	// values its words take, for pages that say it in their reader's
+	// language (web/ui looks up "reason."+Reason); the API answers Message,
+	// in English. "" for most errors, which pages word by their code.
+	Reason string
+	Args   []any
 }
 
 func (e *Error) Error() string {
@@ -35,6 +41,22 @@ func (e *Error) Error() string {
 // Errorf returns an application error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Because gives e its reason and the values the reason's words take.
+func (e *Error) Because(reason string, args ...any) *Error {
+	e.Reason, e.Args = reason, args
+	return e
+}
+
+// ErrorReason returns the reason and its values of the application error
+// in err's chain; "" when it has none.
+func ErrorReason(err error) (string, []any) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reason, e.Args
+	}
+	return "", nil
 }
 
 // ErrorCode returns the code of the application error in err's chain, or
@@ -64,4 +86,6 @@ func ErrorMessage(err error) string {
 }
 
 // NotFound is the one answer for "does not exist" and "not yours to see".
-func NotFound(what string) *Error { return Errorf(ENOTFOUND, "%s not found", what) }
+func NotFound(what string) *Error {
+	return Errorf(ENOTFOUND, "%s not found", what).Because("not_found." + what)
+}

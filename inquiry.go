@@ -124,6 +124,9 @@ type Inquiry struct {
 	AssigneeID   int64 // a member of the developer; 0 when unassigned
 	AssigneeName string
 	Tags         []string
+	// Priority is how urgent the desk holds it (rules and agents set it):
+	// the developer's, never shown to the customer.
+	Priority Priority
 
 	Rating        int // 1-5 after resolution, 0 when not rated
 	RatingComment string
@@ -208,9 +211,9 @@ func (in *Inquiry) Validate() error {
 func ValidateBody(body string) error {
 	switch {
 	case strings.TrimSpace(body) == "":
-		return Errorf(EINVALID, "body is required")
+		return Errorf(EINVALID, "body is required").Because("body_empty")
 	case len([]rune(body)) > MaxBody:
-		return Errorf(EINVALID, "body is at most %d characters", MaxBody)
+		return Errorf(EINVALID, "body is at most %d characters", MaxBody).Because("body_too_long", MaxBody)
 	}
 	return CheckText("body", body)
 }
@@ -232,6 +235,7 @@ type InquiryFilter struct {
 	AppSlug    string
 	AssigneeID int64 // -1 for unassigned
 	Tag        string
+	Priority   Priority // only inquiries of this priority (normal: none set, or set to normal)
 	CustomerID int64
 	TxID       string
 	From, To   time.Time // created_at in [From, To)

@@ -47,7 +47,7 @@ const maxDigits = 15
 func ParseAmount(s, currency string) (int64, error) {
 	exp, ok := CurrencyExponent(currency)
 	if !ok {
-		return 0, Errorf(EINVALID, "unknown currency %q", currency)
+		return 0, Errorf(EINVALID, "unknown currency %q", currency).Because("currency_unknown", currency)
 	}
 	neg := false
 	if strings.HasPrefix(s, "-") {
@@ -55,15 +55,16 @@ func ParseAmount(s, currency string) (int64, error) {
 	}
 	whole, frac, hasDot := strings.Cut(s, ".")
 	if whole == "" || (hasDot && frac == "") || !allDigits(whole) || !allDigits(frac) {
-		return 0, Errorf(EINVALID, "amount %q is not a decimal number", s)
+		return 0, Errorf(EINVALID, "amount %q is not a decimal number", s).Because("amount_invalid", s)
 	}
 	whole = strings.TrimLeft(whole, "0")
 	if len(whole) > maxDigits {
-		return 0, Errorf(EINVALID, "amount %q is too large", s)
+		return 0, Errorf(EINVALID, "amount %q is too large", s).Because("amount_too_large", s)
 	}
 	if len(frac) > exp {
 		if strings.Trim(frac[exp:], "0") != "" {
-			return 0, Errorf(EINVALID, "amount %q has more decimals than %s allows (%d)", s, currency, exp)
+			return 0, Errorf(EINVALID, "amount %q has more decimals than %s allows (%d)", s, currency, exp).
+				Because("amount_decimals", s, currency, exp)
 		}
 		frac = frac[:exp]
 	}
@@ -74,7 +75,7 @@ func ParseAmount(s, currency string) (int64, error) {
 	}
 	v, err := strconv.ParseInt(digits, 10, 64)
 	if err != nil {
-		return 0, Errorf(EINVALID, "amount %q is too large", s)
+		return 0, Errorf(EINVALID, "amount %q is too large", s).Because("amount_too_large", s)
 	}
 	if neg {
 		v = -v

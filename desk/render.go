@@ -52,6 +52,21 @@ func Unknown(body string) []string {
 	return out
 }
 
+// Unfilled lists the known placeholders of body that vars leaves empty
+// (a general inquiry has no purchase, an email sender may have no name),
+// each once, in the order they appear: Render would leave them as written.
+// A reply sent without an agent reading it first (a macro's, a rule's)
+// must not go out with "{{purchase.item}}" in it.
+func Unfilled(body string, vars map[string]string) []string {
+	var out []string
+	scan(body, func(string) {}, func(name, _ string) {
+		if slices.Contains(Placeholders, name) && vars[name] == "" && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	})
+	return out
+}
+
 // CheckPlaceholders answers an EINVALID error naming the first unknown
 // placeholder of body, or nil when every placeholder is known.
 func CheckPlaceholders(body string) error {

@@ -96,3 +96,23 @@ func TestUnknown(t *testing.T) {
 		t.Errorf("CheckPlaceholders of known placeholders: %v", err)
 	}
 }
+
+func TestUnfilled(t *testing.T) {
+	general := Vars(&vocdesk.Inquiry{ID: 7, CustomerName: "김민지", AppName: "호핀 퀘스트"}, nil, "상담원")
+	tests := []struct {
+		body string
+		vars map[string]string
+		want []string
+	}{
+		{"{{customer.name}}님, {{app.name}} 문의 #{{inquiry.id}}", general, nil},
+		{"{{purchase.item}}({{ purchase.amount }}) {{purchase.item}} {{customer.name}}", general, []string{"purchase.item", "purchase.amount"}},
+		{"{{bogus.field}} is Unknown's, not this", general, nil},
+		{"{{customer.name}}", Vars(&vocdesk.Inquiry{ContactEmail: "x@example.com"}, nil, "a"), []string{"customer.name"}},
+		{"{{purchase.txid}}", Vars(&vocdesk.Inquiry{TxID: "TX1"}, nil, "a"), nil},
+	}
+	for _, tt := range tests {
+		if got := Unfilled(tt.body, tt.vars); strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("Unfilled(%q) = %q, want %q", tt.body, got, tt.want)
+		}
+	}
+}

@@ -84,7 +84,7 @@ func TestMacroInBulkFromInbox(t *testing.T) {
 	}
 	s.Do(chromedp.SetValue(chromedp.ID("bulk-macro"), strconv.FormatInt(macros[0].ID, 10)))
 	s.Click("#bulk-macro-apply")
-	s.WaitText("Macro applied to 2 inquiries, not to 1", fmt.Sprintf("#%d (an inquiry carries at most 20 tags)", ins[2].ID))
+	s.WaitText("Macro applied to 2 inquiries, not to 1", fmt.Sprintf("#%d (An inquiry carries at most 20 tags.)", ins[2].ID))
 	s.Axe()
 	s.Shot("inbox-bulk-macro-en")
 

@@ -101,17 +101,14 @@ func (s *AutomationService) FindPriority(ctx context.Context, inquiryID int64) (
 		return "", err
 	}
 	defer tx.Rollback()
-	var p sql.NullString
-	err = tx.queryRow(ctx, `SELECT p.priority FROM inquiries i LEFT JOIN inquiry_priorities p ON p.inquiry_id = i.id`+c.where(), c.args...).Scan(&p)
+	var p string
+	err = tx.queryRow(ctx, `SELECT i.priority FROM inquiries i`+c.where(), c.args...).Scan(&p)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", vocdesk.NotFound("inquiry")
 	} else if err != nil {
 		return "", fmt.Errorf("sqlstore: priority: %w", err)
 	}
-	if !p.Valid {
-		return vocdesk.PriorityNormal, nil
-	}
-	return vocdesk.Priority(p.String), nil
+	return vocdesk.Priority(p), nil
 }
 
 // SetPriority sets an inquiry's priority by hand: agents and above of its
@@ -132,17 +129,9 @@ func (s *AutomationService) SetPriority(ctx context.Context, inquiryID int64, p 
 		// Checked after the lookup: another developer's inquiry is not
 		// found, whatever the request says.
 		if !p.Valid() {
-			return vocdesk.Errorf(vocdesk.EINVALID, "priority must be one of low, normal, high, urgent")
+			return vocdesk.Errorf(vocdesk.EINVALID, "priority must be one of low, normal, high, urgent").Because("priority_invalid")
 		}
-		var before sql.NullString
-		err = tx.queryRow(ctx, `SELECT priority FROM inquiry_priorities WHERE inquiry_id = $1`, in.ID).Scan(&before)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("sqlstore: priority: %w", err)
-		}
-		was := vocdesk.PriorityNormal
-		if before.Valid {
-			was = vocdesk.Priority(before.String)
-		}
+		was := in.Priority // the row's copy (migration 00137)
 		if was == p {
 			return nil
 		}

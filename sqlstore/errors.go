@@ -40,3 +40,14 @@ func conflictOr(err error, what, format string, args ...any) error {
 	}
 	return fmt.Errorf("sqlstore: %s: %w", what, err)
 }
+
+// because gives err its reason when it is an application error (a
+// conflictOr's clash), for pages that word it in their reader's language;
+// other errors pass unchanged.
+func because(err error, reason string, args ...any) error {
+	var e *vocdesk.Error
+	if errors.As(err, &e) {
+		e.Because(reason, args...)
+	}
+	return err
+}

@@ -31,8 +31,8 @@ const (
 	COALESCE(i.purchase_id, 0), i.purchase_txid, i.channel, i.category, i.subject, i.status,
 	COALESCE(i.assignee_id, 0), COALESCE(m.name, ''), i.rating, i.rating_comment,
 	i.unread_by_customer, i.unread_by_developer, i.created_at, i.updated_at, i.last_message_at,
-	i.first_response_at, i.waiting_since, i.due_at, i.escalated_at, i.withhold_ids, `
-	inquiryWidth = 31
+	i.first_response_at, i.waiting_since, i.due_at, i.escalated_at, i.withhold_ids, i.priority, `
+	inquiryWidth = 32
 )
 
 var (
@@ -101,7 +101,7 @@ func decodeInquiry(d fieldReader) (*vocdesk.Inquiry, error) {
 	in.CreatedAt, in.UpdatedAt, in.LastMessageAt = fromMicros(d.num()), fromMicros(d.num()), fromMicros(d.num())
 	in.FirstResponseAt, in.WaitingSince = nullMicros(d.nullNum()), nullMicros(d.nullNum())
 	in.DueAt, in.EscalatedAt = nullMicros(d.nullNum()), nullMicros(d.nullNum())
-	in.WithholdIDs = d.flag()
+	in.WithholdIDs, in.Priority = d.flag(), vocdesk.Priority(d.text())
 	in.Tags = d.texts()
 	if err := d.end(); err != nil {
 		return nil, err

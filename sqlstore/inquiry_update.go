@@ -97,7 +97,7 @@ func checkUpdate(u vocdesk.InquiryUpdate) error {
 	}
 	for _, t := range append(slices.Clone(u.AddTags), u.RemoveTags...) {
 		if t = normalizeTag(t); t == "" || utf8.RuneCountInString(t) > maxTagLen {
-			return vocdesk.Errorf(vocdesk.EINVALID, "a tag is 1 to %d characters", maxTagLen)
+			return vocdesk.Errorf(vocdesk.EINVALID, "a tag is 1 to %d characters", maxTagLen).Because("tag_length", maxTagLen)
 		}
 	}
 	return nil
@@ -128,7 +128,7 @@ func (tx *Tx) applyUpdate(ctx context.Context, a *vocdesk.Actor, in *vocdesk.Inq
 			var name string
 			err := tx.queryRow(ctx, `SELECT name FROM members WHERE id = $1 AND developer_id = $2`, *u.AssigneeID, in.DeveloperID).Scan(&name)
 			if errors.Is(err, sql.ErrNoRows) {
-				return false, vocdesk.Errorf(vocdesk.EINVALID, "assignee %d is not a member of this developer", *u.AssigneeID)
+				return false, vocdesk.Errorf(vocdesk.EINVALID, "assignee %d is not a member of this developer", *u.AssigneeID).Because("assignee_gone")
 			} else if err != nil {
 				return false, fmt.Errorf("sqlstore: assignee: %w", err)
 			}
@@ -241,7 +241,7 @@ func (tx *Tx) changeTags(ctx context.Context, in *vocdesk.Inquiry, add, remove [
 			continue
 		}
 		if len(in.Tags) >= maxTags {
-			return false, vocdesk.Errorf(vocdesk.EINVALID, "an inquiry carries at most %d tags", maxTags)
+			return false, vocdesk.Errorf(vocdesk.EINVALID, "an inquiry carries at most %d tags", maxTags).Because("tags_max", maxTags)
 		}
 		if _, err := tx.exec(ctx, `INSERT INTO inquiry_tags (inquiry_id, developer_id, tag) VALUES ($1, $2, $3)`,
 			in.ID, in.DeveloperID, t); err != nil {

@@ -99,7 +99,7 @@ func (s *AutomationService) CreateMacro(ctx context.Context, m *vocdesk.Macro) e
 		err = tx.queryRow(ctx, `INSERT INTO macros (developer_id, name, actions_json, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $4) RETURNING id`, a.DeveloperID, m.Name, string(raw), micros(tx.now)).Scan(&m.ID)
 		if err != nil {
-			return conflictOr(err, "create macro", "a macro named %q already exists", m.Name)
+			return because(conflictOr(err, "create macro", "a macro named %q already exists", m.Name), "macro_name_taken", m.Name)
 		}
 		m.DeveloperID, m.CreatedAt, m.UpdatedAt = a.DeveloperID, tx.now, tx.now
 		return tx.audit(ctx, a, change{action: "macro.created", entity: "macro", entityID: m.ID, developerID: a.DeveloperID, after: m})
@@ -133,7 +133,7 @@ func (s *AutomationService) UpdateMacro(ctx context.Context, m *vocdesk.Macro) e
 		}
 		if _, err := tx.exec(ctx, `UPDATE macros SET name = $2, actions_json = $3, updated_at = $4 WHERE id = $1`,
 			m.ID, m.Name, string(raw), micros(tx.now)); err != nil {
-			return conflictOr(err, "update macro", "a macro named %q already exists", m.Name)
+			return because(conflictOr(err, "update macro", "a macro named %q already exists", m.Name), "macro_name_taken", m.Name)
 		}
 		m.DeveloperID, m.CreatedAt, m.UpdatedAt = before.DeveloperID, before.CreatedAt, tx.now
 		return tx.audit(ctx, a, change{action: "macro.updated", entity: "macro", entityID: m.ID, developerID: m.DeveloperID, before: before, after: m})
@@ -166,7 +166,7 @@ func (s *AutomationService) DeleteMacro(ctx context.Context, id int64) error {
 func (tx *Tx) checkMacroRefs(ctx context.Context, a *vocdesk.Actor, m *vocdesk.Macro) error {
 	if id := m.Actions.CannedReplyID; id != 0 {
 		if _, err := tx.cannedReply(ctx, a, id); err != nil {
-			return refError(err, "canned reply %d does not exist", id)
+			return refError(err, "canned_gone", "canned reply %d does not exist", id)
 		}
 	}
 	if id := m.Actions.AssigneeID; id != 0 {
@@ -183,7 +183,7 @@ func (tx *Tx) checkMember(ctx context.Context, devID, memberID int64) error {
 	var one int
 	err := tx.queryRow(ctx, `SELECT 1 FROM members WHERE id = $1 AND developer_id = $2`, memberID, devID).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
-		return vocdesk.Errorf(vocdesk.EINVALID, "member %d does not exist", memberID)
+		return vocdesk.Errorf(vocdesk.EINVALID, "member %d does not exist", memberID).Because("member_gone")
 	} else if err != nil {
 		return fmt.Errorf("sqlstore: member: %w", err)
 	}
@@ -192,9 +192,9 @@ func (tx *Tx) checkMember(ctx context.Context, devID, memberID int64) error {
 
 // refError turns a reference that is not found into EINVALID (the request
 // named something that is not there), keeping other errors.
-func refError(err error, format string, args ...any) error {
+func refError(err error, reason, format string, args ...any) error {
 	if vocdesk.ErrorCode(err) == vocdesk.ENOTFOUND {
-		return vocdesk.Errorf(vocdesk.EINVALID, format, args...)
+		return vocdesk.Errorf(vocdesk.EINVALID, format, args...).Because(reason)
 	}
 	return err
 }
@@ -219,15 +219,24 @@ func (tx *Tx) purchaseVars(ctx context.Context, in *vocdesk.Inquiry) (*vocdesk.P
 }
 
 // renderCanned fills canned reply id's placeholders for the inquiry, as
-// the agent's reply form does (desk.Vars, desk.Render).
+// the agent's reply form does (desk.Vars, desk.Render). Its callers send
+// the reply unread (a macro, a rule), so a placeholder the inquiry has no
+// value for (a purchase's on a general inquiry) refuses it, where the
+// form leaves it for the agent to see and fill in.
 func (tx *Tx) renderCanned(ctx context.Context, a *vocdesk.Actor, in *vocdesk.Inquiry, id int64, agentName string) (string, *vocdesk.CannedReply, error) {
 	c, err := tx.cannedReply(ctx, a, id)
 	if err != nil {
-		return "", nil, refError(err, "canned reply %d does not exist", id)
+		return "", nil, refError(err, "canned_gone", "canned reply %d does not exist", id)
 	}
 	p, err := tx.purchaseVars(ctx, in)
 	if err != nil {
 		return "", nil, err
 	}
-	return desk.Render(c.Body, desk.Vars(in, p, agentName)), c, nil
+	vars := desk.Vars(in, p, agentName)
+	if missing := desk.Unfilled(c.Body, vars); len(missing) > 0 {
+		list := "{{" + strings.Join(missing, "}}, {{") + "}}"
+		return "", nil, vocdesk.Errorf(vocdesk.EUNPROCESSABLE, "canned reply %q needs %s, which this inquiry has no value for", c.Name, list).
+			Because("canned_unfilled", c.Name, list)
+	}
+	return desk.Render(c.Body, vars), c, nil
 }

@@ -57,6 +57,7 @@ func (s *AutomationService) ApplyMacro(ctx context.Context, id int64, inquiryIDs
 				return results, err
 			}
 			r.Code, r.Error = code, vocdesk.ErrorMessage(err)
+			r.Reason, r.Args = vocdesk.ErrorReason(err)
 		}
 		results = append(results, r)
 	}

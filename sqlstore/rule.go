@@ -97,7 +97,7 @@ func (s *AutomationService) CreateRule(ctx context.Context, r *vocdesk.Rule) err
 			return fmt.Errorf("sqlstore: rules: %w", err)
 		}
 		if n >= vocdesk.MaxRules {
-			return vocdesk.Errorf(vocdesk.EUNPROCESSABLE, "a developer has at most %d rules", vocdesk.MaxRules)
+			return vocdesk.Errorf(vocdesk.EUNPROCESSABLE, "a developer has at most %d rules", vocdesk.MaxRules).Because("rules_max", vocdesk.MaxRules)
 		}
 		r.Name = strings.TrimSpace(r.Name)
 		events, conds, actions, err := ruleJSON(r)
@@ -108,7 +108,7 @@ func (s *AutomationService) CreateRule(ctx context.Context, r *vocdesk.Rule) err
 			actions_json, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
 			a.DeveloperID, r.Name, r.Enabled, r.Position, events, conds, actions, micros(tx.now)).Scan(&r.ID)
 		if err != nil {
-			return conflictOr(err, "create rule", "a rule named %q already exists", r.Name)
+			return because(conflictOr(err, "create rule", "a rule named %q already exists", r.Name), "rule_name_taken", r.Name)
 		}
 		r.DeveloperID, r.CreatedAt, r.UpdatedAt = a.DeveloperID, tx.now, tx.now
 		if err := tx.bumpRuleSet(ctx, a.DeveloperID); err != nil {
@@ -150,7 +150,7 @@ func (s *AutomationService) UpdateRule(ctx context.Context, r *vocdesk.Rule) err
 		if _, err := tx.exec(ctx, `UPDATE rules SET name = $2, enabled = $3, position = $4, events_json = $5,
 			conditions_json = $6, actions_json = $7, updated_at = $8 WHERE id = $1`,
 			r.ID, r.Name, r.Enabled, r.Position, events, conds, actions, micros(tx.now)); err != nil {
-			return conflictOr(err, "update rule", "a rule named %q already exists", r.Name)
+			return because(conflictOr(err, "update rule", "a rule named %q already exists", r.Name), "rule_name_taken", r.Name)
 		}
 		r.DeveloperID, r.CreatedAt, r.UpdatedAt = before.DeveloperID, before.CreatedAt, tx.now
 		if err := tx.bumpRuleSet(ctx, r.DeveloperID); err != nil {
@@ -233,7 +233,7 @@ func (tx *Tx) bumpRuleSet(ctx context.Context, devID int64) error {
 func (tx *Tx) checkRuleRefs(ctx context.Context, a *vocdesk.Actor, r *vocdesk.Rule) error {
 	if id := r.Actions.CannedReplyID; id != 0 {
 		if _, err := tx.cannedReply(ctx, a, id); err != nil {
-			return refError(err, "canned reply %d does not exist", id)
+			return refError(err, "canned_gone", "canned reply %d does not exist", id)
 		}
 	}
 	if id := r.Actions.AssigneeID; id != 0 {
@@ -245,7 +245,7 @@ func (tx *Tx) checkRuleRefs(ctx context.Context, a *vocdesk.Actor, r *vocdesk.Ru
 		var one int
 		err := tx.queryRow(ctx, `SELECT 1 FROM apps WHERE slug = $1 AND developer_id = $2`, slug, a.DeveloperID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
-			return vocdesk.Errorf(vocdesk.EINVALID, "app %s does not exist", slug)
+			return vocdesk.Errorf(vocdesk.EINVALID, "app %s does not exist", slug).Because("app_gone", slug)
 		} else if err != nil {
 			return fmt.Errorf("sqlstore: rule app: %w", err)
 		}

@@ -148,7 +148,7 @@ func (tx *Tx) memberName(ctx context.Context, id, devID int64) (string, error) {
 	var name string
 	err := tx.queryRowOnce(ctx, `SELECT name FROM members WHERE id = $1 AND developer_id = $2`, id, devID).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", vocdesk.Errorf(vocdesk.EINVALID, "assignee %d is not a member of this developer", id)
+		return "", vocdesk.Errorf(vocdesk.EINVALID, "assignee %d is not a member of this developer", id).Because("assignee_gone")
 	} else if err != nil {
 		return "", fmt.Errorf("sqlstore: assignee: %w", err)
 	}
@@ -202,8 +202,9 @@ func (b *ruleBatch) write(ctx context.Context, tx *Tx, key string, replies bool)
 		parts = append(parts, stmtPart{q.String(), args, len(b.events)})
 	}
 	if b.assigned || len(b.newTags) > 0 {
-		// The row's assignee and its copy of the tags, which the inbox
-		// reads (migration 00054); nothing else of it changed.
+		// The row's assignee, its copy of the tags (migration 00054) and
+		// of the priority (00137), which the inbox reads, in one update of
+		// the row; nothing else of it changed.
 		tags := []byte("[]")
 		if len(in.Tags) > 0 {
 			var err error
@@ -211,9 +212,15 @@ func (b *ruleBatch) write(ctx context.Context, tx *Tx, key string, replies bool)
 				return fmt.Errorf("sqlstore: tags: %w", err)
 			}
 		}
+		if b.priority != "" {
+			in.Priority = b.priority
+		}
 		in.UpdatedAt = tx.now
-		parts = append(parts, stmtPart{`UPDATE inquiries SET assignee_id = $2, tags = $3, updated_at = $4 WHERE id = $1`,
-			[]any{in.ID, nullID(in.AssigneeID), string(tags), micros(tx.now)}, 1})
+		parts = append(parts, stmtPart{`UPDATE inquiries SET assignee_id = $2, tags = $3, priority = $4, updated_at = $5 WHERE id = $1`,
+			[]any{in.ID, nullID(in.AssigneeID), string(tags), string(in.Priority), micros(tx.now)}, 1})
+	} else if b.priority != "" {
+		in.Priority = b.priority
+		parts = append(parts, stmtPart{setRowPrioritySQL, []any{in.ID, string(b.priority)}, 1})
 	}
 	if b.priority != "" {
 		parts = append(parts, stmtPart{setPrioritySQL, []any{in.ID, in.DeveloperID, string(b.priority)}, 1})

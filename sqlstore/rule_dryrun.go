@@ -83,7 +83,7 @@ func (s *AutomationService) DryRunRule(ctx context.Context, r *vocdesk.Rule) ([]
 	if id := r.Actions.CannedReplyID; id != 0 {
 		cr, err := tx.cannedReply(ctx, a, id)
 		if err != nil {
-			return nil, refError(err, "canned reply %d does not exist", id)
+			return nil, refError(err, "canned_gone", "canned reply %d does not exist", id)
 		}
 		reply = cr.Name
 	}

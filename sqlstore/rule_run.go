@@ -149,12 +149,20 @@ func (tx *Tx) recordRuns(ctx context.Context, in *vocdesk.Inquiry, key string, m
 const setPrioritySQL = `INSERT INTO inquiry_priorities (inquiry_id, developer_id, priority) VALUES ($1, $2, $3)
 	ON CONFLICT (inquiry_id) DO UPDATE SET priority = excluded.priority`
 
-// setPriority stores the inquiry's priority.
+// setRowPrioritySQL writes the row's copy of the priority, which the inbox
+// reads (migration 00137).
+const setRowPrioritySQL = `UPDATE inquiries SET priority = $2 WHERE id = $1`
+
+// setPriority stores the inquiry's priority, in inquiry_priorities (the
+// inbox's filter) and the row's copy.
 func (tx *Tx) setPriority(ctx context.Context, in *vocdesk.Inquiry, p vocdesk.Priority) error {
-	_, err := tx.execOnce(ctx, setPrioritySQL, in.ID, in.DeveloperID, string(p))
-	if err != nil {
+	if _, err := tx.execOnce(ctx, setPrioritySQL, in.ID, in.DeveloperID, string(p)); err != nil {
 		return fmt.Errorf("sqlstore: set priority: %w", err)
 	}
+	if _, err := tx.execOnce(ctx, setRowPrioritySQL, in.ID, string(p)); err != nil {
+		return fmt.Errorf("sqlstore: set priority: %w", err)
+	}
+	in.Priority = p
 	return nil
 }
 

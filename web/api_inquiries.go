@@ -33,6 +33,7 @@ type inquiryJSON struct {
 	AssigneeID      *int64   `json:"assignee_id"`
 	AssigneeName    string   `json:"assignee_name"`
 	Tags            []string `json:"tags"`
+	Priority        string   `json:"priority"`
 	Rating          *int     `json:"rating"`
 	RatingComment   string   `json:"rating_comment"`
 	Unread          bool     `json:"unread"`
@@ -71,7 +72,7 @@ func newInquiryJSON(in *vocdesk.Inquiry) inquiryJSON {
 		CustomerID: optionalID(in.CustomerID), CustomerName: in.CustomerName,
 		ContactEmail: in.ContactEmail, ContactPhone: in.ContactPhone, TxID: in.TxID, IDsWithheld: in.WithholdIDs,
 		Channel: string(in.Channel), Category: string(in.Category), Subject: in.Subject, Status: string(in.Status),
-		AssigneeID: optionalID(in.AssigneeID), AssigneeName: in.AssigneeName, Tags: tags,
+		AssigneeID: optionalID(in.AssigneeID), AssigneeName: in.AssigneeName, Tags: tags, Priority: string(in.Priority),
 		Rating: optionalRating(in.Rating), RatingComment: in.RatingComment,
 		Unread: in.UnreadByDeveloper, SLA: in.SLAState(time.Now()),
 		CreatedAt: timeJSON(in.CreatedAt), UpdatedAt: timeJSON(in.UpdatedAt), LastMessageAt: timeJSON(in.LastMessageAt),

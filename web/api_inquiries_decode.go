@@ -353,6 +353,11 @@ func inquiryFilter(r *http.Request, a *vocdesk.Actor, staff bool) (vocdesk.Inqui
 		}
 	}
 	f.Tag, f.Q = q.Get("tag"), strings.TrimSpace(q.Get("q"))
+	if v := q.Get("priority"); v != "" {
+		if f.Priority = vocdesk.Priority(v); !f.Priority.Valid() {
+			return f, vocdesk.Errorf(vocdesk.EINVALID, "priority must be one of low, normal, high, urgent")
+		}
+	}
 	if utf8.RuneCountInString(f.Q) > 200 {
 		return f, vocdesk.Errorf(vocdesk.EINVALID, "q is at most 200 characters")
 	}

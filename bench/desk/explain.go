@@ -23,6 +23,8 @@ func explain(ctx context.Context, dsn string) error {
 		{Limit: 50}, {Status: open, Limit: 50}, {Status: open, Sort: "waiting", Limit: 50}, {Sort: "due", Limit: 50},
 		{Limit: 50, Snoozed: vocdesk.SnoozedHide}, {Status: open, Limit: 50, Snoozed: vocdesk.SnoozedHide},
 		{Status: open, Sort: "waiting", Limit: 50, Snoozed: vocdesk.SnoozedHide},
+		{Limit: 50, Snoozed: vocdesk.SnoozedHide, Priority: vocdesk.PriorityUrgent},
+		{Sort: "waiting", Limit: 50, Snoozed: vocdesk.SnoozedHide, Priority: vocdesk.PriorityHigh},
 		{Q: "환불", Limit: 20}, {Q: "블랙리스트", Limit: 20}, {Q: "T0000123", Limit: 20}, {Q: "젬", Limit: 20},
 	} {
 		plan, err := db.ExplainInquiries(ctx, a, f, true)

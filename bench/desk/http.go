@@ -150,6 +150,9 @@ func (c *httpClient) inbox(ctx context.Context, dev int, f vocdesk.InquiryFilter
 	if f.Snoozed != "" {
 		q.Set("snoozed", f.Snoozed)
 	}
+	if f.Priority != "" {
+		q.Set("priority", string(f.Priority))
+	}
 	var a listAnswer
 	err := c.get(ctx, dev, "/api/v1/inquiries?"+q.Encode(), &a)
 	return len(a.Items), err

@@ -123,7 +123,7 @@ func load(ctx context.Context, s sink, w *world, seed uint64) error {
 	err = s.copy(ctx, "inquiries", []string{"id", "developer_id", "app_id", "customer_id", "contact_name", "contact_email", "contact_phone",
 		"purchase_id", "purchase_txid", "channel", "category",
 		"subject", "status", "unread_by_customer", "unread_by_developer", "created_at", "updated_at", "last_message_at",
-		"first_response_at", "waiting_since", "due_at", "due_soon_at", "escalate_at", "escalated_at", "wait_sort", "due_sort"},
+		"first_response_at", "waiting_since", "due_at", "due_soon_at", "escalate_at", "escalated_at", "wait_sort", "due_sort", "priority"},
 		func(emit func(...any) error) error {
 			return w.eachInquiry(seed, func(in *inquiryRow, _ []messageRow) error {
 				// As the desk opens an inquiry: who asked and the txid are
@@ -137,7 +137,7 @@ func load(ctx context.Context, s sink, w *world, seed uint64) error {
 					nullableID(in.purchase), tx, in.channel, in.category,
 					in.subject, in.status, in.status == "waiting_on_customer", in.status == "new" || in.status == "open",
 					in.created, in.updated, in.lastMsg, nullable(in.firstResp), nullable(in.waiting), nullable(in.due),
-					nullable(in.dueSoon), nullable(in.escalate), nullable(in.escalated), sortKey(in.waiting), sortKey(in.due))
+					nullable(in.dueSoon), nullable(in.escalate), nullable(in.escalated), sortKey(in.waiting), sortKey(in.due), priorityOf(in.id))
 			})
 		})
 	if err != nil {
@@ -167,6 +167,11 @@ func load(ctx context.Context, s sink, w *world, seed uint64) error {
 	// One inquiry in a hundred snoozed until the customer replies, for the
 	// console inbox's default view, which leaves them out (migration 00121).
 	if err := s.exec(ctx, `INSERT INTO inquiry_snoozes (inquiry_id, developer_id, until, created_at) SELECT id, developer_id, NULL, created_at FROM inquiries WHERE id % 100 = 0`); err != nil {
+		return err
+	}
+	// The priorities rules and agents set, in their table as well as the
+	// row's copy (migration 00137), for the inbox's priority filter.
+	if err := s.exec(ctx, `INSERT INTO inquiry_priorities (inquiry_id, developer_id, priority) SELECT id, developer_id, priority FROM inquiries WHERE priority <> 'normal'`); err != nil {
 		return err
 	}
 	logf("building %d indexes", len(recreate))
@@ -361,4 +366,16 @@ func (s *pgSink) copy(ctx context.Context, table string, cols []string, produce 
 		return fmt.Errorf("copy %s: %w", table, err)
 	}
 	return s.exec(ctx, fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT max(id) FROM %s))", table, table))
+}
+
+// priorityOf is an inquiry's priority: one in 20 high, one in 200 urgent,
+// the rest never set.
+func priorityOf(id int) string {
+	switch {
+	case id%200 == 3:
+		return "urgent"
+	case id%20 == 7:
+		return "high"
+	}
+	return "normal"
 }

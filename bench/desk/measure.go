@@ -126,6 +126,14 @@ func measure(ctx context.Context, c config, w *world, cl client, dbCPU func() (t
 		{"inbox: awake, newest", awake("newest")},
 		{"inbox: awake new+open, newest", awake("newest", vocdesk.InquiryNew, vocdesk.InquiryOpen)},
 		{"inbox: awake new+open, longest waiting", awake("waiting", vocdesk.InquiryNew, vocdesk.InquiryOpen)},
+		// One priority's inquiries, as the filter bar asks: urgent (one in
+		// 200) and high (one in 20), awake (migration 00137's filter).
+		{"inbox: awake urgent, newest", func(r *rand.Rand) (int, error) {
+			return cl.inbox(ctx, w.developer(r), vocdesk.InquiryFilter{Limit: 50, Snoozed: vocdesk.SnoozedHide, Priority: vocdesk.PriorityUrgent})
+		}},
+		{"inbox: awake high, longest waiting", func(r *rand.Rand) (int, error) {
+			return cl.inbox(ctx, w.developer(r), vocdesk.InquiryFilter{Sort: "waiting", Limit: 50, Snoozed: vocdesk.SnoozedHide, Priority: vocdesk.PriorityHigh})
+		}},
 		{"inquiry view", func(r *rand.Rand) (int, error) {
 			id := 1 + r.IntN(w.inquiries)
 			return cl.view(ctx, int(w.inquiryDev[id]), int64(id))

@@ -142,7 +142,7 @@ func (h *handler) macroSave(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if formRefusal(err) {
-			h.showAutomation(w, r, &automationData{ErrorKey: "automation.err_macro", ErrorMsg: vocdesk.ErrorMessage(err), Draft: m},
+			h.showAutomation(w, r, &automationData{ErrorKey: "automation.err_macro", ErrorMsg: h.tr(r).Refusal(err), Draft: m},
 				http.StatusUnprocessableEntity)
 			return
 		}
@@ -242,8 +242,12 @@ func (p *page) RuleAction(s string) string {
 		return s
 	}
 	switch {
-	case strings.HasPrefix(value, "skipped"):
+	case value == "skipped (no agent is in)":
 		value = p.T("automation.act.skipped")
+	case strings.HasPrefix(value, "skipped"):
+		// Another reason (a member removed, a tag too many), in the
+		// service's English: said without it.
+		value = p.T("automation.act.skipped_other")
 	case kind == "priority":
 		value = p.Priority(vocdesk.Priority(value))
 	}

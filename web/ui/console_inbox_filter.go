@@ -27,6 +27,7 @@ type inboxFilter struct {
 	App      string
 	Assignee string // "", "me", "none" or a member id
 	Tag      string
+	Priority string // one of vocdesk.Priorities
 	From, To string // YYYY-MM-DD, created on these days (inclusive)
 	SLA      string
 	Q        string
@@ -98,6 +99,13 @@ func parseInboxFilter(q url.Values, loc *time.Location, me int64) (inboxFilter, 
 			f.Tag, vf.Tag = s, s
 		} else {
 			bad("tag")
+		}
+	}
+	if s := strings.TrimSpace(q.Get("priority")); s != "" {
+		if p := vocdesk.Priority(s); p.Valid() {
+			f.Priority, vf.Priority = s, p
+		} else {
+			bad("priority")
 		}
 	}
 	from, okFrom := parseDay(q.Get("from"), loc)
@@ -188,6 +196,7 @@ func (f inboxFilter) Values() url.Values {
 	set("app", f.App)
 	set("assignee", f.Assignee)
 	set("tag", f.Tag)
+	set("priority", f.Priority)
 	set("from", f.From)
 	set("to", f.To)
 	set("sla", f.SLA)

@@ -181,9 +181,7 @@ func (h *handler) loadInquiry(ctx context.Context, a *vocdesk.Actor, id int64, d
 		return err
 	}
 	if h.svc.Automation != nil {
-		if d.Priority, err = h.svc.Automation.FindPriority(ctx, in.ID); err != nil {
-			return err
-		}
+		d.Priority = in.Priority // read with the inquiry (migration 00137)
 		if a.Role.AtLeast(vocdesk.RoleAgent) {
 			if d.Macros, err = h.svc.Automation.FindMacros(ctx); err != nil {
 				return err

@@ -38,7 +38,7 @@ func (h *handler) inquiryMacro(w http.ResponseWriter, r *http.Request) {
 			h.notFound(w, r)
 			return
 		}
-		h.redirect(w, r, back, flash{Kind: "error", Key: "automation.macro_failed", Args: []string{res.Error}})
+		h.redirect(w, r, back, flash{Kind: "error", Key: "automation.macro_failed", Args: []string{h.tr(r).Refusal(macroRefusal(res))}})
 		return
 	}
 	h.redirect(w, r, back, flash{Key: "automation.macro_applied"})
@@ -73,15 +73,21 @@ func (h *handler) inboxBulkMacro(w http.ResponseWriter, r *http.Request) {
 	}
 	applied := 0
 	var failed []string
+	t := h.tr(r)
 	for _, res := range results {
 		if res.Code == "" {
 			applied++
 		} else {
-			failed = append(failed, fmt.Sprintf("#%d (%s)", res.InquiryID, res.Error))
+			failed = append(failed, fmt.Sprintf("#%d (%s)", res.InquiryID, t.Refusal(macroRefusal(res))))
 		}
 	}
-	if len(failed) == 0 {
+	switch {
+	case len(failed) == 0:
 		h.redirect(w, r, back, flash{Key: "automation.bulk_applied", Args: []string{strconv.Itoa(applied)}})
+		return
+	case applied == 0:
+		// "applied to 0 inquiries, not to 2" reads oddly: none took it.
+		h.redirect(w, r, back, flash{Kind: "error", Key: "automation.macro_failed", Args: []string{strings.Join(failed, ", ")}})
 		return
 	}
 	h.redirect(w, r, back, flash{Kind: "error", Key: "automation.bulk_partial",

@@ -162,7 +162,7 @@ func (h *handler) ruleSave(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if formRefusal(err) {
-			h.showRule(w, r, &ruleData{Rule: rl, Spend: spend, ErrorMsg: vocdesk.ErrorMessage(err)}, http.StatusUnprocessableEntity)
+			h.showRule(w, r, &ruleData{Rule: rl, Spend: spend, ErrorMsg: h.tr(r).Refusal(err)}, http.StatusUnprocessableEntity)
 			return
 		}
 		h.fail(w, r, err)
@@ -215,7 +215,7 @@ func (h *handler) ruleDryRunPost(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if vocdesk.ErrorCode(err) == vocdesk.EINVALID || vocdesk.ErrorCode(err) == vocdesk.EINVALIDTEXT {
-			h.showRule(w, r, &ruleData{Rule: rl, Spend: spend, ErrorMsg: vocdesk.ErrorMessage(err)}, http.StatusUnprocessableEntity)
+			h.showRule(w, r, &ruleData{Rule: rl, Spend: spend, ErrorMsg: h.tr(r).Refusal(err)}, http.StatusUnprocessableEntity)
 			return
 		}
 		h.fail(w, r, err)
@@ -229,7 +229,7 @@ func (h *handler) showDryRun(w http.ResponseWriter, r *http.Request, rl *vocdesk
 	previews, err := h.svc.Automation.DryRunRule(r.Context(), rl)
 	if err != nil {
 		if vocdesk.ErrorCode(err) == vocdesk.EINVALID {
-			h.showRule(w, r, &ruleData{Rule: rl, ErrorMsg: vocdesk.ErrorMessage(err)}, http.StatusUnprocessableEntity)
+			h.showRule(w, r, &ruleData{Rule: rl, ErrorMsg: h.tr(r).Refusal(err)}, http.StatusUnprocessableEntity)
 			return
 		}
 		h.fail(w, r, err)
