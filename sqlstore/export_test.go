@@ -93,3 +93,9 @@ func (db *DB) WriteKeyUsesForTest(ctx context.Context) error {
 
 // ReadPoolForTest is the read pool.
 func (db *DB) ReadPoolForTest() *sql.DB { return db.read }
+
+// NewDirectReportServiceForTest is the reports read from inquiry_stats
+// alone, never from the daily counters, to compare with.
+func NewDirectReportServiceForTest(db *DB) vocdesk.ReportService {
+	return &ReportService{db: db, direct: true}
+}

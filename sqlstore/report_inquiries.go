@@ -22,15 +22,24 @@ func (r *ReportService) InquiryReport(ctx context.Context, f vocdesk.ReportFilte
 		ByStatus: map[vocdesk.InquiryStatus]int64{}, ByChannel: map[vocdesk.Channel]int64{}, ByCategory: map[vocdesk.Category]int64{},
 		ByDayChannel: map[string]map[vocdesk.Channel]int64{},
 	}
-	var c conds
-	s.where(&c, "developer_id", "app_id")
-	c.add("created_at >= ?", micros(f.From))
-	c.add("created_at < ?", micros(f.To))
-	if err := tx.inquiryCounts(ctx, c, f, out); err != nil {
-		return nil, err
-	}
-	if out.FirstResponse, out.Resolution, err = tx.durations(ctx, c); err != nil {
-		return nil, err
+	if l, ok := r.daysFor(s, f); ok {
+		if err := tx.dayCounts(ctx, l, f, out); err != nil {
+			return nil, err
+		}
+		if out.FirstResponse, out.Resolution, err = tx.dayDurations(ctx, l, f); err != nil {
+			return nil, err
+		}
+	} else {
+		var c conds
+		s.where(&c, "developer_id", "app_id")
+		c.add("created_at >= ?", micros(f.From))
+		c.add("created_at < ?", micros(f.To))
+		if err := tx.inquiryCounts(ctx, c, f, out); err != nil {
+			return nil, err
+		}
+		if out.FirstResponse, out.Resolution, err = tx.durations(ctx, c); err != nil {
+			return nil, err
+		}
 	}
 	if err := tx.ratings(ctx, s, f, out); err != nil {
 		return nil, err

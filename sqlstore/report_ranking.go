@@ -55,24 +55,12 @@ func (r *ReportService) DeveloperRanking(ctx context.Context, f vocdesk.ReportFi
 	s.where(&c, "developer_id", "app_id")
 	c.add("created_at >= ?", micros(f.From))
 	c.add("created_at < ?", micros(f.To))
-	rows, err := tx.query(ctx, `SELECT developer_id + 0, COUNT(*), COUNT(first_response_secs) FROM inquiry_stats`+c.where()+
-		` GROUP BY developer_id + 0`, c.args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: ranking: %w", err)
-	}
-	for rows.Next() {
-		var dev, n, answered int64
-		if err := rows.Scan(&dev, &n, &answered); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("sqlstore: ranking: %w", err)
+	if _, ok := r.daysFor(s, f); ok && s.developerID == 0 {
+		if err := tx.dayRankCounts(ctx, f, byID); err != nil {
+			return nil, err
 		}
-		if d := byID[dev]; d != nil {
-			d.Inquiries, d.Responded = n, answered
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: ranking: %w", err)
+	} else if err := tx.rankInquiries(ctx, c, byID); err != nil {
+		return nil, err
 	}
 	med, err := tx.query(ctx, `SELECT developer_id, first_response_secs FROM (
 		SELECT developer_id, first_response_secs,
@@ -177,4 +165,25 @@ func (tx *Tx) rankCounts(ctx context.Context, s reportScope, f vocdesk.ReportFil
 		}
 	}
 	return esc.Err()
+}
+
+// rankInquiries counts every developer's inquiries and answered ones in
+// the range from inquiry_stats itself.
+func (tx *Tx) rankInquiries(ctx context.Context, c conds, byID map[int64]*vocdesk.DeveloperRank) error {
+	rows, err := tx.query(ctx, `SELECT developer_id + 0, COUNT(*), COUNT(first_response_secs) FROM inquiry_stats`+c.where()+
+		` GROUP BY developer_id + 0`, c.args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: ranking: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var dev, n, answered int64
+		if err := rows.Scan(&dev, &n, &answered); err != nil {
+			return fmt.Errorf("sqlstore: ranking: %w", err)
+		}
+		if d := byID[dev]; d != nil {
+			d.Inquiries, d.Responded = n, answered
+		}
+	}
+	return rows.Err()
 }

@@ -1,0 +1,316 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/report"
+)
+
+// The reports' reads from the daily counters (inquiry_days, migration
+// 00134): a range's counts are a few rows a day, whatever the number of
+// inquiries, and its percentiles are exact by narrowing. The counters say
+// exactly what inquiry_stats says (triggers keep them in the statement
+// that writes it); TestReportDaysMatchDirect compares the two.
+
+// dayLevel is which counters a report reads: the store's (developer 0),
+// or a developer's apps' (one app, or all of them summed).
+type dayLevel struct {
+	developerID, appID int64
+}
+
+// daysFor says whether the range can be read from daily counters: whole
+// days in Seoul (what the pages and the API ask), and a scope the counters
+// have (the store, a developer, a developer's app; an app across the store
+// is a developer's app, which the operator names without its developer:
+// read directly, it is one app's inquiries).
+func (r *ReportService) daysFor(s reportScope, f vocdesk.ReportFilter) (dayLevel, bool) {
+	if r.direct || !midnight(f.From) || !midnight(f.To) || (s.developerID == 0 && s.appID != 0) {
+		return dayLevel{}, false
+	}
+	return dayLevel(s), true
+}
+
+func midnight(t time.Time) bool {
+	l := t.In(vocdesk.Seoul)
+	return l.Hour() == 0 && l.Minute() == 0 && l.Second() == 0 && l.Nanosecond() == 0
+}
+
+// where adds the level's and the range's conditions on inquiry_days.
+func (l dayLevel) where(c *conds, f vocdesk.ReportFilter) {
+	c.add(idIs("developer_id"), l.developerID)
+	if l.appID != 0 {
+		c.add(idIs("app_id"), l.appID)
+	}
+	first, last := dayRange(f)
+	c.add("day >= ?", first)
+	c.add("day <= ?", last)
+}
+
+// dayCounts fills the report's counts from the counters: channel by day,
+// category, status, breaches, and apps. The store's rows carry no app: its
+// count by app is the apps' n rows.
+func (tx *Tx) dayCounts(ctx context.Context, l dayLevel, f vocdesk.ReportFilter, out *vocdesk.InquiryReport) error {
+	var c conds
+	l.where(&c, f)
+	rows, err := tx.query(ctx, `SELECT day, dim, key, app_id, SUM(n) FROM inquiry_days`+c.whereAnd("dim IN ('c', 'g', 's', 'b')")+
+		` GROUP BY day, dim, key, app_id`, c.args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: inquiry report: %w", err)
+	}
+	defer rows.Close()
+	byDay, byApp := map[string]int64{}, map[int64]int64{}
+	for rows.Next() {
+		var day, app, n int64
+		var dim, key string
+		if err := rows.Scan(&day, &dim, &key, &app, &n); err != nil {
+			return fmt.Errorf("sqlstore: inquiry report: %w", err)
+		}
+		switch dim {
+		case "c":
+			k := report.DayString(day)
+			byDay[k] += n
+			if out.ByDayChannel[k] == nil {
+				out.ByDayChannel[k] = map[vocdesk.Channel]int64{}
+			}
+			out.ByDayChannel[k][vocdesk.Channel(key)] += n
+			out.ByChannel[vocdesk.Channel(key)] += n
+			out.Created += n
+			if l.developerID != 0 {
+				byApp[app] += n
+			}
+		case "g":
+			out.ByCategory[vocdesk.Category(key)] += n
+		case "s":
+			out.ByStatus[vocdesk.InquiryStatus(key)] += n
+		case "b":
+			out.SLABreached += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlstore: inquiry report: %w", err)
+	}
+	rows.Close()
+	// A key whose rows sum to zero (every inquiry moved out of a status) is
+	// no key: the direct read has no group for it.
+	dropZeros(out.ByStatus)
+	dropZeros(out.ByChannel)
+	dropZeros(out.ByCategory)
+	if l.developerID == 0 {
+		var a conds
+		first, last := dayRange(f)
+		a.add("dim = 'n'")
+		a.add("day >= ?", first)
+		a.add("day <= ?", last)
+		a.add("developer_id > 0")
+		apps, err := tx.query(ctx, `SELECT app_id, SUM(n) FROM inquiry_days`+a.where()+` GROUP BY app_id`, a.args...)
+		if err != nil {
+			return fmt.Errorf("sqlstore: inquiry report: %w", err)
+		}
+		defer apps.Close()
+		for apps.Next() {
+			var app, n int64
+			if err := apps.Scan(&app, &n); err != nil {
+				return fmt.Errorf("sqlstore: inquiry report: %w", err)
+			}
+			byApp[app] += n
+		}
+		if err := apps.Err(); err != nil {
+			return fmt.Errorf("sqlstore: inquiry report: %w", err)
+		}
+		apps.Close()
+	}
+	// Breaches: b counts the waits that ended late; the waits running past
+	// due now are the few running ones (inquiry_stats_due).
+	var w conds
+	dayScope(&w, l)
+	w.add("due_at IS NOT NULL")
+	w.add("breached = 0")
+	w.add("due_at <= ?", micros(tx.now))
+	w.add("created_at >= ?", micros(f.From))
+	w.add("created_at < ?", micros(f.To))
+	var late int64
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM inquiry_stats`+w.where(), w.args...).Scan(&late); err != nil {
+		return fmt.Errorf("sqlstore: inquiry report: %w", err)
+	}
+	out.SLABreached += late
+	for _, d := range report.Days(f.From, f.To) {
+		out.ByDay = append(out.ByDay, vocdesk.DayCount{Day: d, N: byDay[d]})
+	}
+	for k, m := range out.ByDayChannel {
+		dropZeros(m)
+		if len(m) == 0 {
+			delete(out.ByDayChannel, k)
+		}
+	}
+	return tx.namedApps(ctx, byApp, out)
+}
+
+func dropZeros[K comparable](m map[K]int64) {
+	for k, n := range m {
+		if n == 0 {
+			delete(m, k)
+		}
+	}
+}
+
+// dayScope adds the level's conditions on inquiry_stats.
+func dayScope(c *conds, l dayLevel) {
+	if l.developerID != 0 {
+		c.add(idIs("developer_id"), l.developerID)
+	}
+	if l.appID != 0 {
+		c.add(idIs("app_id"), l.appID)
+	}
+}
+
+// namedApps lists the apps with inquiries, most first.
+func (tx *Tx) namedApps(ctx context.Context, byApp map[int64]int64, out *vocdesk.InquiryReport) error {
+	ids := map[int64]bool{}
+	for id, n := range byApp {
+		if n != 0 {
+			ids[id] = true
+		}
+	}
+	names, err := tx.appNames(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for id := range ids {
+		out.ByApp = append(out.ByApp, vocdesk.KeyCount{Key: names[id][0], Name: names[id][1], N: byApp[id]})
+	}
+	sortKeyCounts(out.ByApp)
+	return nil
+}
+
+// dayDurations is durations from the histograms: the counters' f and r
+// rows give each bucket's count, hence the bucket holding the p50 (and the
+// p90) by nearest rank and the rank inside it; then that bucket's values
+// alone are read from inquiry_stats (the bucket indexes) and sorted. The
+// histogram and the values are read in one snapshot (beginReadSnapshot),
+// so they agree; should they not, the read fails rather than say a wrong
+// figure.
+func (tx *Tx) dayDurations(ctx context.Context, l dayLevel, f vocdesk.ReportFilter) (first, resolution vocdesk.Percentiles, err error) {
+	var c conds
+	l.where(&c, f)
+	rows, err := tx.query(ctx, `SELECT dim, key, SUM(n) FROM inquiry_days`+c.whereAnd("dim IN ('f', 'r')")+` GROUP BY dim, key`, c.args...)
+	if err != nil {
+		return first, resolution, fmt.Errorf("sqlstore: report durations: %w", err)
+	}
+	defer rows.Close()
+	hist := map[string][]report.BucketCount{}
+	for rows.Next() {
+		var dim, key string
+		var n int64
+		if err := rows.Scan(&dim, &key, &n); err != nil {
+			return first, resolution, fmt.Errorf("sqlstore: report durations: %w", err)
+		}
+		b, err := strconv.ParseInt(key, 10, 64)
+		if err != nil {
+			return first, resolution, fmt.Errorf("sqlstore: report durations: bucket %q: %w", key, err)
+		}
+		if n != 0 {
+			hist[dim] = append(hist[dim], report.BucketCount{Bucket: b, N: n})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return first, resolution, fmt.Errorf("sqlstore: report durations: %w", err)
+	}
+	rows.Close()
+	if first, err = tx.narrow(ctx, l, f, hist["f"], "fr_bucket", "first_response_secs"); err != nil {
+		return first, resolution, err
+	}
+	resolution, err = tx.narrow(ctx, l, f, hist["r"], "res_bucket", "resolution_secs")
+	return first, resolution, err
+}
+
+// narrow picks the p50 and p90 of a histogram's values, reading only the
+// buckets that hold them.
+func (tx *Tx) narrow(ctx context.Context, l dayLevel, f vocdesk.ReportFilter, hist []report.BucketCount, bucketCol, col string) (vocdesk.Percentiles, error) {
+	slices.SortFunc(hist, func(a, b report.BucketCount) int { return int(a.Bucket - b.Bucket) })
+	var p vocdesk.Percentiles
+	for _, b := range hist {
+		p.Count += b.N
+	}
+	read := map[int64][]int64{}
+	pick := func(pct int) (*int64, error) {
+		if p.Count == 0 {
+			return nil, nil
+		}
+		b, within, ok := report.Locate(hist, report.Rank(p.Count, pct))
+		if !ok {
+			return nil, fmt.Errorf("sqlstore: report durations: rank %d of %d not in the histogram", report.Rank(p.Count, pct), p.Count)
+		}
+		vals, done := read[b]
+		if !done {
+			var c conds
+			dayScope(&c, l)
+			c.add(bucketCol+" = ?", b)
+			c.add("created_at >= ?", micros(f.From))
+			c.add("created_at < ?", micros(f.To))
+			rows, err := tx.query(ctx, `SELECT `+col+` FROM inquiry_stats`+c.where(), c.args...)
+			if err != nil {
+				return nil, fmt.Errorf("sqlstore: report durations: %w", err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var v int64
+				if err := rows.Scan(&v); err != nil {
+					return nil, fmt.Errorf("sqlstore: report durations: %w", err)
+				}
+				vals = append(vals, v)
+			}
+			if err := rows.Err(); err != nil {
+				return nil, fmt.Errorf("sqlstore: report durations: %w", err)
+			}
+			slices.Sort(vals)
+			read[b] = vals
+		}
+		if int64(len(vals)) < within {
+			return nil, fmt.Errorf("sqlstore: report durations: bucket %d of %s holds %d values, its counters say at least %d", b, col, len(vals), within)
+		}
+		v := vals[within-1]
+		return &v, nil
+	}
+	var err error
+	if p.P50, err = pick(50); err != nil {
+		return p, err
+	}
+	p.P90, err = pick(90)
+	return p, err
+}
+
+// dayRankCounts is every developer's inquiries and answered ones in the
+// range from the apps' n and a rows.
+func (tx *Tx) dayRankCounts(ctx context.Context, f vocdesk.ReportFilter, byID map[int64]*vocdesk.DeveloperRank) error {
+	var c conds
+	first, last := dayRange(f)
+	c.add("dim IN ('n', 'a')")
+	c.add("day >= ?", first)
+	c.add("day <= ?", last)
+	c.add("developer_id > 0")
+	rows, err := tx.query(ctx, `SELECT developer_id + 0, dim, SUM(n) FROM inquiry_days`+c.where()+` GROUP BY developer_id + 0, dim`, c.args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: ranking: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var dev, n int64
+		var dim string
+		if err := rows.Scan(&dev, &dim, &n); err != nil {
+			return fmt.Errorf("sqlstore: ranking: %w", err)
+		}
+		if d := byID[dev]; d != nil {
+			if dim == "n" {
+				d.Inquiries = n
+			} else {
+				d.Responded = n
+			}
+		}
+	}
+	return rows.Err()
+}
