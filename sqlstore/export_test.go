@@ -99,3 +99,17 @@ func (db *DB) ReadPoolForTest() *sql.DB { return db.read }
 func NewDirectReportServiceForTest(db *DB) vocdesk.ReportService {
 	return &ReportService{db: db, direct: true}
 }
+
+// RedoMigrationForTest rolls the schema back to just before version and
+// migrates it up again, running version's backfill over the data there is.
+func (db *DB) RedoMigrationForTest(ctx context.Context, version int64) error {
+	p, err := db.migrations(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := p.DownTo(ctx, version-1); err != nil {
+		return err
+	}
+	_, err = p.Up(ctx)
+	return err
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -170,6 +172,132 @@ func TestReportBucketSQL(t *testing.T) {
 					t.Fatalf("%d: buckets %d, %d in SQL, %d in Go", v, fb, rb, report.Bucket(v))
 				}
 			}
+		}
+	})
+}
+
+// TestReportDaysConcurrent has writers create, answer, resolve and reopen
+// inquiries at once on PostgreSQL (where writers do run at once, unlike
+// SQLite's single writer), while readers read the reports from the
+// counters, then checks the counters against inquiry_stats: no increment
+// lost, no deadlock between writers moving the same days' counters, and
+// no reader finding a histogram and its bucket's values apart.
+func TestReportDaysConcurrent(t *testing.T) {
+	u := os.Getenv(sqlstoretest.EnvPostgres)
+	if u == "" {
+		t.Skip("needs " + sqlstoretest.EnvPostgres)
+	}
+	db := sqlstoretest.OpenPostgres(t, u)
+	f := newDeskFixture(t, db)
+	days, direct := sqlstore.NewReportService(db), sqlstore.NewDirectReportServiceForTest(db)
+	day := vocdesk.ReportFilter{From: kst("2026-03-04", "00:00"), To: kst("2026-03-05", "00:00")}
+	const writers, each = 8, 15
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*each+16)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, app, dev := f.custA, "app-a", f.asAgentA
+			if w%2 == 1 {
+				c, app, dev = f.custB, "app-b", f.as(f.devB, f.agentB)
+			}
+			for i := range each {
+				in := &vocdesk.Inquiry{AppSlug: app, Category: vocdesk.CategoryBug, Subject: fmt.Sprintf("동시 %d-%d", w, i)}
+				if err := f.inq.CreateInquiry(asCustomer(c), in, &vocdesk.Message{Body: "help"}); err != nil {
+					errs <- fmt.Errorf("create: %w", err)
+					return
+				}
+				if err := f.inq.AddMessage(dev, in.ID, &vocdesk.Message{Body: "answer"}); err != nil {
+					errs <- fmt.Errorf("answer %d: %w", in.ID, err)
+					return
+				}
+				moves := []vocdesk.InquiryStatus{vocdesk.InquiryResolved}
+				if i%3 == 0 {
+					moves = append(moves, vocdesk.InquiryOpen, vocdesk.InquiryClosed)
+				}
+				for _, to := range moves {
+					if _, err := f.inq.UpdateInquiry(dev, in.ID, vocdesk.InquiryUpdate{Status: status(to)}); err != nil {
+						errs <- fmt.Errorf("move %d to %s: %w", in.ID, to, err)
+						return
+					}
+				}
+			}
+		}()
+	}
+	done := make(chan struct{})
+	var readers sync.WaitGroup
+	for range 2 {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				if _, err := days.InquiryReport(asOperator(), day); err != nil {
+					errs <- fmt.Errorf("read while writing: %w", err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(done)
+	readers.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for _, ctx := range []context.Context{asOperator(), f.asAgentA} {
+		want, err := direct.InquiryReport(ctx, day)
+		must(t, err)
+		got, err := days.InquiryReport(ctx, day)
+		must(t, err)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("after concurrent writes, from the counters\n%+v\ndirectly\n%+v", got, want)
+		}
+		if ctx != f.asAgentA && (got.Created != writers*each || got.FirstResponse.Count != writers*each) {
+			t.Fatalf("created %d, answered %d, want %d", got.Created, got.FirstResponse.Count, writers*each)
+		}
+	}
+	want, err := direct.DeveloperRanking(asOperator(), day)
+	must(t, err)
+	got, err := days.DeveloperRanking(asOperator(), day)
+	must(t, err)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("ranking after concurrent writes: from the counters %+v, directly %+v", got, want)
+	}
+}
+
+// TestReportDaysBackfill rolls migration 00134 back over a random history
+// and applies it again: its backfill must count what was there as the
+// triggers would have.
+func TestReportDaysBackfill(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newDeskFixture(t, db)
+		f.now = kst("2026-03-04", "08:00")
+		randomDesk(t, f, rand.New(rand.NewPCG(7, 134)), 60, nil)
+		must(t, db.RedoMigrationForTest(t.Context(), 134))
+		days, direct := sqlstore.NewReportService(db), sqlstore.NewDirectReportServiceForTest(db)
+		r := vocdesk.ReportFilter{From: kst("2026-03-01", "00:00"), To: kst("2026-03-20", "00:00")}
+		for _, ctx := range []context.Context{asOperator(), f.asAgentA} {
+			want, err := direct.InquiryReport(ctx, r)
+			must(t, err)
+			got, err := days.InquiryReport(ctx, r)
+			must(t, err)
+			if !reflect.DeepEqual(got, want) || want.FirstResponse.Count == 0 {
+				t.Fatalf("after the backfill, from the counters\n%+v\ndirectly\n%+v", got, want)
+			}
+		}
+		want, err := direct.DeveloperRanking(asOperator(), r)
+		must(t, err)
+		got, err := days.DeveloperRanking(asOperator(), r)
+		must(t, err)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("ranking after the backfill: from the counters %+v, directly %+v", got, want)
 		}
 	})
 }

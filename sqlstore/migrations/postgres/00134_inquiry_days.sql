@@ -25,10 +25,16 @@
 -- holds the wanted rank, and only that bucket's values are read, from the
 -- indexes on (bucket, created_at, seconds).
 
--- On PostgreSQL a trigger's rows are written in the primary key's order, so
--- that two transactions moving inquiries in opposite directions (new to
--- open, open to new) take their row locks in the same order and cannot
--- deadlock.
+-- On PostgreSQL writers run at once, and a transaction that moves an
+-- inquiry locks other rows around its inquiry_stats writes (inquiry_counts
+-- before and after): counters locked as each row changes deadlocked
+-- writers moving inquiries of the same day (TestReportDaysConcurrent). So
+-- the row trigger only notes the changes (inquiry_days_pending, no lock
+-- shared with anyone), and a deferred trigger applies the transaction's
+-- changes at its commit, summed, in the primary key's order, in one
+-- statement: every writer takes its counter locks last and in one order,
+-- which cannot deadlock. The notes never outlive their transaction, so
+-- their tables are unlogged.
 
 -- +goose Up
 CREATE TABLE inquiry_days (
@@ -88,27 +94,50 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 -- +goose StatementEnd
 
+CREATE UNLOGGED TABLE inquiry_days_pending (
+    xid          BIGINT  NOT NULL,
+    developer_id BIGINT  NOT NULL,
+    app_id       BIGINT  NOT NULL,
+    day          BIGINT  NOT NULL,
+    dim          TEXT    NOT NULL,
+    key          TEXT    NOT NULL,
+    shard        BIGINT  NOT NULL,
+    n            BIGINT  NOT NULL
+);
+CREATE INDEX inquiry_days_pending_xid ON inquiry_days_pending (xid);
+-- One row per transaction with notes: its insert queues the deferred
+-- trigger once.
+CREATE UNLOGGED TABLE inquiry_days_flush (xid BIGINT PRIMARY KEY);
+
 -- +goose StatementBegin
 CREATE FUNCTION inquiry_days_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    x BIGINT := txid_current();
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO inquiry_days (developer_id, app_id, day, dim, key, shard, n)
-        SELECT f.developer_id, f.app_id, f.day, f.dim, f.key, f.shard, f.n FROM inquiry_days_facts(NEW, 1) f
-        ORDER BY f.developer_id, f.day, f.dim, f.key, f.app_id, f.shard
-        ON CONFLICT (developer_id, day, dim, key, app_id, shard) DO UPDATE SET n = inquiry_days.n + excluded.n;
+        INSERT INTO inquiry_days_pending (xid, developer_id, app_id, day, dim, key, shard, n) SELECT x, f.* FROM inquiry_days_facts(NEW, 1) f;
     ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO inquiry_days (developer_id, app_id, day, dim, key, shard, n)
-        SELECT f.developer_id, f.app_id, f.day, f.dim, f.key, f.shard, f.n FROM inquiry_days_facts(OLD, -1) f
-        ORDER BY f.developer_id, f.day, f.dim, f.key, f.app_id, f.shard
-        ON CONFLICT (developer_id, day, dim, key, app_id, shard) DO UPDATE SET n = inquiry_days.n + excluded.n;
+        INSERT INTO inquiry_days_pending (xid, developer_id, app_id, day, dim, key, shard, n) SELECT x, f.* FROM inquiry_days_facts(OLD, -1) f;
     ELSE
-        INSERT INTO inquiry_days (developer_id, app_id, day, dim, key, shard, n)
-        SELECT f.developer_id, f.app_id, f.day, f.dim, f.key, f.shard, SUM(f.n) FROM (
-            SELECT * FROM inquiry_days_facts(OLD, -1) UNION ALL SELECT * FROM inquiry_days_facts(NEW, 1)) f
-        GROUP BY f.developer_id, f.day, f.dim, f.key, f.app_id, f.shard HAVING SUM(f.n) <> 0
-        ORDER BY f.developer_id, f.day, f.dim, f.key, f.app_id, f.shard
-        ON CONFLICT (developer_id, day, dim, key, app_id, shard) DO UPDATE SET n = inquiry_days.n + excluded.n;
+        INSERT INTO inquiry_days_pending (xid, developer_id, app_id, day, dim, key, shard, n)
+        SELECT x, f.* FROM inquiry_days_facts(OLD, -1) f UNION ALL SELECT x, f.* FROM inquiry_days_facts(NEW, 1) f;
     END IF;
+    INSERT INTO inquiry_days_flush (xid) VALUES (x) ON CONFLICT (xid) DO NOTHING;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE FUNCTION inquiry_days_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    WITH d AS (DELETE FROM inquiry_days_pending WHERE xid = NEW.xid RETURNING developer_id, app_id, day, dim, key, shard, n)
+    INSERT INTO inquiry_days (developer_id, app_id, day, dim, key, shard, n)
+    SELECT developer_id, app_id, day, dim, key, shard, SUM(n) FROM d
+    GROUP BY developer_id, day, dim, key, app_id, shard HAVING SUM(n) <> 0
+    ORDER BY developer_id, day, dim, key, app_id, shard
+    ON CONFLICT (developer_id, day, dim, key, app_id, shard) DO UPDATE SET n = inquiry_days.n + excluded.n;
+    DELETE FROM inquiry_days_flush WHERE xid = NEW.xid;
     RETURN NULL;
 END
 $$;
@@ -117,11 +146,17 @@ $$;
 CREATE TRIGGER inquiry_days_insert AFTER INSERT OR DELETE ON inquiry_stats FOR EACH ROW EXECUTE FUNCTION inquiry_days_follow();
 CREATE TRIGGER inquiry_days_update AFTER UPDATE OF developer_id, app_id, created_at, channel, category, status,
     first_response_secs, resolution_secs, breached ON inquiry_stats FOR EACH ROW EXECUTE FUNCTION inquiry_days_follow();
+CREATE CONSTRAINT TRIGGER inquiry_days_commit AFTER INSERT ON inquiry_days_flush DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION inquiry_days_apply();
 
 -- +goose Down
+DROP TRIGGER inquiry_days_commit ON inquiry_days_flush;
 DROP TRIGGER inquiry_days_update ON inquiry_stats;
 DROP TRIGGER inquiry_days_insert ON inquiry_stats;
+DROP FUNCTION inquiry_days_apply();
 DROP FUNCTION inquiry_days_follow();
+DROP TABLE inquiry_days_flush;
+DROP TABLE inquiry_days_pending;
 DROP FUNCTION inquiry_days_facts(inquiry_stats, BIGINT);
 DROP INDEX inquiry_stats_due;
 DROP INDEX inquiry_stats_res_dev;
