@@ -142,19 +142,19 @@ func Reasons() []vocdesk.CancellationReason {
 
 // Bucket is the fixed histogram bucket of a duration in seconds, the
 // expression of the fr_bucket and res_bucket columns (migration 00134):
-// values under 8 are their own bucket; above, 8 buckets per doubling, so
-// a bucket spans at most an eighth of its values. Buckets grow with the
+// values under 16 are their own bucket; above, 16 buckets per doubling, so
+// a bucket spans at most a sixteenth of its values. Buckets grow with the
 // value: a lower bucket holds only lower values, which is what lets a
 // percentile be found in one bucket and then read exactly from it.
 func Bucket(secs int64) int64 {
-	if secs < 8 {
+	if secs < 16 {
 		return secs
 	}
 	k := bits.Len64(uint64(secs)) - 1
 	if k > 40 {
-		return 335
+		return 671
 	}
-	return int64(k)*8 + (secs>>(k-3))&7
+	return int64(k)*16 + (secs>>(k-4))&15
 }
 
 // BucketCount is one bar of a histogram: N values in Bucket.

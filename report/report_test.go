@@ -87,7 +87,7 @@ func TestAgeBucketAndPercent(t *testing.T) {
 
 // TestBucket checks that buckets only grow with the value (a lower bucket
 // holds only lower values, which narrowing relies on) and that none spans
-// more than an eighth of its values.
+// more than a sixteenth of its values.
 func TestBucket(t *testing.T) {
 	prev := int64(-1)
 	first := map[int64]int64{}
@@ -99,12 +99,12 @@ func TestBucket(t *testing.T) {
 		if _, ok := first[b]; !ok {
 			first[b] = s
 		}
-		if lo := first[b]; s-lo > max(lo/8, 0) {
+		if lo := first[b]; s-lo > lo/16 {
 			t.Fatalf("bucket %d spans %d..%d", b, lo, s)
 		}
 		prev = b
 	}
-	for _, c := range []struct{ s, want int64 }{{0, 0}, {7, 7}, {8, 24}, {15, 31}, {16, 32}, {17, 32}, {18, 33}, {60000, 15*8 + 6}, {1 << 41, 335}} {
+	for _, c := range []struct{ s, want int64 }{{0, 0}, {15, 15}, {16, 64}, {31, 79}, {32, 80}, {33, 80}, {34, 81}, {60000, 15*16 + 13}, {1 << 41, 671}} {
 		if got := Bucket(c.s); got != c.want {
 			t.Errorf("Bucket(%d) = %d, want %d", c.s, got, c.want)
 		}
