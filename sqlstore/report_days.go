@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vocdesk/vocdesk"
@@ -53,6 +54,69 @@ func (l dayLevel) where(c *conds, f vocdesk.ReportFilter) {
 	c.add("day >= ?", first)
 	c.add("day <= ?", last)
 }
+
+// blockDays is the span of the counters' blocks (migration 00134): n, a,
+// f and r are counted by day and by 32-day block too.
+const blockDays = 32
+
+// daySpan is a run of days read from the day rows, or of blocks (from, to
+// the first days of the first and the last block).
+type daySpan struct {
+	from, to int64
+	block    bool
+}
+
+// spans covers the days first..last with whole blocks where it can and
+// days at the ends.
+func spans(first, last int64) []daySpan {
+	bs := (first + blockDays - 1) / blockDays * blockDays // the first block inside
+	be := (last + 1) / blockDays * blockDays              // the day after the last block inside
+	if bs+blockDays > be {
+		return []daySpan{{first, last, false}}
+	}
+	var out []daySpan
+	if first < bs {
+		out = append(out, daySpan{first, bs - 1, false})
+	}
+	out = append(out, daySpan{bs, be - blockDays, true})
+	if be <= last {
+		out = append(out, daySpan{be, last, false})
+	}
+	return out
+}
+
+// spanned is the rows (developer_id, app_id, dim, key, n) of dims (of n,
+// a, f, r) over first..last, blocks and days, a UNION ALL for the caller
+// to sum; dim comes back in lower case either way. cond adds the rows'
+// other conditions (it is called once per span, binding its arguments
+// again).
+func spanned(c *conds, first, last int64, cond func(c *conds) string, dims ...string) string {
+	var parts []string
+	for _, sp := range spans(first, last) {
+		list := make([]string, len(dims))
+		for i, d := range dims {
+			if sp.block {
+				d = strings.ToUpper(d)
+			}
+			list[i] = "'" + d + "'"
+		}
+		parts = append(parts, `SELECT developer_id, app_id, lower(dim) AS dim, key, n FROM inquiry_days WHERE `+cond(c)+
+			` AND dim IN (`+strings.Join(list, ", ")+`) AND day >= `+c.next(sp.from)+` AND day <= `+c.next(sp.to))
+	}
+	return strings.Join(parts, " UNION ALL ")
+}
+
+// levelCond is a dayLevel's condition on inquiry_days, for spanned.
+func (l dayLevel) cond(c *conds) string {
+	w := "developer_id = CAST(" + c.next(l.developerID) + " AS BIGINT)"
+	if l.appID != 0 {
+		w += " AND app_id = CAST(" + c.next(l.appID) + " AS BIGINT)"
+	}
+	return w
+}
+
+// apps is spanned's condition for the apps' rows across the store.
+func apps(*conds) string { return "developer_id > 0" }
 
 // dayCounts fills the report's counts from the counters: channel by day,
 // category, status, breaches, and apps. The store's rows carry no app: its
@@ -106,26 +170,23 @@ func (tx *Tx) dayCounts(ctx context.Context, l dayLevel, f vocdesk.ReportFilter,
 	if l.developerID == 0 {
 		var a conds
 		first, last := dayRange(f)
-		a.add("dim = 'n'")
-		a.add("day >= ?", first)
-		a.add("day <= ?", last)
-		a.add("developer_id > 0")
-		apps, err := tx.query(ctx, `SELECT app_id, SUM(n) FROM inquiry_days`+a.where()+` GROUP BY app_id`, a.args...)
+		q := `SELECT app_id, SUM(n) FROM (` + spanned(&a, first, last, apps, "n") + `) u GROUP BY app_id`
+		byAppRows, err := tx.query(ctx, q, a.args...)
 		if err != nil {
 			return fmt.Errorf("sqlstore: inquiry report: %w", err)
 		}
-		defer apps.Close()
-		for apps.Next() {
+		defer byAppRows.Close()
+		for byAppRows.Next() {
 			var app, n int64
-			if err := apps.Scan(&app, &n); err != nil {
+			if err := byAppRows.Scan(&app, &n); err != nil {
 				return fmt.Errorf("sqlstore: inquiry report: %w", err)
 			}
 			byApp[app] += n
 		}
-		if err := apps.Err(); err != nil {
+		if err := byAppRows.Err(); err != nil {
 			return fmt.Errorf("sqlstore: inquiry report: %w", err)
 		}
-		apps.Close()
+		byAppRows.Close()
 	}
 	// Breaches: b counts the waits that ended late; the waits running past
 	// due now are the few running ones (inquiry_stats_due).
@@ -199,8 +260,8 @@ func (tx *Tx) namedApps(ctx context.Context, byApp map[int64]int64, out *vocdesk
 // figure.
 func (tx *Tx) dayDurations(ctx context.Context, l dayLevel, f vocdesk.ReportFilter) (first, resolution vocdesk.Percentiles, err error) {
 	var c conds
-	l.where(&c, f)
-	rows, err := tx.query(ctx, `SELECT dim, key, SUM(n) FROM inquiry_days`+c.whereAnd("dim IN ('f', 'r')")+` GROUP BY dim, key`, c.args...)
+	firstDay, lastDay := dayRange(f)
+	rows, err := tx.query(ctx, `SELECT dim, key, SUM(n) FROM (`+spanned(&c, firstDay, lastDay, l.cond, "f", "r")+`) u GROUP BY dim, key`, c.args...)
 	if err != nil {
 		return first, resolution, fmt.Errorf("sqlstore: report durations: %w", err)
 	}
@@ -280,11 +341,8 @@ func (tx *Tx) narrow(ctx context.Context, l dayLevel, f vocdesk.ReportFilter, hi
 func (tx *Tx) dayRankCounts(ctx context.Context, f vocdesk.ReportFilter, byID map[int64]*vocdesk.DeveloperRank) error {
 	var c conds
 	first, last := dayRange(f)
-	c.add("dim IN ('n', 'a')")
-	c.add("day >= ?", first)
-	c.add("day <= ?", last)
-	c.add("developer_id > 0")
-	rows, err := tx.query(ctx, `SELECT developer_id + 0, dim, SUM(n) FROM inquiry_days`+c.where()+` GROUP BY developer_id + 0, dim`, c.args...)
+	rows, err := tx.query(ctx, `SELECT developer_id, dim, SUM(n) FROM (`+spanned(&c, first, last, apps, "n", "a")+
+		`) u GROUP BY developer_id, dim`, c.args...)
 	if err != nil {
 		return fmt.Errorf("sqlstore: ranking: %w", err)
 	}

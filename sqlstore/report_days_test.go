@@ -103,10 +103,14 @@ func TestReportDaysMatchDirect(t *testing.T) {
 		f := newDeskFixture(t, db)
 		days, direct := sqlstore.NewReportService(db), sqlstore.NewDirectReportServiceForTest(db)
 		day := func(s string) time.Time { return kst(s, "00:00") }
+		// The history runs from 03-25 for three weeks or so, across the
+		// counters' block of 04-01..05-02 (day 20544 = 642 * 32): the second
+		// range reads that block and the days before it.
 		ranges := []vocdesk.ReportFilter{
-			{From: day("2026-03-04"), To: day("2026-03-05")},
-			{From: day("2026-03-01"), To: day("2026-03-20")},
-			{From: day("2026-03-05"), To: day("2026-03-08")},
+			{From: day("2026-03-26"), To: day("2026-03-27")},
+			{From: day("2026-03-20"), To: day("2026-05-10")},
+			{From: day("2026-03-28"), To: day("2026-04-03")},
+			{From: day("2026-04-01"), To: day("2026-05-03")},
 		}
 		devA := vocdesk.ReportFilter{DeveloperSlug: "dev-a"}
 		appA := vocdesk.ReportFilter{AppSlug: "app-a"}
@@ -141,7 +145,7 @@ func TestReportDaysMatchDirect(t *testing.T) {
 				}
 			}
 		}
-		f.now = kst("2026-03-04", "08:00")
+		f.now = kst("2026-03-25", "08:00")
 		randomDesk(t, f, rand.New(rand.NewPCG(21, 134)), 120, check)
 		// The history did reach the percentiles and every status.
 		r, err := direct.InquiryReport(asOperator(), ranges[1])

@@ -14,6 +14,9 @@
 --     business seconds (fr_bucket, res_bucket below);
 --   n every inquiry, a answered: key ''; an app's only (the store's
 --     ranking and its count by app).
+-- n, a, f and r are also counted by 32-day block (day a multiple of 32,
+-- dim in capitals: N, A, F, R), so that a year reads a dozen blocks and
+-- the days at its ends rather than every day.
 -- The store's rows of c, g, s and b are spread over 4 shards (the
 -- inquiry's id mod 4): every new inquiry adds to them, and concurrent
 -- writers would otherwise queue on one row per day; a read sums the shards.
@@ -45,7 +48,7 @@ CREATE TABLE inquiry_days (
     key          TEXT    NOT NULL,
     shard        INTEGER NOT NULL,
     n            BIGINT  NOT NULL,
-    PRIMARY KEY (developer_id, day, dim, key, app_id, shard)
+    PRIMARY KEY (developer_id, dim, day, key, app_id, shard)
 );
 -- The apps' n and a rows across the store: the ranking and the count by app.
 CREATE INDEX inquiry_days_dim ON inquiry_days (dim, day, developer_id, app_id, n);
@@ -78,19 +81,26 @@ SELECT 0, 0, day, dim, key, CASE WHEN dim IN ('c', 'g', 's', 'b') THEN inquiry_i
     FROM f WHERE dim NOT IN ('n', 'a') GROUP BY 3, 4, 5, 6
 UNION ALL
 SELECT developer_id, app_id, day, dim, key, 0, COUNT(*) FROM f GROUP BY 1, 2, 3, 4, 5;
+-- The 32-day blocks, from the days.
+INSERT INTO inquiry_days (developer_id, app_id, day, dim, key, shard, n)
+SELECT developer_id, app_id, day - day % 32, upper(dim), key, shard, SUM(n) FROM inquiry_days WHERE dim IN ('n', 'a', 'f', 'r')
+GROUP BY developer_id, app_id, day - day % 32, upper(dim), key, shard;
 
 -- +goose StatementBegin
 CREATE FUNCTION inquiry_days_facts(r inquiry_stats, d BIGINT)
 RETURNS TABLE (developer_id BIGINT, app_id BIGINT, day BIGINT, dim TEXT, key TEXT, shard BIGINT, n BIGINT)
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT l.dev AS developer_id, l.app AS app_id, (r.created_at + 32400000000) / 86400000000 AS day, f.dim, f.key,
+    SELECT x.developer_id, x.app_id, CASE WHEN s.blk = 1 THEN x.day - x.day % 32 ELSE x.day END AS day,
+        CASE WHEN s.blk = 1 THEN upper(x.dim) ELSE x.dim END AS dim, x.key, x.shard, x.n
+    FROM (SELECT l.dev AS developer_id, l.app AS app_id, (r.created_at + 32400000000) / 86400000000 AS day, f.dim, f.key,
         CASE WHEN l.dev = 0 AND f.dim IN ('c', 'g', 's', 'b') THEN r.inquiry_id % 4 ELSE 0 END AS shard, d AS n
     FROM (SELECT 'c' AS dim, r.channel AS key UNION ALL SELECT 'g', r.category UNION ALL SELECT 's', r.status
         UNION ALL SELECT 'b', CASE WHEN r.breached = 1 THEN '' END
         UNION ALL SELECT 'f', CAST(r.fr_bucket AS TEXT) UNION ALL SELECT 'r', CAST(r.res_bucket AS TEXT)
         UNION ALL SELECT 'n', '' UNION ALL SELECT 'a', CASE WHEN r.first_response_secs IS NOT NULL THEN '' END) f
     CROSS JOIN (SELECT 0 AS dev, 0 AS app UNION ALL SELECT r.developer_id, r.app_id) l
-    WHERE f.key IS NOT NULL AND (l.dev <> 0 OR f.dim NOT IN ('n', 'a'))
+    WHERE f.key IS NOT NULL AND (l.dev <> 0 OR f.dim NOT IN ('n', 'a'))) x
+    CROSS JOIN (SELECT 0 AS blk UNION ALL SELECT 1) s WHERE s.blk = 0 OR x.dim IN ('n', 'a', 'f', 'r')
 $$;
 -- +goose StatementEnd
 
@@ -134,9 +144,9 @@ BEGIN
     WITH d AS (DELETE FROM inquiry_days_pending WHERE xid = NEW.xid RETURNING developer_id, app_id, day, dim, key, shard, n)
     INSERT INTO inquiry_days (developer_id, app_id, day, dim, key, shard, n)
     SELECT developer_id, app_id, day, dim, key, shard, SUM(n) FROM d
-    GROUP BY developer_id, day, dim, key, app_id, shard HAVING SUM(n) <> 0
-    ORDER BY developer_id, day, dim, key, app_id, shard
-    ON CONFLICT (developer_id, day, dim, key, app_id, shard) DO UPDATE SET n = inquiry_days.n + excluded.n;
+    GROUP BY developer_id, dim, day, key, app_id, shard HAVING SUM(n) <> 0
+    ORDER BY developer_id, dim, day, key, app_id, shard
+    ON CONFLICT (developer_id, dim, day, key, app_id, shard) DO UPDATE SET n = inquiry_days.n + excluded.n;
     DELETE FROM inquiry_days_flush WHERE xid = NEW.xid;
     RETURN NULL;
 END
