@@ -363,3 +363,77 @@ func (tx *Tx) dayRankCounts(ctx context.Context, f vocdesk.ReportFilter, byID ma
 	}
 	return rows.Err()
 }
+
+// coarse is how many of report.Bucket's buckets the ranking's histogram
+// (m, migration 00134) puts in one: 4 per doubling.
+const coarse = 4
+
+// dayRankMedians sets every developer's median first answer by nearest
+// rank by narrowing, as dayDurations does, on coarser buckets: each
+// developer's m rows give the coarse bucket that holds its median, and
+// the database sorts the developer's values in those fine buckets alone
+// and returns the one at the rank (inquiry_stats_fr_dev). Fine buckets
+// would give a developer about a row a value, where a day holds a handful.
+func (tx *Tx) dayRankMedians(ctx context.Context, f vocdesk.ReportFilter, byID map[int64]*vocdesk.DeveloperRank) error {
+	var c conds
+	first, last := dayRange(f)
+	rows, err := tx.query(ctx, `SELECT developer_id, key, SUM(n) FROM (`+spanned(&c, first, last, devs, "m")+
+		`) u GROUP BY developer_id, key`, c.args...)
+	if err != nil {
+		return fmt.Errorf("sqlstore: ranking median: %w", err)
+	}
+	defer rows.Close()
+	hist := map[int64][]report.BucketCount{}
+	for rows.Next() {
+		var dev, n int64
+		var key string
+		if err := rows.Scan(&dev, &key, &n); err != nil {
+			return fmt.Errorf("sqlstore: ranking median: %w", err)
+		}
+		b, err := strconv.ParseInt(key, 10, 64)
+		if err != nil {
+			return fmt.Errorf("sqlstore: ranking median: bucket %q: %w", key, err)
+		}
+		if n != 0 {
+			hist[dev] = append(hist[dev], report.BucketCount{Bucket: b, N: n})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlstore: ranking median: %w", err)
+	}
+	rows.Close()
+	for dev, h := range hist {
+		d := byID[dev]
+		if d == nil {
+			continue
+		}
+		slices.SortFunc(h, func(a, b report.BucketCount) int { return cmp.Compare(a.Bucket, b.Bucket) })
+		var n int64
+		for _, b := range h {
+			n += b.N
+		}
+		b, within, ok := report.Locate(h, report.Rank(n, 50))
+		if !ok {
+			return fmt.Errorf("sqlstore: ranking median: rank of %d not in the histogram", n)
+		}
+		var m conds
+		m.add(idIs("developer_id"), dev)
+		m.add("fr_bucket >= ?", b*coarse)
+		m.add("fr_bucket < ?", (b+1)*coarse)
+		m.add("created_at >= ?", micros(f.From))
+		m.add("created_at < ?", micros(f.To))
+		var secs int64
+		err := tx.queryRow(ctx, `SELECT first_response_secs FROM inquiry_stats`+m.where()+
+			` ORDER BY first_response_secs LIMIT 1 OFFSET `+m.next(within-1), m.args...).Scan(&secs)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("sqlstore: ranking median: developer %d's bucket %d holds fewer than %d values, its counters say more", dev, b, within)
+		} else if err != nil {
+			return fmt.Errorf("sqlstore: ranking median: %w", err)
+		}
+		d.MedianFirstResponse = &secs
+	}
+	return nil
+}
+
+// devs is spanned's condition for the developers' own rows (app 0).
+func devs(*conds) string { return "developer_id > 0 AND app_id = 0" }

@@ -59,11 +59,16 @@ func (r *ReportService) DeveloperRanking(ctx context.Context, f vocdesk.ReportFi
 		if err := tx.dayRankCounts(ctx, f, byID); err != nil {
 			return nil, err
 		}
-	} else if err := tx.rankInquiries(ctx, c, byID); err != nil {
-		return nil, err
-	}
-	if err := tx.rankMedians(ctx, c, byID); err != nil {
-		return nil, err
+		if err := tx.dayRankMedians(ctx, f, byID); err != nil {
+			return nil, err
+		}
+	} else {
+		if err := tx.rankInquiries(ctx, c, byID); err != nil {
+			return nil, err
+		}
+		if err := tx.rankMedians(ctx, c, byID); err != nil {
+			return nil, err
+		}
 	}
 	if err := tx.rankCounts(ctx, s, f, byID); err != nil {
 		return nil, err

@@ -13,9 +13,12 @@
 --   f first answer, r resolution: key is the bucket of the duration in
 --     business seconds (fr_bucket, res_bucket below);
 --   n every inquiry, a answered: key ''; an app's only (the store's
---     ranking and its count by app).
--- n, a, f and r are also counted by 32-day block (day a multiple of 32,
--- dim in capitals: N, A, F, R), so that a year reads a dozen blocks and
+--     ranking and its count by app);
+--   m first answer in coarse buckets (fr_bucket / 4, 4 per doubling): a
+--     developer's (app_id 0) only, for the ranking's medians, where finer
+--     buckets would make about a row per value.
+-- n, a, f, r and m are also counted by 32-day block (day a multiple of 32,
+-- dim in capitals: N, A, F, R, M), so that a year reads a dozen blocks and
 -- the days at its ends rather than every day.
 -- The store's rows of c, g, s and b are spread over 4 shards (the
 -- inquiry's id mod 4): every new inquiry adds to them, and concurrent
@@ -51,7 +54,7 @@ CREATE TABLE inquiry_days (
     PRIMARY KEY (developer_id, dim, day, key, app_id, shard)
 );
 -- The apps' n and a rows across the store: the ranking and the count by app.
-CREATE INDEX inquiry_days_dim ON inquiry_days (dim, day, developer_id, app_id, n);
+CREATE INDEX inquiry_days_dim ON inquiry_days (dim, day, developer_id, app_id, key, n);
 
 ALTER TABLE inquiry_stats ADD COLUMN fr_bucket BIGINT GENERATED ALWAYS AS (CASE WHEN first_response_secs < 16 THEN first_response_secs WHEN first_response_secs < 32 THEN 64 + ((first_response_secs >> 0) & 15) WHEN first_response_secs < 64 THEN 80 + ((first_response_secs >> 1) & 15) WHEN first_response_secs < 128 THEN 96 + ((first_response_secs >> 2) & 15) WHEN first_response_secs < 256 THEN 112 + ((first_response_secs >> 3) & 15) WHEN first_response_secs < 512 THEN 128 + ((first_response_secs >> 4) & 15) WHEN first_response_secs < 1024 THEN 144 + ((first_response_secs >> 5) & 15) WHEN first_response_secs < 2048 THEN 160 + ((first_response_secs >> 6) & 15) WHEN first_response_secs < 4096 THEN 176 + ((first_response_secs >> 7) & 15) WHEN first_response_secs < 8192 THEN 192 + ((first_response_secs >> 8) & 15) WHEN first_response_secs < 16384 THEN 208 + ((first_response_secs >> 9) & 15) WHEN first_response_secs < 32768 THEN 224 + ((first_response_secs >> 10) & 15) WHEN first_response_secs < 65536 THEN 240 + ((first_response_secs >> 11) & 15) WHEN first_response_secs < 131072 THEN 256 + ((first_response_secs >> 12) & 15) WHEN first_response_secs < 262144 THEN 272 + ((first_response_secs >> 13) & 15) WHEN first_response_secs < 524288 THEN 288 + ((first_response_secs >> 14) & 15) WHEN first_response_secs < 1048576 THEN 304 + ((first_response_secs >> 15) & 15) WHEN first_response_secs < 2097152 THEN 320 + ((first_response_secs >> 16) & 15) WHEN first_response_secs < 4194304 THEN 336 + ((first_response_secs >> 17) & 15) WHEN first_response_secs < 8388608 THEN 352 + ((first_response_secs >> 18) & 15) WHEN first_response_secs < 16777216 THEN 368 + ((first_response_secs >> 19) & 15) WHEN first_response_secs < 33554432 THEN 384 + ((first_response_secs >> 20) & 15) WHEN first_response_secs < 67108864 THEN 400 + ((first_response_secs >> 21) & 15) WHEN first_response_secs < 134217728 THEN 416 + ((first_response_secs >> 22) & 15) WHEN first_response_secs < 268435456 THEN 432 + ((first_response_secs >> 23) & 15) WHEN first_response_secs < 536870912 THEN 448 + ((first_response_secs >> 24) & 15) WHEN first_response_secs < 1073741824 THEN 464 + ((first_response_secs >> 25) & 15) WHEN first_response_secs < 2147483648 THEN 480 + ((first_response_secs >> 26) & 15) WHEN first_response_secs < 4294967296 THEN 496 + ((first_response_secs >> 27) & 15) WHEN first_response_secs < 8589934592 THEN 512 + ((first_response_secs >> 28) & 15) WHEN first_response_secs < 17179869184 THEN 528 + ((first_response_secs >> 29) & 15) WHEN first_response_secs < 34359738368 THEN 544 + ((first_response_secs >> 30) & 15) WHEN first_response_secs < 68719476736 THEN 560 + ((first_response_secs >> 31) & 15) WHEN first_response_secs < 137438953472 THEN 576 + ((first_response_secs >> 32) & 15) WHEN first_response_secs < 274877906944 THEN 592 + ((first_response_secs >> 33) & 15) WHEN first_response_secs < 549755813888 THEN 608 + ((first_response_secs >> 34) & 15) WHEN first_response_secs < 1099511627776 THEN 624 + ((first_response_secs >> 35) & 15) WHEN first_response_secs < 2199023255552 THEN 640 + ((first_response_secs >> 36) & 15) WHEN first_response_secs IS NOT NULL THEN 671 END) STORED;
 ALTER TABLE inquiry_stats ADD COLUMN res_bucket BIGINT GENERATED ALWAYS AS (CASE WHEN resolution_secs < 16 THEN resolution_secs WHEN resolution_secs < 32 THEN 64 + ((resolution_secs >> 0) & 15) WHEN resolution_secs < 64 THEN 80 + ((resolution_secs >> 1) & 15) WHEN resolution_secs < 128 THEN 96 + ((resolution_secs >> 2) & 15) WHEN resolution_secs < 256 THEN 112 + ((resolution_secs >> 3) & 15) WHEN resolution_secs < 512 THEN 128 + ((resolution_secs >> 4) & 15) WHEN resolution_secs < 1024 THEN 144 + ((resolution_secs >> 5) & 15) WHEN resolution_secs < 2048 THEN 160 + ((resolution_secs >> 6) & 15) WHEN resolution_secs < 4096 THEN 176 + ((resolution_secs >> 7) & 15) WHEN resolution_secs < 8192 THEN 192 + ((resolution_secs >> 8) & 15) WHEN resolution_secs < 16384 THEN 208 + ((resolution_secs >> 9) & 15) WHEN resolution_secs < 32768 THEN 224 + ((resolution_secs >> 10) & 15) WHEN resolution_secs < 65536 THEN 240 + ((resolution_secs >> 11) & 15) WHEN resolution_secs < 131072 THEN 256 + ((resolution_secs >> 12) & 15) WHEN resolution_secs < 262144 THEN 272 + ((resolution_secs >> 13) & 15) WHEN resolution_secs < 524288 THEN 288 + ((resolution_secs >> 14) & 15) WHEN resolution_secs < 1048576 THEN 304 + ((resolution_secs >> 15) & 15) WHEN resolution_secs < 2097152 THEN 320 + ((resolution_secs >> 16) & 15) WHEN resolution_secs < 4194304 THEN 336 + ((resolution_secs >> 17) & 15) WHEN resolution_secs < 8388608 THEN 352 + ((resolution_secs >> 18) & 15) WHEN resolution_secs < 16777216 THEN 368 + ((resolution_secs >> 19) & 15) WHEN resolution_secs < 33554432 THEN 384 + ((resolution_secs >> 20) & 15) WHEN resolution_secs < 67108864 THEN 400 + ((resolution_secs >> 21) & 15) WHEN resolution_secs < 134217728 THEN 416 + ((resolution_secs >> 22) & 15) WHEN resolution_secs < 268435456 THEN 432 + ((resolution_secs >> 23) & 15) WHEN resolution_secs < 536870912 THEN 448 + ((resolution_secs >> 24) & 15) WHEN resolution_secs < 1073741824 THEN 464 + ((resolution_secs >> 25) & 15) WHEN resolution_secs < 2147483648 THEN 480 + ((resolution_secs >> 26) & 15) WHEN resolution_secs < 4294967296 THEN 496 + ((resolution_secs >> 27) & 15) WHEN resolution_secs < 8589934592 THEN 512 + ((resolution_secs >> 28) & 15) WHEN resolution_secs < 17179869184 THEN 528 + ((resolution_secs >> 29) & 15) WHEN resolution_secs < 34359738368 THEN 544 + ((resolution_secs >> 30) & 15) WHEN resolution_secs < 68719476736 THEN 560 + ((resolution_secs >> 31) & 15) WHEN resolution_secs < 137438953472 THEN 576 + ((resolution_secs >> 32) & 15) WHEN resolution_secs < 274877906944 THEN 592 + ((resolution_secs >> 33) & 15) WHEN resolution_secs < 549755813888 THEN 608 + ((resolution_secs >> 34) & 15) WHEN resolution_secs < 1099511627776 THEN 624 + ((resolution_secs >> 35) & 15) WHEN resolution_secs < 2199023255552 THEN 640 + ((resolution_secs >> 36) & 15) WHEN resolution_secs IS NOT NULL THEN 671 END) STORED;
@@ -75,15 +78,19 @@ WITH f AS (
     UNION ALL SELECT inquiry_id, developer_id, app_id, (created_at + 32400000000) / 86400000000, 'n', '' FROM inquiry_stats
     UNION ALL SELECT inquiry_id, developer_id, app_id, (created_at + 32400000000) / 86400000000, 'a', '' FROM inquiry_stats
         WHERE first_response_secs IS NOT NULL
+    UNION ALL SELECT inquiry_id, developer_id, app_id, (created_at + 32400000000) / 86400000000, 'm', CAST(fr_bucket / 4 AS TEXT)
+        FROM inquiry_stats WHERE fr_bucket IS NOT NULL
 )
 INSERT INTO inquiry_days (developer_id, app_id, day, dim, key, shard, n)
 SELECT 0, 0, day, dim, key, CASE WHEN dim IN ('c', 'g', 's', 'b') THEN inquiry_id % 4 ELSE 0 END, COUNT(*)
-    FROM f WHERE dim NOT IN ('n', 'a') GROUP BY 3, 4, 5, 6
+    FROM f WHERE dim NOT IN ('n', 'a', 'm') GROUP BY 3, 4, 5, 6
 UNION ALL
-SELECT developer_id, app_id, day, dim, key, 0, COUNT(*) FROM f GROUP BY 1, 2, 3, 4, 5;
+SELECT developer_id, app_id, day, dim, key, 0, COUNT(*) FROM f WHERE dim <> 'm' GROUP BY 1, 2, 3, 4, 5
+UNION ALL
+SELECT developer_id, 0, day, dim, key, 0, COUNT(*) FROM f WHERE dim = 'm' GROUP BY 1, 3, 4, 5;
 -- The 32-day blocks, from the days.
 INSERT INTO inquiry_days (developer_id, app_id, day, dim, key, shard, n)
-SELECT developer_id, app_id, day - day % 32, upper(dim), key, shard, SUM(n) FROM inquiry_days WHERE dim IN ('n', 'a', 'f', 'r')
+SELECT developer_id, app_id, day - day % 32, upper(dim), key, shard, SUM(n) FROM inquiry_days WHERE dim IN ('n', 'a', 'f', 'r', 'm')
 GROUP BY developer_id, app_id, day - day % 32, upper(dim), key, shard;
 
 -- +goose StatementBegin
@@ -97,10 +104,11 @@ LANGUAGE sql IMMUTABLE AS $$
     FROM (SELECT 'c' AS dim, r.channel AS key UNION ALL SELECT 'g', r.category UNION ALL SELECT 's', r.status
         UNION ALL SELECT 'b', CASE WHEN r.breached = 1 THEN '' END
         UNION ALL SELECT 'f', CAST(r.fr_bucket AS TEXT) UNION ALL SELECT 'r', CAST(r.res_bucket AS TEXT)
-        UNION ALL SELECT 'n', '' UNION ALL SELECT 'a', CASE WHEN r.first_response_secs IS NOT NULL THEN '' END) f
-    CROSS JOIN (SELECT 0 AS dev, 0 AS app UNION ALL SELECT r.developer_id, r.app_id) l
-    WHERE f.key IS NOT NULL AND (l.dev <> 0 OR f.dim NOT IN ('n', 'a'))) x
-    CROSS JOIN (SELECT 0 AS blk UNION ALL SELECT 1) s WHERE s.blk = 0 OR x.dim IN ('n', 'a', 'f', 'r')
+        UNION ALL SELECT 'n', '' UNION ALL SELECT 'a', CASE WHEN r.first_response_secs IS NOT NULL THEN '' END
+        UNION ALL SELECT 'm', CAST(r.fr_bucket / 4 AS TEXT)) f
+    CROSS JOIN (SELECT 0 AS dev, 0 AS app UNION ALL SELECT r.developer_id, r.app_id UNION ALL SELECT r.developer_id, 0) l
+    WHERE f.key IS NOT NULL AND CASE WHEN l.dev = 0 THEN f.dim NOT IN ('n', 'a', 'm') WHEN l.app = 0 THEN f.dim = 'm' ELSE f.dim <> 'm' END) x
+    CROSS JOIN (SELECT 0 AS blk UNION ALL SELECT 1) s WHERE s.blk = 0 OR x.dim IN ('n', 'a', 'f', 'r', 'm')
 $$;
 -- +goose StatementEnd
 
