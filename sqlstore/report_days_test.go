@@ -23,15 +23,16 @@ func randomDesk(t *testing.T, f *deskFixture, rng *rand.Rand, steps int, check f
 	t.Helper()
 	merges := sqlstore.NewMergeService(f.db)
 	type inq struct {
-		id  int64
-		dev *vocdesk.Developer
-		ctx context.Context
+		id   int64
+		dev  *vocdesk.Developer
+		ctx  context.Context
+		cust *vocdesk.Customer
 	}
 	var list []inq
 	agentB := f.as(f.devB, f.agentB)
 	refused := func(err error) bool {
 		switch vocdesk.ErrorCode(err) {
-		case vocdesk.ECONFLICT, vocdesk.EINVALID, vocdesk.ENOTFOUND:
+		case vocdesk.ECONFLICT, vocdesk.EINVALID, vocdesk.ENOTFOUND, vocdesk.EUNPROCESSABLE:
 			return true
 		}
 		return err == nil
@@ -39,14 +40,14 @@ func randomDesk(t *testing.T, f *deskFixture, rng *rand.Rand, steps int, check f
 	for i := range steps {
 		f.now = f.now.Add(time.Duration(rng.IntN(300)) * time.Minute)
 		var step string
-		switch k := rng.IntN(10); {
+		switch k := rng.IntN(12); {
 		case k < 3 || len(list) < 4:
 			if rng.IntN(2) == 0 {
 				in := f.ask(t, f.custA, "", "app-a", fmt.Sprintf("문의 %d", i), "도와주세요")
-				list = append(list, inq{in.ID, f.devA, f.asAgentA})
+				list = append(list, inq{in.ID, f.devA, f.asAgentA, f.custA})
 			} else {
 				in := f.ask(t, f.custB, "", "app-b", fmt.Sprintf("inquiry %d", i), "help")
-				list = append(list, inq{in.ID, f.devB, agentB})
+				list = append(list, inq{in.ID, f.devB, agentB, f.custB})
 			}
 			step = "create"
 		case k < 5:
@@ -65,6 +66,18 @@ func randomDesk(t *testing.T, f *deskFixture, rng *rand.Rand, steps int, check f
 				t.Fatalf("move %d to %s: %v", x.id, to, err)
 			}
 			step = "status " + string(to)
+		case k >= 10:
+			// Resolved first (a customer rates a resolved inquiry), then
+			// rated, or rated again.
+			x := list[rng.IntN(len(list))]
+			if _, err := f.inq.UpdateInquiry(x.ctx, x.id, vocdesk.InquiryUpdate{Status: status(vocdesk.InquiryResolved)}); !refused(err) {
+				t.Fatalf("resolve %d: %v", x.id, err)
+			}
+			err := f.inq.RateInquiry(asCustomer(x.cust), x.id, 1+rng.IntN(5), "평가")
+			if !refused(err) && vocdesk.ErrorCode(err) != vocdesk.EFORBIDDEN {
+				t.Fatalf("rate %d: %v", x.id, err)
+			}
+			step = "rate"
 		default:
 			a, b := list[rng.IntN(len(list))], list[rng.IntN(len(list))]
 			if a.id == b.id || a.dev != b.dev {
@@ -150,7 +163,7 @@ func TestReportDaysMatchDirect(t *testing.T) {
 		// The history did reach the percentiles and every status.
 		r, err := direct.InquiryReport(asOperator(), ranges[1])
 		must(t, err)
-		if r.FirstResponse.Count < 5 || r.Resolution.Count < 5 || len(r.ByStatus) < 3 || compared == 0 {
+		if r.FirstResponse.Count < 5 || r.Resolution.Count < 5 || len(r.ByStatus) < 3 || r.Rating.Count() < 3 || compared == 0 {
 			t.Fatalf("the random history is too thin to prove anything: %+v", r)
 		}
 	})

@@ -138,6 +138,10 @@ func load(ctx context.Context, engine, dsn string, c config) error {
 		WHEN i %% 10 = 8 THEN 'open' ELSE 'new' END)`, week)
 	rating := fmt.Sprintf("(CASE WHEN (i > %d OR i %% 10 < 7) AND i %% 3 = 0 THEN 1 + i %% 5 ELSE 0 END)", week)
 	created := fmt.Sprintf("(%d - i * %d)", t0, year/int64(c.inquiries))
+	ratings, err := countersOff(ctx, l, "inquiries", "00135_inquiry_days_ratings.sql")
+	if err != nil {
+		return err
+	}
 	err = l.series(ctx, "inquiries", `developer_id, app_id, customer_id, channel, category, subject, status, rating, rating_comment,
 		created_at, updated_at, last_message_at, first_response_at, wait_sort, due_sort`,
 		fmt.Sprintf(`(%s - 1) / 2 + 1, %s, 1 + (i * 17) %% %d,
@@ -146,6 +150,9 @@ func load(ctx context.Context, engine, dsn string, c config) error {
 			'문의 ' || i, %s, %s, CASE WHEN %s > 0 AND i %% 9 = 0 THEN '빨리 답해 주셔서 고맙습니다' ELSE '' END,
 			%s, %s, %s, CASE WHEN i > %d OR i %% 10 < 8 THEN %s + 3600000000 ELSE NULL END, 9223372036854775807, 9223372036854775807`,
 			appOf(apps), appOf(apps), customers, status, rating, rating, created, created, created, week, created), c.inquiries)
+	if err == nil {
+		err = ratings()
+	}
 	if err != nil {
 		return err
 	}
@@ -153,7 +160,7 @@ func load(ctx context.Context, engine, dsn string, c config) error {
 	// rows go in, and the migration's own backfill counts them after, in a
 	// few set-wise statements: a trigger per row took several times longer.
 	statsStart := time.Now()
-	restore, err := countersOff(ctx, l)
+	restore, err := countersOff(ctx, l, "inquiry_stats", "00134_inquiry_days.sql")
 	if err != nil {
 		return err
 	}
@@ -189,52 +196,58 @@ func load(ctx context.Context, engine, dsn string, c config) error {
 	return nil
 }
 
-// countersMigration is the migration that creates inquiry_days, whose
-// backfill countersOff's restore runs; the bench runs from bench/.
-const countersMigration = "../sqlstore/migrations/%s/00134_inquiry_days.sql"
-
-// countersOff turns the inquiry_days triggers off (SQLite: drops them,
-// keeping their text; PostgreSQL: disables them) and returns the function
-// that counts the rows inserted since with the migration's backfill and
-// turns the triggers back on.
-func countersOff(ctx context.Context, l *loader) (func() error, error) {
+// countersOff turns off table's triggers that keep the daily counters
+// (inquiry_days; SQLite: drops them, keeping their text; PostgreSQL:
+// disables them) and returns the function that counts the rows inserted
+// since with the backfill of migration (a file of ../sqlstore/migrations,
+// from its "-- Backfill" line to its first trigger: the bench runs from
+// bench/) and turns the triggers back on.
+func countersOff(ctx context.Context, l *loader, table, migration string) (func() error, error) {
 	engine := "postgres"
 	if l.sqlite {
 		engine = "sqlite"
 	}
-	text, err := os.ReadFile(fmt.Sprintf(countersMigration, engine))
+	path := "../sqlstore/migrations/" + engine + "/" + migration
+	text, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("counters: %w (run from bench/)", err)
 	}
 	up := string(text)
-	start, end := strings.Index(up, "WITH f AS ("), strings.Index(up, "-- +goose StatementBegin")
-	if start < 0 || end < start {
-		return nil, fmt.Errorf("counters: no backfill found in %s", countersMigration)
+	start := strings.Index(up, "-- Backfill")
+	end := strings.Index(up[max(start, 0):], "-- +goose StatementBegin")
+	if start < 0 || end < 0 {
+		return nil, fmt.Errorf("counters: no backfill found in %s", path)
 	}
-	backfill := strings.Split(strings.TrimSpace(up[start:end]), ";")
-	var triggers []string
+	backfill := strings.Split(up[start:start+end], ";")
+	q := `SELECT tgname, '' FROM pg_trigger WHERE tgrelid = '` + table + `'::regclass AND tgname LIKE 'inquiry_days%'`
 	if l.sqlite {
-		rows, err := l.db.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'inquiry_stats'`)
-		if err != nil {
+		q = `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = '` + table + `' AND name LIKE 'inquiry_days%'`
+	}
+	rows, err := l.db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var names, triggers []string
+	for rows.Next() {
+		var name, sql string
+		if err := rows.Scan(&name, &sql); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		var names []string
-		for rows.Next() {
-			var name, sql string
-			if err := rows.Scan(&name, &sql); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			names, triggers = append(names, name), append(triggers, sql)
+		names, triggers = append(names, name), append(triggers, sql)
+	}
+	rows.Close()
+	if len(names) == 0 {
+		return nil, fmt.Errorf("counters: no inquiry_days triggers on %s", table)
+	}
+	for _, n := range names {
+		off := `ALTER TABLE ` + table + ` DISABLE TRIGGER ` + n
+		if l.sqlite {
+			off = `DROP TRIGGER ` + n
 		}
-		rows.Close()
-		for _, n := range names {
-			if _, err := l.db.ExecContext(ctx, `DROP TRIGGER `+n); err != nil {
-				return nil, err
-			}
+		if _, err := l.db.ExecContext(ctx, off); err != nil {
+			return nil, err
 		}
-	} else if _, err := l.db.ExecContext(ctx, `ALTER TABLE inquiry_stats DISABLE TRIGGER USER`); err != nil {
-		return nil, err
 	}
 	return func() error {
 		for _, q := range backfill {
@@ -251,12 +264,12 @@ func countersOff(ctx context.Context, l *loader) (func() error, error) {
 				return fmt.Errorf("counters backfill: %w", err)
 			}
 		}
-		if !l.sqlite {
-			_, err := l.db.ExecContext(ctx, `ALTER TABLE inquiry_stats ENABLE TRIGGER USER`)
-			return err
-		}
-		for _, t := range triggers {
-			if _, err := l.db.ExecContext(ctx, t); err != nil {
+		for i, n := range names {
+			on := `ALTER TABLE ` + table + ` ENABLE TRIGGER ` + n
+			if l.sqlite {
+				on = triggers[i]
+			}
+			if _, err := l.db.ExecContext(ctx, on); err != nil {
 				return fmt.Errorf("counters trigger: %w", err)
 			}
 		}

@@ -55,6 +55,7 @@ CREATE INDEX inquiry_stats_res_dev ON inquiry_stats (developer_id, res_bucket, c
 -- not yet counted in b.
 CREATE INDEX inquiry_stats_due ON inquiry_stats (due_at, created_at, developer_id, app_id) WHERE due_at IS NOT NULL AND breached = 0;
 
+-- Backfill: the counts of the rows there are.
 WITH f AS (
     SELECT inquiry_id, developer_id, app_id, (created_at + 32400000000) / 86400000000 AS day, 'c' AS dim, channel AS key FROM inquiry_stats
     UNION ALL SELECT inquiry_id, developer_id, app_id, (created_at + 32400000000) / 86400000000, 'g', category FROM inquiry_stats
