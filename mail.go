@@ -30,6 +30,11 @@ type Mail struct {
 	// it goes out as Auto-Submitted: auto-generated (RFC 3834), so that
 	// the customer's autoresponder does not answer it.
 	Notice bool `json:"notice,omitempty"`
+	// Link is a page of the desk the mail points to, as a path
+	// ("/console/inquiries/12#m3"): the store does not know where people
+	// reach the server, so the mail job writes it after Text on the
+	// server's public URL (--public-url).
+	Link string `json:"link,omitempty"`
 }
 
 // Mailer sends mail. Production sends over SMTP; tests record.

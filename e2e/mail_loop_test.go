@@ -46,7 +46,7 @@ func withMail(t *testing.T, w *mailWorld) func(*uitest.Marketplace) {
 		w.intake = srv.Addr()
 		relay := dmail.NewRelay(dmail.RelayConfig{Addr: sinkAddr, Domain: "desk.test", Timeout: 10 * time.Second})
 		t.Cleanup(func() { cancel(); srv.Shutdown(context.Background()) })
-		runJobs(t, m, 2, map[string]jobs.Kind{vocdesk.JobSendMail: dmail.JobKind(relay, m.Svc.Mail, nil)})
+		runJobs(t, m, 2, map[string]jobs.Kind{vocdesk.JobSendMail: dmail.JobKind(relay, m.Svc.Mail, "", nil)})
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/vocdesk/vocdesk"
@@ -34,23 +35,27 @@ type Sender interface {
 var ErrNotSent = errors.New("not sent: no mail relay is configured (--smtp-relay)")
 
 // JobKind is the mail.send job: s sends, and an answer's delivery state is
-// recorded after each attempt (sent, retrying with the error, failed).
-func JobKind(s Sender, deliveries vocdesk.MailDeliveryService, log *slog.Logger) jobs.Kind {
+// recorded after each attempt (sent, retrying with the error, failed). A
+// mail's Link is written on base, the server's public URL.
+func JobKind(s Sender, deliveries vocdesk.MailDeliveryService, base string, log *slog.Logger) jobs.Kind {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return jobs.Kind{
-		Handler:     jobHandler(s, deliveries, log),
+		Handler:     jobHandler(s, deliveries, strings.TrimRight(base, "/"), log),
 		MaxAttempts: JobAttempts,
 		Backoff:     jobs.Exponential(jobBackoffBase, jobBackoffMax),
 	}
 }
 
-func jobHandler(s Sender, deliveries vocdesk.MailDeliveryService, log *slog.Logger) jobs.Handler {
+func jobHandler(s Sender, deliveries vocdesk.MailDeliveryService, base string, log *slog.Logger) jobs.Handler {
 	return func(ctx context.Context, j *vocdesk.Job) error {
 		var msg vocdesk.Mail
 		if err := json.Unmarshal(j.Payload, &msg); err != nil || msg.To == "" {
 			return jobs.Permanent(fmt.Errorf("mail: bad payload: %v", err))
+		}
+		if msg.Link != "" {
+			msg.Text = strings.TrimRight(msg.Text, "\n") + "\n\n" + base + msg.Link + "\n"
 		}
 		id, err := s.SendID(ctx, &msg)
 		final := err != nil && (IsPermanent(err) || errors.Is(err, ErrNotSent) || j.Attempt >= JobAttempts)

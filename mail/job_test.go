@@ -49,7 +49,7 @@ func TestJobStates(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			rec := recorder{}
-			k := mail.JobKind(senderFunc(func() (string, error) { return "id@desk.test", c.err }), rec, nil)
+			k := mail.JobKind(senderFunc(func() (string, error) { return "id@desk.test", c.err }), rec, "", nil)
 			err := k.Handler(context.Background(), &vocdesk.Job{Kind: vocdesk.JobSendMail, Payload: payload, Attempt: c.attempt})
 			d := rec[9]
 			if d.State != c.state || d.Attempts != c.attempt || (c.err != nil) != (d.LastError != "") {
@@ -67,8 +67,31 @@ func TestJobStates(t *testing.T) {
 			}
 		})
 	}
-	if err := mail.JobKind(senderFunc(func() (string, error) { return "", nil }), recorder{}, nil).Handler(context.Background(),
+	if err := mail.JobKind(senderFunc(func() (string, error) { return "", nil }), recorder{}, "", nil).Handler(context.Background(),
 		&vocdesk.Job{Payload: []byte("{")}); err == nil {
 		t.Error("a bad payload is accepted")
+	}
+}
+
+// senderRecorder is a Sender that keeps what it was given.
+type senderRecorder struct{ got *vocdesk.Mail }
+
+func (s *senderRecorder) SendID(_ context.Context, m *vocdesk.Mail) (string, error) {
+	s.got = m
+	return "id@desk.test", nil
+}
+
+// A mail's link to a page of the desk (a mention) goes out on the server's
+// public URL: a path alone is no link in a mail client.
+func TestJobLink(t *testing.T) {
+	payload, _ := json.Marshal(&vocdesk.Mail{To: "admin@a.example", Subject: "mentioned", Text: "에이전트 A:\n\n@Admin 확인 부탁해요\n",
+		Link: "/console/inquiries/12#m3"})
+	s := &senderRecorder{}
+	if err := mail.JobKind(s, nil, "https://desk.example.com/", nil).Handler(context.Background(),
+		&vocdesk.Job{Kind: vocdesk.JobSendMail, Payload: payload, Attempt: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "에이전트 A:\n\n@Admin 확인 부탁해요\n\nhttps://desk.example.com/console/inquiries/12#m3\n"; s.got == nil || s.got.Text != want {
+		t.Fatalf("sent %+v, want text %q", s.got, want)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message/textproto"
@@ -54,9 +55,29 @@ type Message struct {
 // words in them.
 func (m *Message) haystack() string {
 	if m.lower == "" {
-		m.lower = strings.ToLower(m.Subject + "\n" + m.Text)
+		m.lower = lower(m.Subject + "\n" + m.Text)
 	}
 	return m.lower
+}
+
+// lower is strings.ToLower for mail text: ASCII and Hangul syllables (which
+// have no case), most of what customers write, skip Unicode's case tables,
+// whose lookups made lower-casing a 20 KB Korean mail cost as much as
+// parsing it.
+func lower(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case 'A' <= r && r <= 'Z':
+			r += 'a' - 'A'
+		case r < utf8.RuneSelf, 0xAC00 <= r && r <= 0xD7A3:
+		default:
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // File is an attachment or inline image of a message.
@@ -451,17 +472,18 @@ func decodeTransfer(enc string, raw []byte, isText bool) ([]byte, bool) {
 		out, err := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(raw)))
 		return out, err == nil
 	case "base64":
-		clean := make([]byte, 0, len(raw))
-		stray := 0
+		clean := make([]byte, len(raw))
+		n, stray := 0, 0
 		for _, c := range raw {
-			switch {
-			case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/', c == '=':
-				clean = append(clean, c)
-			case c == '\r' || c == '\n' || c == ' ' || c == '\t':
-			default:
+			switch base64Class[c] {
+			case b64Data:
+				clean[n] = c
+				n++
+			case b64Stray:
 				stray++
 			}
 		}
+		clean = clean[:n]
 		if isText && stray > 0 {
 			return raw, false // text that was never encoded
 		}
@@ -475,6 +497,30 @@ func decodeTransfer(enc string, raw []byte, isText bool) ([]byte, bool) {
 	}
 	return raw, false
 }
+
+// base64Class sorts the bytes of a base64 body: the alphabet and padding
+// are kept, line breaks and blanks dropped, anything else counted as stray.
+// A table, because an attachment is 100 KB of this, byte by byte.
+var base64Class = func() (t [256]uint8) {
+	for i := range t {
+		c := byte(i)
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/', c == '=':
+			t[i] = b64Data
+		case c == '\r' || c == '\n' || c == ' ' || c == '\t':
+			t[i] = b64Blank
+		default:
+			t[i] = b64Stray
+		}
+	}
+	return t
+}()
+
+const (
+	b64Stray uint8 = iota
+	b64Data
+	b64Blank
+)
 
 // guessType reads a Content-Type that mime.ParseMediaType refused (a
 // duplicate parameter, an unquoted special): the media type before the

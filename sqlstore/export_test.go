@@ -94,6 +94,15 @@ func (db *DB) WriteKeyUsesForTest(ctx context.Context) error {
 // ReadPoolForTest is the read pool.
 func (db *DB) ReadPoolForTest() *sql.DB { return db.read }
 
+// ReceiveMailRacedForTest runs the mail intake with its decision made ahead
+// (as on SQLite) and between called after that decision and before the
+// storing transaction: another delivery racing this one.
+func ReceiveMailRacedForTest(ctx context.Context, db *DB, m *vocdesk.InboundMail, decide vocdesk.MailDecider, between func()) (*vocdesk.MailMessage, error) {
+	pre := db.preDecide(ctx, m, decide)
+	between()
+	return storeMail(ctx, db, m, decide, nil, pre)
+}
+
 // NewDirectReportServiceForTest is the reports read from inquiry_stats
 // alone, never from the daily counters, to compare with.
 func NewDirectReportServiceForTest(db *DB) vocdesk.ReportService {

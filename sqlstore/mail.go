@@ -60,12 +60,21 @@ func (s *MailService) ReceiveMail(ctx context.Context, m *vocdesk.InboundMail, d
 // its mailbox (mail_imap.go). A step that answers skip stores nothing.
 func receiveMail(ctx context.Context, db *DB, m *vocdesk.InboundMail, decide vocdesk.MailDecider,
 	step func(ctx context.Context, tx *Tx) (skip bool, err error)) (*vocdesk.MailMessage, error) {
+	if _, err := operatorFrom(ctx); err != nil {
+		return nil, err
+	}
+	return storeMail(ctx, db, m, decide, step, db.preDecide(ctx, m, decide))
+}
+
+// storeMail is receiveMail with the decision made ahead (or nil).
+func storeMail(ctx context.Context, db *DB, m *vocdesk.InboundMail, decide vocdesk.MailDecider,
+	step func(ctx context.Context, tx *Tx) (skip bool, err error), pre *preDecision) (*vocdesk.MailMessage, error) {
 	a, err := operatorFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var rec *vocdesk.MailMessage
-	within := func(ctx context.Context, tx *Tx, decide vocdesk.MailDecider) error {
+	within := func(ctx context.Context, tx *Tx, decide vocdesk.MailDecider, pre *preDecision) error {
 		rec = nil
 		if step != nil {
 			if skip, err := step(ctx, tx); err != nil || skip {
@@ -73,11 +82,11 @@ func receiveMail(ctx context.Context, db *DB, m *vocdesk.InboundMail, decide voc
 			}
 		}
 		var err error
-		rec, err = tx.receiveMail(ctx, a, m, decide)
+		rec, err = tx.receiveMail(ctx, a, m, decide, pre)
 		return err
 	}
 	for attempt := 0; ; attempt++ {
-		err = db.writeGrouped(ctx, func(ctx context.Context, tx *Tx) error { return within(ctx, tx, decide) })
+		err = db.writeGrouped(ctx, func(ctx context.Context, tx *Tx) error { return within(ctx, tx, decide, pre) })
 		if err != nil && isUniqueViolation(err) && attempt == 0 {
 			continue
 		}
@@ -94,19 +103,24 @@ func receiveMail(ctx context.Context, db *DB, m *vocdesk.InboundMail, decide voc
 	refused := func(*vocdesk.MailFacts) *vocdesk.MailDecision {
 		return &vocdesk.MailDecision{Outcome: vocdesk.MailUnparsed, Problem: "the desk could not file it: " + vocdesk.ErrorMessage(err)}
 	}
-	err = db.writeGrouped(ctx, func(ctx context.Context, tx *Tx) error { return within(ctx, tx, refused) })
+	err = db.writeGrouped(ctx, func(ctx context.Context, tx *Tx) error { return within(ctx, tx, refused, nil) })
 	if err != nil {
 		return nil, err
 	}
 	return rec, nil
 }
 
-func (tx *Tx) receiveMail(ctx context.Context, a *vocdesk.Actor, m *vocdesk.InboundMail, decide vocdesk.MailDecider) (*vocdesk.MailMessage, error) {
+func (tx *Tx) receiveMail(ctx context.Context, a *vocdesk.Actor, m *vocdesk.InboundMail, decide vocdesk.MailDecider, pre *preDecision) (*vocdesk.MailMessage, error) {
 	f, err := tx.mailFacts(ctx, m)
 	if err != nil {
 		return nil, err
 	}
-	d := decide(f)
+	d, doc := pre.take(f)
+	if d == nil {
+		d = decide(f)
+	}
+	tx.knownDoc = doc
+	defer func() { tx.knownDoc = nil }()
 	rec := &vocdesk.MailMessage{DeveloperID: f.DeveloperID, DeveloperSlug: m.DeveloperSlug, MessageID: clip(m.MessageID, 500),
 		From: clip(m.From, 320), To: clip(m.Recipient, 320), Subject: clip(m.Subject, 1000), ReceivedAt: tx.now,
 		Outcome: d.Outcome, Problem: clip(d.Problem, 2000), Size: int64(len(m.Raw))}
@@ -192,8 +206,12 @@ func (tx *Tx) mailFacts(ctx context.Context, m *vocdesk.InboundMail) (*vocdesk.M
 		}
 	}
 	if m.MessageID != "" {
+		// "message_id <> ''" (here and in mailCandidates) repeats the partial
+		// indexes' own condition: without it SQLite cannot use them and reads
+		// every message the developer ever received, once per new message.
 		var inq sql.NullInt64
-		err := tx.queryRow(ctx, `SELECT inquiry_id FROM mail_messages WHERE developer_id = $1 AND message_id = $2 AND outcome <> 'duplicate'`,
+		err := tx.queryRow(ctx, `SELECT inquiry_id FROM mail_messages WHERE developer_id = $1 AND message_id = $2
+			AND message_id <> '' AND outcome <> 'duplicate'`,
 			f.DeveloperID, m.MessageID).Scan(&inq)
 		switch {
 		case err == nil:
@@ -246,7 +264,7 @@ func (tx *Tx) mailCandidates(ctx context.Context, m *vocdesk.InboundMail, f *voc
 	for _, ref := range m.RefIDs[:min(len(m.RefIDs), maxMailRefs)] {
 		var inq int64
 		err := tx.queryRow(ctx, `SELECT inquiry_id FROM mail_messages WHERE message_id = $1 AND developer_id = $2
-			AND inquiry_id IS NOT NULL ORDER BY id LIMIT 1`, ref, f.DeveloperID).Scan(&inq)
+			AND message_id <> '' AND inquiry_id IS NOT NULL ORDER BY id LIMIT 1`, ref, f.DeveloperID).Scan(&inq)
 		switch {
 		case err == nil:
 			ids = append(ids, inq)

@@ -73,7 +73,8 @@ func (tx *Tx) mentionTeammates(ctx context.Context, a *vocdesk.Actor, in *vocdes
 		mail := &vocdesk.Mail{
 			To:       email[id],
 			Subject:  fmt.Sprintf("[vocdesk] %s님이 회원님을 언급했습니다 / %s mentioned you: %s", m.AuthorName, m.AuthorName, in.Subject),
-			Text:     fmt.Sprintf("%s:\n\n%s\n\n/console/inquiries/%d#m%d\n", m.AuthorName, string(excerpt), in.ID, m.ID),
+			Text:     fmt.Sprintf("%s:\n\n%s\n", m.AuthorName, string(excerpt)),
+			Link:     fmt.Sprintf("/console/inquiries/%d#m%d", in.ID, m.ID),
 			FromName: "vocdesk", Notice: true,
 		}
 		key := "mail.mention." + strconv.FormatInt(m.ID, 10) + "." + strconv.FormatInt(id, 10)

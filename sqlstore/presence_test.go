@@ -2,6 +2,8 @@ package sqlstore_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,6 +122,9 @@ func TestMentionNotifies(t *testing.T) {
 			must(t, json.Unmarshal(j.Payload, &m))
 			if m.InquiryID == 0 {
 				to = append(to, m.To)
+				if want := fmt.Sprintf("/console/inquiries/%d#m", in.ID); !strings.HasPrefix(m.Link, want) || strings.Contains(m.Text, "/console/") {
+					t.Fatalf("mention mail links %q (text %q), want the page as its link %s...", m.Link, m.Text, want)
+				}
 			}
 		}
 		if len(to) != 1 || to[0] != f.adminA.Email {

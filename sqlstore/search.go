@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -67,17 +66,18 @@ func (tx *Tx) indexInquiry(ctx context.Context, id int64) error {
 func (tx *Tx) writeSearchDoc(ctx context.Context, id int64, doc *searchDoc) error {
 	var err error
 	if tx.dialect == dialectSQLite {
-		terms, notes := doc.ftsColumns()
-		err = tx.writeFTS(ctx, "inquiry_fts", id, terms, notes)
-		if err == nil {
-			terms, notes = doc.developerFTSColumns()
-			err = tx.writeFTS(ctx, "inquiry_fts_dev", id, terms, notes)
-		}
-		if words := doc.distinctTerms(); err == nil && len(words) > 0 {
-			var list []byte
-			if list, err = json.Marshal(words); err == nil {
-				_, err = tx.exec(ctx, `INSERT OR IGNORE INTO inquiry_terms (term) SELECT value FROM json_each($1)`, string(list))
+		r := tx.knownDoc.ifSame(doc)
+		if r == nil {
+			if r, err = doc.render(); err != nil {
+				return err
 			}
+		}
+		err = tx.writeFTS(ctx, "inquiry_fts", id, r.terms, r.notes)
+		if err == nil {
+			err = tx.writeFTS(ctx, "inquiry_fts_dev", id, r.devTerms, r.devNotes)
+		}
+		if err == nil && r.words != "" {
+			_, err = tx.exec(ctx, `INSERT OR IGNORE INTO inquiry_terms (term) SELECT value FROM json_each($1)`, r.words)
 		}
 	} else {
 		_, err = tx.exec(ctx, `INSERT INTO inquiry_search (inquiry_id, developer_id, doc) VALUES ($1, $2, $3::tsvector)

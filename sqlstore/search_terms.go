@@ -1,6 +1,9 @@
 package sqlstore
 
 import (
+	"encoding/json"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -171,6 +174,45 @@ type searchDoc struct {
 	termsMade              bool
 }
 
+// renderedDoc is a document as SQLite's tables take it.
+type renderedDoc struct {
+	terms, notes       string // inquiry_fts's columns
+	devTerms, devNotes string // inquiry_fts_dev's
+	words              string // the distinct terms, a JSON array ("" when none)
+}
+
+// render renders d for SQLite.
+func (d *searchDoc) render() (*renderedDoc, error) {
+	r := &renderedDoc{}
+	r.terms, r.notes = d.ftsColumns()
+	r.devTerms, r.devNotes = d.developerFTSColumns()
+	if words := d.distinctTerms(); len(words) > 0 {
+		list, err := json.Marshal(words)
+		if err != nil {
+			return nil, fmt.Errorf("sqlstore: search terms: %w", err)
+		}
+		r.words = string(list)
+	}
+	return r, nil
+}
+
+// knownDoc is a document rendered before the transaction that writes it
+// (mail_predecide.go): SQLite's single writer then only stores it.
+type knownDoc struct {
+	doc *searchDoc
+	r   *renderedDoc
+}
+
+// ifSame returns k's rendering if k is doc's document (the same ids and
+// texts), else nil.
+func (k *knownDoc) ifSame(doc *searchDoc) *renderedDoc {
+	if k == nil || k.doc.developerID != doc.developerID || k.doc.customerID != doc.customerID ||
+		!slices.Equal(k.doc.public, doc.public) || !slices.Equal(k.doc.notes, doc.notes) {
+		return nil
+	}
+	return k.r
+}
+
 // termLists returns the document's terms, cutting its texts the first time.
 func (d *searchDoc) termLists() (public, notes []string) {
 	if !d.termsMade {
@@ -194,36 +236,38 @@ func (d *searchDoc) ftsColumns() (terms, notes string) {
 	if d.customerID != 0 {
 		b.WriteString(" " + customerTerm(d.customerID))
 	}
-	return d.renderColumns(&b, keepTerm)
+	return d.renderColumns(&b, "")
 }
 
 // developerFTSColumns renders the document for SQLite's developers' table
 // (inquiry_fts_dev): every term behind the developer's id (scopedTerm), and
 // no tenancy term, since the terms are the tenancy.
 func (d *searchDoc) developerFTSColumns() (terms, notes string) {
-	return d.renderColumns(&strings.Builder{}, scopeTerm(d.developerID))
+	return d.renderColumns(&strings.Builder{}, scopePrefix(d.developerID))
 }
 
-// renderColumns appends the public texts' terms to b, each mapped by term,
-// and renders the notes' terms the same way.
-func (d *searchDoc) renderColumns(b *strings.Builder, term func(string) string) (terms, notes string) {
-	var n strings.Builder
-	add := func(w *strings.Builder) func(string) {
-		return func(t string) {
+// renderColumns appends the public texts' terms to b, each behind prefix,
+// and renders the notes' terms the same way. (A prefix rather than a
+// mapping function: one string per term less to make.)
+func (d *searchDoc) renderColumns(b *strings.Builder, prefix string) (terms, notes string) {
+	publicTerms, noteTerms := d.termLists()
+	write := func(w *strings.Builder, list []string) {
+		size := w.Len()
+		for _, t := range list {
+			size += 1 + len(prefix) + len(t)
+		}
+		w.Grow(size - w.Len())
+		for _, t := range list {
 			if w.Len() > 0 {
 				w.WriteByte(' ')
 			}
-			w.WriteString(term(t))
+			w.WriteString(prefix)
+			w.WriteString(t)
 		}
 	}
-	publicTerms, noteTerms := d.termLists()
-	addB, addN := add(b), add(&n)
-	for _, t := range publicTerms {
-		addB(t)
-	}
-	for _, t := range noteTerms {
-		addN(t)
-	}
+	var n strings.Builder
+	write(b, publicTerms)
+	write(&n, noteTerms)
 	return b.String(), n.String()
 }
 
@@ -238,9 +282,12 @@ func keepTerm(term string) string { return term }
 // doclist of their inquiries only. User text never yields '_', so the
 // first '_' ends the id and no text can reach another developer's terms.
 func scopeTerm(developerID int64) func(string) string {
-	id := strconv.FormatInt(developerID, 10) + "_"
+	id := scopePrefix(developerID)
 	return func(term string) string { return id + term }
 }
+
+// scopePrefix is what scopeTerm puts before each of the developer's terms.
+func scopePrefix(developerID int64) string { return strconv.FormatInt(developerID, 10) + "_" }
 
 // distinctTerms returns the document's terms (both columns), each once,
 // without the tenancy terms: what SQLite's dictionary of terms holds.

@@ -34,6 +34,9 @@ type Tx struct {
 	// slots, when set, are the reader slots (readers.go) the transaction
 	// holds one of, to give back when it ends.
 	slots *readerSlots
+	// knownDoc is a search document this transaction will write, rendered
+	// before it began (mail_predecide.go).
+	knownDoc *knownDoc
 	// serial, on a read outside a transaction on PostgreSQL, runs eachRow's
 	// statements without parallel workers (a search's GIN step, search.go).
 	serial bool

@@ -13,12 +13,15 @@ import (
 	"flag"
 	"fmt"
 	"net/smtp"
+	"net/textproto"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/vocdesk/vocdesk"
@@ -34,6 +37,11 @@ func main() {
 	conns := flag.Int("connections", 8, "concurrent SMTP connections")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile of the runs to this file")
 	flag.Parse()
+	if os.Getenv("GOGC") == "" {
+		// The collector as `vocdesk serve` sets it (cmd/vocdesk/serve.go,
+		// serveGCPercent): the intake runs in this process as it does there.
+		debug.SetGCPercent(200)
+	}
 	if *cpu != "" {
 		f, err := os.Create(*cpu)
 		if err != nil {
@@ -97,6 +105,7 @@ func bench(engine, pgURL string, n, conns int) error {
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
+	cpuBefore := cpuTime()
 	start := time.Now()
 	for c := range conns {
 		wg.Add(1)
@@ -130,6 +139,7 @@ func bench(engine, pgURL string, n, conns int) error {
 	close(jobs)
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := cpuTime() - cpuBefore
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 
@@ -157,6 +167,17 @@ func bench(engine, pgURL string, n, conns int) error {
 	fmt.Printf("%-8s %d messages (%d with a 100 KB PDF), %d connections: %.0f messages/s stored and threaded; DATA end to 250: p50 %s p99 %s max %s; failures %d; outcomes %v\n",
 		engine, n, (n+2)/3, conns, float64(len(lat))/elapsed.Seconds(), pct(0.50).Round(100*time.Microsecond),
 		pct(0.99).Round(100*time.Microsecond), lat[len(lat)-1].Round(100*time.Microsecond), fails, outcomes)
+	rate, p99 := float64(len(lat))/elapsed.Seconds(), pct(0.99)
+	fmt.Printf("%-8s CPU (server and clients, one process): %s a message, %.2f cores busy\n",
+		engine, (cpu / time.Duration(n)).Round(10*time.Microsecond), cpu.Seconds()/elapsed.Seconds())
+	if engine == "sqlite" {
+		verdict := "meets"
+		if rate < 500 || p99 > 50*time.Millisecond {
+			verdict = "MISSES"
+		}
+		fmt.Printf("%-8s goal (issue 18): at least 500 messages/s and p99 at most 50 ms: %.0f/s, p99 %s: %s the goal\n",
+			engine, rate, p99.Round(100*time.Microsecond), verdict)
+	}
 	fmt.Printf("%-8s memory: Go heap in use %d MB after the run (%d MB before), %d MB obtained from the OS, %d GCs; process peak RSS %s\n",
 		engine, after.HeapInuse>>20, before.HeapInuse>>20, after.Sys>>20, after.NumGC-before.NumGC, peakRSS())
 	return nil
@@ -185,7 +206,10 @@ func message(i int, from, text, attachment string) string {
 }
 
 // send runs one transaction on an open connection and returns the time from
-// the end of DATA (the final dot sent) to the reply.
+// the end of DATA (the final dot sent) to the reply. The message goes out
+// as prepared bytes (dot-stuffed here, in one pass) rather than through
+// net/smtp's byte-at-a-time dot writer: the clients share the machine with
+// the server, and their CPU is not what is measured.
 func send(c *smtp.Client, from, msg string) (time.Duration, error) {
 	if err := c.Mail(from); err != nil {
 		return 0, err
@@ -193,16 +217,40 @@ func send(c *smtp.Client, from, msg string) (time.Duration, error) {
 	if err := c.Rcpt("acme@desk.test"); err != nil {
 		return 0, err
 	}
-	w, err := c.Data()
-	if err != nil {
+	if err := cmd(c.Text, 354, "DATA"); err != nil {
 		return 0, err
 	}
-	if _, err := w.Write([]byte(msg)); err != nil {
+	body := strings.ReplaceAll(msg, "\r\n.", "\r\n..")
+	if strings.HasPrefix(body, ".") {
+		body = "." + body
+	}
+	if !strings.HasSuffix(body, "\r\n") {
+		body += "\r\n"
+	}
+	if _, err := c.Text.W.WriteString(body); err != nil {
+		return 0, err
+	}
+	if _, err := c.Text.W.WriteString(".\r\n"); err != nil {
 		return 0, err
 	}
 	t := time.Now()
-	err = w.Close() // writes the final dot and waits for 250
+	if err := c.Text.W.Flush(); err != nil {
+		return 0, err
+	}
+	_, _, err := c.Text.ReadResponse(250)
 	return time.Since(t), err
+}
+
+// cmd sends an SMTP command and reads its reply, which must be code.
+func cmd(t *textproto.Conn, code int, line string) error {
+	id, err := t.Cmd("%s", line)
+	if err != nil {
+		return err
+	}
+	t.StartResponse(id)
+	defer t.EndResponse(id)
+	_, _, err = t.ReadResponse(code)
+	return err
 }
 
 func wrap(s string) string {
@@ -213,6 +261,15 @@ func wrap(s string) string {
 	}
 	b.WriteString(s)
 	return b.String()
+}
+
+// cpuTime is the CPU this process has used, user and system.
+func cpuTime() time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
 // peakRSS is the process's peak resident memory (the server and the

@@ -14,7 +14,7 @@ import (
 // newMailKind is the mail.send job: through the relay when --smtp-relay is
 // set, else logged or dropped (--mailer). Answers' delivery state is kept.
 func newMailKind(cfg Config, deliveries vocdesk.MailDeliveryService, log *slog.Logger) jobs.Kind {
-	return mail.JobKind(newSender(cfg, log), deliveries, log)
+	return mail.JobKind(newSender(cfg, log), deliveries, cfg.publicURL(), log)
 }
 
 // newSender is how the desk's mail leaves: through the relay when

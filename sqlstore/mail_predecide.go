@@ -1,0 +1,69 @@
+package sqlstore
+
+import (
+	"context"
+	"reflect"
+	"strings"
+
+	"github.com/vocdesk/vocdesk"
+)
+
+// On SQLite every message is stored by the one writer, so what the writer
+// does per message bounds the intake. Much of it needs nothing the writer
+// holds: the decision is a function of the message and the facts, and a
+// new inquiry's search document a function of its text. preDecide makes
+// both on a read snapshot, in the SMTP session's own goroutine, in parallel
+// with the writer; the writer then reads the facts again (a few indexed
+// lookups) and uses what was made ahead only if they are the same, so a
+// message that raced another (the same Message-ID, a new inquiry of its
+// thread) is decided again on what the writer sees.
+
+// preDecision is a decision made before the storing transaction.
+type preDecision struct {
+	facts    *vocdesk.MailFacts
+	decision *vocdesk.MailDecision
+	doc      *knownDoc // a new inquiry's search document, rendered
+}
+
+// preDecide reads m's facts on a snapshot and decides, or returns nil:
+// on PostgreSQL, whose transactions run in parallel anyway, and when the
+// read fails (the writer then does it all and gives the answer).
+func (db *DB) preDecide(ctx context.Context, m *vocdesk.InboundMail, decide vocdesk.MailDecider) *preDecision {
+	if db.dialect != dialectSQLite {
+		return nil
+	}
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil
+	}
+	f, err := tx.mailFacts(ctx, m)
+	tx.Rollback()
+	if err != nil {
+		return nil
+	}
+	d := decide(f)
+	p := &preDecision{facts: f, decision: d}
+	if d.Outcome == vocdesk.MailInquiry && d.Inquiry != nil && d.Message != nil {
+		// What indexInquiry will read back: the trimmed subject and the
+		// first message. If the store files it differently, ifSame finds
+		// the document changed and the writer renders it.
+		doc := &searchDoc{developerID: f.DeveloperID, customerID: d.Inquiry.CustomerID,
+			public: []string{strings.TrimSpace(d.Inquiry.Subject), d.Message.Body}}
+		if r, err := doc.render(); err == nil {
+			p.doc = &knownDoc{doc: doc, r: r}
+		}
+	}
+	return p
+}
+
+// take returns the decision made ahead if facts are what it was made on,
+// with the document rendered for it; a decision is used once (the store
+// fills in its inquiry and message).
+func (p *preDecision) take(f *vocdesk.MailFacts) (*vocdesk.MailDecision, *knownDoc) {
+	if p == nil || p.decision == nil || !reflect.DeepEqual(p.facts, f) {
+		return nil, nil
+	}
+	d := p.decision
+	p.decision = nil
+	return d, p.doc
+}
