@@ -18,8 +18,10 @@ import (
 // The reports' reads from the daily counters (inquiry_days, migration
 // 00134): a range's counts are a few rows a day, whatever the number of
 // inquiries, and its percentiles are exact by narrowing. The counters say
-// exactly what inquiry_stats says (triggers keep them in the statement
-// that writes it); TestReportDaysMatchDirect compares the two.
+// exactly what inquiry_stats (and inquiries' ratings) say: triggers keep
+// them in the transaction that writes those (on SQLite in the statement,
+// on PostgreSQL at its commit, see the migration);
+// TestReportDaysMatchDirect compares the two.
 
 // dayLevel is which counters a report reads: the store's (developer 0),
 // or a developer's apps' (one app, or all of them summed).
@@ -56,7 +58,7 @@ func (l dayLevel) where(c *conds, f vocdesk.ReportFilter) {
 }
 
 // blockDays is the span of the counters' blocks (migration 00134): n, a,
-// f and r are counted by day and by 32-day block too.
+// f, r, m and q (00135) are counted by day and by 32-day block too.
 const blockDays = 32
 
 // daySpan is a run of days read from the day rows, or of blocks (from, to
@@ -86,7 +88,7 @@ func spans(first, last int64) []daySpan {
 }
 
 // spanned is the rows (developer_id, app_id, dim, key, n) of dims (of n,
-// a, f, r) over first..last, blocks and days, a UNION ALL for the caller
+// a, f, r, m, q) over first..last, blocks and days, a UNION ALL for the caller
 // to sum; dim comes back in lower case either way. cond adds the rows'
 // other conditions (it is called once per span, binding its arguments
 // again).
