@@ -5,6 +5,7 @@
 package report
 
 import (
+	"math/bits"
 	"slices"
 	"strconv"
 	"time"
@@ -137,4 +138,41 @@ func Methods() []vocdesk.Method {
 func Reasons() []vocdesk.CancellationReason {
 	return []vocdesk.CancellationReason{vocdesk.ReasonCustomerRequest, vocdesk.ReasonNotDelivered, vocdesk.ReasonDuplicatePurchase,
 		vocdesk.ReasonDefective, vocdesk.ReasonFraud, vocdesk.ReasonOther}
+}
+
+// Bucket is the fixed histogram bucket of a duration in seconds, the
+// expression of the fr_bucket and res_bucket columns (migration 00134):
+// values under 16 are their own bucket; above, 16 buckets per doubling, so
+// a bucket spans at most a sixteenth of its values. Buckets grow with the
+// value: a lower bucket holds only lower values, which is what lets a
+// percentile be found in one bucket and then read exactly from it.
+func Bucket(secs int64) int64 {
+	if secs < 16 {
+		return secs
+	}
+	k := bits.Len64(uint64(secs)) - 1
+	if k > 40 {
+		return 671
+	}
+	return int64(k)*16 + (secs>>(k-4))&15
+}
+
+// BucketCount is one bar of a histogram: N values in Bucket.
+type BucketCount struct{ Bucket, N int64 }
+
+// Locate finds, in a histogram sorted by bucket, the bucket that holds
+// the value of 1-based rank among all the histogram's values, and that
+// value's rank among the bucket's own; ok is false when rank is out of
+// range.
+func Locate(hist []BucketCount, rank int64) (bucket, within int64, ok bool) {
+	if rank < 1 {
+		return 0, 0, false
+	}
+	for _, b := range hist {
+		if rank <= b.N {
+			return b.Bucket, rank, true
+		}
+		rank -= b.N
+	}
+	return 0, 0, false
 }

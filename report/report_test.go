@@ -84,3 +84,42 @@ func TestAgeBucketAndPercent(t *testing.T) {
 		}
 	}
 }
+
+// TestBucket checks that buckets only grow with the value (a lower bucket
+// holds only lower values, which narrowing relies on) and that none spans
+// more than a sixteenth of its values.
+func TestBucket(t *testing.T) {
+	prev := int64(-1)
+	first := map[int64]int64{}
+	for s := int64(0); s < 1<<22; s++ {
+		b := Bucket(s)
+		if b < prev {
+			t.Fatalf("Bucket(%d) = %d after %d", s, b, prev)
+		}
+		if _, ok := first[b]; !ok {
+			first[b] = s
+		}
+		if lo := first[b]; s-lo > lo/16 {
+			t.Fatalf("bucket %d spans %d..%d", b, lo, s)
+		}
+		prev = b
+	}
+	for _, c := range []struct{ s, want int64 }{{0, 0}, {15, 15}, {16, 64}, {31, 79}, {32, 80}, {33, 80}, {34, 81}, {60000, 15*16 + 13}, {1 << 41, 671}} {
+		if got := Bucket(c.s); got != c.want {
+			t.Errorf("Bucket(%d) = %d, want %d", c.s, got, c.want)
+		}
+	}
+}
+
+func TestLocate(t *testing.T) {
+	hist := []BucketCount{{3, 2}, {9, 5}, {40, 1}}
+	for _, c := range []struct {
+		rank, bucket, within int64
+		ok                   bool
+	}{{1, 3, 1, true}, {2, 3, 2, true}, {3, 9, 1, true}, {7, 9, 5, true}, {8, 40, 1, true}, {9, 0, 0, false}, {0, 0, 0, false}} {
+		b, w, ok := Locate(hist, c.rank)
+		if b != c.bucket || w != c.within || ok != c.ok {
+			t.Errorf("Locate(%d) = %d %d %v, want %d %d %v", c.rank, b, w, ok, c.bucket, c.within, c.ok)
+		}
+	}
+}

@@ -102,3 +102,23 @@ func ReceiveMailRacedForTest(ctx context.Context, db *DB, m *vocdesk.InboundMail
 	between()
 	return storeMail(ctx, db, m, decide, nil, pre)
 }
+
+// NewDirectReportServiceForTest is the reports read from inquiry_stats
+// alone, never from the daily counters, to compare with.
+func NewDirectReportServiceForTest(db *DB) vocdesk.ReportService {
+	return &ReportService{db: db, direct: true}
+}
+
+// RedoMigrationForTest rolls the schema back to just before version and
+// migrates it up again, running version's backfill over the data there is.
+func (db *DB) RedoMigrationForTest(ctx context.Context, version int64) error {
+	p, err := db.migrations(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := p.DownTo(ctx, version-1); err != nil {
+		return err
+	}
+	_, err = p.Up(ctx)
+	return err
+}

@@ -22,17 +22,30 @@ func (r *ReportService) InquiryReport(ctx context.Context, f vocdesk.ReportFilte
 		ByStatus: map[vocdesk.InquiryStatus]int64{}, ByChannel: map[vocdesk.Channel]int64{}, ByCategory: map[vocdesk.Category]int64{},
 		ByDayChannel: map[string]map[vocdesk.Channel]int64{},
 	}
-	var c conds
-	s.where(&c, "developer_id", "app_id")
-	c.add("created_at >= ?", micros(f.From))
-	c.add("created_at < ?", micros(f.To))
-	if err := tx.inquiryCounts(ctx, c, f, out); err != nil {
-		return nil, err
+	if l, ok := r.daysFor(s, f); ok {
+		if err := tx.dayCounts(ctx, l, f, out); err != nil {
+			return nil, err
+		}
+		if out.FirstResponse, out.Resolution, err = tx.dayDurations(ctx, l, f); err != nil {
+			return nil, err
+		}
+	} else {
+		var c conds
+		s.where(&c, "developer_id", "app_id")
+		c.add("created_at >= ?", micros(f.From))
+		c.add("created_at < ?", micros(f.To))
+		if err := tx.inquiryCounts(ctx, c, f, out); err != nil {
+			return nil, err
+		}
+		if out.FirstResponse, out.Resolution, err = tx.durations(ctx, c); err != nil {
+			return nil, err
+		}
 	}
-	if out.FirstResponse, out.Resolution, err = tx.durations(ctx, c); err != nil {
-		return nil, err
+	l, days := r.daysFor(s, f)
+	if !days {
+		l = dayLevel{developerID: -1}
 	}
-	if err := tx.ratings(ctx, s, f, out); err != nil {
+	if err := tx.ratings(ctx, s, l, f, out); err != nil {
 		return nil, err
 	}
 	if err := tx.backlog(ctx, s, out); err != nil {
@@ -196,15 +209,24 @@ func (tx *Tx) durations(ctx context.Context, c conds) (first, resolution vocdesk
 // latestComments is how many rated comments the report carries.
 const latestComments = 5
 
-// ratings reads the customers' ratings of the range's inquiries from the
-// inquiries themselves (the partial indexes of rated ones, 00110).
-func (tx *Tx) ratings(ctx context.Context, s reportScope, f vocdesk.ReportFilter, out *vocdesk.InquiryReport) error {
+// ratings reads the customers' ratings of the range's inquiries: counted
+// from the daily counters (q, 00135) when l is a level (developerID -1:
+// none), else from the inquiries themselves (the partial indexes of rated
+// ones, 00110); the latest comments from the inquiries.
+func (tx *Tx) ratings(ctx context.Context, s reportScope, l dayLevel, f vocdesk.ReportFilter, out *vocdesk.InquiryReport) error {
 	var c conds
 	s.where(&c, "i.developer_id", "i.app_id")
 	c.add("i.created_at >= ?", micros(f.From))
 	c.add("i.created_at < ?", micros(f.To))
 	c.add("i.rating > 0")
-	rows, err := tx.query(ctx, `SELECT i.rating, COUNT(*) FROM inquiries i`+c.where()+` GROUP BY i.rating`, c.args...)
+	q, args := `SELECT i.rating, COUNT(*) FROM inquiries i`+c.where()+` GROUP BY i.rating`, c.args
+	if l.developerID >= 0 {
+		var d conds
+		first, last := dayRange(f)
+		q = `SELECT CAST(key AS INTEGER), SUM(n) FROM (` + spanned(&d, first, last, l.cond, "q") + `) u GROUP BY key`
+		args = d.args
+	}
+	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("sqlstore: report ratings: %w", err)
 	}

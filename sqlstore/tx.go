@@ -85,10 +85,23 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) { return db.beginReadI
 // the client takes to receive it.
 func (db *DB) beginStream(ctx context.Context) (*Tx, error) { return db.beginReadIn(ctx, db.streams) }
 
+// beginReadSnapshot is beginRead whose statements all see one snapshot on
+// PostgreSQL too, where a transaction's default (read committed) gives each
+// statement its own: for reads whose statements must agree, as a report's
+// histogram and the values of the bucket it points to (report_days.go).
+// SQLite's read transactions are one snapshot already.
+func (db *DB) beginReadSnapshot(ctx context.Context) (*Tx, error) {
+	return db.beginReadOpts(ctx, db.readers, sql.LevelRepeatableRead)
+}
+
 func (db *DB) beginReadIn(ctx context.Context, slots *readerSlots) (*Tx, error) {
+	return db.beginReadOpts(ctx, slots, sql.LevelDefault)
+}
+
+func (db *DB) beginReadOpts(ctx context.Context, slots *readerSlots, iso sql.IsolationLevel) (*Tx, error) {
 	var opts *sql.TxOptions
 	if db.dialect == dialectPostgres {
-		opts = &sql.TxOptions{ReadOnly: true}
+		opts = &sql.TxOptions{ReadOnly: true, Isolation: iso}
 	}
 	t := &Tx{db: db, dialect: db.dialect}
 	if err := slots.acquire(ctx); err != nil {

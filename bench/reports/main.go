@@ -112,6 +112,9 @@ func run(ctx context.Context, c config, engine string) (bool, error) {
 		{"inquiries, store, 30 days", func() error { _, err := svc.InquiryReport(op, month); return err }},
 		{"refunds, store, 30 days", func() error { _, err := svc.RefundReport(op, month); return err }},
 		{"developer ranking, store, 30 days", func() error { _, err := svc.DeveloperRanking(op, month); return err }},
+		{"inquiries, store, 1 year", func() error { _, err := svc.InquiryReport(op, year); return err }},
+		{"refunds, store, 1 year", func() error { _, err := svc.RefundReport(op, year); return err }},
+		{"developer ranking, store, 1 year", func() error { _, err := svc.DeveloperRanking(op, year); return err }},
 		{"store dashboard, 30 days", func() error {
 			if err := both(svc, op, month); err != nil {
 				return err
