@@ -141,14 +141,7 @@ func (tx *Tx) dayCounts(ctx context.Context, l dayLevel, f vocdesk.ReportFilter,
 		}
 		switch dim {
 		case "c":
-			k := report.DayString(day)
-			byDay[k] += n
-			if out.ByDayChannel[k] == nil {
-				out.ByDayChannel[k] = map[vocdesk.Channel]int64{}
-			}
-			out.ByDayChannel[k][vocdesk.Channel(key)] += n
-			out.ByChannel[vocdesk.Channel(key)] += n
-			out.Created += n
+			countCreated(out, byDay, day, vocdesk.Channel(key), n)
 			if l.developerID != 0 {
 				byApp[app] += n
 			}

@@ -80,14 +80,7 @@ func (tx *Tx) inquiryCounts(ctx context.Context, c conds, f vocdesk.ReportFilter
 		if err := rows.Scan(&d, &ch, &n); err != nil {
 			return err
 		}
-		k := report.DayString(d)
-		byDay[k] += n
-		if out.ByDayChannel[k] == nil {
-			out.ByDayChannel[k] = map[vocdesk.Channel]int64{}
-		}
-		out.ByDayChannel[k][vocdesk.Channel(ch)] += n
-		out.ByChannel[vocdesk.Channel(ch)] += n
-		out.Created += n
+		countCreated(out, byDay, d, vocdesk.Channel(ch), n)
 		return nil
 	})
 	if err == nil {
@@ -289,4 +282,17 @@ func (tx *Tx) backlog(ctx context.Context, s reportScope, out *vocdesk.InquiryRe
 		out.Backlog[b] = n
 	}
 	return rows.Err()
+}
+
+// countCreated adds n inquiries created on day (a day number) in channel
+// ch to out, and to byDay (keyed by the day's string).
+func countCreated(out *vocdesk.InquiryReport, byDay map[string]int64, day int64, ch vocdesk.Channel, n int64) {
+	k := report.DayString(day)
+	byDay[k] += n
+	if out.ByDayChannel[k] == nil {
+		out.ByDayChannel[k] = map[vocdesk.Channel]int64{}
+	}
+	out.ByDayChannel[k][ch] += n
+	out.ByChannel[ch] += n
+	out.Created += n
 }
