@@ -127,32 +127,19 @@ func (tx *Tx) wake(ctx context.Context, a *vocdesk.Actor, in *vocdesk.Inquiry, w
 // FindSnooze returns inquiry id's snooze, or nil when it is awake.
 // Customers never learn of snoozes: theirs is always nil.
 func (s *SnoozeService) FindSnooze(ctx context.Context, id int64) (*vocdesk.Snooze, error) {
-	a, err := actorFrom(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := s.db.beginRead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if _, err := tx.inquiryFor(ctx, a, id, false); err != nil {
-		return nil, err
-	}
-	if a.IsCustomer() {
-		return nil, nil
-	}
-	sn := &vocdesk.Snooze{InquiryID: id}
-	var until sql.NullInt64
-	var at int64
-	err = tx.queryRow(ctx, `SELECT until, by_name, created_at FROM inquiry_snoozes WHERE inquiry_id = $1`, id).Scan(&until, &sn.ByName, &at)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	} else if err != nil {
-		return nil, fmt.Errorf("sqlstore: find snooze: %w", err)
-	}
-	sn.Until, sn.CreatedAt = nullMicros(until), fromMicros(at)
-	return sn, nil
+	return deskSideRead(ctx, s.db, id, func(tx *Tx) (*vocdesk.Snooze, error) {
+		sn := &vocdesk.Snooze{InquiryID: id}
+		var until sql.NullInt64
+		var at int64
+		err := tx.queryRow(ctx, `SELECT until, by_name, created_at FROM inquiry_snoozes WHERE inquiry_id = $1`, id).Scan(&until, &sn.ByName, &at)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		} else if err != nil {
+			return nil, fmt.Errorf("sqlstore: find snooze: %w", err)
+		}
+		sn.Until, sn.CreatedAt = nullMicros(until), fromMicros(at)
+		return sn, nil
+	})
 }
 
 // WakeDue is the wake job's work: it wakes inquiry id if its snooze still
