@@ -26,11 +26,13 @@ func TestBatchCrash(t *testing.T) {
 		t.Skip("the crash test builds and runs the binary")
 	}
 	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
 		path := t.TempDir() + "/batch.db"
 		batchCrash(t, path, func() (*sql.DB, error) { return sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)") })
 	})
 	if u := os.Getenv(sqlstoretest.EnvPostgres); u != "" {
 		t.Run("postgres", func(t *testing.T) {
+			t.Parallel()
 			dsn, _ := sqlstoretest.NewPostgresSchema(t, u)
 			batchCrash(t, dsn, func() (*sql.DB, error) { return sql.Open("pgx", dsn) })
 		})

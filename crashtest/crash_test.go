@@ -83,11 +83,13 @@ func runScenario(t *testing.T, sc scenario) {
 		t.Skip("the crash test builds and runs the binary")
 	}
 	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
 		path := t.TempDir() + "/crash.db"
 		crash(t, sc, path, func() (*sql.DB, error) { return sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)") })
 	})
 	if u := os.Getenv(sqlstoretest.EnvPostgres); u != "" {
 		t.Run("postgres", func(t *testing.T) {
+			t.Parallel()
 			dsn, _ := sqlstoretest.NewPostgresSchema(t, u)
 			crash(t, sc, dsn, func() (*sql.DB, error) { return sql.Open("pgx", dsn) })
 		})

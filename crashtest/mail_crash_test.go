@@ -31,11 +31,13 @@ func TestMailCrash(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
 		path := t.TempDir() + "/mailcrash.db"
 		mailCrash(t, path, func() (*sql.DB, error) { return sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)") })
 	})
 	if u := os.Getenv(sqlstoretest.EnvPostgres); u != "" {
 		t.Run("postgres", func(t *testing.T) {
+			t.Parallel()
 			dsn, _ := sqlstoretest.NewPostgresSchema(t, u)
 			mailCrash(t, dsn, func() (*sql.DB, error) { return sql.Open("pgx", dsn) })
 		})

@@ -27,9 +27,13 @@ func TestMailEndToEnd(t *testing.T) {
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Fatal("python3 is needed (scripts/test-deps.sh installs it)")
 	}
-	t.Run("sqlite", func(t *testing.T) { mailEndToEnd(t, t.TempDir()+"/mail.db") })
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		mailEndToEnd(t, t.TempDir()+"/mail.db")
+	})
 	if u := os.Getenv(sqlstoretest.EnvPostgres); u != "" {
 		t.Run("postgres", func(t *testing.T) {
+			t.Parallel()
 			dsn, _ := sqlstoretest.NewPostgresSchema(t, u)
 			mailEndToEnd(t, dsn)
 		})

@@ -29,9 +29,13 @@ func TestMailRelayEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	t.Run("sqlite", func(t *testing.T) { mailRelayEndToEnd(t, t.TempDir()+"/relay.db") })
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		mailRelayEndToEnd(t, t.TempDir()+"/relay.db")
+	})
 	if u := os.Getenv(sqlstoretest.EnvPostgres); u != "" {
 		t.Run("postgres", func(t *testing.T) {
+			t.Parallel()
 			dsn, _ := sqlstoretest.NewPostgresSchema(t, u)
 			mailRelayEndToEnd(t, dsn)
 		})

@@ -118,8 +118,9 @@ type Suite struct {
 	problems []string // script errors and CSP violations seen in the page
 }
 
-// Start seeds a database, starts the server and opens a headless Chromium.
-// Everything is torn down when the test ends.
+// Start seeds a database, starts the server and opens a headless Chromium
+// tab, and lets the test run beside others (t.Parallel). Everything is torn
+// down when the test ends.
 func Start(t *testing.T, opts ...func(*uitest.Marketplace)) *Suite {
 	t.Helper()
 	if browserCtx == nil {
@@ -133,6 +134,9 @@ func Start(t *testing.T, opts ...func(*uitest.Marketplace)) *Suite {
 		t.Skip(msg)
 	}
 
+	// Two tests at a time (go test's -parallel is the core count): most of
+	// a browser test is waiting, on the page, the server or the database.
+	t.Parallel()
 	db := sqlstoretest.Open(t)
 	m := uitest.Seed(t, db)
 	for _, o := range opts {
