@@ -23,6 +23,9 @@ type preDecision struct {
 	facts    *vocdesk.MailFacts
 	decision *vocdesk.MailDecision
 	doc      *knownDoc // a new inquiry's search document, rendered
+	// spans are where the decision's attachments stand in the raw
+	// message (mail_raw_cut.go), found ahead as the document is rendered.
+	spans []rawSpan
 }
 
 // preDecide reads m's facts on a snapshot and decides, or returns nil:
@@ -53,17 +56,20 @@ func (db *DB) preDecide(ctx context.Context, m *vocdesk.InboundMail, decide vocd
 			p.doc = &knownDoc{doc: doc, r: r}
 		}
 	}
+	if d.Message != nil && len(d.Message.Attachments) > 0 {
+		p.spans = findSpans(m.Raw, d.Message.Attachments)
+	}
 	return p
 }
 
 // take returns the decision made ahead if facts are what it was made on,
-// with the document rendered for it; a decision is used once (the store
-// fills in its inquiry and message).
-func (p *preDecision) take(f *vocdesk.MailFacts) (*vocdesk.MailDecision, *knownDoc) {
+// with the document rendered for it and its attachments' spans; a decision
+// is used once (the store fills in its inquiry and message).
+func (p *preDecision) take(f *vocdesk.MailFacts) (*vocdesk.MailDecision, *knownDoc, []rawSpan) {
 	if p == nil || p.decision == nil || !reflect.DeepEqual(p.facts, f) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	d := p.decision
 	p.decision = nil
-	return d, p.doc
+	return d, p.doc, p.spans
 }
