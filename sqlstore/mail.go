@@ -115,11 +115,12 @@ func (tx *Tx) receiveMail(ctx context.Context, a *vocdesk.Actor, m *vocdesk.Inbo
 	if err != nil {
 		return nil, err
 	}
-	d, doc, spans := pre.take(f)
+	ahead := pre.take(f)
+	d, spans := ahead.decision, ahead.spans
 	if d == nil {
 		d = decide(f)
 	}
-	tx.knownDoc = doc
+	tx.knownDoc = ahead.doc
 	defer func() { tx.knownDoc = nil }()
 	rec := &vocdesk.MailMessage{DeveloperID: f.DeveloperID, DeveloperSlug: m.DeveloperSlug, MessageID: clip(m.MessageID, 500),
 		From: clip(m.From, 320), To: clip(m.Recipient, 320), Subject: clip(m.Subject, 1000), ReceivedAt: tx.now,
@@ -130,7 +131,7 @@ func (tx *Tx) receiveMail(ctx context.Context, a *vocdesk.Actor, m *vocdesk.Inbo
 		if err := d.Inquiry.Validate(); err != nil {
 			return nil, err
 		}
-		if err := vocdesk.ValidateBody(d.Message.Body); err != nil {
+		if err := validateBody(d.Message.Body, ahead.bodyOK); err != nil {
 			return nil, err
 		}
 		if files, err = checkAttachments(d.Message.Attachments); err != nil {
@@ -141,7 +142,7 @@ func (tx *Tx) receiveMail(ctx context.Context, a *vocdesk.Actor, m *vocdesk.Inbo
 		}
 		rec.InquiryID = d.Inquiry.ID
 	case vocdesk.MailReply:
-		if err := vocdesk.ValidateBody(d.Message.Body); err != nil {
+		if err := validateBody(d.Message.Body, ahead.bodyOK); err != nil {
 			return nil, err
 		}
 		if files, err = checkAttachments(d.Message.Attachments); err != nil {
@@ -182,6 +183,14 @@ func (tx *Tx) receiveMail(ctx context.Context, a *vocdesk.Actor, m *vocdesk.Inbo
 		return nil, fmt.Errorf("sqlstore: keep raw mail: %w", err)
 	}
 	return rec, nil
+}
+
+// validateBody is vocdesk.ValidateBody unless the body passed it ahead.
+func validateBody(body string, passed bool) error {
+	if passed {
+		return nil
+	}
+	return vocdesk.ValidateBody(body)
 }
 
 // clip cuts a header value taken from outside to n bytes on a rune
