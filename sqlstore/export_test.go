@@ -122,3 +122,15 @@ func (db *DB) RedoMigrationForTest(ctx context.Context, version int64) error {
 	_, err = p.Up(ctx)
 	return err
 }
+
+// StoredRawForTest returns mail id's raw message as stored, with the notes
+// of what was cut out of it ("" when nothing was, or before migration 146).
+func (db *DB) StoredRawForTest(ctx context.Context, id int64) (raw []byte, cuts string, err error) {
+	q := `SELECT raw, cuts FROM mail_raw WHERE mail_id = $1`
+	var n int
+	if err := db.read.QueryRowContext(ctx, rebind(db.dialect, `SELECT COUNT(*) FROM mail_raw WHERE mail_id = $1 AND cuts IS NOT NULL`), id).Scan(&n); err != nil {
+		q = `SELECT raw, '' FROM mail_raw WHERE mail_id = $1`
+	}
+	err = db.read.QueryRowContext(ctx, rebind(db.dialect, q), id).Scan(&raw, &cuts)
+	return raw, cuts, err
+}

@@ -115,25 +115,26 @@ func (tx *Tx) receiveMail(ctx context.Context, a *vocdesk.Actor, m *vocdesk.Inbo
 	if err != nil {
 		return nil, err
 	}
-	d, doc := pre.take(f)
+	ahead := pre.take(f)
+	d, spans := ahead.decision, ahead.spans
 	if d == nil {
 		d = decide(f)
 	}
-	tx.knownDoc = doc
+	tx.knownDoc = ahead.doc
 	defer func() { tx.knownDoc = nil }()
 	rec := &vocdesk.MailMessage{DeveloperID: f.DeveloperID, DeveloperSlug: m.DeveloperSlug, MessageID: clip(m.MessageID, 500),
 		From: clip(m.From, 320), To: clip(m.Recipient, 320), Subject: clip(m.Subject, 1000), ReceivedAt: tx.now,
 		Outcome: d.Outcome, Problem: clip(d.Problem, 2000), Size: int64(len(m.Raw))}
+	var files []*vocdesk.Attachment
 	switch d.Outcome {
 	case vocdesk.MailInquiry:
 		if err := d.Inquiry.Validate(); err != nil {
 			return nil, err
 		}
-		if err := vocdesk.ValidateBody(d.Message.Body); err != nil {
+		if err := validateBody(d.Message.Body, ahead.bodyOK); err != nil {
 			return nil, err
 		}
-		files, err := checkAttachments(d.Message.Attachments)
-		if err != nil {
+		if files, err = checkAttachments(d.Message.Attachments); err != nil {
 			return nil, err
 		}
 		if err := tx.createInquiry(ctx, a, d.Inquiry, d.Message, files); err != nil {
@@ -141,11 +142,10 @@ func (tx *Tx) receiveMail(ctx context.Context, a *vocdesk.Actor, m *vocdesk.Inbo
 		}
 		rec.InquiryID = d.Inquiry.ID
 	case vocdesk.MailReply:
-		if err := vocdesk.ValidateBody(d.Message.Body); err != nil {
+		if err := validateBody(d.Message.Body, ahead.bodyOK); err != nil {
 			return nil, err
 		}
-		files, err := checkAttachments(d.Message.Attachments)
-		if err != nil {
+		if files, err = checkAttachments(d.Message.Attachments); err != nil {
 			return nil, err
 		}
 		d.Message.Author = vocdesk.AuthorCustomer
@@ -167,10 +167,30 @@ func (tx *Tx) receiveMail(ctx context.Context, a *vocdesk.Actor, m *vocdesk.Inbo
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: log mail: %w", err)
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO mail_raw (mail_id, raw) VALUES ($1, $2)`, rec.ID, m.Raw); err != nil {
+	// The attachments just stored are cut out of the raw message
+	// (mail_raw_cut.go); where they stand was found ahead when the
+	// decision was.
+	raw, cuts := m.Raw, ""
+	if len(files) > 0 {
+		if spans == nil {
+			spans = findSpans(m.Raw, files)
+		}
+		if raw, cuts, err = cutRaw(m.Raw, files, spans); err != nil {
+			return nil, fmt.Errorf("sqlstore: keep raw mail: %w", err)
+		}
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO mail_raw (mail_id, raw, cuts) VALUES ($1, $2, $3)`, rec.ID, raw, cuts); err != nil {
 		return nil, fmt.Errorf("sqlstore: keep raw mail: %w", err)
 	}
 	return rec, nil
+}
+
+// validateBody is vocdesk.ValidateBody unless the body passed it ahead.
+func validateBody(body string, passed bool) error {
+	if passed {
+		return nil
+	}
+	return vocdesk.ValidateBody(body)
 }
 
 // clip cuts a header value taken from outside to n bytes on a rune
@@ -384,13 +404,14 @@ func (s *MailService) FindMailRaw(ctx context.Context, id int64) (*vocdesk.MailM
 	}
 	defer tx.Rollback()
 	var raw []byte
-	row := tx.queryRow(ctx, `SELECT `+mailCols+`, r.raw FROM mail_messages m JOIN developers d ON d.id = m.developer_id
+	var cuts string
+	row := tx.queryRow(ctx, `SELECT `+mailCols+`, r.raw, r.cuts FROM mail_messages m JOIN developers d ON d.id = m.developer_id
 		JOIN mail_raw r ON r.mail_id = m.id`+c.where(), c.args...)
 	var rec vocdesk.MailMessage
 	var at int64
 	var outcome string
 	err = row.Scan(&rec.ID, &rec.DeveloperID, &rec.DeveloperSlug, &rec.MessageID, &rec.From, &rec.To, &rec.Subject, &at, &outcome,
-		&rec.InquiryID, &rec.Problem, &rec.Size, &raw)
+		&rec.InquiryID, &rec.Problem, &rec.Size, &raw, &cuts)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, vocdesk.NotFound("mail message")
 	} else if err != nil {
@@ -401,6 +422,9 @@ func (s *MailService) FindMailRaw(ctx context.Context, id int64) (*vocdesk.MailM
 		// The raw message shows the sender's address and more; viewers
 		// see contacts masked, so not the message itself.
 		return nil, nil, vocdesk.Errorf(vocdesk.EFORBIDDEN, "viewers cannot read raw mail; ask an agent or admin")
+	}
+	if raw, err = tx.restoreRaw(ctx, raw, cuts); err != nil {
+		return nil, nil, err
 	}
 	return &rec, raw, nil
 }

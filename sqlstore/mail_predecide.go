@@ -23,6 +23,13 @@ type preDecision struct {
 	facts    *vocdesk.MailFacts
 	decision *vocdesk.MailDecision
 	doc      *knownDoc // a new inquiry's search document, rendered
+	// spans are where the decision's attachments stand in the raw
+	// message (mail_raw_cut.go), found ahead as the document is rendered.
+	spans []rawSpan
+	// bodyOK says the decision's message passed vocdesk.ValidateBody
+	// (counting the runes of a 20 KB body was 0.05 ms of the writer's
+	// time a mail).
+	bodyOK bool
 }
 
 // preDecide reads m's facts on a snapshot and decides, or returns nil:
@@ -53,17 +60,23 @@ func (db *DB) preDecide(ctx context.Context, m *vocdesk.InboundMail, decide vocd
 			p.doc = &knownDoc{doc: doc, r: r}
 		}
 	}
+	if d.Message != nil {
+		p.bodyOK = vocdesk.ValidateBody(d.Message.Body) == nil
+		if len(d.Message.Attachments) > 0 {
+			p.spans = findSpans(m.Raw, d.Message.Attachments)
+		}
+	}
 	return p
 }
 
-// take returns the decision made ahead if facts are what it was made on,
-// with the document rendered for it; a decision is used once (the store
-// fills in its inquiry and message).
-func (p *preDecision) take(f *vocdesk.MailFacts) (*vocdesk.MailDecision, *knownDoc) {
+// take returns what was made ahead if facts are what it was made on (the
+// zero preDecision if not); a decision is used once (the store fills in
+// its inquiry and message).
+func (p *preDecision) take(f *vocdesk.MailFacts) preDecision {
 	if p == nil || p.decision == nil || !reflect.DeepEqual(p.facts, f) {
-		return nil, nil
+		return preDecision{}
 	}
-	d := p.decision
+	ahead := *p
 	p.decision = nil
-	return d, p.doc
+	return ahead
 }

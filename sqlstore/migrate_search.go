@@ -18,9 +18,9 @@ const developerSearchVersion = 52
 // SQL files in its folder.
 func (db *DB) goMigrations() []*goose.Migration {
 	if db.dialect != dialectSQLite {
-		return nil
+		return []*goose.Migration{mailRawCutsMigration(db.dialect)}
 	}
-	return []*goose.Migration{goose.NewGoMigration(developerSearchVersion,
+	return []*goose.Migration{mailRawCutsMigration(db.dialect), goose.NewGoMigration(developerSearchVersion,
 		&goose.GoFunc{RunTx: addDeveloperSearch},
 		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
 			_, err := tx.ExecContext(ctx, `DROP TABLE inquiry_fts_dev`)
