@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/vocdesk/vocdesk"
 )
@@ -33,35 +34,60 @@ func (tx *Tx) audit(ctx context.Context, a *vocdesk.Actor, c change) error {
 	return nil
 }
 
+// auditEntry is one change and who made it, for auditStmt.
+type auditEntry struct {
+	actor *vocdesk.Actor
+	change
+}
+
 // auditStmt is audit's statement and its arguments, for a caller that runs
 // it with others (a rule run's writes, rule_batch.go).
 func (tx *Tx) auditStmt(a *vocdesk.Actor, c change) (string, []any, error) {
-	before, err := auditJSON(c.before)
-	if err != nil {
-		return "", nil, err
-	}
-	after, err := auditJSON(c.after)
-	if err != nil {
-		return "", nil, err
-	}
-	var actorID int64
-	switch a.Realm {
-	case vocdesk.RealmCustomer:
-		actorID = a.CustomerID
-	case vocdesk.RealmDeveloper:
-		actorID = a.MemberID
-	case vocdesk.RealmOperator:
-		actorID = a.OperatorID
-	}
-	var dev any
-	if c.developerID != 0 {
-		dev = c.developerID
-	}
-	return `INSERT INTO audit_log
+	return tx.auditStmts([]auditEntry{{a, c}})
+}
+
+// auditStmts appends entries in one statement, in their order: a
+// multi-row INSERT numbers its rows in order on both engines, where two
+// INSERTs run as one statement on PostgreSQL (execParts) would not.
+func (tx *Tx) auditStmts(entries []auditEntry) (string, []any, error) {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO audit_log
 		(at, actor_realm, actor_id, actor_key_id, actor_name, developer_id, action, entity, entity_id, before_json, after_json)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		[]any{micros(tx.now), string(a.Realm), actorID, a.KeyID, a.Name, dev,
-			c.action, c.entity, strconv.FormatInt(c.entityID, 10), before, after}, nil
+		VALUES `)
+	var args []any
+	for i, e := range entries {
+		before, err := auditJSON(e.before)
+		if err != nil {
+			return "", nil, err
+		}
+		after, err := auditJSON(e.after)
+		if err != nil {
+			return "", nil, err
+		}
+		a := e.actor
+		var actorID int64
+		switch a.Realm {
+		case vocdesk.RealmCustomer:
+			actorID = a.CustomerID
+		case vocdesk.RealmDeveloper:
+			actorID = a.MemberID
+		case vocdesk.RealmOperator:
+			actorID = a.OperatorID
+		}
+		var dev any
+		if e.developerID != 0 {
+			dev = e.developerID
+		}
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		n := len(args)
+		fmt.Fprintf(&q, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)",
+			n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11)
+		args = append(args, micros(tx.now), string(a.Realm), actorID, a.KeyID, a.Name, dev,
+			e.action, e.entity, strconv.FormatInt(e.entityID, 10), before, after)
+	}
+	return q.String(), args, nil
 }
 
 func auditJSON(v any) (any, error) {

@@ -78,20 +78,42 @@ func (tx *Tx) createInquiry(ctx context.Context, a *vocdesk.Actor, in *vocdesk.I
 	in.Subject = strings.TrimSpace(in.Subject)
 	in.Status, in.UnreadByDeveloper, in.UnreadByCustomer = vocdesk.InquiryNew, true, false
 	in.CreatedAt, in.UpdatedAt, in.LastMessageAt = tx.now, tx.now, tx.now
-	in.AssigneeID, in.Rating, in.RatingComment, in.Tags = 0, 0, "", nil
+	in.AssigneeID, in.Rating, in.RatingComment, in.Tags, in.Priority = 0, 0, "", nil, vocdesk.PriorityNormal
 	in.FirstResponseAt, in.WaitingSince, in.DueAt, in.EscalatedAt = nil, nil, nil, nil
-	err := tx.queryRow(ctx, `INSERT INTO inquiries (developer_id, app_id, customer_id, contact_name, contact_email,
-		contact_phone, purchase_id, purchase_txid, channel, category, subject, status, unread_by_customer, unread_by_developer,
-		created_at, updated_at, last_message_at, wait_sort, due_sort, withhold_ids)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $14, $14, $15, $15, $16) RETURNING id`,
-		in.DeveloperID, in.AppID, nullID(in.CustomerID), in.CustomerName, in.ContactEmail, in.ContactPhone,
-		nullID(in.PurchaseID), in.TxID, string(in.Channel), string(in.Category), in.Subject, false, true,
-		micros(tx.now), int64(notWaiting), in.WithholdIDs).Scan(&in.ID)
+	// The customer's first message starts the SLA clock (startWait), and
+	// the created event's rules apply before the row is written
+	// (rule_created.go): the row goes in once, with its deadlines,
+	// assignee, tags and priority, where updating it after cost a write of
+	// the row and its indexes each. The count comes first, as it did when
+	// the rules ran last: a rule's round-robin cursor is locked after it in
+	// every transaction that takes both.
+	dl, err := tx.beginWait(ctx, in)
 	if err != nil {
-		return fmt.Errorf("sqlstore: create inquiry: %w", err)
+		return err
 	}
 	if err := tx.countStatus(ctx, in.DeveloperID, vocdesk.InquiryNew); err != nil {
 		return err
+	}
+	rules, err := tx.rulesBeforeInsert(ctx, in, first.Body)
+	if err != nil {
+		return err
+	}
+	tags, err := tagsJSON(in.Tags)
+	if err != nil {
+		return err
+	}
+	err = tx.queryRow(ctx, `INSERT INTO inquiries (developer_id, app_id, customer_id, contact_name, contact_email,
+		contact_phone, purchase_id, purchase_txid, channel, category, subject, status, unread_by_customer, unread_by_developer,
+		created_at, updated_at, last_message_at, withhold_ids, assignee_id, tags, priority,
+		waiting_since, due_at, due_soon_at, escalate_at, wait_sort, due_sort)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'new', $12, $13, $14, $14, $14, $15,
+		$16, $17, $18, $14, $19, $20, $21, $14, $19) RETURNING id`,
+		in.DeveloperID, in.AppID, nullID(in.CustomerID), in.CustomerName, in.ContactEmail, in.ContactPhone,
+		nullID(in.PurchaseID), in.TxID, string(in.Channel), string(in.Category), in.Subject, false, true,
+		micros(tx.now), in.WithholdIDs, nullID(in.AssigneeID), tags, string(in.Priority),
+		micros(*in.DueAt), micros(dl.DueSoonAt), micros(dl.EscalateAt)).Scan(&in.ID)
+	if err != nil {
+		return fmt.Errorf("sqlstore: create inquiry: %w", err)
 	}
 	if err := tx.statsCreated(ctx, in); err != nil {
 		return err
@@ -106,22 +128,18 @@ func (tx *Tx) createInquiry(ctx context.Context, a *vocdesk.Actor, in *vocdesk.I
 	if err := tx.insertMessage(ctx, first, files); err != nil {
 		return err
 	}
-	if err := tx.startWait(ctx, in); err != nil {
-		return err
-	}
 	if err := tx.indexInquiry(ctx, in.ID); err != nil {
 		return err
 	}
 	if err := tx.inquiryWebhook(ctx, eventInquiryCreated, in, first); err != nil {
 		return err
 	}
-	if err := tx.auditInquiry(ctx, a, "inquiry.created", in, nil, createdView{
-		Channel: in.Channel, Category: in.Category, AppID: in.AppID, CustomerID: in.CustomerID,
-		PurchaseID: in.PurchaseID, Subject: in.Subject, Status: in.Status, MessageID: first.ID,
-	}); err != nil {
-		return err
-	}
-	return tx.runRules(ctx, in, vocdesk.RuleOnCreated, "created", first.Body)
+	// The creation's audit entry goes in with the rules' (afterInsert).
+	return rules.afterInsert(ctx, tx, auditEntry{a, change{action: "inquiry.created", entity: "inquiry", entityID: in.ID,
+		developerID: in.DeveloperID, after: createdView{
+			Channel: in.Channel, Category: in.Category, AppID: in.AppID, CustomerID: in.CustomerID,
+			PurchaseID: in.PurchaseID, Subject: in.Subject, Status: in.Status, MessageID: first.ID,
+		}}})
 }
 
 // createdView is what the audit trail keeps of a new inquiry.

@@ -21,9 +21,26 @@ func (tx *Tx) startWait(ctx context.Context, in *vocdesk.Inquiry) error {
 	if in.WaitingSince != nil {
 		return nil
 	}
-	pol, devCal, storeCal, err := tx.calendars(ctx, in.DeveloperID)
+	dl, err := tx.beginWait(ctx, in)
 	if err != nil {
 		return err
+	}
+	_, err = tx.exec(ctx, `UPDATE inquiries SET waiting_since = $2, due_at = $3, due_soon_at = $4, escalate_at = $5,
+		wait_sort = $2, due_sort = $3 WHERE id = $1`,
+		in.ID, micros(*in.WaitingSince), micros(*in.DueAt), micros(dl.DueSoonAt), micros(dl.EscalateAt))
+	if err != nil {
+		return fmt.Errorf("sqlstore: start SLA wait: %w", err)
+	}
+	return tx.statsWait(ctx, in.ID, in.DueAt, nil)
+}
+
+// beginWait starts the SLA clock on in, in memory: WaitingSince is now,
+// DueAt the target's deadline; the deadlines are for the caller to write
+// (startWait, or createInquiry with the new row).
+func (tx *Tx) beginWait(ctx context.Context, in *vocdesk.Inquiry) (vocdesk.SLADeadlines, error) {
+	pol, devCal, storeCal, err := tx.calendars(ctx, in.DeveloperID)
+	if err != nil {
+		return vocdesk.SLADeadlines{}, err
 	}
 	target := pol.NextResponseMinutes
 	if in.FirstResponseAt == nil {
@@ -33,13 +50,7 @@ func (tx *Tx) startWait(ctx context.Context, in *vocdesk.Inquiry) error {
 	due := dl.DueAt.UTC().Truncate(time.Microsecond)
 	start := tx.now
 	in.WaitingSince, in.DueAt = &start, &due
-	_, err = tx.exec(ctx, `UPDATE inquiries SET waiting_since = $2, due_at = $3, due_soon_at = $4, escalate_at = $5,
-		wait_sort = $2, due_sort = $3 WHERE id = $1`,
-		in.ID, micros(start), micros(due), micros(dl.DueSoonAt), micros(dl.EscalateAt))
-	if err != nil {
-		return fmt.Errorf("sqlstore: start SLA wait: %w", err)
-	}
-	return tx.statsWait(ctx, in.ID, &due, nil)
+	return dl, nil
 }
 
 // endWait stops the SLA clock: the developer answered, or the inquiry was

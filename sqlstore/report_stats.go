@@ -13,11 +13,16 @@ import (
 // each change it follows, so the reports are exact under any concurrency:
 // no sweep, no cache to go stale.
 
-// statsCreated adds a new inquiry's row.
+// statsCreated adds a new inquiry's row, with the due time of the wait
+// its first message started (statsWait's, written with the row).
 func (tx *Tx) statsCreated(ctx context.Context, in *vocdesk.Inquiry) error {
-	_, err := tx.exec(ctx, `INSERT INTO inquiry_stats (inquiry_id, developer_id, app_id, created_at, channel, category, status)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		in.ID, in.DeveloperID, in.AppID, micros(in.CreatedAt), string(in.Channel), string(in.Category), string(in.Status))
+	var due any
+	if in.DueAt != nil {
+		due = micros(*in.DueAt)
+	}
+	_, err := tx.exec(ctx, `INSERT INTO inquiry_stats (inquiry_id, developer_id, app_id, created_at, channel, category, status, due_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		in.ID, in.DeveloperID, in.AppID, micros(in.CreatedAt), string(in.Channel), string(in.Category), string(in.Status), due)
 	if err != nil {
 		return fmt.Errorf("sqlstore: inquiry stats: %w", err)
 	}

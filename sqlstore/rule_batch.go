@@ -68,6 +68,12 @@ type ruleBatch struct {
 	bodies   []string
 	newTags  []string
 	priority vocdesk.Priority
+	// inserted: the inquiry's row was inserted with the batch's
+	// assignee, tags and priority (rule_created.go), so write leaves it.
+	inserted bool
+	// audits go in before the event's own entry, in the same statement
+	// (the inquiry's creation, rule_created.go).
+	audits []auditEntry
 }
 
 // skipped says an action was skipped because its target has gone (a
@@ -81,9 +87,28 @@ func skipped(did *[]string, what string, err error) error {
 	return err
 }
 
+// applyAll applies rules on the batch in order and returns those that
+// applied: all but a rule deleted since its set was read (errRuleGone).
+func (b *ruleBatch) applyAll(ctx context.Context, tx *Tx, rules []*vocdesk.Rule) ([]*vocdesk.Rule, error) {
+	var applied []*vocdesk.Rule
+	for _, r := range rules {
+		err := b.apply(ctx, tx, r)
+		switch {
+		case errors.Is(err, errRuleGone):
+		case err != nil:
+			return nil, err
+		default:
+			applied = append(applied, r)
+		}
+	}
+	return applied, nil
+}
+
 // apply carries out r's assignment, tags and priority on the batch, in
 // memory but for the round-robin cursor and an assignee's name, and says
-// what each did. The reply is runRules' (ruleReply), after the write.
+// what each did. The reply is runRules' (ruleReply), after the write. A
+// rule whose cursor finds it deleted (errRuleGone) has done nothing: the
+// assignment comes first.
 func (b *ruleBatch) apply(ctx context.Context, tx *Tx, r *vocdesk.Rule) error {
 	in, act := b.in, r.Actions
 	var did []string
@@ -98,6 +123,8 @@ func (b *ruleBatch) apply(ctx context.Context, tx *Tx, r *vocdesk.Rule) error {
 			name, err = tx.memberName(ctx, id, in.DeveloperID)
 		}
 		switch {
+		case errors.Is(err, errRuleGone):
+			return err
 		case err != nil:
 			if err := skipped(&did, how, err); err != nil {
 				return err
@@ -165,10 +192,11 @@ type stmtPart struct {
 
 // write stores what the batch changed, a statement per table touched and
 // nothing where nothing changed, and the event's audit entry unless replies
-// are still to come (runRules then writes it after them).
-func (b *ruleBatch) write(ctx context.Context, tx *Tx, key string, replies bool) error {
+// are still to come (finish then writes it after them); lead are
+// statements to run first, with them.
+func (b *ruleBatch) write(ctx context.Context, tx *Tx, key string, replies bool, lead []stmtPart) error {
 	in := b.in
-	var parts []stmtPart
+	parts := lead
 	if len(b.newTags) > 0 {
 		var q strings.Builder
 		q.WriteString(`INSERT INTO inquiry_tags (inquiry_id, developer_id, tag) VALUES `)
@@ -201,41 +229,57 @@ func (b *ruleBatch) write(ctx context.Context, tx *Tx, key string, replies bool)
 		}
 		parts = append(parts, stmtPart{q.String(), args, len(b.events)})
 	}
-	if b.assigned || len(b.newTags) > 0 {
+	switch {
+	case b.inserted:
+	case b.assigned || len(b.newTags) > 0:
 		// The row's assignee, its copy of the tags (migration 00054) and
 		// of the priority (00137), which the inbox reads, in one update of
 		// the row; nothing else of it changed.
-		tags := []byte("[]")
-		if len(in.Tags) > 0 {
-			var err error
-			if tags, err = json.Marshal(in.Tags); err != nil {
-				return fmt.Errorf("sqlstore: tags: %w", err)
-			}
+		tags, err := tagsJSON(in.Tags)
+		if err != nil {
+			return err
 		}
 		if b.priority != "" {
 			in.Priority = b.priority
 		}
 		in.UpdatedAt = tx.now
 		parts = append(parts, stmtPart{`UPDATE inquiries SET assignee_id = $2, tags = $3, priority = $4, updated_at = $5 WHERE id = $1`,
-			[]any{in.ID, nullID(in.AssigneeID), string(tags), string(in.Priority), micros(tx.now)}, 1})
-	} else if b.priority != "" {
+			[]any{in.ID, nullID(in.AssigneeID), tags, string(in.Priority), micros(tx.now)}, 1})
+	case b.priority != "":
 		in.Priority = b.priority
 		parts = append(parts, stmtPart{setRowPrioritySQL, []any{in.ID, string(b.priority)}, 1})
 	}
 	if b.priority != "" {
 		parts = append(parts, stmtPart{setPrioritySQL, []any{in.ID, in.DeveloperID, string(b.priority)}, 1})
 	}
+	audits := b.audits
 	if !replies {
-		q, args, err := b.auditStmt(tx, key)
+		audits = append(audits, b.auditEntry(key))
+	}
+	if len(audits) > 0 {
+		q, args, err := tx.auditStmts(audits)
 		if err != nil {
 			return err
 		}
-		parts = append(parts, stmtPart{q, args, 1})
+		parts = append(parts, stmtPart{q, args, len(audits)})
 	}
 	if err := tx.execParts(ctx, parts); err != nil {
 		return fmt.Errorf("sqlstore: rule run: %w", err)
 	}
 	return nil
+}
+
+// tagsJSON is the row's copy of its tags (migration 00054): a JSON array,
+// sorted by the caller.
+func tagsJSON(tags []string) (string, error) {
+	if len(tags) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(tags)
+	if err != nil {
+		return "", fmt.Errorf("sqlstore: tags: %w", err)
+	}
+	return string(b), nil
 }
 
 // execParts runs the statements in order. On PostgreSQL, where each
@@ -304,17 +348,17 @@ func renumber(query string, offset int) string {
 	return b.String()
 }
 
-// auditStmt is the event's one audit entry, named after the rules that
+// auditEntry is the event's one audit entry, named after the rules that
 // ran.
-func (b *ruleBatch) auditStmt(tx *Tx, key string) (string, []any, error) {
+func (b *ruleBatch) auditEntry(key string) auditEntry {
 	in := b.in
 	names := make([]string, len(b.entries))
 	for i, e := range b.entries {
 		names[i] = e.Name
 	}
 	a := ruleActor(&vocdesk.Rule{DeveloperID: in.DeveloperID, Name: strings.Join(names, ", ")})
-	return tx.auditStmt(a, change{action: "rule.applied", entity: "inquiry", entityID: in.ID, developerID: in.DeveloperID,
-		before: b.before, after: ruleRunView{workflowView: viewOf(in), Priority: b.priority, Event: key, Rules: b.entries}})
+	return auditEntry{a, change{action: "rule.applied", entity: "inquiry", entityID: in.ID, developerID: in.DeveloperID,
+		before: b.before, after: ruleRunView{workflowView: viewOf(in), Priority: b.priority, Event: key, Rules: b.entries}}}
 }
 
 // ruleReply answers in with the rule's canned reply, signed with the rule's

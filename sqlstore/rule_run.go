@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -31,14 +32,36 @@ import (
 // message of its own, after the row they read has been written. bench/rules'
 // two matching rules took 19 statements one rule at a time; they take 9 on
 // SQLite and 5 round trips on PostgreSQL this way.
+//
+// An inquiry's creation runs its rules in two halves around the row's
+// INSERT instead (rule_created.go), so that the row is written once; this
+// is the path of every later event (and of a replayed creation).
 func (tx *Tx) runRules(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.RuleEvent, key, text string) error {
 	if timing := tx.db.RuleTiming; timing != nil {
 		start := time.Now()
 		defer func() { timing(time.Since(start)) }()
 	}
+	matched, err := tx.matchRules(ctx, in, event, text)
+	if err != nil || len(matched) == 0 {
+		return err
+	}
+	ran, err := tx.recordRuns(ctx, in, key, matched)
+	if err != nil || len(ran) == 0 {
+		return err
+	}
+	run := ruleBatch{in: in, before: viewOf(in)}
+	if ran, err = run.applyAll(ctx, tx, ran); err != nil {
+		return err
+	}
+	return run.finish(ctx, tx, key, ran, nil)
+}
+
+// matchRules returns the developer's enabled rules whose conditions hold on
+// an event of in, in order.
+func (tx *Tx) matchRules(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.RuleEvent, text string) ([]*vocdesk.Rule, error) {
 	set, err := tx.ruleSetOf(ctx, in.DeveloperID)
 	if err != nil || set == nil || len(set.rules) == 0 {
-		return err
+		return nil, err
 	}
 	// Conditions test what the event brought (channel, category, app,
 	// words, spend, the SLA state at its start), none of which a rule's
@@ -48,27 +71,21 @@ func (tx *Tx) runRules(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.R
 	for _, c := range set.rules {
 		ok, err := c.matches(facts)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if ok {
 			matched = append(matched, c.rule)
 		}
 	}
-	if len(matched) == 0 {
-		return nil
-	}
-	ran, err := tx.recordRuns(ctx, in, key, matched)
-	if err != nil || len(ran) == 0 {
-		return err
-	}
-	run := ruleBatch{in: in, before: viewOf(in)}
-	for _, r := range ran {
-		if err := run.apply(ctx, tx, r); err != nil {
-			return err
-		}
-	}
+	return matched, nil
+}
+
+// finish writes what the rules that ran (in the batch's order) did, lead
+// first, then their replies and the event's audit entry.
+func (b *ruleBatch) finish(ctx context.Context, tx *Tx, key string, ran []*vocdesk.Rule, lead []stmtPart) error {
+	in := b.in
 	replies := slices.ContainsFunc(ran, func(r *vocdesk.Rule) bool { return r.Actions.CannedReplyID != 0 })
-	if err := run.write(ctx, tx, key, replies); err != nil {
+	if err := b.write(ctx, tx, key, replies, lead); err != nil {
 		return err
 	}
 	if !replies {
@@ -77,7 +94,7 @@ func (tx *Tx) runRules(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.R
 	replied := false
 	for i, r := range ran {
 		if id := r.Actions.CannedReplyID; id != 0 {
-			ok, err := tx.ruleReply(ctx, r, in, id, &run.entries[i])
+			ok, err := tx.ruleReply(ctx, r, in, id, &b.entries[i])
 			if err != nil {
 				return err
 			}
@@ -93,14 +110,8 @@ func (tx *Tx) runRules(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.R
 		}
 		*in = *fresh
 	}
-	q, args, err := run.auditStmt(tx, key)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.exec(ctx, q, args...); err != nil {
-		return fmt.Errorf("sqlstore: audit rule.applied: %w", err)
-	}
-	return nil
+	e := b.auditEntry(key)
+	return tx.audit(ctx, e.actor, e.change)
 }
 
 // recordRuns records the runs of the matched rules on in's event key, in one
@@ -108,20 +119,8 @@ func (tx *Tx) runRules(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.R
 // rule's row is named again so that a rule deleted since the set was cached
 // is skipped rather than failing the event.
 func (tx *Tx) recordRuns(ctx context.Context, in *vocdesk.Inquiry, key string, matched []*vocdesk.Rule) ([]*vocdesk.Rule, error) {
-	var q strings.Builder
-	q.WriteString(`INSERT INTO rule_runs (rule_id, inquiry_id, event, at)
-		SELECT r.id, CAST($1 AS BIGINT), CAST($2 AS TEXT), CAST($3 AS BIGINT) FROM rules r
-		WHERE r.developer_id = $4 AND r.id IN (`)
-	args := []any{in.ID, key, micros(tx.now), in.DeveloperID}
-	for i, r := range matched {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		args = append(args, r.ID)
-		q.WriteString("$" + strconv.Itoa(len(args)))
-	}
-	q.WriteString(`) ON CONFLICT (rule_id, inquiry_id, event) DO NOTHING RETURNING rule_id`)
-	rows, err := tx.queryShape(ctx, len(matched), q.String(), args...)
+	q, args := tx.runsStmt(in, key, matched)
+	rows, err := tx.queryShape(ctx, len(matched), q+` RETURNING rule_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: rule run: %w", err)
 	}
@@ -144,6 +143,26 @@ func (tx *Tx) recordRuns(ctx context.Context, in *vocdesk.Inquiry, key string, m
 		}
 	}
 	return ran, nil
+}
+
+// runsStmt is the statement that records the runs of rules on in's event
+// key, skipping those that ran on it already and those deleted since the
+// rule set was read.
+func (tx *Tx) runsStmt(in *vocdesk.Inquiry, key string, rules []*vocdesk.Rule) (string, []any) {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO rule_runs (rule_id, inquiry_id, event, at)
+		SELECT r.id, CAST($1 AS BIGINT), CAST($2 AS TEXT), CAST($3 AS BIGINT) FROM rules r
+		WHERE r.developer_id = $4 AND r.id IN (`)
+	args := []any{in.ID, key, micros(tx.now), in.DeveloperID}
+	for i, r := range rules {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		args = append(args, r.ID)
+		q.WriteString("$" + strconv.Itoa(len(args)))
+	}
+	q.WriteString(`) ON CONFLICT (rule_id, inquiry_id, event) DO NOTHING`)
+	return q.String(), args
 }
 
 const setPrioritySQL = `INSERT INTO inquiry_priorities (inquiry_id, developer_id, priority) VALUES ($1, $2, $3)
@@ -215,9 +234,12 @@ const inTurnSQL = `SELECT m.id FROM members m LEFT JOIN member_availability v ON
 // creation's transaction and then sees its cursor; SQLite has one writer),
 // so two inquiries created at once go to two members and the turn never
 // skips or repeats under concurrency. Members are read in the statement,
-// so the turn sees who is in as of now.
+// so the turn sees who is in as of now. The rule's row is named so that a
+// rule deleted since its set was read moves no cursor and returns no row
+// (errRuleGone): the created event's rules take their turn before their
+// run is recorded (rule_created.go).
 const nextInTurnSQL = `INSERT INTO rule_cursors (rule_id, last_member_id)
-	VALUES ($1, COALESCE((SELECT MIN(t.id) FROM (` + inTurnSQL + `) t), 0))
+	SELECT r.id, COALESCE((SELECT MIN(t.id) FROM (` + inTurnSQL + `) t), 0) FROM rules r WHERE r.id = $1
 	ON CONFLICT (rule_id) DO UPDATE SET last_member_id = COALESCE(
 		(SELECT MIN(t.id) FROM (` + inTurnSQL + `) t WHERE t.id > rule_cursors.last_member_id),
 		(SELECT MIN(t.id) FROM (` + inTurnSQL + `) t),
@@ -225,12 +247,19 @@ const nextInTurnSQL = `INSERT INTO rule_cursors (rule_id, last_member_id)
 	RETURNING last_member_id, (SELECT n.name FROM members n WHERE n.id = rule_cursors.last_member_id
 		AND n.id IN (` + inTurnSQL + `))`
 
+// errRuleGone says a rule was deleted since its rule set was read.
+var errRuleGone = errors.New("sqlstore: rule deleted")
+
 // nextInTurn takes the rule's next member and moves its cursor, in the
-// caller's transaction (nextInTurnSQL); 0 when nobody is in.
+// caller's transaction (nextInTurnSQL); 0 when nobody is in, errRuleGone
+// when the rule is no more.
 func (tx *Tx) nextInTurn(ctx context.Context, ruleID, devID int64) (int64, string, error) {
 	var last int64
 	var name sql.NullString
-	if err := tx.queryRowOnce(ctx, nextInTurnSQL, ruleID, devID, false).Scan(&last, &name); err != nil {
+	err := tx.queryRowOnce(ctx, nextInTurnSQL, ruleID, devID, false).Scan(&last, &name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", errRuleGone
+	} else if err != nil {
 		return 0, "", fmt.Errorf("sqlstore: rule cursor: %w", err)
 	}
 	if !name.Valid {
