@@ -137,7 +137,7 @@ func TestKeyboardInbox(t *testing.T) {
 
 	// g i: back to the inbox; e resolves the current row there.
 	s.Do(key("g"), key("i"))
-	s.WaitLocation("/console/inquiries")
+	s.WaitPath("/console/inquiries")
 	s.WaitText("환불 문의 1")
 	s.Do(key("j"))
 	first := current()

@@ -264,10 +264,26 @@ func (s *Suite) WaitText(texts ...string) {
 // at the new page. It runs axe on the page it arrives at, as Visit does.
 func (s *Suite) WaitLocation(prefix string) {
 	s.T.Helper()
+	s.waitLocation(prefix, func(loc string) bool { return strings.HasPrefix(loc, prefix) })
+}
+
+// WaitPath is WaitLocation for exactly one path (the query aside): leaving
+// /console/inquiries/1 for the inbox is not done while the browser is still
+// at a path that merely begins like the inbox's.
+func (s *Suite) WaitPath(path string) {
+	s.T.Helper()
+	s.waitLocation(path, func(loc string) bool {
+		loc, _, _ = strings.Cut(loc, "?")
+		return loc == path
+	})
+}
+
+func (s *Suite) waitLocation(want string, reached func(loc string) bool) {
+	s.T.Helper()
 	deadline := time.Now().Add(waitTimeout)
-	for !strings.HasPrefix(s.Location(), prefix) {
+	for !reached(s.Location()) {
 		if time.Now().After(deadline) {
-			s.T.Fatalf("browser is at %s, never reached %s", s.Location(), prefix)
+			s.T.Fatalf("browser is at %s, never reached %s", s.Location(), want)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
