@@ -1,0 +1,64 @@
+-- Reports: purchase_days (00111) summed over blocks of 4 and of 32 days
+-- (span; day is the block's first day, a multiple of span), so that a
+-- year of the store's purchases reads a dozen 32-day blocks, a few 4-day
+-- ones and a few days at its ends (sqlstore spans) instead of 400 apps x
+-- 2 currencies x 365 day rows (bench/reports: the ranking's purchases).
+-- The triggers are purchase_days' own, on purchases, with the same
+-- arithmetic, in the same statement: a purchase's write keeps both exact
+-- in its transaction.
+
+-- +goose Up
+CREATE TABLE purchase_spans (
+    developer_id       BIGINT NOT NULL,
+    app_id             BIGINT NOT NULL,
+    item_id            BIGINT NOT NULL,
+    span               BIGINT NOT NULL,
+    day                BIGINT NOT NULL,
+    currency           TEXT   NOT NULL,
+    purchases          BIGINT NOT NULL DEFAULT 0,
+    refunded_purchases BIGINT NOT NULL DEFAULT 0,
+    refunded           BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (developer_id, span, day, app_id, item_id, currency)
+) WITHOUT ROWID;
+-- Every developer's blocks across the store: the ranking.
+CREATE INDEX purchase_spans_day ON purchase_spans (span, day, developer_id, purchases, refunded_purchases);
+
+-- Backfill: the blocks of the days there are.
+INSERT INTO purchase_spans (developer_id, app_id, item_id, span, day, currency, purchases, refunded_purchases, refunded)
+SELECT developer_id, app_id, item_id, s.span, day - day % s.span, currency, SUM(purchases), SUM(refunded_purchases), SUM(refunded)
+FROM purchase_days CROSS JOIN (SELECT 4 AS span UNION ALL SELECT 32) s
+GROUP BY developer_id, app_id, item_id, s.span, day - day % s.span, currency;
+
+-- +goose StatementBegin
+CREATE TRIGGER purchase_spans_insert AFTER INSERT ON purchases BEGIN
+    INSERT INTO purchase_spans (developer_id, app_id, item_id, span, day, currency, purchases, refunded_purchases, refunded)
+    SELECT NEW.developer_id, NEW.app_id, NEW.item_id, s.span, t.day - t.day % s.span, NEW.currency, 1,
+        CASE WHEN NEW.refunded > 0 THEN 1 ELSE 0 END, NEW.refunded
+    FROM (SELECT (NEW.paid_at + 32400000000) / 86400000000 AS day) t CROSS JOIN (SELECT 4 AS span UNION ALL SELECT 32) s
+    WHERE true
+    ON CONFLICT (developer_id, span, day, app_id, item_id, currency) DO UPDATE SET purchases = purchases + 1,
+        refunded_purchases = refunded_purchases + excluded.refunded_purchases, refunded = refunded + excluded.refunded;
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER purchase_spans_update AFTER UPDATE OF developer_id, app_id, item_id, paid_at, currency, refunded ON purchases BEGIN
+    UPDATE purchase_spans SET purchases = purchases - 1,
+        refunded_purchases = refunded_purchases - CASE WHEN OLD.refunded > 0 THEN 1 ELSE 0 END, refunded = refunded - OLD.refunded
+    WHERE developer_id = OLD.developer_id AND span IN (4, 32)
+        AND day = (OLD.paid_at + 32400000000) / 86400000000 - (OLD.paid_at + 32400000000) / 86400000000 % span
+        AND app_id = OLD.app_id AND item_id = OLD.item_id AND currency = OLD.currency;
+    INSERT INTO purchase_spans (developer_id, app_id, item_id, span, day, currency, purchases, refunded_purchases, refunded)
+    SELECT NEW.developer_id, NEW.app_id, NEW.item_id, s.span, t.day - t.day % s.span, NEW.currency, 1,
+        CASE WHEN NEW.refunded > 0 THEN 1 ELSE 0 END, NEW.refunded
+    FROM (SELECT (NEW.paid_at + 32400000000) / 86400000000 AS day) t CROSS JOIN (SELECT 4 AS span UNION ALL SELECT 32) s
+    WHERE true
+    ON CONFLICT (developer_id, span, day, app_id, item_id, currency) DO UPDATE SET purchases = purchases + 1,
+        refunded_purchases = refunded_purchases + excluded.refunded_purchases, refunded = refunded + excluded.refunded;
+END;
+-- +goose StatementEnd
+
+-- +goose Down
+DROP TRIGGER purchase_spans_update;
+DROP TRIGGER purchase_spans_insert;
+DROP TABLE purchase_spans;
