@@ -21,7 +21,9 @@ import (
 // exactly what inquiry_stats (and inquiries' ratings) say: triggers keep
 // them in the transaction that writes those (on SQLite in the statement,
 // on PostgreSQL at its commit, see the migration);
-// TestReportDaysMatchDirect compares the two.
+// TestReportDaysMatchDirect compares the two. The ledger's counters
+// (purchase_spans, refund_days) are read in report_spans.go and
+// report_refund_days.go.
 
 // dayLevel is which counters a report reads: the store's (developer 0),
 // or a developer's apps' (one app, or all of them summed).

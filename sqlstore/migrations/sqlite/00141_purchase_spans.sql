@@ -29,13 +29,18 @@ SELECT developer_id, app_id, item_id, s.span, day - day % s.span, currency, SUM(
 FROM purchase_days CROSS JOIN (SELECT 4 AS span UNION ALL SELECT 32) s
 GROUP BY developer_id, app_id, item_id, s.span, day - day % s.span, currency;
 
+-- One plain statement per block size, each with its block's day bound as
+-- a constant, so that the update finds its rows by primary key.
 -- +goose StatementBegin
 CREATE TRIGGER purchase_spans_insert AFTER INSERT ON purchases BEGIN
     INSERT INTO purchase_spans (developer_id, app_id, item_id, span, day, currency, purchases, refunded_purchases, refunded)
-    SELECT NEW.developer_id, NEW.app_id, NEW.item_id, s.span, t.day - t.day % s.span, NEW.currency, 1,
-        CASE WHEN NEW.refunded > 0 THEN 1 ELSE 0 END, NEW.refunded
-    FROM (SELECT (NEW.paid_at + 32400000000) / 86400000000 AS day) t CROSS JOIN (SELECT 4 AS span UNION ALL SELECT 32) s
-    WHERE true
+    VALUES (NEW.developer_id, NEW.app_id, NEW.item_id, 4, (NEW.paid_at + 32400000000) / 86400000000 - (NEW.paid_at + 32400000000) / 86400000000 % 4, NEW.currency, 1,
+        CASE WHEN NEW.refunded > 0 THEN 1 ELSE 0 END, NEW.refunded)
+    ON CONFLICT (developer_id, span, day, app_id, item_id, currency) DO UPDATE SET purchases = purchases + 1,
+        refunded_purchases = refunded_purchases + excluded.refunded_purchases, refunded = refunded + excluded.refunded;
+    INSERT INTO purchase_spans (developer_id, app_id, item_id, span, day, currency, purchases, refunded_purchases, refunded)
+    VALUES (NEW.developer_id, NEW.app_id, NEW.item_id, 32, (NEW.paid_at + 32400000000) / 86400000000 - (NEW.paid_at + 32400000000) / 86400000000 % 32, NEW.currency, 1,
+        CASE WHEN NEW.refunded > 0 THEN 1 ELSE 0 END, NEW.refunded)
     ON CONFLICT (developer_id, span, day, app_id, item_id, currency) DO UPDATE SET purchases = purchases + 1,
         refunded_purchases = refunded_purchases + excluded.refunded_purchases, refunded = refunded + excluded.refunded;
 END;
@@ -45,14 +50,20 @@ END;
 CREATE TRIGGER purchase_spans_update AFTER UPDATE OF developer_id, app_id, item_id, paid_at, currency, refunded ON purchases BEGIN
     UPDATE purchase_spans SET purchases = purchases - 1,
         refunded_purchases = refunded_purchases - CASE WHEN OLD.refunded > 0 THEN 1 ELSE 0 END, refunded = refunded - OLD.refunded
-    WHERE developer_id = OLD.developer_id AND span IN (4, 32)
-        AND day = (OLD.paid_at + 32400000000) / 86400000000 - (OLD.paid_at + 32400000000) / 86400000000 % span
+    WHERE developer_id = OLD.developer_id AND span = 4 AND day = (OLD.paid_at + 32400000000) / 86400000000 - (OLD.paid_at + 32400000000) / 86400000000 % 4
+        AND app_id = OLD.app_id AND item_id = OLD.item_id AND currency = OLD.currency;
+    UPDATE purchase_spans SET purchases = purchases - 1,
+        refunded_purchases = refunded_purchases - CASE WHEN OLD.refunded > 0 THEN 1 ELSE 0 END, refunded = refunded - OLD.refunded
+    WHERE developer_id = OLD.developer_id AND span = 32 AND day = (OLD.paid_at + 32400000000) / 86400000000 - (OLD.paid_at + 32400000000) / 86400000000 % 32
         AND app_id = OLD.app_id AND item_id = OLD.item_id AND currency = OLD.currency;
     INSERT INTO purchase_spans (developer_id, app_id, item_id, span, day, currency, purchases, refunded_purchases, refunded)
-    SELECT NEW.developer_id, NEW.app_id, NEW.item_id, s.span, t.day - t.day % s.span, NEW.currency, 1,
-        CASE WHEN NEW.refunded > 0 THEN 1 ELSE 0 END, NEW.refunded
-    FROM (SELECT (NEW.paid_at + 32400000000) / 86400000000 AS day) t CROSS JOIN (SELECT 4 AS span UNION ALL SELECT 32) s
-    WHERE true
+    VALUES (NEW.developer_id, NEW.app_id, NEW.item_id, 4, (NEW.paid_at + 32400000000) / 86400000000 - (NEW.paid_at + 32400000000) / 86400000000 % 4, NEW.currency, 1,
+        CASE WHEN NEW.refunded > 0 THEN 1 ELSE 0 END, NEW.refunded)
+    ON CONFLICT (developer_id, span, day, app_id, item_id, currency) DO UPDATE SET purchases = purchases + 1,
+        refunded_purchases = refunded_purchases + excluded.refunded_purchases, refunded = refunded + excluded.refunded;
+    INSERT INTO purchase_spans (developer_id, app_id, item_id, span, day, currency, purchases, refunded_purchases, refunded)
+    VALUES (NEW.developer_id, NEW.app_id, NEW.item_id, 32, (NEW.paid_at + 32400000000) / 86400000000 - (NEW.paid_at + 32400000000) / 86400000000 % 32, NEW.currency, 1,
+        CASE WHEN NEW.refunded > 0 THEN 1 ELSE 0 END, NEW.refunded)
     ON CONFLICT (developer_id, span, day, app_id, item_id, currency) DO UPDATE SET purchases = purchases + 1,
         refunded_purchases = refunded_purchases + excluded.refunded_purchases, refunded = refunded + excluded.refunded;
 END;
