@@ -21,7 +21,9 @@ import (
 // exactly what inquiry_stats (and inquiries' ratings) say: triggers keep
 // them in the transaction that writes those (on SQLite in the statement,
 // on PostgreSQL at its commit, see the migration);
-// TestReportDaysMatchDirect compares the two.
+// TestReportDaysMatchDirect compares the two. The ledger's counters
+// (purchase_spans, refund_days) are read in report_spans.go and
+// report_refund_days.go.
 
 // dayLevel is which counters a report reads: the store's (developer 0),
 // or a developer's apps' (one app, or all of them summed).
@@ -57,52 +59,38 @@ func (l dayLevel) where(c *conds, f vocdesk.ReportFilter) {
 	c.add("day <= ?", last)
 }
 
-// blockDays is the span of the counters' blocks (migration 00134): n, a,
-// f, r, m and q (00135) are counted by day and by 32-day block too.
-const blockDays = 32
-
-// daySpan is a run of days read from the day rows, or of blocks (from, to
-// the first days of the first and the last block).
-type daySpan struct {
-	from, to int64
-	block    bool
-}
-
-// spans covers the days first..last with whole blocks where it can and
-// days at the ends.
-func spans(first, last int64) []daySpan {
-	bs := (first + blockDays - 1) / blockDays * blockDays // the first block inside
-	be := (last + 1) / blockDays * blockDays              // the day after the last block inside
-	if bs+blockDays > be {
-		return []daySpan{{first, last, false}}
-	}
-	var out []daySpan
-	if first < bs {
-		out = append(out, daySpan{first, bs - 1, false})
-	}
-	out = append(out, daySpan{bs, be - blockDays, true})
-	if be <= last {
-		out = append(out, daySpan{be, last, false})
-	}
-	return out
-}
+// blockDays and quadDays are the spans of the counters' blocks: n, a, f,
+// r, m and q (00135) are counted by day and by 32-day block too (00134),
+// and all but q by 4-day block (00143).
+const (
+	blockDays = 32
+	quadDays  = 4
+)
 
 // spanned is the rows (developer_id, app_id, dim, key, n) of dims (of n,
-// a, f, r, m, q) over first..last, blocks and days, a UNION ALL for the caller
-// to sum; dim comes back in lower case either way. cond adds the rows'
-// other conditions (it is called once per span, binding its arguments
-// again).
+// a, f, r, m, q) over first..last, 32-day blocks, 4-day blocks (00143:
+// all but q) and days, a UNION ALL for the caller to sum; dim comes back
+// as the day's dim (lower case, without the 4) either way. cond adds the
+// rows' other conditions (it is called once per span, binding its
+// arguments again).
 func spanned(c *conds, first, last int64, cond func(c *conds) string, dims ...string) string {
+	sizes := []int64{blockDays, quadDays}
+	if slices.Contains(dims, "q") {
+		sizes = sizes[:1]
+	}
 	var parts []string
-	for _, sp := range spans(first, last) {
+	for _, sp := range cover(first, last, sizes...) {
 		list := make([]string, len(dims))
 		for i, d := range dims {
-			if sp.block {
+			switch sp.size {
+			case blockDays:
 				d = strings.ToUpper(d)
+			case quadDays:
+				d += "4"
 			}
 			list[i] = "'" + d + "'"
 		}
-		parts = append(parts, `SELECT developer_id, app_id, lower(dim) AS dim, key, n FROM inquiry_days WHERE `+cond(c)+
+		parts = append(parts, `SELECT developer_id, app_id, lower(substr(dim, 1, 1)) AS dim, key, n FROM inquiry_days WHERE `+cond(c)+
 			` AND dim IN (`+strings.Join(list, ", ")+`) AND day >= `+c.next(sp.from)+` AND day <= `+c.next(sp.to))
 	}
 	return strings.Join(parts, " UNION ALL ")
@@ -397,9 +385,10 @@ func (tx *Tx) dayRankMedians(ctx context.Context, f vocdesk.ReportFilter, byID m
 		return fmt.Errorf("sqlstore: ranking median: %w", err)
 	}
 	rows.Close()
+	type pick struct{ dev, bucket, within int64 }
+	var picks []pick
 	for dev, h := range hist {
-		d := byID[dev]
-		if d == nil {
+		if byID[dev] == nil {
 			continue
 		}
 		slices.SortFunc(h, func(a, b report.BucketCount) int { return cmp.Compare(a.Bucket, b.Bucket) })
@@ -411,24 +400,54 @@ func (tx *Tx) dayRankMedians(ctx context.Context, f vocdesk.ReportFilter, byID m
 		if !ok {
 			return fmt.Errorf("sqlstore: ranking median: rank of %d not in the histogram", n)
 		}
+		picks = append(picks, pick{dev, b, within})
+	}
+	slices.SortFunc(picks, func(a, b pick) int { return cmp.Compare(a.dev, b.dev) })
+	// One statement per rankChunk developers, each one's pick a scalar
+	// subquery: a statement per developer made the ranking 200 round trips,
+	// which cost PostgreSQL more than the picks themselves (bench/reports).
+	for len(picks) > 0 {
+		chunk := picks[:min(len(picks), rankChunk)]
+		picks = picks[len(chunk):]
 		var m conds
-		m.add(idIs("developer_id"), dev)
-		m.add("fr_bucket >= ?", b*coarse)
-		m.add("fr_bucket < ?", (b+1)*coarse)
-		m.add("created_at >= ?", micros(f.From))
-		m.add("created_at < ?", micros(f.To))
-		var secs int64
-		err := tx.queryRow(ctx, `SELECT first_response_secs FROM inquiry_stats`+m.where()+
-			` ORDER BY first_response_secs LIMIT 1 OFFSET `+m.next(within-1), m.args...).Scan(&secs)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("sqlstore: ranking median: developer %d's bucket %d holds fewer than %d values, its counters say more", dev, b, within)
-		} else if err != nil {
+		from, to := m.next(micros(f.From)), m.next(micros(f.To))
+		parts := make([]string, len(chunk))
+		for i, p := range chunk {
+			dev := m.next(p.dev)
+			parts[i] = `SELECT CAST(` + dev + ` AS BIGINT), (SELECT first_response_secs FROM inquiry_stats WHERE developer_id = CAST(` + dev +
+				` AS BIGINT) AND fr_bucket >= ` + m.next(p.bucket*coarse) + ` AND fr_bucket < ` + m.next((p.bucket+1)*coarse) +
+				` AND created_at >= ` + from + ` AND created_at < ` + to + ` ORDER BY first_response_secs LIMIT 1 OFFSET ` + m.next(p.within-1) + `)`
+		}
+		rows, err := tx.query(ctx, strings.Join(parts, " UNION ALL "), m.args...)
+		if err != nil {
 			return fmt.Errorf("sqlstore: ranking median: %w", err)
 		}
-		d.MedianFirstResponse = &secs
+		for rows.Next() {
+			var dev int64
+			var secs sql.NullInt64
+			if err := rows.Scan(&dev, &secs); err != nil {
+				rows.Close()
+				return fmt.Errorf("sqlstore: ranking median: %w", err)
+			}
+			if !secs.Valid {
+				rows.Close()
+				return fmt.Errorf("sqlstore: ranking median: developer %d's bucket holds fewer values than its counters say", dev)
+			}
+			v := secs.Int64
+			byID[dev].MedianFirstResponse = &v
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("sqlstore: ranking median: %w", err)
+		}
 	}
 	return nil
 }
+
+// rankChunk is how many developers' medians one statement picks: 6 bound
+// values each, well under either engine's limit on parameters.
+const rankChunk = 100
 
 // devs is spanned's condition for the developers' own rows (app 0).
 func devs(*conds) string { return "developer_id > 0 AND app_id = 0" }

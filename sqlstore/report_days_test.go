@@ -175,6 +175,26 @@ func TestReportDaysMatchDirect(t *testing.T) {
 		if r.FirstResponse.Count < 5 || r.Resolution.Count < 5 || len(r.ByStatus) < 3 || r.Rating.Count() < 3 || compared == 0 {
 			t.Fatalf("the random history is too thin to prove anything: %+v", r)
 		}
+		// The ledger's counters (purchase_days' blocks, refund_days):
+		// purchases paid across the blocks of 4 and 32 days, refunds of
+		// them, the refund reports and the ranking compared likewise.
+		steps = 0
+		ledgerCheck := func(step string) {
+			for _, r := range ranges {
+				compareLedgerReports(t, f, days, direct, step, r)
+			}
+		}
+		randomLedger(t, f, rand.New(rand.NewPCG(21, 142)), 60, func(step string) {
+			if steps++; steps%3 == 0 {
+				ledgerCheck(step)
+			}
+		})
+		ledgerCheck("the ledger's end")
+		rr, err := direct.RefundReport(asOperator(), ranges[1])
+		must(t, err)
+		if rr.Refunded.Count < 5 || len(rr.ByReason) < 3 || len(rr.ByMethod) < 3 || len(rr.Refunded.Amounts) < 2 {
+			t.Fatalf("the random ledger is too thin to prove anything: %+v", rr)
+		}
 	})
 }
 
@@ -300,7 +320,8 @@ func TestReportDaysConcurrent(t *testing.T) {
 
 // TestReportDaysBackfill rolls migration 00134 back over a random history
 // and applies it again: its backfill must count what was there as the
-// triggers would have.
+// triggers would have; then the ledger's counters (00141, 00142) over a
+// random ledger.
 func TestReportDaysBackfill(t *testing.T) {
 	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newDeskFixture(t, db)
@@ -324,6 +345,15 @@ func TestReportDaysBackfill(t *testing.T) {
 		must(t, err)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("ranking after the backfill: from the counters %+v, directly %+v", got, want)
+		}
+		randomLedger(t, f, rand.New(rand.NewPCG(7, 142)), 40, nil)
+		must(t, db.RedoMigrationForTest(t.Context(), 141))
+		wide := vocdesk.ReportFilter{From: kst("2026-02-01", "00:00"), To: kst("2026-04-20", "00:00")}
+		compareLedgerReports(t, f, days, direct, "after the ledger's backfill", wide)
+		rr, err := direct.RefundReport(asOperator(), wide)
+		must(t, err)
+		if rr.Refunded.Count < 3 {
+			t.Fatalf("the random ledger is too thin to prove anything: %+v", rr)
 		}
 	})
 }

@@ -70,7 +70,7 @@ func (r *ReportService) DeveloperRanking(ctx context.Context, f vocdesk.ReportFi
 			return nil, err
 		}
 	}
-	if err := tx.rankCounts(ctx, s, f, byID); err != nil {
+	if err := tx.rankCounts(ctx, s, f, r.direct, byID); err != nil {
 		return nil, err
 	}
 	for _, id := range order {
@@ -105,16 +105,13 @@ func (r *ReportService) DeveloperRanking(ctx context.Context, f vocdesk.ReportFi
 }
 
 // rankCounts adds every developer's escalations and purchases of the
-// range: the purchases from the daily rollup (00111), the escalations from
-// their log.
-func (tx *Tx) rankCounts(ctx context.Context, s reportScope, f vocdesk.ReportFilter, byID map[int64]*vocdesk.DeveloperRank) error {
+// range: the purchases from the daily rollup (00111) and its blocks
+// (00141; direct: the days alone), the escalations from their log.
+func (tx *Tx) rankCounts(ctx context.Context, s reportScope, f vocdesk.ReportFilter, direct bool, byID map[int64]*vocdesk.DeveloperRank) error {
 	var c conds
-	s.where(&c, "developer_id", "app_id")
 	first, last := dayRange(f)
-	c.add("day >= ?", first)
-	c.add("day <= ?", last)
-	rows, err := tx.query(ctx, `SELECT developer_id + 0, SUM(purchases), SUM(refunded_purchases) FROM purchase_days`+c.where()+
-		` GROUP BY developer_id + 0`, c.args...)
+	rows, err := tx.query(ctx, `SELECT developer_id + 0, SUM(purchases), SUM(refunded_purchases) FROM (`+
+		purchaseRows(&c, first, last, direct, s.cond)+`) u GROUP BY developer_id + 0`, c.args...)
 	if err != nil {
 		return fmt.Errorf("sqlstore: ranking purchases: %w", err)
 	}

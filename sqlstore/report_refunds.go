@@ -36,13 +36,18 @@ func (r *ReportService) RefundReport(ctx context.Context, f vocdesk.ReportFilter
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM cancellation_requests cr`+join+c.where(), c.args...).Scan(&out.Requests); err != nil {
 		return nil, fmt.Errorf("sqlstore: refund report: %w", err)
 	}
-	if err := tx.refundLedger(ctx, s, f, out); err != nil {
+	if l, ok := r.daysFor(s, f); ok {
+		err = tx.dayRefunds(ctx, l, f, out)
+	} else {
+		err = tx.refundLedger(ctx, s, f, out)
+	}
+	if err != nil {
 		return nil, err
 	}
 	// Store-wide, the lines would be every app's; the store's dashboard
 	// ranks developers instead.
 	if s.developerID != 0 {
-		if err := tx.refundItems(ctx, s, f, out); err != nil {
+		if err := tx.refundItems(ctx, s, f, r.direct, out); err != nil {
 			return nil, err
 		}
 	}
@@ -96,16 +101,14 @@ func (tx *Tx) refundLedger(ctx context.Context, s reportScope, f vocdesk.ReportF
 
 // refundItems is the refund rate per app and item: purchases paid in the
 // range, and how many of them have a refund, with the refunded amounts,
-// from the daily rollup purchase_days (migration 00111).
-func (tx *Tx) refundItems(ctx context.Context, s reportScope, f vocdesk.ReportFilter, out *vocdesk.RefundReport) error {
+// from the daily rollup purchase_days (migration 00111) and its blocks
+// (00141; direct: the days alone). The scope is a developer's.
+func (tx *Tx) refundItems(ctx context.Context, s reportScope, f vocdesk.ReportFilter, direct bool, out *vocdesk.RefundReport) error {
 	var c conds
-	s.where(&c, "pd.developer_id", "pd.app_id")
 	first, last := dayRange(f)
-	c.add("pd.day >= ?", first)
-	c.add("pd.day <= ?", last)
 	rows, err := tx.query(ctx, `SELECT a.slug, a.name, i.sku, i.name, pd.currency, SUM(pd.purchases), SUM(pd.refunded_purchases), SUM(pd.refunded)
-		FROM purchase_days pd JOIN apps a ON a.id = pd.app_id JOIN items i ON i.id = pd.item_id`+c.where()+
-		` GROUP BY a.slug, a.name, i.sku, i.name, pd.currency`, c.args...)
+		FROM (`+purchaseRows(&c, first, last, direct, s.cond)+`) pd JOIN apps a ON a.id = pd.app_id JOIN items i ON i.id = pd.item_id
+		GROUP BY a.slug, a.name, i.sku, i.name, pd.currency`, c.args...)
 	if err != nil {
 		return fmt.Errorf("sqlstore: refund items: %w", err)
 	}

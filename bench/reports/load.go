@@ -160,7 +160,7 @@ func load(ctx context.Context, engine, dsn string, c config) error {
 	// rows go in, and the migration's own backfill counts them after, in a
 	// few set-wise statements: a trigger per row took several times longer.
 	statsStart := time.Now()
-	restore, err := countersOff(ctx, l, "inquiry_stats", "00134_inquiry_days.sql")
+	restore, err := countersOff(ctx, l, "inquiry_stats", "00134_inquiry_days.sql", "00143_inquiry_days_quads.sql")
 	if err != nil {
 		return err
 	}
@@ -199,26 +199,29 @@ func load(ctx context.Context, engine, dsn string, c config) error {
 // countersOff turns off table's triggers that keep the daily counters
 // (inquiry_days; SQLite: drops them, keeping their text; PostgreSQL:
 // disables them) and returns the function that counts the rows inserted
-// since with the backfill of migration (a file of ../sqlstore/migrations,
-// from its "-- Backfill" line to its first trigger: the bench runs from
-// bench/) and turns the triggers back on.
-func countersOff(ctx context.Context, l *loader, table, migration string) (func() error, error) {
+// since with the backfills of migrations, in order (files of
+// ../sqlstore/migrations, each from its "-- Backfill" line to its first
+// trigger: the bench runs from bench/) and turns the triggers back on.
+func countersOff(ctx context.Context, l *loader, table string, migrations ...string) (func() error, error) {
 	engine := "postgres"
 	if l.sqlite {
 		engine = "sqlite"
 	}
-	path := "../sqlstore/migrations/" + engine + "/" + migration
-	text, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("counters: %w (run from bench/)", err)
+	var backfill []string
+	for _, migration := range migrations {
+		path := "../sqlstore/migrations/" + engine + "/" + migration
+		text, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("counters: %w (run from bench/)", err)
+		}
+		up := string(text)
+		start := strings.Index(up, "-- Backfill")
+		end := strings.Index(up[max(start, 0):], "-- +goose StatementBegin")
+		if start < 0 || end < 0 {
+			return nil, fmt.Errorf("counters: no backfill found in %s", path)
+		}
+		backfill = append(backfill, strings.Split(up[start:start+end], ";")...)
 	}
-	up := string(text)
-	start := strings.Index(up, "-- Backfill")
-	end := strings.Index(up[max(start, 0):], "-- +goose StatementBegin")
-	if start < 0 || end < 0 {
-		return nil, fmt.Errorf("counters: no backfill found in %s", path)
-	}
-	backfill := strings.Split(up[start:start+end], ";")
 	q := `SELECT tgname, '' FROM pg_trigger WHERE tgrelid = '` + table + `'::regclass AND tgname LIKE 'inquiry_days%'`
 	if l.sqlite {
 		q = `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = '` + table + `' AND name LIKE 'inquiry_days%'`
