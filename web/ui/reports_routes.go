@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/report"
 )
 
 // The dashboards' views.
@@ -21,19 +22,16 @@ func (h *handler) reportRoutes(mux *pageMux) {
 	mux.Handle("GET /operator/reports.csv", h.require(realmOperator, h.reportsCSV(true)))
 }
 
-// reportSectionsFor reads the reports and lays them out: the developer's
-// dashboard (store false) or the store's (true), with the tiles on top.
+// reportSectionsFor reads the reports (side by side: report.ReadDashboard)
+// and lays them out: the developer's dashboard (store false) or the
+// store's (true), with the tiles on top.
 func (h *handler) reportSectionsFor(r *http.Request, f vocdesk.ReportFilter, store bool) ([]reportTile, []reportSection, error) {
-	ctx := r.Context()
 	t := h.tr(r)
-	inq, err := h.svc.Reports.InquiryReport(ctx, f)
+	d, err := report.ReadDashboard(r.Context(), h.svc.Reports, f, store)
 	if err != nil {
 		return nil, nil, err
 	}
-	ref, err := h.svc.Reports.RefundReport(ctx, f)
-	if err != nil {
-		return nil, nil, err
-	}
+	inq, ref := d.Inquiries, d.Refunds
 	tiles := []reportTile{
 		{Label: t.T("reports.created"), Value: count(inq.Created)},
 		{Label: t.T("reports.first_response") + " p50", Value: duration(t, inq.FirstResponse.P50), Note: "p90 " + duration(t, inq.FirstResponse.P90)},
@@ -44,11 +42,7 @@ func (h *handler) reportSectionsFor(r *http.Request, f vocdesk.ReportFilter, sto
 	}
 	var sections []reportSection
 	if store {
-		ranks, err := h.svc.Reports.DeveloperRanking(ctx, f)
-		if err != nil {
-			return nil, nil, err
-		}
-		sections = append(sections, rankingSection(t, ranks))
+		sections = append(sections, rankingSection(t, d.Ranking))
 	}
 	sections = append(sections, inquirySections(t, inq)...)
 	sections = append(sections, refundSections(t, ref, !store)...)
