@@ -138,7 +138,7 @@ func (ds deskSeed) pairs(prefix string) []string {
 // more callers (viewerA, agentA) and {{name}} values that earlier
 // scenarios captured (see capture).
 func runDeskScenarios(t *testing.T, table func(vars map[string]string) []scenario) {
-	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.EnginesInTurn(t, func(t *testing.T, db *sqlstore.DB) {
 		e := newEnv(t, db)
 		e.a.desk.viewerToken = e.memberSession(e.a, vocdesk.RoleViewer)
 		e.a.desk.agentToken = e.memberSession(e.a, vocdesk.RoleAgent)

@@ -33,9 +33,11 @@ type scenario struct {
 	prepare func(sc *scenario)
 }
 
-// runScenarios runs the table on every engine.
+// runScenarios runs the table on every engine, in turn: the tables'
+// closures keep what earlier scenarios made (a token, a key) in variables
+// both engines' runs share.
 func runScenarios(t *testing.T, table []scenario) {
-	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+	sqlstoretest.EnginesInTurn(t, func(t *testing.T, db *sqlstore.DB) {
 		e := newEnv(t, db)
 		for _, sc := range table {
 			sc.run(t, e)

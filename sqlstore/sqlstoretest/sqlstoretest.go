@@ -133,3 +133,15 @@ func Engines(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
 		})
 	}
 }
+
+// EnginesInTurn is Engines with the two subtests one after the other, for
+// an fn that carries state from one engine's run to the next's or shares
+// it between them (a table of scenarios whose closures keep a token or an
+// id for the scenarios after them).
+func EnginesInTurn(t *testing.T, fn func(t *testing.T, db *sqlstore.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, OpenSQLite(t)) })
+	if u := os.Getenv(EnvPostgres); u != "" {
+		t.Run("postgres", func(t *testing.T) { fn(t, OpenPostgres(t, u)) })
+	}
+}
