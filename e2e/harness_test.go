@@ -278,6 +278,20 @@ func (s *Suite) WaitPath(path string) {
 	})
 }
 
+// AtPath says whether the browser reaches path (the query aside) within d,
+// for a step that may be tried again (a key pressed while the page was
+// still loading).
+func (s *Suite) AtPath(path string, d time.Duration) bool {
+	for deadline := time.Now().Add(d); ; time.Sleep(50 * time.Millisecond) {
+		if loc, _, _ := strings.Cut(s.Location(), "?"); loc == path {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+}
+
 func (s *Suite) waitLocation(want string, reached func(loc string) bool) {
 	s.T.Helper()
 	deadline := time.Now().Add(waitTimeout)
