@@ -234,7 +234,7 @@ func (db *DB) openSQLite(path string) error {
 	ckpt.SetMaxOpenConns(1)
 	ckpt.SetMaxIdleConns(1)
 	ckpt.SetConnMaxIdleTime(0)
-	db.checkpoints = startCheckpointer(ckpt, checkpointEvery)
+	db.checkpoints = startCheckpointer(ckpt)
 	db.pollDSN = path + "?" + rparams.Encode()
 	db.read, db.write, db.dialect = read, write, dialectSQLite
 	db.stmts.pool, db.readStmts.pool = write, read

@@ -21,7 +21,7 @@ func (db *DB) beginImport(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: conn: %w", err)
 	}
-	t := &Tx{conn: conn, db: db, dialect: db.dialect}
+	t := &Tx{conn: conn, db: db, dialect: db.dialect, writes: true}
 	if db.dialect == dialectSQLite {
 		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
 			conn.Close()

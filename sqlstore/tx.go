@@ -26,6 +26,9 @@ type Tx struct {
 	// enqueued is set when the transaction added a job, so Commit wakes
 	// this process's job runners.
 	enqueued bool
+	// writes is set on a write transaction, whose commit tells SQLite's
+	// checkpointer that the log has new pages.
+	writes bool
 	// pageChanges are the cached review pages the transaction changes,
 	// dropped once it commits (review_page_cache.go).
 	pageChanges []reviewPageChange
@@ -58,7 +61,7 @@ func (db *DB) beginWrite(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: begin: %w", err)
 	}
-	return &Tx{tx: tx, db: db, now: db.now(), dialect: db.dialect}, nil
+	return &Tx{tx: tx, db: db, now: db.now(), dialect: db.dialect, writes: true}, nil
 }
 
 // inWrite runs fn in a write transaction and commits it if fn returns nil;
@@ -177,6 +180,9 @@ func (tx *Tx) Commit() error {
 	}
 	if tx.enqueued {
 		tx.db.wakeJobs()
+	}
+	if tx.writes {
+		tx.db.checkpoints.committed()
 	}
 	return nil
 }
