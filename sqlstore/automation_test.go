@@ -169,11 +169,24 @@ func TestRulesOnEvents(t *testing.T) {
 				t.Fatalf("rule matched without its words: %v", other.Tags)
 			}
 		}
+		// Twice each: the second creation reads the spend with the cached
+		// set's version (readRules), the first after loading the set.
 		vip.Conditions.MinSpend.Amount = 6701
 		must(t, f.auto.UpdateRule(f.asAdmin, vip))
-		if poor := f.ask(t, f.custA, "TXA2", "", "환불", "환불"); slices.Contains(poor.Tags, "vip") {
-			t.Fatal("rule matched below its spend")
+		for i := range 2 {
+			if poor := f.ask(t, f.custA, "TXA2", "", "환불", "환불"); slices.Contains(poor.Tags, "vip") {
+				t.Fatalf("rule matched below its spend (creation %d)", i+1)
+			}
 		}
+		vip.Conditions.MinSpend.Amount = 6700
+		must(t, f.auto.UpdateRule(f.asAdmin, vip))
+		for i := range 2 {
+			if rich := f.ask(t, f.custA, "TXA2", "", "환불", "환불"); !slices.Contains(rich.Tags, "vip") {
+				t.Fatalf("rule did not match at its spend (creation %d)", i+1)
+			}
+		}
+		vip.Conditions.MinSpend.Amount = 6701
+		must(t, f.auto.UpdateRule(f.asAdmin, vip))
 
 		// The customer replies: the reply rule tags it, once per message.
 		must(t, f.inq.AddMessage(f.asCust, in.ID, &vocdesk.Message{Body: "아직인가요?"}))
@@ -186,8 +199,8 @@ func TestRulesOnEvents(t *testing.T) {
 		if p, _ := f.auto.FindPriority(f.asAgentA, in.ID); p != vocdesk.PriorityLow {
 			t.Fatalf("status_changed rule: priority %s", p)
 		}
-		if n := f.countRows(t, `SELECT COUNT(*) FROM audit_log WHERE action = 'rule.applied'`); n != 3 {
-			t.Fatalf("%d rule.applied entries, want 3", n)
+		if n := f.countRows(t, `SELECT COUNT(*) FROM audit_log WHERE action = 'rule.applied'`); n != 5 {
+			t.Fatalf("%d rule.applied entries, want 5", n)
 		}
 
 		// A change made by another process (a row edited and its version
@@ -270,6 +283,28 @@ func TestRoundRobin(t *testing.T) {
 		lone := f.ask(t, f.custA, "TXA1", "", "아무도 없나요", "x")
 		if lone.AssigneeID != 0 {
 			t.Fatalf("assigned to %d while everyone is away", lone.AssigneeID)
+		}
+
+		// Another process disables the rule (its row edited, the set's
+		// version bumped): this process's cached set still has it, and the
+		// creation must neither assign nor move its cursor (readRules takes
+		// a turn ahead only while the version is the cached one).
+		for _, m := range []*vocdesk.Member{f.agentA, f.agentA2} {
+			must(t, f.auto.SetAvailability(f.asAdmin, m.ID, vocdesk.AvailabilityIn))
+		}
+		if in := f.ask(t, f.custA, "TXA1", "", "다시 있어요", "x"); in.AssigneeID == 0 {
+			t.Fatal("not assigned with two agents in")
+		}
+		turn := f.countRows(t, `SELECT last_member_id FROM rule_cursors WHERE rule_id = $1`, rr.ID)
+		_, err = f.db.RawForTest().Exec(f.db.RebindForTest(`UPDATE rules SET enabled = $1 WHERE id = $2`), false, rr.ID)
+		must(t, err)
+		_, err = f.db.RawForTest().Exec(f.db.RebindForTest(`UPDATE rule_sets SET version = version + 1 WHERE developer_id = $1`), f.devA.ID)
+		must(t, err)
+		if in := f.ask(t, f.custA, "TXA1", "", "꺼진 규칙", "x"); in.AssigneeID != 0 {
+			t.Fatalf("a rule disabled elsewhere assigned %d", in.AssigneeID)
+		}
+		if got := f.countRows(t, `SELECT last_member_id FROM rule_cursors WHERE rule_id = $1`, rr.ID); got != turn {
+			t.Fatalf("a rule disabled elsewhere moved its cursor: %d, was %d", got, turn)
 		}
 	})
 }

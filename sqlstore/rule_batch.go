@@ -74,6 +74,8 @@ type ruleBatch struct {
 	// audits go in before the event's own entry, in the same statement
 	// (the inquiry's creation, rule_created.go).
 	audits []auditEntry
+	// turns are round-robin turns already taken (readRules), by rule id.
+	turns map[int64]takenTurn
 }
 
 // skipped says an action was skipped because its target has gone (a
@@ -118,7 +120,13 @@ func (b *ruleBatch) apply(ctx context.Context, tx *Tx, r *vocdesk.Rule) error {
 		var err error
 		if act.AssignRoundRobin {
 			how = "assign (round-robin)"
-			id, name, err = tx.nextInTurn(ctx, r.ID, in.DeveloperID)
+			if t, ok := b.turns[r.ID]; !ok {
+				id, name, err = tx.nextInTurn(ctx, r.ID, in.DeveloperID)
+			} else if t.gone {
+				err = errRuleGone
+			} else {
+				id, name = t.member, t.name
+			}
 		} else if id != in.AssigneeID {
 			name, err = tx.memberName(ctx, id, in.DeveloperID)
 		}

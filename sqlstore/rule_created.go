@@ -44,10 +44,11 @@ type createdRules struct {
 func (tx *Tx) rulesBeforeInsert(ctx context.Context, in *vocdesk.Inquiry, text string) (*createdRules, error) {
 	start := time.Now()
 	c := &createdRules{batch: ruleBatch{in: in, before: viewOf(in), inserted: true}}
-	matched, err := tx.matchRules(ctx, in, vocdesk.RuleOnCreated, text)
+	matched, turns, err := tx.matchRules(ctx, in, vocdesk.RuleOnCreated, text, true)
 	if err != nil {
 		return nil, err
 	}
+	c.batch.turns = turns
 	if c.ran, err = c.batch.applyAll(ctx, tx, matched); err != nil {
 		return nil, err
 	}

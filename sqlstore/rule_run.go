@@ -41,7 +41,7 @@ func (tx *Tx) runRules(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.R
 		start := time.Now()
 		defer func() { timing(time.Since(start)) }()
 	}
-	matched, err := tx.matchRules(ctx, in, event, text)
+	matched, _, err := tx.matchRules(ctx, in, event, text, false)
 	if err != nil || len(matched) == 0 {
 		return err
 	}
@@ -54,30 +54,6 @@ func (tx *Tx) runRules(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.R
 		return err
 	}
 	return run.finish(ctx, tx, key, ran, nil)
-}
-
-// matchRules returns the developer's enabled rules whose conditions hold on
-// an event of in, in order.
-func (tx *Tx) matchRules(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.RuleEvent, text string) ([]*vocdesk.Rule, error) {
-	set, err := tx.ruleSetOf(ctx, in.DeveloperID)
-	if err != nil || set == nil || len(set.rules) == 0 {
-		return nil, err
-	}
-	// Conditions test what the event brought (channel, category, app,
-	// words, spend, the SLA state at its start), none of which a rule's
-	// action changes, so every rule is tested before any applies.
-	facts := tx.factsFor(ctx, in, event, text)
-	var matched []*vocdesk.Rule
-	for _, c := range set.rules {
-		ok, err := c.matches(facts)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			matched = append(matched, c.rule)
-		}
-	}
-	return matched, nil
 }
 
 // finish writes what the rules that ran (in the batch's order) did, lead

@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,8 +27,9 @@ type compiledRule struct {
 // ruleSet is a developer's enabled rules, compiled, at a version of
 // rule_sets.
 type ruleSet struct {
-	version int64
-	rules   []*compiledRule
+	version    int64
+	rules      []*compiledRule
+	currencies []string // of the rules' spend conditions (readRules reads them)
 }
 
 // ruleCache holds each developer's compiled rule set in this process. It
@@ -108,30 +107,36 @@ func compileRule(r *vocdesk.Rule) *compiledRule {
 
 // ruleFacts is what conditions are tested on: the inquiry at the event, the
 // event's text, and the customer's spend, read once per currency when a
-// rule asks.
+// rule asks (readRules reads those of the cached set's rules ahead).
 type ruleFacts struct {
 	in    *vocdesk.Inquiry
 	event vocdesk.RuleEvent
 	text  string // lower-cased subject and the event's message
 	sla   string
+	spent map[string]int64 // spend by currency, as read
 	spend func(currency string) (int64, error)
+}
+
+// holds reports whether every condition of the rule but its spend holds.
+func (c *compiledRule) holds(f *ruleFacts) bool {
+	switch {
+	case !c.events[f.event]:
+		return false
+	case c.channels != nil && !c.channels[f.in.Channel]:
+		return false
+	case c.categories != nil && !c.categories[f.in.Category]:
+		return false
+	case c.apps != nil && !c.apps[f.in.AppSlug]:
+		return false
+	case c.sla != nil && !c.sla[f.sla]:
+		return false
+	}
+	return len(c.words) == 0 || slices.ContainsFunc(c.words, func(w string) bool { return strings.Contains(f.text, w) })
 }
 
 // matches reports whether every condition of the rule holds.
 func (c *compiledRule) matches(f *ruleFacts) (bool, error) {
-	switch {
-	case !c.events[f.event]:
-		return false, nil
-	case c.channels != nil && !c.channels[f.in.Channel]:
-		return false, nil
-	case c.categories != nil && !c.categories[f.in.Category]:
-		return false, nil
-	case c.apps != nil && !c.apps[f.in.AppSlug]:
-		return false, nil
-	case c.sla != nil && !c.sla[f.sla]:
-		return false, nil
-	}
-	if len(c.words) > 0 && !slices.ContainsFunc(c.words, func(w string) bool { return strings.Contains(f.text, w) }) {
+	if !c.holds(f) {
 		return false, nil
 	}
 	if m := c.rule.Conditions.MinSpend; m != nil {
@@ -144,34 +149,6 @@ func (c *compiledRule) matches(f *ruleFacts) (bool, error) {
 		}
 	}
 	return true, nil
-}
-
-// ruleSetOf returns the developer's compiled enabled rules: the cached set
-// when rule_sets still has its version, else a fresh load. A developer that
-// never had a rule costs one indexed read that finds nothing.
-func (tx *Tx) ruleSetOf(ctx context.Context, devID int64) (*ruleSet, error) {
-	var version int64
-	err := tx.queryRowOnce(ctx, `SELECT version FROM rule_sets WHERE developer_id = $1`, devID).Scan(&version)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	} else if err != nil {
-		return nil, fmt.Errorf("sqlstore: rule set version: %w", err)
-	}
-	if s := tx.db.rules.get(devID); s != nil && s.version == version {
-		return s, nil
-	}
-	rules, err := tx.rulesOf(ctx, devID)
-	if err != nil {
-		return nil, err
-	}
-	s := &ruleSet{version: version}
-	for _, r := range rules {
-		if r.Enabled {
-			s.rules = append(s.rules, compileRule(r))
-		}
-	}
-	tx.db.rules.put(devID, s)
-	return s, nil
 }
 
 // spendOf is what the customer has paid the developer in currency, refunds
@@ -193,7 +170,7 @@ func (tx *Tx) spendOf(ctx context.Context, customerID, devID int64, currency str
 // message (empty for a status change).
 func (tx *Tx) factsFor(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.RuleEvent, text string) *ruleFacts {
 	spent := map[string]int64{}
-	return &ruleFacts{in: in, event: event, text: strings.ToLower(in.Subject + "\n" + text), sla: in.SLAState(tx.now),
+	return &ruleFacts{in: in, event: event, text: strings.ToLower(in.Subject + "\n" + text), sla: in.SLAState(tx.now), spent: spent,
 		spend: func(currency string) (int64, error) {
 			if v, ok := spent[currency]; ok {
 				return v, nil

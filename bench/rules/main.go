@@ -24,6 +24,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -42,10 +43,23 @@ func main() {
 	warm := flag.Int("warmup", 300, "creations per developer before measuring")
 	rules := flag.Int("rules", 50, "rules of the miss and hit developers")
 	pg := flag.String("pg", envOr("VOCDESK_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL server URL")
+	cpu := flag.String("cpuprofile", "", "write a CPU profile of the runs to this file")
 	flag.Parse()
+	if *cpu != "" {
+		f, err := os.Create(*cpu)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "rules bench: %v\n", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	for _, e := range strings.Split(*engines, ",") {
 		if err := run(context.Background(), strings.TrimSpace(e), *pg, *n, *warm, *rules); err != nil {
 			fmt.Fprintf(os.Stderr, "rules bench %s: %v\n", e, err)
+			pprof.StopCPUProfile()
 			os.Exit(1)
 		}
 	}
