@@ -50,6 +50,7 @@ func (tx *Tx) auditStmt(a *vocdesk.Actor, c change) (string, []any, error) {
 // multi-row INSERT numbers its rows in order on both engines, where two
 // INSERTs run as one statement on PostgreSQL (execParts) would not.
 func (tx *Tx) auditStmts(entries []auditEntry) (string, []any, error) {
+	tx.audited = true
 	var q strings.Builder
 	q.WriteString(`INSERT INTO audit_log
 		(at, actor_realm, actor_id, actor_key_id, actor_name, developer_id, action, entity, entity_id, before_json, after_json)

@@ -65,6 +65,9 @@ type DB struct {
 	// checkpoints copies SQLite's WAL into the database file beside the
 	// writer (checkpoint.go); nil on PostgreSQL.
 	checkpoints *checkpointer
+	// auditIndex adds SQLite's new audit entries to the free-text index
+	// after they commit (audit_text_index.go); nil on PostgreSQL.
+	auditIndex *auditIndexer
 	// rules caches each developer's compiled rule set (rule_set.go).
 	rules ruleCache
 	// reviewPages keeps the first pages of reviews (review_page_cache.go),
@@ -240,6 +243,7 @@ func (db *DB) openSQLite(path string) error {
 	db.stmts.pool, db.readStmts.pool = write, read
 	db.stmts.max, db.readStmts.max = maxWriteStmts, maxReadStmts
 	db.readers, db.streams = newReaderSlots(n), newReaderSlots(streamReaders)
+	db.auditIndex = startAuditIndexer(db)
 	return nil
 }
 
@@ -275,6 +279,9 @@ func (db *DB) Close() error {
 	db.reviewFeed.stop()
 	if db.write != nil {
 		errs = append(errs, db.writeKeyUses(context.Background(), db.keyUses.take(db.now())))
+	}
+	if db.auditIndex != nil {
+		db.auditIndex.close()
 	}
 	if db.checkpoints != nil {
 		errs = append(errs, db.checkpoints.close())

@@ -109,7 +109,7 @@ func (g *groupCommit) runBatch(batch []*groupCall) []error {
 	}
 	defer tx.Rollback()
 	tx.stmts = &g.db.stmts
-	enqueued := false
+	enqueued, audited := false, false
 	for i, c := range batch {
 		if err := c.ctx.Err(); err != nil {
 			errs[i] = err
@@ -133,11 +133,12 @@ func (g *groupCommit) runBatch(batch []*groupCall) []error {
 			return fail(fmt.Errorf("sqlstore: release savepoint: %w", err))
 		}
 		enqueued = enqueued || (errs[i] == nil && call.enqueued)
+		audited = audited || (errs[i] == nil && call.audited)
 		if errs[i] == nil {
 			tx.pageChanges = append(tx.pageChanges, call.pageChanges...)
 		}
 	}
-	tx.enqueued = enqueued
+	tx.enqueued, tx.audited = enqueued, audited
 	if err := tx.Commit(); err != nil {
 		return fail(err)
 	}

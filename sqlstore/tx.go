@@ -29,6 +29,9 @@ type Tx struct {
 	// writes is set on a write transaction, whose commit tells SQLite's
 	// checkpointer that the log has new pages.
 	writes bool
+	// audited is set when the transaction appended audit entries, so
+	// Commit wakes SQLite's audit text indexer.
+	audited bool
 	// pageChanges are the cached review pages the transaction changes,
 	// dropped once it commits (review_page_cache.go).
 	pageChanges []reviewPageChange
@@ -183,6 +186,9 @@ func (tx *Tx) Commit() error {
 	}
 	if tx.writes {
 		tx.db.checkpoints.committed()
+	}
+	if tx.audited {
+		tx.db.auditIndex.appended()
 	}
 	return nil
 }
