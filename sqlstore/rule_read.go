@@ -129,9 +129,9 @@ type takenTurn struct {
 // guardedTurnSQL is nextInTurnSQL for readRules: the cursor of rule $1 of
 // developer $2 ($3 false) moves only while the developer's rule set is at
 // version $4. It returns the rule's id, the member and the member's name.
-var guardedTurnSQL = strings.Replace(nextInTurnSQL, "FROM rules r WHERE r.id = $1",
-	"FROM rules r WHERE r.id = $1 AND EXISTS (SELECT 1 FROM rule_sets v WHERE v.developer_id = $2 AND v.version = $4)", 1) +
-	" AS name, rule_cursors.rule_id"
+const guardedTurnSQL = turnInsertSQL +
+	`FROM rules r WHERE r.id = $1 AND EXISTS (SELECT 1 FROM rule_sets v WHERE v.developer_id = $2 AND v.version = $4)` +
+	turnUpsertSQL + ` AS name, rule_cursors.rule_id`
 
 // setCurrencies are the currencies the set's rules ask a spend in.
 func setCurrencies(rules []*compiledRule) []string {

@@ -214,8 +214,14 @@ const inTurnSQL = `SELECT m.id FROM members m LEFT JOIN member_availability v ON
 // rule deleted since its set was read moves no cursor and returns no row
 // (errRuleGone): the created event's rules take their turn before their
 // run is recorded (rule_created.go).
-const nextInTurnSQL = `INSERT INTO rule_cursors (rule_id, last_member_id)
-	SELECT r.id, COALESCE((SELECT MIN(t.id) FROM (` + inTurnSQL + `) t), 0) FROM rules r WHERE r.id = $1
+const nextInTurnSQL = turnInsertSQL + `FROM rules r WHERE r.id = $1` + turnUpsertSQL
+
+// turnInsertSQL and turnUpsertSQL are nextInTurnSQL around the rule's row,
+// which readRules names with a condition of its own (guardedTurnSQL).
+const turnInsertSQL = `INSERT INTO rule_cursors (rule_id, last_member_id)
+	SELECT r.id, COALESCE((SELECT MIN(t.id) FROM (` + inTurnSQL + `) t), 0) `
+
+const turnUpsertSQL = `
 	ON CONFLICT (rule_id) DO UPDATE SET last_member_id = COALESCE(
 		(SELECT MIN(t.id) FROM (` + inTurnSQL + `) t WHERE t.id > rule_cursors.last_member_id),
 		(SELECT MIN(t.id) FROM (` + inTurnSQL + `) t),
