@@ -11,64 +11,24 @@ import (
 // milliseconds.
 const auditIndexBatch = 256
 
-// auditIndexDelay is how long the indexer waits after hearing of new
-// entries, so that one FTS5 segment holds many of them.
-const auditIndexDelay = 50 * time.Millisecond
+// auditIndexPause is the least time between two runs of the indexer
+// while entries keep coming, so that one FTS5 segment holds many of them.
+const auditIndexPause = 50 * time.Millisecond
 
-// auditIndexer adds SQLite's new audit entries to the free-text index
-// (audit_text) after they are committed, in batches, on the single writer
-// (migration 00147 says why). It is woken by commits that appended entries
-// (auditAppended) and looks once a second regardless, for entries written
-// otherwise (a migration, another process on the same file).
-type auditIndexer struct {
-	db   *DB
-	wake chan struct{}
-	stop context.CancelFunc
-	done chan struct{}
-}
-
-func startAuditIndexer(db *DB) *auditIndexer {
-	ctx, stop := context.WithCancel(context.Background())
-	x := &auditIndexer{db: db, wake: make(chan struct{}, 1), stop: stop, done: make(chan struct{})}
-	go func() {
-		defer close(x.done)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-x.wake:
-				select {
-				case <-ctx.Done():
-					return
-				case <-time.After(auditIndexDelay):
-				}
-			case <-time.After(time.Second):
-			}
-			// An error (the table not migrated yet, a full disk) leaves
-			// the entries past the mark, where searches still read them,
-			// to the next round.
-			_ = x.db.indexAuditText(ctx)
-		}
-	}()
-	return x
-}
-
-// appended tells the indexer that a commit added audit entries. It never
-// waits; on PostgreSQL (no indexer: its trigram indexes are written with
-// the entry) it does nothing.
-func (x *auditIndexer) appended() {
-	if x == nil {
-		return
-	}
-	select {
-	case x.wake <- struct{}{}:
-	default:
-	}
-}
-
-func (x *auditIndexer) close() {
-	x.stop()
-	<-x.done
+// startAuditIndexer starts the worker that adds SQLite's new audit entries
+// to the free-text index (audit_text) after they are committed, in
+// batches, on the single writer (migration 00147 says why). Commits that
+// appended entries wake it (Tx.audited); it also looks once a second, for
+// entries written otherwise (a migration, another process on the same
+// file).
+func startAuditIndexer(db *DB) *worker {
+	return startWorker(time.Second, func(ctx context.Context) (time.Duration, bool) {
+		// An error (the table not migrated yet, a full disk) leaves the
+		// entries past the mark, where searches still read them, to the
+		// next round.
+		_ = db.indexAuditText(ctx)
+		return auditIndexPause, false
+	})
 }
 
 // IndexAuditText adds every audit entry not yet in SQLite's free-text index

@@ -41,57 +41,37 @@ const checkpointIdle = time.Second
 // transaction between this copy and its next commit (an import's batches
 // follow each other at once), and it bounds the log if this one fails.
 //
-// It copies when a write committed (committed), at most once per
-// checkpointPause, and again until the log is copied; otherwise once per
-// checkpointIdle.
+// It is a worker woken by commits: it copies at once, then at most once
+// per checkpointPause while writes keep coming, and again until the log is
+// copied; otherwise once per checkpointIdle.
 type checkpointer struct {
 	pool *sql.DB
-	wake chan struct{} // a write committed since the last copy
-	stop context.CancelFunc
-	done chan struct{}
+	w    *worker
 }
 
 func startCheckpointer(pool *sql.DB) *checkpointer {
-	ctx, stop := context.WithCancel(context.Background())
-	c := &checkpointer{pool: pool, wake: make(chan struct{}, 1), stop: stop, done: make(chan struct{})}
-	go func() {
-		defer close(c.done)
-		var last logState
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-c.wake:
-			case <-time.After(checkpointIdle):
-			}
-			pause := checkpointPause
-			now, ok := c.copyLog(ctx)
-			if ok && now.copied < now.logged {
-				c.committed() // come back for the rest
-				if now == last {
-					pause = checkpointRetry // nothing moved
-				}
-			}
-			last = now
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(pause):
-			}
+	c := &checkpointer{pool: pool}
+	var last logState
+	c.w = startWorker(checkpointIdle, func(ctx context.Context) (time.Duration, bool) {
+		now, ok := c.copyLog(ctx)
+		defer func() { last = now }()
+		switch {
+		case !ok || now.copied >= now.logged:
+			return checkpointPause, false
+		case now == last:
+			return checkpointRetry, true // nothing moved: a long read holds pages
+		default:
+			return checkpointPause, true // come back for the rest
 		}
-	}()
+	})
 	return c
 }
 
-// committed tells the checkpointer that the log has new pages. It never
-// waits; on PostgreSQL (no checkpointer) it does nothing.
+// committed tells the checkpointer that the log has new pages; on
+// PostgreSQL (no checkpointer) it does nothing.
 func (c *checkpointer) committed() {
-	if c == nil {
-		return
-	}
-	select {
-	case c.wake <- struct{}{}:
-	default:
+	if c != nil {
+		c.w.notify()
 	}
 }
 
@@ -116,7 +96,6 @@ func (c *checkpointer) copyLog(ctx context.Context) (s logState, ok bool) {
 // close stops the copying and closes the connection; the writer's last
 // close checkpoints what is left.
 func (c *checkpointer) close() error {
-	c.stop()
-	<-c.done
+	c.w.close()
 	return c.pool.Close()
 }

@@ -67,7 +67,7 @@ type DB struct {
 	checkpoints *checkpointer
 	// auditIndex adds SQLite's new audit entries to the free-text index
 	// after they commit (audit_text_index.go); nil on PostgreSQL.
-	auditIndex *auditIndexer
+	auditIndex *worker
 	// rules caches each developer's compiled rule set (rule_set.go).
 	rules ruleCache
 	// reviewPages keeps the first pages of reviews (review_page_cache.go),

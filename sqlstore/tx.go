@@ -188,7 +188,7 @@ func (tx *Tx) Commit() error {
 		tx.db.checkpoints.committed()
 	}
 	if tx.audited {
-		tx.db.auditIndex.appended()
+		tx.db.auditIndex.notify()
 	}
 	return nil
 }

@@ -1,0 +1,64 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+)
+
+// worker runs a job in a goroutine of its own: when woken (notify) and
+// otherwise once per idle, then pausing as long as the job asks before it
+// can run again. SQLite's checkpointer and its audit text indexer are
+// workers woken by commits; the pause is what gathers many commits into
+// one run.
+type worker struct {
+	wake chan struct{}
+	stop context.CancelFunc
+	done chan struct{}
+}
+
+// startWorker starts run. run returns the pause before the next run, and
+// whether to run again after it without waiting to be woken (work is left).
+func startWorker(idle time.Duration, run func(ctx context.Context) (pause time.Duration, again bool)) *worker {
+	ctx, stop := context.WithCancel(context.Background())
+	w := &worker{wake: make(chan struct{}, 1), stop: stop, done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		again := false
+		for {
+			if !again {
+				select {
+				case <-ctx.Done():
+					return
+				case <-w.wake:
+				case <-time.After(idle):
+				}
+			}
+			var pause time.Duration
+			pause, again = run(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(pause):
+			}
+		}
+	}()
+	return w
+}
+
+// notify wakes the worker. It never waits, and on a nil worker (PostgreSQL
+// has neither) it does nothing.
+func (w *worker) notify() {
+	if w == nil {
+		return
+	}
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// close stops the worker and waits for its run in progress.
+func (w *worker) close() {
+	w.stop()
+	<-w.done
+}
