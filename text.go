@@ -1,6 +1,8 @@
 package vocdesk
 
 import (
+	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -110,4 +112,24 @@ func CleanText(s string) string {
 		i += n
 	}
 	return string(b)
+}
+
+// LowerText is strings.ToLower for what customers write: ASCII and Hangul
+// syllables (which have no case), most of it, skip Unicode's case tables,
+// whose lookups made lower-casing a 20 KB Korean mail cost as much as
+// parsing it.
+func LowerText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case 'A' <= r && r <= 'Z':
+			r += 'a' - 'A'
+		case r < utf8.RuneSelf, 0xAC00 <= r && r <= 0xD7A3:
+		default:
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -20,10 +20,11 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message/textproto"
+
+	"github.com/vocdesk/vocdesk"
 )
 
 // Message is an incoming mail as the desk reads it.
@@ -55,29 +56,9 @@ type Message struct {
 // words in them.
 func (m *Message) haystack() string {
 	if m.lower == "" {
-		m.lower = lower(m.Subject + "\n" + m.Text)
+		m.lower = vocdesk.LowerText(m.Subject + "\n" + m.Text)
 	}
 	return m.lower
-}
-
-// lower is strings.ToLower for mail text: ASCII and Hangul syllables (which
-// have no case), most of what customers write, skip Unicode's case tables,
-// whose lookups made lower-casing a 20 KB Korean mail cost as much as
-// parsing it.
-func lower(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range s {
-		switch {
-		case 'A' <= r && r <= 'Z':
-			r += 'a' - 'A'
-		case r < utf8.RuneSelf, 0xAC00 <= r && r <= 0xD7A3:
-		default:
-			r = unicode.ToLower(r)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // File is an attachment or inline image of a message.

@@ -68,6 +68,10 @@ type DB struct {
 	// auditIndex adds SQLite's new audit entries to the free-text index
 	// after they commit (audit_text_index.go); nil on PostgreSQL.
 	auditIndex *worker
+	// search writes SQLite's search documents after the changes that
+	// queue them, and holds searches until it has (search_later.go); nil
+	// on PostgreSQL.
+	search *searchIndexer
 	// rules caches each developer's compiled rule set (rule_set.go).
 	rules ruleCache
 	// reviewPages keeps the first pages of reviews (review_page_cache.go),
@@ -108,6 +112,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			return nil, explainSQLiteOpen(dsn, err)
 		}
 		return nil, err
+	}
+	if db.dialect == dialectSQLite {
+		// Once the file is in WAL (Ping): its first round opens a reader.
+		db.search = startSearchIndexer(db)
 	}
 	return db, nil
 }
@@ -283,6 +291,7 @@ func (db *DB) Close() error {
 	if db.auditIndex != nil {
 		db.auditIndex.close()
 	}
+	db.search.close()
 	if db.checkpoints != nil {
 		errs = append(errs, db.checkpoints.close())
 	}

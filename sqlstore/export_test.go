@@ -134,3 +134,13 @@ func (db *DB) StoredRawForTest(ctx context.Context, id int64) (raw []byte, cuts 
 	err = db.read.QueryRowContext(ctx, rebind(db.dialect, q), id).Scan(&raw, &cuts)
 	return raw, cuts, err
 }
+
+// StopSearchIndexerForTest stops SQLite's search worker, as if the process
+// had ended with documents queued; StartSearchIndexerForTest starts one as
+// a new process does.
+func (db *DB) StopSearchIndexerForTest() {
+	db.search.close()
+	db.search = nil
+}
+
+func (db *DB) StartSearchIndexerForTest() { db.search = startSearchIndexer(db) }

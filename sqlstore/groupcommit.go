@@ -109,7 +109,7 @@ func (g *groupCommit) runBatch(batch []*groupCall) []error {
 	}
 	defer tx.Rollback()
 	tx.stmts = &g.db.stmts
-	enqueued, audited := false, false
+	enqueued, audited, searched := false, false, false
 	for i, c := range batch {
 		if err := c.ctx.Err(); err != nil {
 			errs[i] = err
@@ -134,11 +134,12 @@ func (g *groupCommit) runBatch(batch []*groupCall) []error {
 		}
 		enqueued = enqueued || (errs[i] == nil && call.enqueued)
 		audited = audited || (errs[i] == nil && call.audited)
+		searched = searched || (errs[i] == nil && call.searched)
 		if errs[i] == nil {
 			tx.pageChanges = append(tx.pageChanges, call.pageChanges...)
 		}
 	}
-	tx.enqueued, tx.audited = enqueued, audited
+	tx.enqueued, tx.audited, tx.searched = enqueued, audited, searched
 	if err := tx.Commit(); err != nil {
 		return fail(err)
 	}

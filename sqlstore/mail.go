@@ -120,8 +120,6 @@ func (tx *Tx) receiveMail(ctx context.Context, a *vocdesk.Actor, m *vocdesk.Inbo
 	if d == nil {
 		d = decide(f)
 	}
-	tx.knownDoc = ahead.doc
-	defer func() { tx.knownDoc = nil }()
 	rec := &vocdesk.MailMessage{DeveloperID: f.DeveloperID, DeveloperSlug: m.DeveloperSlug, MessageID: clip(m.MessageID, 500),
 		From: clip(m.From, 320), To: clip(m.Recipient, 320), Subject: clip(m.Subject, 1000), ReceivedAt: tx.now,
 		Outcome: d.Outcome, Problem: clip(d.Problem, 2000), Size: int64(len(m.Raw))}

@@ -3,28 +3,25 @@ package sqlstore
 import (
 	"context"
 	"reflect"
-	"strings"
 
 	"github.com/vocdesk/vocdesk"
 )
 
 // On SQLite every message is stored by the one writer, so what the writer
 // does per message bounds the intake. Much of it needs nothing the writer
-// holds: the decision is a function of the message and the facts, and a
-// new inquiry's search document a function of its text. preDecide makes
-// both on a read snapshot, in the SMTP session's own goroutine, in parallel
-// with the writer; the writer then reads the facts again (a few indexed
-// lookups) and uses what was made ahead only if they are the same, so a
-// message that raced another (the same Message-ID, a new inquiry of its
-// thread) is decided again on what the writer sees.
+// holds: the decision is a function of the message and the facts.
+// preDecide makes it on a read snapshot, in the SMTP session's own
+// goroutine, in parallel with the writer; the writer then reads the facts
+// again (a few indexed lookups) and uses what was made ahead only if they
+// are the same, so a message that raced another (the same Message-ID, a
+// new inquiry of its thread) is decided again on what the writer sees.
 
 // preDecision is a decision made before the storing transaction.
 type preDecision struct {
 	facts    *vocdesk.MailFacts
 	decision *vocdesk.MailDecision
-	doc      *knownDoc // a new inquiry's search document, rendered
 	// spans are where the decision's attachments stand in the raw
-	// message (mail_raw_cut.go), found ahead as the document is rendered.
+	// message (mail_raw_cut.go), found ahead.
 	spans []rawSpan
 	// bodyOK says the decision's message passed vocdesk.ValidateBody
 	// (counting the runes of a 20 KB body was 0.05 ms of the writer's
@@ -50,16 +47,6 @@ func (db *DB) preDecide(ctx context.Context, m *vocdesk.InboundMail, decide vocd
 	}
 	d := decide(f)
 	p := &preDecision{facts: f, decision: d}
-	if d.Outcome == vocdesk.MailInquiry && d.Inquiry != nil && d.Message != nil {
-		// What indexInquiry will read back: the trimmed subject and the
-		// first message. If the store files it differently, ifSame finds
-		// the document changed and the writer renders it.
-		doc := &searchDoc{developerID: f.DeveloperID, customerID: d.Inquiry.CustomerID,
-			public: []string{strings.TrimSpace(d.Inquiry.Subject), d.Message.Body}}
-		if r, err := doc.render(); err == nil {
-			p.doc = &knownDoc{doc: doc, r: r}
-		}
-	}
 	if d.Message != nil {
 		p.bodyOK = vocdesk.ValidateBody(d.Message.Body) == nil
 		if len(d.Message.Attachments) > 0 {

@@ -47,6 +47,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("sqlstore: migrate: %w", err)
 	}
+	// The search worker's first round may have found no queue to read.
+	if db.search != nil {
+		db.search.w.notify()
+	}
 	return nil
 }
 

@@ -111,10 +111,15 @@ func compileRule(r *vocdesk.Rule) *compiledRule {
 type ruleFacts struct {
 	in    *vocdesk.Inquiry
 	event vocdesk.RuleEvent
-	text  string // lower-cased subject and the event's message
-	sla   string
-	spent map[string]int64 // spend by currency, as read
-	spend func(currency string) (int64, error)
+	// subject and text are the inquiry's subject and the event's message;
+	// lower is the two lower-cased, made when a rule first asks for words
+	// (lowerText): for a 20 KB mail that was 0.12 ms of the writer's
+	// time, spent even for a developer without rules.
+	subject, text, lower string
+	lowered              bool
+	sla                  string
+	spent                map[string]int64 // spend by currency, as read
+	spend                func(currency string) (int64, error)
 }
 
 // holds reports whether every condition of the rule but its spend holds.
@@ -131,7 +136,15 @@ func (c *compiledRule) holds(f *ruleFacts) bool {
 	case c.sla != nil && !c.sla[f.sla]:
 		return false
 	}
-	return len(c.words) == 0 || slices.ContainsFunc(c.words, func(w string) bool { return strings.Contains(f.text, w) })
+	return len(c.words) == 0 || slices.ContainsFunc(c.words, func(w string) bool { return strings.Contains(f.lowerText(), w) })
+}
+
+// lowerText is the lower-cased subject and message that words are found in.
+func (f *ruleFacts) lowerText() string {
+	if !f.lowered {
+		f.lower, f.lowered = vocdesk.LowerText(f.subject+"\n"+f.text), true
+	}
+	return f.lower
 }
 
 // matches reports whether every condition of the rule holds.
@@ -170,7 +183,7 @@ func (tx *Tx) spendOf(ctx context.Context, customerID, devID int64, currency str
 // message (empty for a status change).
 func (tx *Tx) factsFor(ctx context.Context, in *vocdesk.Inquiry, event vocdesk.RuleEvent, text string) *ruleFacts {
 	spent := map[string]int64{}
-	return &ruleFacts{in: in, event: event, text: strings.ToLower(in.Subject + "\n" + text), sla: in.SLAState(tx.now), spent: spent,
+	return &ruleFacts{in: in, event: event, subject: in.Subject, text: text, sla: in.SLAState(tx.now), spent: spent,
 		spend: func(currency string) (int64, error) {
 			if v, ok := spent[currency]; ok {
 				return v, nil

@@ -12,8 +12,10 @@ import (
 	"github.com/vocdesk/vocdesk"
 )
 
-// Full-text search: one document per inquiry, written in the transaction of
-// every change to its text (search_terms.go says how text becomes terms).
+// Full-text search: one document per inquiry, rewritten at every change to
+// its text (search_terms.go says how text becomes terms): on PostgreSQL in
+// the change's transaction, on SQLite after it, in batches
+// (search_later.go).
 // SQLite keeps it twice, in FTS5 tables with phrases and positions:
 // inquiry_fts for the store (customers and operators, narrowed by tenancy
 // terms) and inquiry_fts_dev with every term behind its developer's id
@@ -26,26 +28,40 @@ import (
 // words' and the tenancy term's) and sorts the matches.
 
 // indexInquiry rewrites the search document of inquiry id from its subject
-// and its messages (system events are not searched).
+// and its messages (system events are not searched): on PostgreSQL in the
+// transaction, on SQLite after it commits (search_later.go).
 func (tx *Tx) indexInquiry(ctx context.Context, id int64) error {
+	if tx.dialect == dialectSQLite {
+		return tx.indexLater(ctx, id)
+	}
+	doc, err := tx.readSearchDoc(ctx, id)
+	if err != nil {
+		return err
+	}
+	return tx.writeSearchDoc(ctx, id, doc)
+}
+
+// readSearchDoc reads inquiry id's search document; sql.ErrNoRows (wrapped)
+// when there is no such inquiry.
+func (tx *Tx) readSearchDoc(ctx context.Context, id int64) (*searchDoc, error) {
 	var doc searchDoc
 	var subject string
 	err := tx.queryRow(ctx, `SELECT developer_id, COALESCE(customer_id, 0), subject FROM inquiries WHERE id = $1`, id).
 		Scan(&doc.developerID, &doc.customerID, &subject)
 	if err != nil {
-		return fmt.Errorf("sqlstore: index inquiry: %w", err)
+		return nil, fmt.Errorf("sqlstore: index inquiry: %w", err)
 	}
 	doc.public = append(doc.public, subject)
 	rows, err := tx.query(ctx, `SELECT body, internal FROM inquiry_messages WHERE inquiry_id = $1 AND author <> 'system' ORDER BY id`, id)
 	if err != nil {
-		return fmt.Errorf("sqlstore: index inquiry: %w", err)
+		return nil, fmt.Errorf("sqlstore: index inquiry: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var body string
 		var internal bool
 		if err := rows.Scan(&body, &internal); err != nil {
-			return fmt.Errorf("sqlstore: index inquiry: %w", err)
+			return nil, fmt.Errorf("sqlstore: index inquiry: %w", err)
 		}
 		if internal {
 			doc.notes = append(doc.notes, body)
@@ -54,34 +70,42 @@ func (tx *Tx) indexInquiry(ctx context.Context, id int64) error {
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("sqlstore: index inquiry: %w", err)
+		return nil, fmt.Errorf("sqlstore: index inquiry: %w", err)
 	}
-	rows.Close()
-	return tx.writeSearchDoc(ctx, id, &doc)
+	return &doc, nil
 }
 
-// writeSearchDoc replaces inquiry id's document. On SQLite it also adds the
-// document's terms to the dictionary that prefix queries are looked up in
-// (lookUpPrefixes).
+// writeSearchDoc replaces inquiry id's document.
 func (tx *Tx) writeSearchDoc(ctx context.Context, id int64, doc *searchDoc) error {
-	var err error
 	if tx.dialect == dialectSQLite {
-		r := tx.knownDoc.ifSame(doc)
-		if r == nil {
-			if r, err = doc.render(); err != nil {
-				return err
-			}
+		r, err := doc.render()
+		if err != nil {
+			return err
 		}
-		err = tx.writeFTS(ctx, "inquiry_fts", id, r.terms, r.notes)
-		if err == nil {
-			err = tx.writeFTS(ctx, "inquiry_fts_dev", id, r.devTerms, r.devNotes)
-		}
-		if err == nil && r.words != "" {
-			_, err = tx.exec(ctx, `INSERT OR IGNORE INTO inquiry_terms (term) SELECT value FROM json_each($1)`, r.words)
-		}
-	} else {
-		_, err = tx.exec(ctx, `INSERT INTO inquiry_search (inquiry_id, developer_id, doc) VALUES ($1, $2, $3::tsvector)
-			ON CONFLICT (inquiry_id) DO UPDATE SET doc = EXCLUDED.doc`, id, doc.developerID, doc.tsvector())
+		return tx.writeRendered(ctx, id, r)
+	}
+	_, err := tx.exec(ctx, `INSERT INTO inquiry_search (inquiry_id, developer_id, doc) VALUES ($1, $2, $3::tsvector)
+		ON CONFLICT (inquiry_id) DO UPDATE SET doc = EXCLUDED.doc`, id, doc.developerID, doc.tsvector())
+	if err != nil {
+		return fmt.Errorf("sqlstore: write search document: %w", err)
+	}
+	return nil
+}
+
+// writeRendered replaces inquiry id's document in SQLite's two FTS5 tables
+// and adds its terms to the dictionary that prefix queries are looked up
+// in (lookUpPrefixes); a nil r removes the document.
+func (tx *Tx) writeRendered(ctx context.Context, id int64, r *renderedDoc) error {
+	put := r != nil
+	if !put {
+		r = &renderedDoc{}
+	}
+	err := tx.writeFTS(ctx, "inquiry_fts", id, r.terms, r.notes, put)
+	if err == nil {
+		err = tx.writeFTS(ctx, "inquiry_fts_dev", id, r.devTerms, r.devNotes, put)
+	}
+	if err == nil && r.words != "" {
+		_, err = tx.exec(ctx, `INSERT OR IGNORE INTO inquiry_terms (term) SELECT value FROM json_each($1)`, r.words)
 	}
 	if err != nil {
 		return fmt.Errorf("sqlstore: write search document: %w", err)
@@ -89,9 +113,10 @@ func (tx *Tx) writeSearchDoc(ctx context.Context, id int64, doc *searchDoc) erro
 	return nil
 }
 
-// writeFTS replaces the row of inquiry id in one of SQLite's FTS5 tables.
-func (tx *Tx) writeFTS(ctx context.Context, table string, id int64, terms, notes string) error {
-	if _, err := tx.exec(ctx, `DELETE FROM `+table+` WHERE rowid = $1`, id); err != nil {
+// writeFTS replaces the row of inquiry id in one of SQLite's FTS5 tables
+// (only removes it unless put).
+func (tx *Tx) writeFTS(ctx context.Context, table string, id int64, terms, notes string, put bool) error {
+	if _, err := tx.exec(ctx, `DELETE FROM `+table+` WHERE rowid = $1`, id); err != nil || !put {
 		return err
 	}
 	_, err := tx.exec(ctx, `INSERT INTO `+table+` (rowid, terms, notes) VALUES ($1, $2, $3)`, id, terms, notes)
@@ -210,6 +235,8 @@ func (s *InquiryService) SearchInquiries(ctx context.Context, f vocdesk.InquiryF
 	if err != nil {
 		return nil, "", err
 	}
+	// Before the snapshot, so that it holds the documents.
+	s.db.search.caughtUp(ctx)
 	// Each statement's answer stands alone (a page, then the snippets of
 	// its rows), so on PostgreSQL they need no common snapshot.
 	tx, err := s.db.beginReadOne(ctx)

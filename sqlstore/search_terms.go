@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -194,23 +193,6 @@ func (d *searchDoc) render() (*renderedDoc, error) {
 		r.words = string(list)
 	}
 	return r, nil
-}
-
-// knownDoc is a document rendered before the transaction that writes it
-// (mail_predecide.go): SQLite's single writer then only stores it.
-type knownDoc struct {
-	doc *searchDoc
-	r   *renderedDoc
-}
-
-// ifSame returns k's rendering if k is doc's document (the same ids and
-// texts), else nil.
-func (k *knownDoc) ifSame(doc *searchDoc) *renderedDoc {
-	if k == nil || k.doc.developerID != doc.developerID || k.doc.customerID != doc.customerID ||
-		!slices.Equal(k.doc.public, doc.public) || !slices.Equal(k.doc.notes, doc.notes) {
-		return nil
-	}
-	return k.r
 }
 
 // termLists returns the document's terms, cutting its texts the first time.

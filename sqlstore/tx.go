@@ -32,6 +32,9 @@ type Tx struct {
 	// audited is set when the transaction appended audit entries, so
 	// Commit wakes SQLite's audit text indexer.
 	audited bool
+	// searched is set when the transaction queued search documents
+	// (search_later.go), so Commit wakes SQLite's search indexer.
+	searched bool
 	// pageChanges are the cached review pages the transaction changes,
 	// dropped once it commits (review_page_cache.go).
 	pageChanges []reviewPageChange
@@ -43,9 +46,6 @@ type Tx struct {
 	// slots, when set, are the reader slots (readers.go) the transaction
 	// holds one of, to give back when it ends.
 	slots *readerSlots
-	// knownDoc is a search document this transaction will write, rendered
-	// before it began (mail_predecide.go).
-	knownDoc *knownDoc
 	// serial, on a read outside a transaction on PostgreSQL, runs eachRow's
 	// statements without parallel workers (a search's GIN step, search.go).
 	serial bool
@@ -105,6 +105,17 @@ func (db *DB) beginReadIn(ctx context.Context, slots *readerSlots) (*Tx, error) 
 }
 
 func (db *DB) beginReadOpts(ctx context.Context, slots *readerSlots, iso sql.IsolationLevel) (*Tx, error) {
+	t, err := db.openRead(ctx, slots, iso)
+	if err == nil {
+		t.now = db.now()
+	}
+	return t, err
+}
+
+// openRead is beginReadOpts without reading DB.Now, for background work
+// whose reads need no clock (the search worker, search_later.go): tests
+// and the demo's seeder move that clock while it runs.
+func (db *DB) openRead(ctx context.Context, slots *readerSlots, iso sql.IsolationLevel) (*Tx, error) {
 	var opts *sql.TxOptions
 	if db.dialect == dialectPostgres {
 		opts = &sql.TxOptions{ReadOnly: true, Isolation: iso}
@@ -124,7 +135,7 @@ func (db *DB) beginReadOpts(ctx context.Context, slots *readerSlots, iso sql.Iso
 		t.release()
 		return nil, fmt.Errorf("sqlstore: begin: %w", err)
 	}
-	t.tx, t.now = tx, db.now()
+	t.tx = tx
 	return t, nil
 }
 
@@ -189,6 +200,9 @@ func (tx *Tx) Commit() error {
 	}
 	if tx.audited {
 		tx.db.auditIndex.notify()
+	}
+	if tx.searched {
+		tx.db.search.queued()
 	}
 	return nil
 }

@@ -8,19 +8,22 @@ import (
 // worker runs a job in a goroutine of its own: when woken (notify) and
 // otherwise once per idle, then pausing as long as the job asks before it
 // can run again. SQLite's checkpointer and its audit text indexer are
-// workers woken by commits; the pause is what gathers many commits into
-// one run.
+// workers woken by commits, and so is its search indexer; the pause is
+// what gathers many commits into one run.
 type worker struct {
 	wake chan struct{}
-	stop context.CancelFunc
-	done chan struct{}
+	// hurry cuts the pause short: someone waits for the next run (a
+	// search for the documents it should find).
+	hurry chan struct{}
+	stop  context.CancelFunc
+	done  chan struct{}
 }
 
 // startWorker starts run. run returns the pause before the next run, and
 // whether to run again after it without waiting to be woken (work is left).
 func startWorker(idle time.Duration, run func(ctx context.Context) (pause time.Duration, again bool)) *worker {
 	ctx, stop := context.WithCancel(context.Background())
-	w := &worker{wake: make(chan struct{}, 1), stop: stop, done: make(chan struct{})}
+	w := &worker{wake: make(chan struct{}, 1), hurry: make(chan struct{}, 1), stop: stop, done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
 		again := false
@@ -30,6 +33,7 @@ func startWorker(idle time.Duration, run func(ctx context.Context) (pause time.D
 				case <-ctx.Done():
 					return
 				case <-w.wake:
+				case <-w.hurry:
 				case <-time.After(idle):
 				}
 			}
@@ -38,6 +42,8 @@ func startWorker(idle time.Duration, run func(ctx context.Context) (pause time.D
 			select {
 			case <-ctx.Done():
 				return
+			case <-w.hurry:
+				again = true
 			case <-time.After(pause):
 			}
 		}
@@ -53,6 +59,15 @@ func (w *worker) notify() {
 	}
 	select {
 	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// hasten wakes the worker and cuts its pause short, if it is in one. It
+// never waits.
+func (w *worker) hasten() {
+	select {
+	case w.hurry <- struct{}{}:
 	default:
 	}
 }

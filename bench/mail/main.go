@@ -139,6 +139,14 @@ func bench(engine, pgURL string, n, conns int) error {
 	close(jobs)
 	wg.Wait()
 	elapsed := time.Since(start)
+	// On SQLite the search documents are written after the messages'
+	// commits (sqlstore/search_later.go): a search waits for them, and the
+	// CPU counted includes writing them.
+	searchStart := time.Now()
+	if _, _, err := sqlstore.NewInquiryService(db).SearchInquiries(sys, vocdesk.InquiryFilter{Q: "아이템"}); err != nil {
+		return err
+	}
+	searchLag := time.Since(searchStart)
 	cpu := cpuTime() - cpuBefore
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
@@ -168,8 +176,8 @@ func bench(engine, pgURL string, n, conns int) error {
 		engine, n, (n+2)/3, conns, float64(len(lat))/elapsed.Seconds(), pct(0.50).Round(100*time.Microsecond),
 		pct(0.99).Round(100*time.Microsecond), lat[len(lat)-1].Round(100*time.Microsecond), fails, outcomes)
 	rate, p99 := float64(len(lat))/elapsed.Seconds(), pct(0.99)
-	fmt.Printf("%-8s CPU (server and clients, one process): %s a message, %.2f cores busy\n",
-		engine, (cpu / time.Duration(n)).Round(10*time.Microsecond), cpu.Seconds()/elapsed.Seconds())
+	fmt.Printf("%-8s CPU (server and clients, one process, until every message is searchable): %s a message, %.2f cores busy; a search right after the last 250 waited %s for the index\n",
+		engine, (cpu / time.Duration(n)).Round(10*time.Microsecond), cpu.Seconds()/(elapsed+searchLag).Seconds(), searchLag.Round(100*time.Microsecond))
 	if engine == "sqlite" {
 		verdict := "meets"
 		if rate < 500 || p99 > 50*time.Millisecond {
