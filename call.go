@@ -43,15 +43,14 @@ func (c *Call) Validate() error {
 	caller := strings.TrimSpace(c.Caller)
 	switch {
 	case caller == "":
-		return Errorf(EINVALID, "customer (the caller's email or phone number) is required")
-	case strings.Contains(caller, "@") && !ValidEmail(caller):
-		return Errorf(EINVALID, "customer must be an email address or a phone number")
-	case !strings.Contains(caller, "@") && AnyIDDigits(caller) == "":
-		return Errorf(EINVALID, "customer must be an email address or a phone number")
+		return Errorf(EINVALID, "customer (the caller's email or phone number) is required").Because("call_caller")
+	case strings.Contains(caller, "@") && !ValidEmail(caller),
+		!strings.Contains(caller, "@") && AnyIDDigits(caller) == "":
+		return Errorf(EINVALID, "customer must be an email address or a phone number").Because("call_caller")
 	case !c.Category.Valid():
-		return Errorf(EINVALID, "category must be one of refund, not_received, payment, bug, account, other")
+		return Errorf(EINVALID, "category must be one of refund, not_received, payment, bug, account, other").Because("category_invalid")
 	case c.AppSlug == "" && c.TxID == "":
-		return Errorf(EINVALID, "app or txid is required")
+		return Errorf(EINVALID, "app or txid is required").Because("call_app_or_txid")
 	}
 	return ValidateBody(c.Summary)
 }

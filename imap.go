@@ -52,13 +52,13 @@ func (s *IMAPSettings) Validate() error {
 	}
 	switch {
 	case s.Security != IMAPTLS && s.Security != IMAPStartTLS && s.Security != IMAPPlain:
-		return Errorf(EINVALID, "security must be one of tls, starttls, none")
+		return Errorf(EINVALID, "security must be one of tls, starttls, none").Because("imap_security")
 	case s.Username == "" || len(s.Username) > 320 || strings.ContainsAny(s.Username, "\r\n\x00"):
-		return Errorf(EINVALID, "username is required (at most 320 characters, one line)")
+		return Errorf(EINVALID, "username is required (at most 320 characters, one line)").Because("imap_username")
 	case len(s.Password) > 1000 || strings.ContainsAny(s.Password, "\r\n\x00"):
-		return Errorf(EINVALID, "password must be one line of at most 1000 characters")
+		return Errorf(EINVALID, "password must be one line of at most 1000 characters").Because("imap_password_form")
 	case len(s.Mailbox) > 200 || strings.ContainsAny(s.Mailbox, "\r\n\x00\"\\*%"):
-		return Errorf(EINVALID, "mailbox must be a mailbox name of at most 200 characters")
+		return Errorf(EINVALID, "mailbox must be a mailbox name of at most 200 characters").Because("imap_mailbox")
 	}
 	return nil
 }
@@ -66,7 +66,7 @@ func (s *IMAPSettings) Validate() error {
 // ParseIMAPAddr reads host:port as a developer typed it. The port is
 // required: guessing 993 or 143 would hide a wrong security choice.
 func ParseIMAPAddr(addr string) (host string, port int, err error) {
-	bad := Errorf(EINVALID, "address must be host:port, e.g. imap.example.com:993")
+	bad := Errorf(EINVALID, "address must be host:port, e.g. imap.example.com:993").Because("imap_addr")
 	if addr == "" || len(addr) > 300 || strings.ContainsAny(addr, " \t\r\n\x00/@") {
 		return "", 0, bad
 	}

@@ -21,12 +21,12 @@ func readCSV(b []byte) ([][]string, error) {
 		// The decoder replaces what is not EUC-KR with U+FFFD: then the
 		// file was neither.
 		if err != nil || !utf8.Valid(dec) || bytes.ContainsRune(dec, utf8.RuneError) {
-			return nil, errInvalid("the file is neither UTF-8 nor EUC-KR text: save it as CSV (UTF-8) or .xlsx")
+			return nil, errInvalid("encoding", "the file is neither UTF-8 nor EUC-KR text: save it as CSV (UTF-8) or .xlsx")
 		}
 		b = dec
 	}
 	if bytes.IndexByte(b, 0) >= 0 {
-		return nil, errInvalid("the file is not text: upload CSV or .xlsx")
+		return nil, errInvalid("not_text", "the file is not text: upload CSV or .xlsx")
 	}
 	r := csv.NewReader(bytes.NewReader(b))
 	r.FieldsPerRecord = -1
@@ -40,9 +40,9 @@ func readCSV(b []byte) ([][]string, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, errInvalid("line %d: %v", pe.StartLine, pe.Err)
+				return nil, errInvalid("csv_line", "line %d: %v", pe.StartLine, pe.Err)
 			}
-			return nil, wrapf(err, "CSV")
+			return nil, unreadable("csv", err)
 		}
 		// encoding/csv skips empty lines: keep line numbers physical by
 		// padding with blank rows up to the record's first line.

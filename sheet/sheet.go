@@ -7,7 +7,6 @@ package sheet
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/vocdesk/vocdesk"
@@ -35,10 +34,12 @@ var (
 	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 )
 
-// errInvalid is a file this package will not read, with the reason a
-// person can act on.
-func errInvalid(format string, args ...any) error {
-	return vocdesk.Errorf(vocdesk.EINVALID, format, args...)
+// errInvalid is a file this package will not read, with what a person can
+// do about it: in English (the API's message) and as a reason, "sheet_" +
+// reason, whose words pages have in their reader's language with the same
+// values (args).
+func errInvalid(reason, format string, args ...any) error {
+	return vocdesk.Errorf(vocdesk.EINVALID, format, args...).Because("sheet_"+reason, args...)
 }
 
 // ErrEncrypted is a password-protected (or legacy .xls) workbook.
@@ -51,7 +52,7 @@ var ErrEncrypted = errors.New("sheet: encrypted workbook")
 // vocdesk.MaxBatchRows data rows is ETOOLARGE.
 func ReadCancellationBatch(b []byte) ([]vocdesk.CancellationBatchRow, error) {
 	if len(b) > MaxBytes {
-		return nil, vocdesk.Errorf(vocdesk.ETOOLARGE, "the file is over %d MiB", MaxBytes>>20)
+		return nil, vocdesk.Errorf(vocdesk.ETOOLARGE, "the file is over %d MiB", MaxBytes>>20).Because("sheet_too_big", MaxBytes>>20)
 	}
 	var (
 		rows [][]string
@@ -59,7 +60,7 @@ func ReadCancellationBatch(b []byte) ([]vocdesk.CancellationBatchRow, error) {
 	)
 	switch {
 	case bytes.HasPrefix(b, oleMagic):
-		return nil, vocdesk.Errorf(vocdesk.EINVALID,
+		return nil, errInvalid("encrypted",
 			"the workbook is password-protected (or an old .xls file): save it as .xlsx without a password, or as CSV")
 	case bytes.HasPrefix(b, zipMagic):
 		rows, err = readXLSX(b)
@@ -82,7 +83,7 @@ func batchRows(rows [][]string) ([]vocdesk.CancellationBatchRow, error) {
 		}
 	}
 	if header < 0 {
-		return nil, errInvalid("the file is empty: the first row must be the header txid,amount,reason")
+		return nil, errInvalid("empty", "the file is empty: the first row must be the header txid,amount,reason")
 	}
 	col := map[string]int{}
 	for j, name := range rows[header] {
@@ -90,13 +91,13 @@ func batchRows(rows [][]string) ([]vocdesk.CancellationBatchRow, error) {
 		switch name {
 		case batchHeaderTxID, batchHeaderAmount, batchHeaderReason:
 			if _, dup := col[name]; dup {
-				return nil, errInvalid("the header names %s twice", name)
+				return nil, errInvalid("header_twice", "the header names %s twice", name)
 			}
 			col[name] = j
 		}
 	}
 	if _, ok := col[batchHeaderTxID]; !ok {
-		return nil, errInvalid("the header row (line %d) has no txid column; the sample file shows the columns txid, amount, reason", header+1)
+		return nil, errInvalid("no_txid", "the header row (line %d) has no txid column; the sample file shows the columns txid, amount, reason", header+1)
 	}
 	cell := func(r []string, name string) string {
 		j, ok := col[name]
@@ -118,13 +119,13 @@ func batchRows(rows [][]string) ([]vocdesk.CancellationBatchRow, error) {
 			Amount: cell(r, batchHeaderAmount), Reason: cell(r, batchHeaderReason)}
 		for _, v := range []string{row.TxID, row.Amount, row.Reason} {
 			if len([]rune(v)) > maxCellRunes {
-				return nil, errInvalid("line %d has a cell of more than %d characters", i+1, maxCellRunes)
+				return nil, errInvalid("cell_long", "line %d has a cell of more than %d characters", i+1, maxCellRunes)
 			}
 		}
 		out = append(out, row)
 	}
 	if len(out) == 0 {
-		return nil, errInvalid("the file has a header but no rows")
+		return nil, errInvalid("no_rows", "the file has a header but no rows")
 	}
 	return out, nil
 }
@@ -143,10 +144,15 @@ func blank(r []string) bool {
 const maxRawRows = 10 * vocdesk.MaxBatchRows
 
 func errTooManyRows() error {
-	return vocdesk.Errorf(vocdesk.ETOOLARGE, "the file has more than %d rows; split it", vocdesk.MaxBatchRows)
+	return vocdesk.Errorf(vocdesk.ETOOLARGE, "the file has more than %d rows; split it", vocdesk.MaxBatchRows).
+		Because("sheet_too_many_rows", vocdesk.MaxBatchRows)
 }
 
-// wrapf keeps a reader's own message for people, with a prefix.
-func wrapf(err error, format string, args ...any) error {
-	return errInvalid("%s: %v", fmt.Sprintf(format, args...), err)
+// unreadable keeps a reader's own message for people: the CSV reader's,
+// or the first worksheet's (what is "csv" or "worksheet").
+func unreadable(what string, err error) error {
+	if what == "csv" {
+		return errInvalid("csv_unreadable", "the CSV could not be read: %v", err)
+	}
+	return errInvalid("worksheet_unreadable", "the first worksheet could not be read: %v", err)
 }

@@ -15,7 +15,7 @@ func readXLSX(b []byte) (rows [][]string, err error) {
 	// bad file, not a crashed request.
 	defer func() {
 		if p := recover(); p != nil {
-			rows, err = nil, errInvalid("the workbook could not be read; save it again as .xlsx or as CSV")
+			rows, err = nil, errInvalid("xlsx_broken", "the workbook could not be read; save it again as .xlsx or as CSV")
 		}
 	}()
 	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{
@@ -24,24 +24,24 @@ func readXLSX(b []byte) (rows [][]string, err error) {
 	})
 	if err != nil {
 		if errors.Is(err, excelize.ErrWorkbookFileFormat) || errors.Is(err, excelize.ErrWorkbookPassword) {
-			return nil, errInvalid("the workbook is password-protected: save it as .xlsx without a password, or as CSV")
+			return nil, errInvalid("encrypted", "the workbook is password-protected: save it as .xlsx without a password, or as CSV")
 		}
-		return nil, errInvalid("the file is not a readable .xlsx workbook (%v); save it again as .xlsx or as CSV", err)
+		return nil, errInvalid("xlsx_unreadable", "the file is not a readable .xlsx workbook (%v); save it again as .xlsx or as CSV", err)
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, errInvalid("the workbook has no worksheet")
+		return nil, errInvalid("no_worksheet", "the workbook has no worksheet")
 	}
 	it, err := f.Rows(sheets[0])
 	if err != nil {
-		return nil, errInvalid("the first worksheet could not be read: %v", err)
+		return nil, unreadable("worksheet", err)
 	}
 	defer it.Close()
 	for it.Next() {
 		r, err := it.Columns()
 		if err != nil {
-			return nil, errInvalid("row %d could not be read: %v", len(rows)+1, err)
+			return nil, errInvalid("row_unreadable", "row %d could not be read: %v", len(rows)+1, err)
 		}
 		rows = append(rows, r)
 		if len(rows) > maxRawRows {
@@ -49,7 +49,7 @@ func readXLSX(b []byte) (rows [][]string, err error) {
 		}
 	}
 	if err := it.Error(); err != nil {
-		return nil, errInvalid("the first worksheet could not be read: %v", err)
+		return nil, unreadable("worksheet", err)
 	}
 	return rows, nil
 }

@@ -132,7 +132,7 @@ func (s *CallService) LogCall(ctx context.Context, call *vocdesk.Call) (*vocdesk
 		case in.TxID != "":
 			// A purchase names its customer; a caller who is not that
 			// customer is not handed it.
-			return vocdesk.Errorf(vocdesk.EINVALID, "the caller is no store customer; leave txid empty")
+			return vocdesk.Errorf(vocdesk.EINVALID, "the caller is no store customer; leave txid empty").Because("call_not_customer")
 		}
 		if strings.Contains(caller, "@") {
 			in.ContactEmail = caller

@@ -152,7 +152,7 @@ func (s *CancellationService) CreateCancellationBatch(ctx context.Context, key, 
 	case len(key) > vocdesk.MaxIdempotencyKey:
 		return nil, false, vocdesk.Errorf(vocdesk.EINVALID, "the Idempotency-Key header is at most %d characters", vocdesk.MaxIdempotencyKey)
 	case len(rows) == 0 || len(rows) > vocdesk.MaxBatchRows:
-		return nil, false, vocdesk.Errorf(vocdesk.EINVALID, "a batch has 1 to %d rows", vocdesk.MaxBatchRows)
+		return nil, false, vocdesk.Errorf(vocdesk.EINVALID, "a batch has 1 to %d rows", vocdesk.MaxBatchRows).Because("batch_rows", vocdesk.MaxBatchRows)
 	}
 	if id, err := s.batchByKey(ctx, a, key, fileHash); err != nil || id != 0 {
 		if err != nil {
@@ -211,7 +211,8 @@ func (s *CancellationService) batchByKey(ctx context.Context, a *vocdesk.Actor, 
 	case err != nil:
 		return 0, fmt.Errorf("sqlstore: cancellation batch by key: %w", err)
 	case hash != fileHash:
-		return 0, vocdesk.Errorf(vocdesk.EKEYREUSED, "this Idempotency-Key was used for another file; use a new key for a new file")
+		return 0, vocdesk.Errorf(vocdesk.EKEYREUSED, "this Idempotency-Key was used for another file; use a new key for a new file").
+			Because("batch_key_reused")
 	}
 	return id, nil
 }

@@ -290,11 +290,11 @@ func (s *DeveloperService) CreateMember(ctx context.Context, developerSlug strin
 	}
 	switch {
 	case !vocdesk.ValidEmail(m.Email):
-		return vocdesk.Errorf(vocdesk.EINVALID, "email is not a valid address")
+		return vocdesk.Errorf(vocdesk.EINVALID, "email is not a valid address").Because("member_email")
 	case strings.TrimSpace(m.Name) == "":
-		return vocdesk.Errorf(vocdesk.EINVALID, "name is required")
+		return vocdesk.Errorf(vocdesk.EINVALID, "name is required").Because("member_name")
 	case !m.Role.Valid():
-		return vocdesk.Errorf(vocdesk.EINVALID, "role must be one of owner, admin, agent, viewer")
+		return vocdesk.Errorf(vocdesk.EINVALID, "role must be one of owner, admin, agent, viewer").Because("member_role")
 	}
 	if !a.IsOperator() && !a.IsDeveloper() {
 		return errNotFound
@@ -328,7 +328,7 @@ func (s *DeveloperService) CreateMember(ctx context.Context, developerSlug strin
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 			dev.ID, m.Email, memberKey(dev.ID, m.Email), emailKey(m.Email), m.Name, string(m.Role), hash, micros(tx.now)).Scan(&m.ID)
 		if err != nil {
-			return conflictOr(err, "create member", "this developer already has a member with email %s", m.Email)
+			return because(conflictOr(err, "create member", "this developer already has a member with email %s", m.Email), "member_taken", m.Email)
 		}
 		m.CreatedAt = tx.now
 		return tx.audit(ctx, a, change{action: "member.created", entity: "member", entityID: m.ID, developerID: dev.ID, after: m})

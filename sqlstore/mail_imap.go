@@ -121,7 +121,8 @@ func (s *IMAPService) SetIMAPMailbox(ctx context.Context, slug string, in *vocde
 			return err
 		}
 		if host, _, _ := vocdesk.ParseIMAPAddr(in.Addr); in.Security == vocdesk.IMAPPlain && !s.AllowPlain && !vocdesk.IsLoopbackHost(host) {
-			return vocdesk.Errorf(vocdesk.EINVALID, "security none sends the password in clear: only to a server on this machine (choose tls or starttls)")
+			return vocdesk.Errorf(vocdesk.EINVALID, "security none sends the password in clear: only to a server on this machine (choose tls or starttls)").
+				Because("imap_clear_remote")
 		}
 		old, err := tx.imapMailbox(ctx, devID, true)
 		if err != nil && vocdesk.ErrorCode(err) != vocdesk.ENOTFOUND {
@@ -133,12 +134,13 @@ func (s *IMAPService) SetIMAPMailbox(ctx context.Context, slug string, in *vocde
 			// kept for a new server or user, whoever may edit the settings
 			// could send it to a server of theirs and read it there.
 			if old.Addr != in.Addr || old.Username != in.Username {
-				return vocdesk.Errorf(vocdesk.EINVALID, "password is required again when the server or user name changes")
+				return vocdesk.Errorf(vocdesk.EINVALID, "password is required again when the server or user name changes").
+					Because("imap_password_again")
 			}
 			password = old.Password
 		}
 		if password == "" {
-			return vocdesk.Errorf(vocdesk.EINVALID, "password is required")
+			return vocdesk.Errorf(vocdesk.EINVALID, "password is required").Because("imap_password_required")
 		}
 		// Another server, account or mailbox has other UIDs: start afresh.
 		fresh := old == nil || old.Addr != in.Addr || old.Username != in.Username || old.Mailbox != in.Mailbox

@@ -12,7 +12,7 @@ import (
 // UpdateMemberRole implements vocdesk.DeveloperService.
 func (s *DeveloperService) UpdateMemberRole(ctx context.Context, developerSlug string, memberID int64, role vocdesk.Role) (*vocdesk.Member, error) {
 	if !role.Valid() {
-		return nil, vocdesk.Errorf(vocdesk.EINVALID, "role must be one of owner, admin, agent, viewer")
+		return nil, vocdesk.Errorf(vocdesk.EINVALID, "role must be one of owner, admin, agent, viewer").Because("member_role")
 	}
 	var m *vocdesk.Member
 	err := s.changeMember(ctx, developerSlug, memberID, role, func(tx *Tx, a *vocdesk.Actor, before *vocdesk.Member) error {
@@ -102,7 +102,8 @@ func (s *DeveloperService) changeMember(ctx context.Context, developerSlug strin
 				return fmt.Errorf("sqlstore: member: %w", err)
 			}
 			if owners <= 1 {
-				return vocdesk.Errorf(vocdesk.EUNPROCESSABLE, "%s is the only owner; make another member owner first", m.Name)
+				return vocdesk.Errorf(vocdesk.EUNPROCESSABLE, "%s is the only owner; make another member owner first", m.Name).
+					Because("member_last_owner", m.Name)
 			}
 		}
 		return fn(tx, a, &m)

@@ -84,7 +84,7 @@ func (h *handler) batchUpload(w http.ResponseWriter, r *http.Request) {
 	rows, err := sheet.ReadCancellationBatch(body)
 	if err != nil {
 		if c := vocdesk.ErrorCode(err); c == vocdesk.EINVALID || c == vocdesk.ETOOLARGE {
-			h.showBatchUpload(w, r, vocdesk.ErrorMessage(err), http.StatusUnprocessableEntity)
+			h.showBatchUpload(w, r, h.tr(r).Refusal(err), http.StatusUnprocessableEntity)
 			return
 		}
 		h.fail(w, r, err)
@@ -93,7 +93,7 @@ func (h *handler) batchUpload(w http.ResponseWriter, r *http.Request) {
 	sum := sha256.Sum256(body)
 	b, _, err := h.svc.Cancellations.CreateCancellationBatch(r.Context(), r.PostForm.Get("key"), hex.EncodeToString(sum[:]), rows)
 	if vocdesk.ErrorCode(err) == vocdesk.EKEYREUSED || vocdesk.ErrorCode(err) == vocdesk.EINVALID {
-		h.showBatchUpload(w, r, vocdesk.ErrorMessage(err), http.StatusUnprocessableEntity)
+		h.showBatchUpload(w, r, h.tr(r).Refusal(err), http.StatusUnprocessableEntity)
 		return
 	} else if err != nil {
 		h.fail(w, r, err)

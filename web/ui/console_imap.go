@@ -74,7 +74,7 @@ func (h *handler) imapSave(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if vocdesk.ErrorCode(err) == vocdesk.EINVALID {
-			h.showIMAP(w, r, set, vocdesk.ErrorMessage(err), http.StatusUnprocessableEntity)
+			h.showIMAP(w, r, set, h.tr(r).Refusal(err), http.StatusUnprocessableEntity)
 			return
 		}
 		h.fail(w, r, err)

@@ -85,7 +85,7 @@ func (h *handler) teamRefused(w http.ResponseWriter, r *http.Request, err error,
 		if vocdesk.ErrorCode(err) == vocdesk.EFORBIDDEN {
 			status = http.StatusForbidden
 		}
-		h.showTeam(w, r, &teamData{ErrorMsg: vocdesk.ErrorMessage(err), Draft: draft}, status)
+		h.showTeam(w, r, &teamData{ErrorMsg: h.tr(r).Refusal(err), Draft: draft}, status)
 	default:
 		h.fail(w, r, err)
 	}

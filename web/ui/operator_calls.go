@@ -37,7 +37,7 @@ type callData struct {
 type callForm struct {
 	TxID, App, Category, Subject, Summary, Consent string
 	ErrorKey                                       string
-	Detail                                         string // the service's reason, in English
+	Detail                                         string // the service's reason, in the page's language
 }
 
 // operatorCall is GET /operator/calls[?caller=...].
@@ -88,7 +88,7 @@ func (h *handler) operatorCallSubmit(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		switch vocdesk.ErrorCode(err) {
 		case vocdesk.EINVALID, vocdesk.EINVALIDTEXT, vocdesk.ENOTFOUND:
-			d.Form.ErrorKey, d.Form.Detail = "channels.call.err_invalid", vocdesk.ErrorMessage(err)
+			d.Form.ErrorKey, d.Form.Detail = "channels.call.err_invalid", h.tr(r).RefusalReason(err)
 			h.showCall(w, r, d, http.StatusUnprocessableEntity)
 		default:
 			h.fail(w, r, err)

@@ -15,19 +15,27 @@ func (t tr) Refusal(err error) string {
 	if err == nil {
 		return ""
 	}
-	reason, args := vocdesk.ErrorReason(err)
-	if s, ok := t.msgs["reason."+reason]; ok && reason != "" {
-		return fmt.Sprintf(s, args...)
-	}
-	if t.Lang == "en" {
-		if msg := vocdesk.ErrorMessage(err); vocdesk.ErrorCode(err) != vocdesk.EINTERNAL {
-			return msg
-		}
+	if s := t.RefusalReason(err); s != "" {
+		return s
 	}
 	if s, ok := t.msgs["reason.code."+vocdesk.ErrorCode(err)]; ok {
 		return s
 	}
 	return t.T("reason.code.other")
+}
+
+// RefusalReason is Refusal where the refusal has words of its own in the
+// page's language (its reason's, or the API's English on an English page),
+// else "": for a page that leads with its own line and adds the detail.
+func (t tr) RefusalReason(err error) string {
+	reason, args := vocdesk.ErrorReason(err)
+	if s, ok := t.msgs["reason."+reason]; ok && reason != "" {
+		return fmt.Sprintf(s, args...)
+	}
+	if t.Lang == "en" && err != nil && vocdesk.ErrorCode(err) != vocdesk.EINTERNAL {
+		return vocdesk.ErrorMessage(err)
+	}
+	return ""
 }
 
 // macroRefusal is the error of one inquiry's failed macro application.

@@ -16,7 +16,7 @@ import (
 )
 
 // TestRefusalReasonsInCatalog finds every reason the module gives an
-// error (.Because, sqlstore's because and refError) and checks that each
+// error (.Because, sqlstore's because and refError, sheet's errInvalid) and checks that each
 // language words it, taking as many values as the call gives: a Korean
 // page never shows a service's English refusal, nor a %!d.
 func TestRefusalReasonsInCatalog(t *testing.T) {
@@ -62,6 +62,8 @@ func TestRefusalReasonsInCatalog(t *testing.T) {
 					at, extra = 1, len(call.Args)-2
 				case "refError":
 					at = 1
+				case "errInvalid": // sheet's: the reason behind "sheet_", then the message's values
+					at, extra = 0, len(call.Args)-2
 				}
 			}
 			if at < 0 || len(call.Args) <= at {
@@ -72,6 +74,9 @@ func TestRefusalReasonsInCatalog(t *testing.T) {
 				return true // NotFound's, made of what was not found
 			}
 			reason, _ := strconv.Unquote(lit.Value)
+			if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "errInvalid" {
+				reason = "sheet_" + reason
+			}
 			if call.Ellipsis.IsValid() {
 				extra = -1
 			}
