@@ -31,37 +31,34 @@ func TestRefusalsInPageLanguage(t *testing.T) {
 		{"en", "The team already has a member with the email owner@hoppin.test.", "Enter the server as host:port, e.g. imap.example.com:993.",
 			"The file has a header but no rows.", "Choose the app, or enter the TxID of the purchase the call is about.", nil},
 	} {
+		// refused checks the refusal on the page the form answered.
+		refused := func(name, want string) {
+			t.Helper()
+			s.WaitText(want)
+			s.NoText(c.english...)
+			s.Axe()
+			s.Shot(name + "-" + c.lang)
+			s.forgive("status of 422") // each refusal is a 422 page, logged as a failed load
+		}
 		s.LoginAs("/developer/login", m.HoppinOwner)
 		s.Visit("/lang/" + c.lang + "?next=/console/team")
 		s.Do(chromedp.SetValue(chromedp.ID("m-email"), m.HoppinOwner.Email),
 			chromedp.SetValue(chromedp.ID("m-name"), "박지훈"),
 			chromedp.SetValue(chromedp.ID("m-password"), "long-enough-password"))
 		s.Click(`#add-member button[type="submit"]`)
-		s.WaitText(c.team)
-		s.NoText(c.english...)
-		s.Axe()
-		s.Shot("team-" + c.lang)
-		s.forgive("status of 422") // each refusal is a 422 page, logged as a failed load
+		refused("team", c.team)
 
 		s.Visit("/console/settings/mailbox")
 		s.Do(chromedp.SetValue(chromedp.ID("imap-addr"), "imap.example.com"),
 			chromedp.SetValue(chromedp.ID("imap-username"), "help@hoppin.example"),
 			chromedp.SetValue(chromedp.ID("imap-password"), "secret-password"))
 		s.Click(`#imap-form button[type="submit"]`)
-		s.WaitText(c.mailbox)
-		s.NoText(c.english...)
-		s.Axe()
-		s.Shot("mailbox-" + c.lang)
-		s.forgive("status of 422")
+		refused("mailbox", c.mailbox)
 
 		s.Visit("/console/cancellation-batches")
 		s.Do(chromedp.SetUploadFiles(chromedp.CSS(`#batch-file`), []string{headerOnly}),
 			chromedp.Click(chromedp.CSS(`#batch-form button[type="submit"]`)))
-		s.WaitText(c.sheet)
-		s.NoText(c.english...)
-		s.Axe()
-		s.Shot("batch-" + c.lang)
-		s.forgive("status of 422")
+		refused("batch", c.sheet)
 		s.logout()
 
 		s.LoginAs("/operator/login", m.Operator)
@@ -71,11 +68,7 @@ func TestRefusalsInPageLanguage(t *testing.T) {
 		s.Do(chromedp.SetValue(chromedp.ID("call-summary"), "결제했는데 받지 못했다고 하심."))
 		s.Click(`input[name="consent"][value="yes"]`)
 		s.Click(`#call-form button[type="submit"]`)
-		s.WaitText(c.call)
-		s.NoText(c.english...)
-		s.Axe()
-		s.Shot("call-" + c.lang)
-		s.forgive("status of 422")
+		refused("call", c.call)
 		s.logout()
 	}
 }
