@@ -65,8 +65,10 @@ type DB struct {
 	// checkpoints copies SQLite's WAL into the database file beside the
 	// writer (checkpoint.go); nil on PostgreSQL.
 	checkpoints *checkpointer
-	// auditIndex adds SQLite's new audit entries to the free-text index
-	// after they commit (audit_text_index.go); nil on PostgreSQL.
+	// auditIndex keeps the free-text indexes current after commits that
+	// audited: on SQLite it adds the new audit entries to audit_text
+	// (audit_text_index.go), on PostgreSQL it merges the GIN indexes'
+	// pending lists (gin_clean.go).
 	auditIndex *worker
 	// search writes SQLite's search documents after the changes that
 	// queue them, and holds searches until it has (search_later.go); nil
@@ -153,6 +155,7 @@ func (db *DB) openPostgres(dsn string) error {
 	generic.SetConnMaxIdleTime(5 * time.Minute)
 	db.read, db.write, db.generic, db.dialect = pool, pool, generic, dialectPostgres
 	db.readers, db.streams = newReaderSlots(pgReaders), newReaderSlots(streamReaders)
+	db.auditIndex = startGINCleaner(db)
 	return nil
 }
 

@@ -144,3 +144,7 @@ func (db *DB) StopSearchIndexerForTest() {
 }
 
 func (db *DB) StartSearchIndexerForTest() { db.search = startSearchIndexer(db) }
+
+// CleanGINForTest merges PostgreSQL's GIN pending lists now and says how
+// many indexes it found.
+func (db *DB) CleanGINForTest(ctx context.Context) (int, error) { return db.cleanGIN(ctx) }

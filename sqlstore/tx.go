@@ -30,7 +30,7 @@ type Tx struct {
 	// checkpointer that the log has new pages.
 	writes bool
 	// audited is set when the transaction appended audit entries, so
-	// Commit wakes SQLite's audit text indexer.
+	// Commit wakes the audit text indexer (DB.auditIndex).
 	audited bool
 	// searched is set when the transaction queued search documents
 	// (search_later.go), so Commit wakes SQLite's search indexer.
