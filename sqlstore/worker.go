@@ -37,8 +37,14 @@ func startWorker(idle time.Duration, run func(ctx context.Context) (pause time.D
 				case <-time.After(idle):
 				}
 			}
+			// Not cancelled by close: close waits for the run to end on
+			// its own. Cancelled mid-statement, database/sql rolls the
+			// run's transaction back in a goroutine of its own and hands
+			// its connection back after close returned, and a connection
+			// still open then keeps SQLite from removing the WAL when the
+			// pools close (a test template found it left).
 			var pause time.Duration
-			pause, again = run(ctx)
+			pause, again = run(context.WithoutCancel(ctx))
 			select {
 			case <-ctx.Done():
 				return
@@ -51,8 +57,8 @@ func startWorker(idle time.Duration, run func(ctx context.Context) (pause time.D
 	return w
 }
 
-// notify wakes the worker. It never waits, and on a nil worker (PostgreSQL
-// has neither) it does nothing.
+// notify wakes the worker. It never waits, and on a nil worker (one the
+// engine has none of) it does nothing.
 func (w *worker) notify() {
 	if w == nil {
 		return
