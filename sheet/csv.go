@@ -42,7 +42,7 @@ func readCSV(b []byte) ([][]string, error) {
 			if errors.As(err, &pe) {
 				return nil, errInvalid("csv_line", "line %d: %v", pe.StartLine, pe.Err)
 			}
-			return nil, unreadable("csv", err)
+			return nil, errInvalid("csv_unreadable", "the CSV could not be read: %v", err)
 		}
 		// encoding/csv skips empty lines: keep line numbers physical by
 		// padding with blank rows up to the record's first line.

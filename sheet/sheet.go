@@ -148,11 +148,7 @@ func errTooManyRows() error {
 		Because("sheet_too_many_rows", vocdesk.MaxBatchRows)
 }
 
-// unreadable keeps a reader's own message for people: the CSV reader's,
-// or the first worksheet's (what is "csv" or "worksheet").
-func unreadable(what string, err error) error {
-	if what == "csv" {
-		return errInvalid("csv_unreadable", "the CSV could not be read: %v", err)
-	}
+// worksheetUnreadable keeps excelize's own message for people.
+func worksheetUnreadable(err error) error {
 	return errInvalid("worksheet_unreadable", "the first worksheet could not be read: %v", err)
 }

@@ -35,7 +35,7 @@ func readXLSX(b []byte) (rows [][]string, err error) {
 	}
 	it, err := f.Rows(sheets[0])
 	if err != nil {
-		return nil, unreadable("worksheet", err)
+		return nil, worksheetUnreadable(err)
 	}
 	defer it.Close()
 	for it.Next() {
@@ -49,7 +49,7 @@ func readXLSX(b []byte) (rows [][]string, err error) {
 		}
 	}
 	if err := it.Error(); err != nil {
-		return nil, unreadable("worksheet", err)
+		return nil, worksheetUnreadable(err)
 	}
 	return rows, nil
 }

@@ -67,15 +67,13 @@ func (db *DB) indexAuditText(ctx context.Context) error {
 	}
 }
 
-// indexAuditOnce runs one batch in a write transaction of its own. It
-// does not read DB.Now, which nothing it writes needs: the demo's seeder
-// moves that clock while this runs beside it.
+// indexAuditOnce runs one batch in a write transaction of its own, which
+// reads no clock (openWrite).
 func (db *DB) indexAuditOnce(ctx context.Context) (int64, error) {
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.openWrite(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("sqlstore: begin: %w", err)
+		return 0, err
 	}
-	tx := &Tx{tx: sqlTx, db: db, dialect: db.dialect, writes: true}
 	defer tx.Rollback()
 	n, err := tx.indexAuditBatch(ctx)
 	if err != nil {

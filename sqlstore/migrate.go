@@ -48,9 +48,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("sqlstore: migrate: %w", err)
 	}
 	// The search worker's first round may have found no queue to read.
-	if db.search != nil {
-		db.search.w.notify()
-	}
+	db.search.wake()
 	return nil
 }
 

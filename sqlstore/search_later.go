@@ -98,6 +98,13 @@ func (s *searchIndexer) queued() {
 	s.w.notify()
 }
 
+// wake has the worker look at the queue (after the migrations made it).
+func (s *searchIndexer) wake() {
+	if s != nil {
+		s.w.notify()
+	}
+}
+
 // caught records that every commit up to upto is indexed.
 func (s *searchIndexer) caught(upto int64) {
 	s.mu.Lock()
@@ -169,13 +176,10 @@ func (db *DB) indexQueued(ctx context.Context) (more bool, err error) {
 	if err != nil || n == 0 {
 		return false, err
 	}
-	// Not beginWrite: a round reads no clock (the demo's seeder moves
-	// DB.Now while this runs beside it).
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.openWrite(ctx)
 	if err != nil {
-		return false, fmt.Errorf("sqlstore: begin: %w", err)
+		return false, err
 	}
-	tx := &Tx{tx: sqlTx, db: db, dialect: db.dialect, writes: true}
 	defer tx.Rollback()
 	for _, d := range docs {
 		if err := tx.writeRendered(ctx, d.id, d.r); err != nil {

@@ -60,11 +60,22 @@ func (db *DB) beginWrite(ctx context.Context) (*Tx, error) {
 		// write connection is free.
 		db.stmts.prepareWanted(ctx)
 	}
+	tx, err := db.openWrite(ctx)
+	if err == nil {
+		tx.now = db.now()
+	}
+	return tx, err
+}
+
+// openWrite is a write transaction that does not read DB.Now, for
+// background work whose writes need no clock (the audit text and search
+// indexers): the demo's seeder and tests move that clock while it runs.
+func (db *DB) openWrite(ctx context.Context) (*Tx, error) {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: begin: %w", err)
 	}
-	return &Tx{tx: tx, db: db, now: db.now(), dialect: db.dialect, writes: true}, nil
+	return &Tx{tx: tx, db: db, dialect: db.dialect, writes: true}, nil
 }
 
 // inWrite runs fn in a write transaction and commits it if fn returns nil;
