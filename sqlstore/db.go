@@ -84,8 +84,10 @@ type DB struct {
 	listenConfig *pgconn.Config
 	pollDSN      string
 	// RuleTiming, when set, is told how long each event's rules took in
-	// its transaction (the rule set's check, evaluation and actions):
-	// bench/rules reads it to measure what rules add to a creation.
+	// its transaction (the rule set's check, evaluation and actions; for
+	// a creation, with its own audit entry, which the rules' writes carry
+	// when some ran): bench/rules reads it to measure what rules add to a
+	// creation.
 	RuleTiming func(time.Duration)
 }
 

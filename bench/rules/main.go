@@ -12,7 +12,10 @@
 // It prints the p50, p90, p99 and max of each creation and what each adds
 // to none's, and, less at the mercy of a loaded machine, the time the rules
 // themselves took inside each creation's transaction (sqlstore's
-// RuleTiming), against the 1 ms goal.
+// RuleTiming) and what that adds to none's, against the 1 ms goal. That
+// time includes the creation's own audit entry: when rules ran, it goes in
+// their statement, one round trip for both, so only with it do the arms
+// compare.
 //
 //	cd bench
 //	go run ./rules                       # both engines, 3,000 creations each
@@ -165,15 +168,20 @@ func run(ctx context.Context, engine, pg string, n, warm, nrules int) error {
 		}
 		fmt.Println(line)
 	}
-	fmt.Println("  the rules' own time inside each creation's transaction:")
+	fmt.Println("  the rules' own time inside each creation's transaction, with the creation's audit entry:")
+	ownBase := pct(arms[0].rules, 99)
 	for _, a := range arms {
 		p99 := pct(a.rules, 99)
-		verdict := "meets"
-		if p99 > goal {
-			verdict = "MISSES"
+		line := fmt.Sprintf("  %-5s p50 %8s  p90 %8s  p99 %8s  max %8s", a.name,
+			round(pct(a.rules, 50)), round(pct(a.rules, 90)), round(p99), round(slices.Max(a.rules)))
+		if a.name != "none" {
+			verdict := "meets"
+			if p99-ownBase > goal {
+				verdict = "MISSES"
+			}
+			line += fmt.Sprintf("  adds %8s to p99: %s the 1 ms goal", round(p99-ownBase), verdict)
 		}
-		fmt.Printf("  %-5s p50 %8s  p90 %8s  p99 %8s  max %8s  p99 %s the 1 ms goal\n", a.name,
-			round(pct(a.rules, 50)), round(pct(a.rules, 90)), round(p99), round(slices.Max(a.rules)), verdict)
+		fmt.Println(line)
 	}
 	return nil
 }
