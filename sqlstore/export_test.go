@@ -86,6 +86,27 @@ func (db *DB) BeginReadForTest(ctx context.Context, stream bool) (func(), error)
 	return tx.Rollback, nil
 }
 
+// ReadTwiceForTest runs query (one integer) twice in one read transaction
+// as the services begin it (a streaming one with stream), calling between
+// in between.
+func (db *DB) ReadTwiceForTest(ctx context.Context, stream bool, query string, between func()) (first, second int64, err error) {
+	begin := db.beginRead
+	if stream {
+		begin = db.beginStream
+	}
+	tx, err := begin(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer tx.Rollback()
+	if err := tx.queryRow(ctx, query).Scan(&first); err != nil {
+		return 0, 0, err
+	}
+	between()
+	err = tx.queryRow(ctx, query).Scan(&second)
+	return first, second, err
+}
+
 // WriteKeyUsesForTest writes the API key uses not written yet, as Close does.
 func (db *DB) WriteKeyUsesForTest(ctx context.Context) error {
 	return db.writeKeyUses(ctx, db.keyUses.take(db.now()))

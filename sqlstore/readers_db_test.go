@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -63,6 +64,29 @@ func TestStreamsBesideReaders(t *testing.T) {
 		waits(true)
 		hold(false, readers)
 		waits(false)
+	})
+}
+
+// A read transaction's statements all see one snapshot, on PostgreSQL
+// too, whose default (read committed) gives each statement its own: a
+// commit between two statements of a page's read (an inquiry and its
+// thread) must not show in the second.
+func TestReadIsOneSnapshot(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		day := 0
+		for _, stream := range []bool{false, true} {
+			first, second, err := db.ReadTwiceForTest(ctx, stream, `SELECT COUNT(*) FROM holidays`, func() {
+				day++
+				_, err := db.RawForTest().ExecContext(ctx, db.RebindForTest(`INSERT INTO holidays (day, name) VALUES ($1, 'snapshot test')`),
+					fmt.Sprintf("2099-01-%02d", day))
+				must(t, err)
+			})
+			must(t, err)
+			if first != second {
+				t.Fatalf("stream %v: the read's second statement saw %d holidays, its first %d: a commit in between showed", stream, second, first)
+			}
+		}
 	})
 }
 

@@ -238,7 +238,7 @@ func (tx *Tx) namedApps(ctx context.Context, byApp map[int64]int64, out *vocdesk
 // rows give each bucket's count, hence the bucket holding the p50 (and the
 // p90) by nearest rank and the rank inside it; then that bucket's values
 // alone are read from inquiry_stats (the bucket indexes). The
-// histogram and the values are read in one snapshot (beginReadSnapshot),
+// histogram and the values are read in one snapshot (beginRead),
 // so they agree; should they not, the read fails rather than say a wrong
 // figure.
 func (tx *Tx) dayDurations(ctx context.Context, l dayLevel, f vocdesk.ReportFilter) (first, resolution vocdesk.Percentiles, err error) {

@@ -93,7 +93,7 @@ func (r *ReportService) beginReport(ctx context.Context, f vocdesk.ReportFilter)
 	if err := f.Validate(); err != nil {
 		return nil, reportScope{}, err
 	}
-	tx, err := r.db.beginReadSnapshot(ctx)
+	tx, err := r.db.beginRead(ctx)
 	if err != nil {
 		return nil, reportScope{}, err
 	}

@@ -199,7 +199,7 @@ func (db *DB) indexQueued(ctx context.Context) (more bool, err error) {
 // whose row is among them is in its document. last is the last row's
 // number, n how many rows there were.
 func (db *DB) readQueued(ctx context.Context) (docs []queuedDoc, last int64, n int, err error) {
-	tx, err := db.openRead(ctx, db.readers, sql.LevelDefault)
+	tx, err := db.openRead(ctx, db.readers)
 	if err != nil {
 		return nil, 0, 0, err
 	}

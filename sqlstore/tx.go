@@ -102,34 +102,30 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) { return db.beginReadI
 // the client takes to receive it.
 func (db *DB) beginStream(ctx context.Context) (*Tx, error) { return db.beginReadIn(ctx, db.streams) }
 
-// beginReadSnapshot is beginRead whose statements all see one snapshot on
-// PostgreSQL too, where a transaction's default (read committed) gives each
-// statement its own: for reads whose statements must agree, as a report's
-// histogram and the values of the bucket it points to (report_days.go).
-// SQLite's read transactions are one snapshot already.
-func (db *DB) beginReadSnapshot(ctx context.Context) (*Tx, error) {
-	return db.beginReadOpts(ctx, db.readers, sql.LevelRepeatableRead)
-}
-
 func (db *DB) beginReadIn(ctx context.Context, slots *readerSlots) (*Tx, error) {
-	return db.beginReadOpts(ctx, slots, sql.LevelDefault)
-}
-
-func (db *DB) beginReadOpts(ctx context.Context, slots *readerSlots, iso sql.IsolationLevel) (*Tx, error) {
-	t, err := db.openRead(ctx, slots, iso)
+	t, err := db.openRead(ctx, slots)
 	if err == nil {
 		t.now = db.now()
 	}
 	return t, err
 }
 
-// openRead is beginReadOpts without reading DB.Now, for background work
+// openRead is beginReadIn without reading DB.Now, for background work
 // whose reads need no clock (the search worker, search_later.go): tests
 // and the demo's seeder move that clock while it runs.
-func (db *DB) openRead(ctx context.Context, slots *readerSlots, iso sql.IsolationLevel) (*Tx, error) {
+//
+// On PostgreSQL the transaction is REPEATABLE READ: the default (read
+// committed) gives each statement a snapshot of its own, so a page's
+// statements could disagree (an inquiry and its thread, a report's
+// histogram and the bucket it points to) when a commit falls between
+// them. A read-only transaction at that level never fails to serialize
+// and takes its one snapshot at its first statement, no dearer than read
+// committed's one per statement. SQLite's read transactions are one
+// snapshot already.
+func (db *DB) openRead(ctx context.Context, slots *readerSlots) (*Tx, error) {
 	var opts *sql.TxOptions
 	if db.dialect == dialectPostgres {
-		opts = &sql.TxOptions{ReadOnly: true, Isolation: iso}
+		opts = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
 	}
 	t := &Tx{db: db, dialect: db.dialect}
 	if err := slots.acquire(ctx); err != nil {
