@@ -41,11 +41,10 @@ type Guard struct {
 	cfg GuardConfig
 	t   *table
 	now func() time.Time
-	// deviceKey signs device tokens. It is made per process, like the
-	// counters: after a restart, or on another process behind a load
-	// balancer, a token is simply unknown and the attempt takes the
-	// ordinary path.
-	deviceKey [32]byte
+	// deviceKey signs device tokens: GuardConfig.DeviceKey, or one made
+	// for this guard, with which a token is unknown after a restart or on
+	// another process and the attempt takes the ordinary path.
+	deviceKey []byte
 }
 
 // GuardConfig sets a Guard's budgets. DefaultGuardConfig gives the server's.
@@ -63,6 +62,12 @@ type GuardConfig struct {
 	PairBurst int           // failures on a known account and address pair
 	PairEvery time.Duration // then one more each PairEvery
 	KnownFor  time.Duration // how long a successful sign-in makes a pair known
+
+	// DeviceKey signs device tokens (at least 32 bytes): the server's, the
+	// same for every process on a database, so that a browser's token
+	// holds after a restart and behind a load balancer. Nil: a key made
+	// for this guard alone.
+	DeviceKey []byte
 }
 
 // DefaultGuardConfig is the server's policy: ten failures from an address,
@@ -81,8 +86,11 @@ func DefaultGuardConfig() GuardConfig {
 
 // NewGuard returns a guard with cfg's budgets.
 func NewGuard(cfg GuardConfig) *Guard {
-	g := &Guard{cfg: cfg, t: newTable(cfg.Slots), now: time.Now}
-	_, _ = rand.Read(g.deviceKey[:]) // crypto/rand.Read never fails on supported platforms
+	g := &Guard{cfg: cfg, t: newTable(cfg.Slots), now: time.Now, deviceKey: cfg.DeviceKey}
+	if len(g.deviceKey) < 32 {
+		g.deviceKey = make([]byte, 32)
+		_, _ = rand.Read(g.deviceKey) // crypto/rand.Read never fails on supported platforms
+	}
 	return g
 }
 
@@ -301,7 +309,7 @@ func (g *Guard) validDevice(token, realm, account string, now int64) bool {
 }
 
 func (g *Guard) deviceMAC(realm, account string, exp int64) []byte {
-	m := hmac.New(sha256.New, g.deviceKey[:])
+	m := hmac.New(sha256.New, g.deviceKey)
 	m.Write([]byte(realm))
 	m.Write([]byte{0})
 	m.Write([]byte(account))

@@ -218,3 +218,21 @@ func TestGuardDeviceToken(t *testing.T) {
 		t.Error("an expired device token is accepted")
 	}
 }
+
+// Guards given the same key (the server's, on every process of one
+// database) accept each other's device tokens; a guard with a key of its
+// own does not.
+func TestGuardDeviceTokenSharedKey(t *testing.T) {
+	cfg := DefaultGuardConfig()
+	cfg.DeviceKey = []byte("0123456789abcdef0123456789abcdef")
+	one, _ := testGuard(cfg)
+	device := one.DeviceToken("developer", "owner@example.com")
+	other, c := testGuard(cfg)
+	if !other.validDevice(device, "developer", "owner@example.com", c.now().UnixNano()) {
+		t.Error("a guard with the same key refuses the token")
+	}
+	alone, c := testGuard(DefaultGuardConfig())
+	if alone.validDevice(device, "developer", "owner@example.com", c.now().UnixNano()) {
+		t.Error("a guard with a key of its own accepts the token")
+	}
+}

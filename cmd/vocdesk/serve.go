@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vocdesk/vocdesk/mail"
+	"github.com/vocdesk/vocdesk/ratelimit"
 	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/web"
 )
@@ -54,8 +55,13 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	svc := sqlstore.Services(m.db)
 	configureServices(m.Config, svc)
+	guard, err := loginGuard(ctx, m.db)
+	if err != nil {
+		return err
+	}
 	h, err := web.NewServer(web.Config{
 		Logger:               m.Logger,
+		LoginLimiter:         guard,
 		SecureCookies:        m.Config.SecureCookies,
 		AllowPrivateWebhooks: m.Config.AllowPrivateWebhooks,
 		Ready:                m.db.Ping,
@@ -200,4 +206,18 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	}
 	m.Logger.Info("stopped")
 	return 0
+}
+
+// loginGuard is the sign-in guard of the API and the pages, its device
+// tokens signed with the database's key (sqlstore.ServerKey), so that the
+// browser an owner signed in with keeps skipping strangers' limits after a
+// restart and on every process behind a load balancer.
+func loginGuard(ctx context.Context, db *sqlstore.DB) (*ratelimit.Guard, error) {
+	key, err := db.ServerKey(ctx, "signin-device")
+	if err != nil {
+		return nil, err
+	}
+	cfg := ratelimit.DefaultGuardConfig()
+	cfg.DeviceKey = key
+	return ratelimit.NewGuard(cfg), nil
 }
