@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/csvsafe"
 	"github.com/vocdesk/vocdesk/purchaseimport"
 )
 
@@ -191,7 +191,10 @@ func (h *handler) operatorImportRejects(w http.ResponseWriter, r *http.Request) 
 	hdr.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="import-%d-rejected.csv"`, id))
 	hdr.Set("Cache-Control", "no-store")
 	t := h.tr(r)
-	cw := csv.NewWriter(w)
+	// Like the CLI's --rejects, through csvsafe: the rows are the file's
+	// as it came, and a cell such as =HYPERLINK(...) must not run in the
+	// spreadsheet of whoever opens the download.
+	cw := csvsafe.NewWriter(w)
 	_ = cw.Write(append([]string{"line", "error"}, imp.Header...))
 	err = h.svc.Imports.EachImportReject(r.Context(), id, func(rj *vocdesk.PurchaseImportReject) error {
 		return cw.Write(append([]string{strconv.FormatInt(rj.Line, 10), t.ImportReject(rj)}, rj.Record...))
