@@ -199,7 +199,7 @@ func (in *CancellationInput) Validate() error {
 	case strings.TrimSpace(in.TxID) == "":
 		return Errorf(EINVALID, "txid is required")
 	case in.Amount < 0:
-		return Errorf(EINVALID, "amount must be greater than zero")
+		return Errorf(EINVALID, "amount must be greater than zero").Because("amount_positive")
 	case !in.Reason.Valid():
 		return Errorf(EINVALID, "reason must be one of customer_request, not_delivered, duplicate_purchase, defective, fraud, other")
 	case len([]rune(in.Note)) > MaxNote:

@@ -59,6 +59,20 @@ func ErrorReason(err error) (string, []any) {
 	return "", nil
 }
 
+// ReasonArgs is the values of an error's reason as text, for keeping: a
+// page words a kept reason with them as it words a live one, so the words
+// of a reason that is kept take %s or %v, never %d.
+func ReasonArgs(args []any) []string {
+	if len(args) == 0 {
+		return nil
+	}
+	s := make([]string, len(args))
+	for i, a := range args {
+		s[i] = fmt.Sprint(a)
+	}
+	return s
+}
+
 // ErrorCode returns the code of the application error in err's chain, or
 // EINTERNAL for anything else (nil gives "").
 func ErrorCode(err error) string {

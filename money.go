@@ -91,7 +91,7 @@ func ParsePositiveAmount(s, currency string) (int64, error) {
 		return 0, err
 	}
 	if v <= 0 {
-		return 0, Errorf(EINVALID, "amount must be greater than zero")
+		return 0, Errorf(EINVALID, "amount must be greater than zero").Because("amount_positive")
 	}
 	return v, nil
 }

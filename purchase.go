@@ -76,24 +76,24 @@ func (p *Purchase) Money() Money { return Money{p.Amount, p.Currency} }
 func (p *Purchase) Validate() error {
 	switch {
 	case strings.TrimSpace(p.TxID) == "" || len(p.TxID) > 128:
-		return Errorf(EINVALID, "txid is required (at most 128 characters)")
+		return Errorf(EINVALID, "txid is required (at most 128 characters)").Because("purchase_txid")
 	case strings.TrimSpace(p.TID) == "" || len(p.TID) > 128:
-		return Errorf(EINVALID, "tid is required (at most 128 characters)")
+		return Errorf(EINVALID, "tid is required (at most 128 characters)").Because("purchase_tid")
 	case p.CustomerID <= 0:
-		return Errorf(EINVALID, "customer_id is required")
+		return Errorf(EINVALID, "customer_id is required").Because("purchase_customer")
 	case p.AppSlug == "":
-		return Errorf(EINVALID, "app is required")
+		return Errorf(EINVALID, "app is required").Because("purchase_app")
 	case len(p.ItemSKU) > 128:
-		return Errorf(EINVALID, "item is at most 128 characters")
+		return Errorf(EINVALID, "item is at most 128 characters").Because("purchase_item")
 	case p.Amount <= 0:
-		return Errorf(EINVALID, "amount must be greater than zero")
+		return Errorf(EINVALID, "amount must be greater than zero").Because("amount_positive")
 	case !p.Method.Valid():
-		return Errorf(EINVALID, "method must be one of carrier, card, cash, gift")
+		return Errorf(EINVALID, "method must be one of carrier, card, cash, gift").Because("purchase_method")
 	case p.PaidAt.IsZero():
-		return Errorf(EINVALID, "paid_at is required")
+		return Errorf(EINVALID, "paid_at is required").Because("purchase_paid_at")
 	}
 	if _, ok := CurrencyExponent(p.Currency); !ok {
-		return Errorf(EINVALID, "unknown currency %q", p.Currency)
+		return Errorf(EINVALID, "unknown currency %q", p.Currency).Because("currency_unknown", p.Currency)
 	}
 	// Checked here too, not only at the HTTP edge, because files (vocdesk
 	// import purchases) reach the ledger without passing through it.

@@ -12,6 +12,14 @@ import (
 // your values".
 const EINVALIDTEXT = "invalid_text"
 
+// The problems TextProblem names, the end of CheckText's message.
+const (
+	textNUL     = "contains a NUL character"
+	textControl = "contains a control character"
+	textUTF8    = "is not valid UTF-8"
+	textBidi    = "contains a bidirectional control character"
+)
+
 // TextProblem says what makes s unacceptable as text anywhere in vocdesk,
 // or "" when nothing does. The rule is the same for every field, every
 // door (JSON, forms, query and path, CSV files) and both engines:
@@ -33,11 +41,11 @@ func TextProblem(s string) string {
 		if c < utf8.RuneSelf {
 			switch {
 			case c == 0:
-				return "contains a NUL character"
+				return textNUL
 			case c == '\t' || c == '\n':
 			case c == '\r' && i+1 < len(s) && s[i+1] == '\n':
 			case c < 0x20 || c == 0x7f:
-				return "contains a control character"
+				return textControl
 			}
 			i++
 			continue
@@ -45,11 +53,11 @@ func TextProblem(s string) string {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && n == 1:
-			return "is not valid UTF-8"
+			return textUTF8
 		case r >= 0x80 && r <= 0x9f:
-			return "contains a control character"
+			return textControl
 		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-			return "contains a bidirectional control character"
+			return textBidi
 		}
 		i += n
 	}
@@ -59,10 +67,21 @@ func TextProblem(s string) string {
 // CheckText returns an EINVALIDTEXT error naming field when s breaks the
 // rule of TextProblem, else nil.
 func CheckText(field, s string) error {
-	if p := TextProblem(s); p != "" {
-		return Errorf(EINVALIDTEXT, "%s %s", field, p)
+	p := TextProblem(s)
+	if p == "" {
+		return nil
 	}
-	return nil
+	e := Errorf(EINVALIDTEXT, "%s %s", field, p)
+	// Pages word each problem in their reader's language, naming the field.
+	switch p {
+	case textNUL:
+		return e.Because("text_nul", field)
+	case textUTF8:
+		return e.Because("text_utf8", field)
+	case textBidi:
+		return e.Because("text_bidi", field)
+	}
+	return e.Because("text_control", field)
 }
 
 // CheckTexts checks every name and value of a form or query (a url.Values)

@@ -23,7 +23,8 @@ import (
 const DefaultBatchSize = 100000
 
 // Reject is a row that was not imported, with the fields as they were in
-// the file.
+// the file. Err's text is the reason in English, as the CLI prints it;
+// vocdesk.ErrorReason finds its reason and values, for pages.
 type Reject struct {
 	Line   int
 	Err    error
@@ -167,7 +168,7 @@ func Import(ctx context.Context, svc vocdesk.PurchaseService, r io.Reader, opts 
 		}
 		for i, e := range b.errs {
 			if e != nil {
-				b.rejects = append(b.rejects, Reject{Line: b.lines[i], Err: errors.New(vocdesk.ErrorMessage(e)), Record: b.record(i)})
+				b.rejects = append(b.rejects, Reject{Line: b.lines[i], Err: refuse(e), Record: b.record(i)})
 			}
 		}
 		sum.Batches++

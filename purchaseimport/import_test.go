@@ -31,7 +31,7 @@ func (l *ledger) ImportPurchases(ctx context.Context, batch []*vocdesk.Purchase)
 	errs := make([]error, len(batch))
 	for i, p := range batch {
 		if old, ok := l.byTxID[p.TxID]; ok && !old.SameOrder(p) {
-			errs[i] = vocdesk.Errorf(vocdesk.ECONFLICT, "txid %s already holds another purchase", p.TxID)
+			errs[i] = vocdesk.Errorf(vocdesk.ECONFLICT, "txid %s already holds another purchase", p.TxID).Because("import_txid_conflict", p.TxID)
 			continue
 		}
 		c := *p

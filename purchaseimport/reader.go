@@ -51,7 +51,9 @@ const (
 )
 
 // ErrFormat marks a file that cannot be imported at all: no header, or a
-// required column missing. Row-level problems are RowErrors instead.
+// required column missing. Row-level problems are RowErrors instead. Both
+// carry their reason and its values (vocdesk.ErrorReason) for pages that
+// word them in their reader's language; their text stays English.
 var ErrFormat = errors.New("not a purchase export")
 
 // RowError is a row that was rejected. Line is the physical line the row
@@ -86,10 +88,12 @@ func NewReader(r io.Reader) (*Reader, error) {
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, fmt.Errorf("%w: the file is empty (expected a header: %s)", ErrFormat, strings.Join(Columns[:], ","))
+		cols := strings.Join(Columns[:], ",")
+		return nil, formatError(vocdesk.Errorf(vocdesk.EINVALID, "the file is empty (expected a header: %s)", cols).
+			Because("import_empty", cols))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: header: %v", ErrFormat, err)
+		return nil, csvHeaderRefusal(err)
 	}
 	rd := &Reader{csv: cr, header: append([]string(nil), header...)}
 	index := map[string]int{}
@@ -108,7 +112,9 @@ func NewReader(r io.Reader) (*Reader, error) {
 		rd.cols[c] = i
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("%w: missing column(s) %s (header: %s)", ErrFormat, strings.Join(missing, ", "), strings.Join(rd.header, ","))
+		cols, header := strings.Join(missing, ", "), strings.Join(rd.header, ",")
+		return nil, formatError(vocdesk.Errorf(vocdesk.EINVALID, "missing column(s) %s (header: %s)", cols, header).
+			Because("import_missing_columns", cols, header))
 	}
 	return rd, nil
 }
@@ -135,14 +141,15 @@ func (r *Reader) Read(p *vocdesk.Purchase) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		r.line = pe.StartLine
-		return &RowError{Line: pe.StartLine, Err: pe.Err}
+		return &RowError{Line: pe.StartLine, Err: csvRowRefusal(pe.Err)}
 	}
 	if err != nil {
 		return err
 	}
 	r.line, _ = r.csv.FieldPos(0)
 	if len(rec) != len(r.header) {
-		return &RowError{Line: r.line, Err: fmt.Errorf("%d fields, the header has %d", len(rec), len(r.header))}
+		return &RowError{Line: r.line, Err: refuse(vocdesk.Errorf(vocdesk.EINVALID, "%d fields, the header has %d", len(rec), len(r.header)).
+			Because("import_field_count", len(rec), len(r.header)))}
 	}
 	if err := r.parse(rec, p); err != nil {
 		return &RowError{Line: r.line, Err: err}
@@ -173,22 +180,25 @@ func ParseFields(txid, tid, customerID, app, item, amount, currency, method, pai
 	}
 	id, err := strconv.ParseInt(strings.TrimSpace(customerID), 10, 64)
 	if err != nil || id <= 0 {
-		return fmt.Errorf("customer_id %q is not a customer id", customerID)
+		return refuse(vocdesk.Errorf(vocdesk.EINVALID, "customer_id %q is not a customer id", customerID).
+			Because("import_customer_id", customerID))
 	}
 	p.CustomerID = id
 	if _, ok := vocdesk.CurrencyExponent(p.Currency); !ok {
-		return fmt.Errorf("unknown currency %q", currency)
+		return refuse(vocdesk.Errorf(vocdesk.EINVALID, "unknown currency %q", currency).Because("currency_unknown", currency))
 	}
 	if p.Amount, err = vocdesk.ParsePositiveAmount(strings.TrimSpace(amount), p.Currency); err != nil {
-		return fmt.Errorf("amount: %s", vocdesk.ErrorMessage(err))
+		// The money's reasons (amount_invalid, amount_decimals, ...) name
+		// the amount already; only the message says which field it is.
+		return refuse(amountError(err))
 	}
 	t, err := time.Parse(time.RFC3339, strings.TrimSpace(paidAt))
 	if err != nil {
-		return fmt.Errorf("paid_at %q is not an RFC 3339 time", paidAt)
+		return refuse(vocdesk.Errorf(vocdesk.EINVALID, "paid_at %q is not an RFC 3339 time", paidAt).Because("import_paid_at", paidAt))
 	}
 	p.PaidAt = t
 	if err := p.Validate(); err != nil {
-		return errors.New(vocdesk.ErrorMessage(err))
+		return refuse(err)
 	}
 	return nil
 }

@@ -109,7 +109,8 @@ func equal(a, b []int) bool {
 
 // FuzzReader feeds arbitrary files to the reader: it never panics, every
 // row it accepts is a valid purchase whose amount prints back to the same
-// value, and line numbers never go backwards.
+// value, every row it rejects has a reason, and line numbers never go
+// backwards.
 func FuzzReader(f *testing.F) {
 	f.Add(header + "TX1,T1,1,app,item,1200,KRW,carrier,2026-05-01T00:00:00Z\n")
 	f.Add("\uFEFF" + header + "\"TX\"\"1\",T1,1,app,item,0.99,USD,card,2026-05-01T00:00:00+09:00\r\n\r\n")
@@ -118,6 +119,9 @@ func FuzzReader(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		rd, err := NewReader(strings.NewReader(in))
 		if err != nil {
+			if reason, _ := vocdesk.ErrorReason(err); reason == "" || !errors.Is(err, ErrFormat) {
+				t.Fatalf("refused %q without a reason: %v", in, err)
+			}
 			return
 		}
 		last := 1
@@ -129,6 +133,11 @@ func FuzzReader(f *testing.F) {
 			}
 			var re *RowError
 			if errors.As(err, &re) {
+				// Pages word every refusal by its reason; the CLI prints
+				// the message alone.
+				if reason, _ := vocdesk.ErrorReason(re.Err); reason == "" || re.Err.Error() != vocdesk.ErrorMessage(re.Err) {
+					t.Fatalf("line %d: %q has reason %q", re.Line, re.Err, reason)
+				}
 				if re.Line < last {
 					t.Fatalf("line %d after line %d", re.Line, last)
 				}

@@ -51,7 +51,7 @@ func (s *PurchaseService) importBatch(ctx context.Context, a *vocdesk.Actor, bat
 	rows := make([]importRow, 0, len(batch))
 	for i, p := range batch {
 		if p == nil {
-			errs[i] = vocdesk.Errorf(vocdesk.EINVALID, "empty row")
+			errs[i] = vocdesk.Errorf(vocdesk.EINVALID, "empty row").Because("import_row_empty")
 			continue
 		}
 		if err := p.Validate(); err != nil {
@@ -151,11 +151,12 @@ func (tx *Tx) resolveImport(ctx context.Context, rows []importRow, errs []error)
 			apps[r.p.AppSlug] = app // nil: unknown, remembered too
 		}
 		if app == nil {
-			errs[r.i] = vocdesk.Errorf(vocdesk.EINVALID, "unknown app %q", r.p.AppSlug)
+			errs[r.i] = vocdesk.Errorf(vocdesk.EINVALID, "unknown app %q", r.p.AppSlug).Because("import_app_unknown", r.p.AppSlug)
 			continue
 		}
 		if !customers[r.p.CustomerID] {
-			errs[r.i] = vocdesk.Errorf(vocdesk.EINVALID, "unknown customer_id %d", r.p.CustomerID)
+			errs[r.i] = vocdesk.Errorf(vocdesk.EINVALID, "unknown customer_id %d", r.p.CustomerID).
+				Because("import_customer_unknown", r.p.CustomerID)
 			continue
 		}
 		k := itemKey{app.ID, r.p.ItemSKU}
@@ -327,7 +328,8 @@ func (tx *Tx) explainSkipped(ctx context.Context, rows []importRow, errs []error
 	for _, r := range rows {
 		if got, ok := stored[r.p.TxID]; ok {
 			if !got.SameOrder(r.p) {
-				errs[r.i] = vocdesk.Errorf(vocdesk.ECONFLICT, "txid %q is already recorded with other values", r.p.TxID)
+				errs[r.i] = vocdesk.Errorf(vocdesk.ECONFLICT, "txid %q is already recorded with other values", r.p.TxID).
+					Because("import_txid_conflict", r.p.TxID)
 			}
 			continue
 		}
@@ -336,13 +338,14 @@ func (tx *Tx) explainSkipped(ctx context.Context, rows []importRow, errs []error
 		if errors.Is(err, sql.ErrNoRows) {
 			// Neither key clashed, so a constraint the validation does not
 			// know of refused the row.
-			errs[r.i] = vocdesk.Errorf(vocdesk.EINVALID, "the ledger refused the row")
+			errs[r.i] = vocdesk.Errorf(vocdesk.EINVALID, "the ledger refused the row").Because("import_ledger_refused")
 			continue
 		}
 		if err != nil {
 			return fmt.Errorf("sqlstore: import re-check %q: %w", r.p.TxID, err)
 		}
-		errs[r.i] = vocdesk.Errorf(vocdesk.ECONFLICT, "tid %q is already used by this developer for txid %q", r.p.TID, other)
+		errs[r.i] = vocdesk.Errorf(vocdesk.ECONFLICT, "tid %q is already used by this developer for txid %q", r.p.TID, other).
+			Because("import_tid_taken", r.p.TID, other)
 	}
 	return nil
 }

@@ -31,16 +31,18 @@ func (s *ImportLogService) RecordImport(ctx context.Context, imp *vocdesk.Purcha
 	return s.db.inWrite(ctx, func(tx *Tx) error {
 		imp.CreatedBy, imp.CreatedAt = a.Name, tx.now
 		err := tx.queryRow(ctx, `INSERT INTO purchase_imports (file_name, header, row_count, stored_count, rejected_count,
-			elapsed_us, error, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			elapsed_us, error, stopped_after, stop_code, stop_reason, stop_args, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 			truncate(imp.FileName, 200), string(header), imp.Rows, imp.Stored, imp.Rejected, imp.Elapsed.Microseconds(),
-			truncate(imp.Error, 500), imp.CreatedBy, micros(tx.now)).Scan(&imp.ID)
+			truncate(imp.Error, 500), imp.StoppedAfter, truncate(imp.StopCode, 100), truncate(imp.StopReason, 100),
+			reasonArgs(imp.StopArgs), imp.CreatedBy, micros(tx.now)).Scan(&imp.ID)
 		if err != nil {
 			return fmt.Errorf("sqlstore: record import: %w", err)
 		}
-		ri := &rowInserter{tx: tx, cols: 5, prefix: `INSERT INTO purchase_import_rejects (import_id, seq, line, error, record) VALUES `}
+		ri := &rowInserter{tx: tx, cols: 7, prefix: `INSERT INTO purchase_import_rejects (import_id, seq, line, error, reason, args, record) VALUES `}
 		for _, r := range rejects {
 			rec, _ := json.Marshal(r.Record)
-			if err := ri.add(ctx, imp.ID, ri.n+1, r.Line, truncate(r.Error, 500), string(rec)); err != nil {
+			if err := ri.add(ctx, imp.ID, ri.n+1, r.Line, truncate(r.Error, 500), truncate(r.Reason, 100), reasonArgs(r.Args), string(rec)); err != nil {
 				return err
 			}
 		}
@@ -52,18 +54,32 @@ func (s *ImportLogService) RecordImport(ctx context.Context, imp *vocdesk.Purcha
 	})
 }
 
-const importSelect = `SELECT id, file_name, header, row_count, stored_count, rejected_count, elapsed_us, error, created_by, created_at
+// reasonArgs is a reason's values as stored: a JSON array of strings,
+// each cut to 200 bytes (a value is a field of the file, which may be a
+// whole malformed row).
+func reasonArgs(args []string) string {
+	cut := make([]string, len(args))
+	for i, a := range args {
+		cut[i] = truncate(a, 200)
+	}
+	b, _ := json.Marshal(cut) // a []string always marshals
+	return string(b)
+}
+
+const importSelect = `SELECT id, file_name, header, row_count, stored_count, rejected_count, elapsed_us, error,
+	stopped_after, stop_code, stop_reason, stop_args, created_by, created_at
 	FROM purchase_imports`
 
 func scanImport(r scanner) (*vocdesk.PurchaseImport, error) {
 	var imp vocdesk.PurchaseImport
-	var header string
+	var header, stopArgs string
 	var elapsed, created int64
 	if err := r.Scan(&imp.ID, &imp.FileName, &header, &imp.Rows, &imp.Stored, &imp.Rejected, &elapsed, &imp.Error,
-		&imp.CreatedBy, &created); err != nil {
+		&imp.StoppedAfter, &imp.StopCode, &imp.StopReason, &stopArgs, &imp.CreatedBy, &created); err != nil {
 		return nil, err
 	}
 	_ = json.Unmarshal([]byte(header), &imp.Header)
+	_ = json.Unmarshal([]byte(stopArgs), &imp.StopArgs)
 	imp.Elapsed, imp.CreatedAt = time.Duration(elapsed)*time.Microsecond, fromMicros(created)
 	return &imp, nil
 }
@@ -123,17 +139,18 @@ func (s *ImportLogService) EachImportReject(ctx context.Context, id int64, fn fu
 		return err
 	}
 	defer tx.Rollback()
-	rows, err := tx.query(ctx, `SELECT line, error, record FROM purchase_import_rejects WHERE import_id = $1 ORDER BY seq`, id)
+	rows, err := tx.query(ctx, `SELECT line, error, reason, args, record FROM purchase_import_rejects WHERE import_id = $1 ORDER BY seq`, id)
 	if err != nil {
 		return fmt.Errorf("sqlstore: import rejects: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var r vocdesk.PurchaseImportReject
-		var rec string
-		if err := rows.Scan(&r.Line, &r.Error, &rec); err != nil {
+		var args, rec string
+		if err := rows.Scan(&r.Line, &r.Error, &r.Reason, &args, &rec); err != nil {
 			return fmt.Errorf("sqlstore: import rejects: %w", err)
 		}
+		_ = json.Unmarshal([]byte(args), &r.Args)
 		_ = json.Unmarshal([]byte(rec), &r.Record)
 		if err := fn(&r); err != nil {
 			return err

@@ -41,6 +41,17 @@ func TestImportPurchases(t *testing.T) {
 				t.Errorf("row %d: code %q (%v), want %q", i, got, errs[i], code)
 			}
 		}
+		// Each refusal has a reason and its values, for the back office's
+		// report in the page's language.
+		reasons := map[int]string{2: "import_txid_conflict [OLD]", 3: "import_tid_taken [old-1 OLD]",
+			6: "import_customer_unknown [9999]", 7: "import_app_unknown [ghost]", 8: "purchase_txid []",
+			9: "import_txid_conflict [N1]", 10: "import_row_empty []"}
+		for i, want := range reasons {
+			reason, args := vocdesk.ErrorReason(errs[i])
+			if got := fmt.Sprint(reason, " ", args); got != want {
+				t.Errorf("row %d: reason %s, want %s", i, got, want)
+			}
+		}
 		list, _, err := f.purchases.FindPurchases(op, vocdesk.PurchaseFilter{})
 		must(t, err)
 		if len(list) != 3 {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/csvsafe"
 	"github.com/vocdesk/vocdesk/purchaseimport"
 )
 
@@ -94,13 +94,15 @@ func (h *handler) operatorImportCreate(w http.ResponseWriter, r *http.Request) {
 		OnHeader:  func(hd []string) { imp.Header = hd },
 		OnReject: func(rj purchaseimport.Reject) {
 			if len(rejects) < vocdesk.MaxImportRejectsKept {
-				rejects = append(rejects, vocdesk.PurchaseImportReject{Line: int64(rj.Line), Error: rj.Err.Error(), Record: rj.Record})
+				reason, args := vocdesk.ErrorReason(rj.Err)
+				rejects = append(rejects, vocdesk.PurchaseImportReject{Line: int64(rj.Line), Error: rj.Err.Error(),
+					Reason: reason, Args: vocdesk.ReasonArgs(args), Record: rj.Record})
 			}
 		},
 	}
 	sum, err := purchaseimport.Import(r.Context(), h.svc.Purchases, file, opts)
 	if errors.Is(err, purchaseimport.ErrFormat) {
-		h.showImports(w, r, err.Error(), http.StatusUnprocessableEntity)
+		h.showImports(w, r, h.tr(r).Refusal(err), http.StatusUnprocessableEntity)
 		return
 	}
 	if err != nil {
@@ -111,6 +113,10 @@ func (h *handler) operatorImportCreate(w http.ResponseWriter, r *http.Request) {
 		// the rest is not.
 		h.log.ErrorContext(r.Context(), "ui: purchase import stopped", "file", imp.FileName, "err", err)
 		imp.Error = "stopped after line " + strconv.Itoa(sum.Rows+1) + ": " + vocdesk.ErrorMessage(err)
+		// The report words the stop in its reader's language from these.
+		reason, args := vocdesk.ErrorReason(err)
+		imp.StoppedAfter, imp.StopCode = int64(sum.Rows), vocdesk.ErrorCode(err)
+		imp.StopReason, imp.StopArgs = reason, vocdesk.ReasonArgs(args)
 	}
 	imp.Rows, imp.Stored, imp.Rejected, imp.Elapsed = int64(sum.Rows), int64(sum.Stored), int64(sum.Rejected), sum.Elapsed
 	if err := h.svc.Imports.RecordImport(r.Context(), imp, rejects); err != nil {
@@ -164,6 +170,11 @@ func (h *handler) operatorImport(w http.ResponseWriter, r *http.Request) {
 
 // operatorImportRejects is the rejected rows as CSV, as the CLI's --rejects
 // writes them: line, error, then the row's fields under the file's header.
+// The error column is in the language of the page it was downloaded from,
+// worded as the report shows it: the file is for the person who fixes the
+// rows, and one operator reads the report in Korean while the next reads
+// it in English. The header keeps the CLI's names, so that a tool reading
+// either file reads both.
 func (h *handler) operatorImportRejects(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r)
 	if !ok {
@@ -179,10 +190,14 @@ func (h *handler) operatorImportRejects(w http.ResponseWriter, r *http.Request) 
 	hdr.Set("Content-Type", "text/csv; charset=utf-8")
 	hdr.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="import-%d-rejected.csv"`, id))
 	hdr.Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
+	t := h.tr(r)
+	// Like the CLI's --rejects, through csvsafe: the rows are the file's
+	// as it came, and a cell such as =HYPERLINK(...) must not run in the
+	// spreadsheet of whoever opens the download.
+	cw := csvsafe.NewWriter(w)
 	_ = cw.Write(append([]string{"line", "error"}, imp.Header...))
 	err = h.svc.Imports.EachImportReject(r.Context(), id, func(rj *vocdesk.PurchaseImportReject) error {
-		return cw.Write(append([]string{strconv.FormatInt(rj.Line, 10), rj.Error}, rj.Record...))
+		return cw.Write(append([]string{strconv.FormatInt(rj.Line, 10), t.ImportReject(rj)}, rj.Record...))
 	})
 	if err != nil {
 		// The header is out: cut the connection so the file is seen to be

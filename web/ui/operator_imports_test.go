@@ -50,7 +50,8 @@ func TestOperatorImportsPurchases(t *testing.T) {
 			"TX-IMP-2,imp-2," + minji + ",hoppin-quest,gems-100,12.5,KRW,card,2026-11-28T10:00:00+09:00,bad amount\r\n" +
 			"TX-IMP-3,imp-3," + minji + ",no-such-app,gems-100,1200,KRW,card,2026-11-28T10:00:00+09:00,bad app\r\n" +
 			"\"TX-IMP-4\",imp-4," + minji + ",hoppin-quest,gems-100,2400,KRW,carrier,2026-11-29T09:00:00Z,\"quoted, with comma\"\r\n" +
-			"TX-IMP-5,imp-5\r\n"
+			"TX-IMP-5,imp-5\r\n" +
+			"\"=HYPERLINK(\"\"http://evil.example/\"\")\",imp-6," + minji + ",hoppin-quest,gems-100,-1,KRW,card,2026-11-29T09:00:00Z,formula\r\n"
 		r := op.uploadImport("export.csv", csv)
 		if r.StatusCode != http.StatusSeeOther {
 			t.Fatalf("import: %d %s", r.StatusCode, r.body)
@@ -60,7 +61,7 @@ func TestOperatorImportsPurchases(t *testing.T) {
 			t.Fatalf("import redirects to %q", report)
 		}
 		page = op.get(report)
-		wantContains(t, page, `id="import-rows">5<`, `id="import-stored">2<`, `id="import-rejected">3<`, "export.csv",
+		wantContains(t, page, `id="import-rows">6<`, `id="import-stored">2<`, `id="import-rejected">4<`, "export.csv",
 			`href="`+report+`/rejects.csv"`)
 		wantContains(t, page, "<td class=\"num\">3</td>", "amount", "<td class=\"num\">6</td>", "2 fields")
 		for _, txid := range []string{"TX-IMP-1", "TX-IMP-4"} {
@@ -74,7 +75,10 @@ func TestOperatorImportsPurchases(t *testing.T) {
 			t.Errorf("rejects.csv Content-Type %q", ct)
 		}
 		wantContains(t, rej, "line,error,txid,tid,customer_id,app,item,amount,currency,method,paid_at,note\n",
-			"\n3,", ",bad amount\n", "\n4,", ",bad app\n", "\n6,", "TX-IMP-5,imp-5\n")
+			"\n3,", ",bad amount\n", "\n4,", ",bad app\n", "\n6,", "TX-IMP-5,imp-5\n",
+			// A cell a spreadsheet would run is written as text, as the CLI writes it.
+			"\n7,The amount must be greater than zero.,\"'=HYPERLINK(\"\"http://evil.example/\"\")\",imp-6,", ",'-1,")
+		wantLacks(t, rej, ",=HYPERLINK", ",-1,")
 
 		// The same file again: nothing new, nothing twice.
 		op.get("/operator/imports")
