@@ -63,8 +63,11 @@ func ParseAmount(s, currency string) (int64, error) {
 	}
 	if len(frac) > exp {
 		if strings.Trim(frac[exp:], "0") != "" {
-			return 0, Errorf(EINVALID, "amount %q has more decimals than %s allows (%d)", s, currency, exp).
-				Because("amount_decimals", s, currency, exp)
+			e := Errorf(EINVALID, "amount %q has more decimals than %s allows (%d)", s, currency, exp)
+			if exp == 0 { // "at most 0 decimals" reads oddly: KRW, JPY
+				return 0, e.Because("amount_whole", s, currency)
+			}
+			return 0, e.Because("amount_decimals", s, currency, exp)
 		}
 		frac = frac[:exp]
 	}

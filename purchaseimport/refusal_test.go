@@ -29,7 +29,7 @@ func TestReaderRejectReasons(t *testing.T) {
 		"TX12,T12\x01,1,app,item,1200,KRW,card,2026-05-01T00:00:00Z\n" + // 13
 		"TX13,T13,1,,item,1200,KRW,card,2026-05-01T00:00:00Z\n" // 14
 	want := []string{
-		`2 amount: amount "12.5" has more decimals than KRW allows (0) | amount_decimals [12.5 KRW 0]`,
+		`2 amount: amount "12.5" has more decimals than KRW allows (0) | amount_whole [12.5 KRW]`,
 		`3 customer_id "x" is not a customer id | import_customer_id [x]`,
 		`4 method must be one of carrier, card, cash, gift | purchase_method []`,
 		`5 paid_at "2026-05-01" is not an RFC 3339 time | import_paid_at [2026-05-01]`,

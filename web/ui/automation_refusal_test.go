@@ -61,7 +61,7 @@ func TestAutomationRefusalsInKorean(t *testing.T) {
 		wantLacks(t, r, "at least one event")
 		r = o.post("/console/settings/rules", url.Values{"name": {"규칙"}, "event": {"created"}, "priority": {"high"}, "spend_amount": {"1.5"}, "spend_currency": {"KRW"}})
 		wantStatus(t, r, http.StatusUnprocessableEntity)
-		wantContains(t, r, "KRW 금액은 소수점 아래 0자리까지 쓸 수 있습니다: 1.5")
+		wantContains(t, r, "KRW 금액에는 소수점을 쓸 수 없습니다: 1.5")
 		o.get("/console/settings/automation")
 		r = o.post("/console/settings/macros", url.Values{"name": {"태그 붙이기"}, "add_tags": {"x"}})
 		wantStatus(t, r, http.StatusUnprocessableEntity)

@@ -49,7 +49,7 @@ func TestOperatorImportReasonsInKorean(t *testing.T) {
 		}
 		report := r.Header.Get("Location")
 		korean := []string{
-			"KRW 금액은 소수점 아래 0자리까지 쓸 수 있습니다: 12.5",
+			"KRW 금액에는 소수점을 쓸 수 없습니다: 12.5",
 			"이 슬러그의 앱이 없습니다: no-such-app",
 			"이 행은 칸이 2개인데 머리글은 9개입니다.",
 			"customer_id가 고객 번호(양의 정수)가 아닙니다: minji",
@@ -81,7 +81,7 @@ func TestOperatorImportReasonsInKorean(t *testing.T) {
 
 		// The same report on an English page.
 		op.lang = "en"
-		en := []string{"KRW amounts take at most 0 decimals: 12.5.", "No app has the slug no-such-app.",
+		en := []string{"KRW amounts take no decimals: 12.5.", "No app has the slug no-such-app.",
 			"The row has 2 fields; the header has 9.", "No store customer has the customer_id 987654.",
 			"The developer already used the tid " + jun.TID + ", for the txid " + jun.TxID + "."}
 		page = op.get(report)
