@@ -39,7 +39,7 @@ func TestOperatorImportsPurchases(t *testing.T) {
 	s.Do(chromedp.SetUploadFiles(chromedp.CSS("#i-file"), []string{file}))
 	s.Click(`#import-form button[type="submit"]`)
 	s.WaitLocation("/operator/imports/")
-	s.WaitText("Import report", "billing-2026-11.csv", "Rejected rows", "KRW amounts take at most 0 decimals: 12.5.",
+	s.WaitText("Import report", "billing-2026-11.csv", "Rejected rows", "KRW amounts take no decimals: 12.5.",
 		"No app has the slug no-such-app.", "The row has 2 fields; the header has 9.", "No store customer has the customer_id 987654.")
 	for sel, want := range map[string]string{"#import-rows": "6", "#import-stored": "2", "#import-rejected": "4"} {
 		if got := s.text(sel); got != want {
@@ -51,7 +51,7 @@ func TestOperatorImportsPurchases(t *testing.T) {
 
 	// The same report in Korean: every reason in Korean.
 	s.Visit("/lang/ko?next=" + url.QueryEscape(report))
-	s.WaitText("가져오기 보고서", "KRW 금액은 소수점 아래 0자리까지 쓸 수 있습니다: 12.5", "이 슬러그의 앱이 없습니다: no-such-app",
+	s.WaitText("가져오기 보고서", "KRW 금액에는 소수점을 쓸 수 없습니다: 12.5", "이 슬러그의 앱이 없습니다: no-such-app",
 		"이 행은 칸이 2개인데 머리글은 9개입니다.", "이 customer_id의 스토어 고객이 없습니다: 987654")
 	s.NoText("has more decimals", "unknown app", "fields, the header", "unknown customer_id", "No app has", "The row has")
 
