@@ -18,6 +18,18 @@ type Envelope struct {
 	Domain    string
 }
 
+// The problems the intake's rules note, each a whole part of a decision's
+// Problem (parts are joined with "; "). They are stored and shown by the
+// API as written; pages show them in their own language (web/ui).
+const (
+	ProblemNoHeader   = "the message has no readable header"
+	ProblemOwnMail    = "the desk's own mail came back"
+	ProblemNullSender = "sent with the null reverse path (machine mail)"
+	ProblemNoSender   = "the sender's address could not be read"
+	ProblemNoText     = "no text or attachment could be read"
+	ProblemNoApp      = "the developer has no app to file the inquiry under"
+)
+
 // Prepare reads raw for one recipient and returns what the store needs to
 // look up, and the rules that decide on its facts. Nothing here fails: an
 // unreadable message is still stored, as unparsed.
@@ -28,7 +40,7 @@ func Prepare(raw []byte, env Envelope) (*vocdesk.InboundMail, vocdesk.MailDecide
 	if err != nil {
 		in.From = strings.ToLower(env.From)
 		return in, func(*vocdesk.MailFacts) *vocdesk.MailDecision {
-			return &vocdesk.MailDecision{Outcome: vocdesk.MailUnparsed, Problem: "the message has no readable header"}
+			return &vocdesk.MailDecision{Outcome: vocdesk.MailUnparsed, Problem: ProblemNoHeader}
 		}
 	}
 	in.From, in.MessageID, in.Subject = m.From, m.MessageID, m.Subject
@@ -62,21 +74,21 @@ func Decide(m *Message, from string, env Envelope, f *vocdesk.MailFacts) *vocdes
 		d.Outcome = vocdesk.MailAutoReply
 		return d
 	case isOwn(m, env.Domain):
-		d.Outcome, d.Problem = vocdesk.MailAutoReply, "the desk's own mail came back"
+		d.Outcome, d.Problem = vocdesk.MailAutoReply, ProblemOwnMail
 		return d
 	case env.From == "" || strings.EqualFold(env.From, "<>"):
 		// Only machines send with the null reverse path (RFC 5321 4.5.5,
 		// RFC 3834 3.3); a person's mail always has one.
-		d.Outcome, d.Problem = vocdesk.MailAutoReply, "sent with the null reverse path (machine mail)"
+		d.Outcome, d.Problem = vocdesk.MailAutoReply, ProblemNullSender
 		return d
 	case from == "":
-		d.Outcome, d.Problem = vocdesk.MailUnparsed, join("the sender's address could not be read", problem)
+		d.Outcome, d.Problem = vocdesk.MailUnparsed, join(ProblemNoSender, problem)
 		return d
 	}
 	files, notes := keepFiles(m.Files)
 	body := bodyOf(m.Text, notes, len(files))
 	if body == "" {
-		d.Outcome, d.Problem = vocdesk.MailUnparsed, join("no text or attachment could be read", problem)
+		d.Outcome, d.Problem = vocdesk.MailUnparsed, join(ProblemNoText, problem)
 		return d
 	}
 	if len(notes) > 0 {
@@ -98,7 +110,7 @@ func Decide(m *Message, from string, env Envelope, f *vocdesk.MailFacts) *vocdes
 	txid := findTxIDLower(hay, txids)
 	app := chooseApp(f, txid, hay)
 	if app == 0 {
-		d.Outcome, d.Problem = vocdesk.MailUnparsed, join("the developer has no app to file the inquiry under", problem)
+		d.Outcome, d.Problem = vocdesk.MailUnparsed, join(ProblemNoApp, problem)
 		return d
 	}
 	d.Outcome, d.Message = vocdesk.MailInquiry, msg

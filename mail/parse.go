@@ -77,6 +77,9 @@ const (
 	maxPartSize = 32 << 20
 )
 
+// ProblemNoBlankLine is the problem of a header that runs into the body.
+const ProblemNoBlankLine = "the header had no blank line before the body"
+
 // ErrNoHeader is returned for bytes that have no readable header at all.
 var ErrNoHeader = errors.New("mail: no readable header")
 
@@ -90,7 +93,7 @@ func Parse(raw []byte) (*Message, error) {
 	}
 	m := &Message{Header: h}
 	if noBreak {
-		m.problem("the header had no blank line before the body")
+		m.problem(ProblemNoBlankLine)
 	}
 	m.readHeader(h)
 	m.Kind = classify(h)

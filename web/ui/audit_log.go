@@ -204,3 +204,39 @@ func (h *handler) auditExport(w http.ResponseWriter, r *http.Request) {
 
 // ActorKind is an actor's realm in the page's language.
 func (p *page) ActorKind(r vocdesk.Realm) string { return p.T("audit.kind." + string(r)) }
+
+// AuditActor names who made a change: the system (jobs, sign-ups, the
+// store's own runs) in the page's language, anyone else by the name stored.
+func (p *page) AuditActor(e *vocdesk.AuditEntry) string {
+	if e.ActorRealm == vocdesk.RealmOperator && e.ActorID == 0 && e.ActorKeyID == 0 && e.ActorName == vocdesk.SystemActor().Name {
+		return p.T("audit.system")
+	}
+	return e.ActorName
+}
+
+// AuditAction names an action ("inquiry.rated") in the page's language. The
+// page shows the code beside it, which is what the search's "what" takes;
+// an action with no words of its own yet is its code alone ("").
+func (p *page) AuditAction(action string) string { return p.msgs["audit.act."+action] }
+
+// AuditEntity names an entity ("inquiry") in the page's language, or by
+// its code when it has no words of its own yet.
+func (p *page) AuditEntity(entity string) string {
+	if s, ok := p.msgs["audit.entity."+entity]; ok {
+		return s
+	}
+	return entity
+}
+
+// AuditValue is a before or after value for people: an instant (stored as
+// RFC 3339 in UTC) in the page's zone, anything else as stored.
+func (p *page) AuditValue(v string) string {
+	if len(v) < len("2006-01-02T15:04:05Z") || v[10] != 'T' {
+		return v
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return v
+	}
+	return p.Time(t)
+}

@@ -51,9 +51,25 @@ func (h *handler) loadDay(ctx context.Context, r *http.Request, a *vocdesk.Actor
 		return err
 	}
 	loc := stateFrom(r).loc
-	day.Presets = vocdesk.SnoozePresets(day.Now, loc)
+	day.Presets = snoozeMenu(vocdesk.SnoozePresets(day.Now, loc))
 	day.MinLocal = day.Now.In(loc).Add(time.Minute).Format(localMinute)
 	return nil
+}
+
+// snoozeMenu is the presets the snooze panel offers: one whose time is the
+// next one's is left out. From 18:00 "later today" falls on tomorrow 9:00,
+// and a menu offering "Later today" and "Tomorrow 9:00" at the same
+// tomorrow morning reads as a mistake. A form posted with it still works
+// (snoozeUntil reads every preset).
+func snoozeMenu(all []vocdesk.SnoozePreset) []vocdesk.SnoozePreset {
+	menu := make([]vocdesk.SnoozePreset, 0, len(all))
+	for i, p := range all {
+		if i+1 < len(all) && p.Until.Equal(all[i+1].Until) {
+			continue
+		}
+		menu = append(menu, p)
+	}
+	return menu
 }
 
 // Merged reports whether the inquiry is a merged one's pointer: its page

@@ -117,7 +117,7 @@ func (h *handler) cannedSave(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if vocdesk.ErrorCode(err) == vocdesk.EINVALID {
-			h.showSettings(w, r, "form.err.invalid", http.StatusUnprocessableEntity)
+			h.showSettingsData(w, r, &settingsData{ErrorKey: "settings.err_canned", Draft: c}, http.StatusUnprocessableEntity)
 			return
 		}
 		h.fail(w, r, err)
@@ -147,7 +147,7 @@ func (h *handler) slaSave(w http.ResponseWriter, r *http.Request) {
 	first, ok1 := parseMinutes(f.Get("first_hours"), f.Get("first_minutes"))
 	next, ok2 := parseMinutes(f.Get("next_hours"), f.Get("next_minutes"))
 	if !ok1 || !ok2 {
-		h.showSettings(w, r, "form.err.invalid", http.StatusUnprocessableEntity)
+		h.showSettings(w, r, "settings.err_sla", http.StatusUnprocessableEntity)
 		return
 	}
 	p.FirstResponseMinutes, p.NextResponseMinutes = first, next
@@ -159,14 +159,14 @@ func (h *handler) slaSave(w http.ResponseWriter, r *http.Request) {
 		open, okO := parseHHMM(f.Get("open_" + k))
 		closing, okC := parseHHMM(f.Get("close_" + k))
 		if !okO || !okC {
-			h.showSettings(w, r, "form.err.invalid", http.StatusUnprocessableEntity)
+			h.showSettings(w, r, "settings.err_sla", http.StatusUnprocessableEntity)
 			return
 		}
 		p.Hours[d] = vocdesk.DayHours{Open: open, Close: closing}
 	}
 	if err := h.svc.Desk.SetSLAPolicy(r.Context(), p); err != nil {
 		if vocdesk.ErrorCode(err) == vocdesk.EINVALID {
-			h.showSettings(w, r, "form.err.invalid", http.StatusUnprocessableEntity)
+			h.showSettings(w, r, "settings.err_sla", http.StatusUnprocessableEntity)
 			return
 		}
 		h.fail(w, r, err)

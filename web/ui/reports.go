@@ -177,7 +177,7 @@ func inquirySections(t tr, rep *vocdesk.InquiryReport) []reportSection {
 	{
 		title := t.T("reports.times")
 		s := reportSection{ID: "times", Title: title, Table: reportTable{Head: []string{t.T("reports.measure"), t.T("reports.count"),
-			"p50", "p90", "p50 (s)", "p90 (s)"}}}
+			"p50", "p90", t.T("reports.p50_secs"), t.T("reports.p90_secs")}}}
 		var pts []chart.Point
 		for _, m := range []struct {
 			key string

@@ -14,7 +14,7 @@ func rankingSection(t tr, ranks []*vocdesk.DeveloperRank) reportSection {
 	title := t.T("reports.ranking")
 	s := reportSection{ID: "ranking", Title: title, Table: reportTable{Head: []string{
 		t.T("reports.developer"), t.T("reports.created"), t.T("reports.responded"), t.T("reports.response_rate"),
-		t.T("reports.median_first_response"), "p50 (s)", t.T("reports.escalations"), t.T("reports.purchases"),
+		t.T("reports.median_first_response"), t.T("reports.p50_secs"), t.T("reports.escalations"), t.T("reports.purchases"),
 		t.T("reports.refunded"), t.T("reports.refund_rate")}}}
 	pts := make([]chart.Point, 0, len(ranks))
 	for _, d := range ranks {
