@@ -3,11 +3,11 @@ package sqlstore_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/vocdesk/vocdesk/sqlstore"
+	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
 )
 
 // TestCloseLeavesNoWAL closes SQLite databases while the search worker is in
@@ -19,7 +19,7 @@ import (
 func TestCloseLeavesNoWAL(t *testing.T) {
 	ctx := context.Background()
 	for i := range 40 {
-		path := filepath.Join(t.TempDir(), "vocdesk.db")
+		path := sqlstoretest.SQLiteFile(t) // migrated: each close is what is tested
 		db, err := sqlstore.Open(ctx, path)
 		must(t, err)
 		must(t, db.Migrate(ctx))

@@ -36,11 +36,19 @@ func Open(tb testing.TB) *sqlstore.DB {
 // finds current.
 func OpenSQLite(tb testing.TB) *sqlstore.DB {
 	tb.Helper()
+	return open(tb, SQLiteFile(tb))
+}
+
+// SQLiteFile writes a copy of the process's migrated template to a new
+// file in a temp dir and returns its path, for tests that open and close
+// the database themselves.
+func SQLiteFile(tb testing.TB) string {
+	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "vocdesk.db")
 	if err := os.WriteFile(path, sqliteTemplate(tb), 0o600); err != nil {
 		tb.Fatalf("sqlstoretest: %v", err)
 	}
-	return open(tb, path)
+	return path
 }
 
 // OpenPostgres returns a migrated, empty database in a new schema of the
