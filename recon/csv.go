@@ -2,6 +2,8 @@ package recon
 
 import (
 	"bytes"
+
+	"github.com/vocdesk/vocdesk"
 )
 
 // The CSV reader is hand-written because the standard library's encoding/csv
@@ -20,10 +22,10 @@ import (
 
 // record is what parseRecord found.
 type record struct {
-	n      int    // bytes consumed, including the line ending
-	lines  int    // '\n' consumed: the next record starts this many lines later
-	err    string // set when the record is malformed
-	more   bool   // the record does not end in the data given: read more
+	n      int            // bytes consumed, including the line ending
+	lines  int            // '\n' consumed: the next record starts this many lines later
+	err    *vocdesk.Error // set when the record is malformed
+	more   bool           // the record does not end in the data given: read more
 	fields [][]byte
 }
 
@@ -46,7 +48,7 @@ func parseRecord(b []byte, atEOF bool, fields [][]byte, scratch *[]byte) record 
 					}
 					r.lines += bytes.Count(b[i:], nl)
 					r.n = len(b)
-					r.err = "unterminated quoted field"
+					r.err = errUnterminated
 					return r
 				}
 				seg := b[i : i+j]
@@ -94,7 +96,7 @@ func parseRecord(b []byte, atEOF bool, fields [][]byte, scratch *[]byte) record 
 					return r
 				}
 			}
-			return skipLine(b, i, atEOF, r, `extraneous character after a closing quote`)
+			return skipLine(b, i, atEOF, r, errAfterQuote)
 		}
 		j := i
 		for j < len(b) && b[j] != ',' && b[j] != '\n' && b[j] != '"' {
@@ -118,7 +120,7 @@ func parseRecord(b []byte, atEOF bool, fields [][]byte, scratch *[]byte) record 
 			r.n, r.lines = j+1, r.lines+1
 			return r
 		default:
-			return skipLine(b, j, atEOF, r, `bare " in a field that does not start with a quote`)
+			return skipLine(b, j, atEOF, r, errBareQuote)
 		}
 	}
 }
@@ -127,7 +129,7 @@ var nl = []byte{'\n'}
 
 // skipLine ends a malformed record at the end of the physical line holding
 // b[i], so that reading resumes on the next line.
-func skipLine(b []byte, i int, atEOF bool, r record, msg string) record {
+func skipLine(b []byte, i int, atEOF bool, r record, why *vocdesk.Error) record {
 	k := bytes.IndexByte(b[i:], '\n')
 	if k < 0 {
 		if !atEOF {
@@ -139,7 +141,7 @@ func skipLine(b []byte, i int, atEOF bool, r record, msg string) record {
 		r.n = i + k + 1
 		r.lines++
 	}
-	r.err = msg
+	r.err = why
 	r.fields = r.fields[:0]
 	return r
 }
@@ -213,7 +215,7 @@ func splitFast(line []byte, fields [][]byte) [][]byte {
 type csvRow struct {
 	line   int64
 	fields [][]byte
-	err    string
+	err    *vocdesk.Error
 }
 
 // eachCSVRecord calls fn for every record (and every malformed record) in

@@ -175,8 +175,8 @@ func (fl *File) readHeader() error {
 	switch {
 	case r.more:
 		return fmt.Errorf("%s: header is longer than %d bytes", fl.name, fl.limits.maxRecord)
-	case r.err != "":
-		return fmt.Errorf("%s:%d: header: %s", fl.name, fl.line, r.err)
+	case r.err != nil:
+		return fmt.Errorf("%s:%d: header: %s", fl.name, fl.line, r.err.Message)
 	case len(data) == 0:
 		return fmt.Errorf("%s: empty file, want a header row", fl.name)
 	}

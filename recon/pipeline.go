@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"runtime"
 	"sync"
@@ -127,7 +126,7 @@ func (p *pipeline[T]) run(ctx context.Context) error {
 // deliver hands one batch to Reject and Add.
 func (p *pipeline[T]) deliver(c *chunk[T]) {
 	if c.tooLong {
-		p.reject(RowError{File: p.name, Line: c.line, Err: fmt.Sprintf("record longer than %d bytes (unterminated quoted field?)", p.limits.maxRecord)})
+		p.reject(rowError(p.name, c.line, recordTooLong(p.limits.maxRecord)))
 		return
 	}
 	for _, e := range c.errs {

@@ -41,6 +41,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/vocdesk/vocdesk"
 )
 
 // Status is a store purchase's state in the store's payment history.
@@ -148,7 +150,18 @@ type ServerRecord struct {
 type RowError struct {
 	File string // the source's name, e.g. the file name
 	Line int64  // physical line of the row's first line; the header is line 1
-	Err  string // a human message
+	Err  string // a human message, in English, as errors.csv and the API word it
+	// Reason names the problem (a vocdesk.Error's Reason) and Args are the
+	// values its words take, for pages that say it in their reader's
+	// language; "" for the matcher's rare refusals, which have none.
+	Reason string
+	Args   []any
+}
+
+// rowError is a malformed row refused with e, whose message, reason and
+// values it keeps.
+func rowError(file string, line int64, e *vocdesk.Error) RowError {
+	return RowError{File: file, Line: line, Err: e.Message, Reason: e.Reason, Args: e.Args}
 }
 
 func (e RowError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Err) }

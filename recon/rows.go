@@ -3,7 +3,6 @@ package recon
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 
 	"github.com/vocdesk/vocdesk"
 )
@@ -66,12 +65,12 @@ func parseAmount(b []byte, exp int) (int64, bool) {
 const maxWholeDigits = 15
 
 // rowMoney parses a row's amount and currency, interning the currency code
-// in curs. It returns an error message for the row, or "".
-func rowMoney(amount, currency []byte, curs *map[string]string) (int64, string, string) {
+// in curs. It returns the row's problem, or nil.
+func rowMoney(amount, currency []byte, curs *map[string]string) (int64, string, *vocdesk.Error) {
 	code, ok := (*curs)[string(currency)]
 	if !ok {
 		if _, known := vocdesk.CurrencyExponent(string(currency)); !known {
-			return 0, "", fmt.Sprintf("unknown currency %q", currency)
+			return 0, "", unknownCurrency(currency)
 		}
 		if *curs == nil {
 			*curs = make(map[string]string)
@@ -85,17 +84,13 @@ func rowMoney(amount, currency []byte, curs *map[string]string) (int64, string, 
 		var err error
 		v, err = vocdesk.ParseAmount(string(amount), code)
 		if err != nil {
-			return 0, "", vocdesk.ErrorMessage(err)
+			return 0, "", appError(err)
 		}
 	}
 	if v < 0 {
-		return 0, "", fmt.Sprintf("negative amount %q", amount)
+		return 0, "", negativeAmount(amount)
 	}
-	return v, code, ""
-}
-
-func fieldCountError(got, want int) string {
-	return fmt.Sprintf("wrong number of fields: %d, want %d", got, want)
+	return v, code, nil
 }
 
 // reserve sizes a chunk's rows once, from its line count, so that parsing
@@ -112,17 +107,17 @@ func (fl *File) parseStoreCSV(c *chunk[Purchase]) {
 	c.rows = reserve(c.rows, c.data)
 	cols := fl.cols
 	c.fields = eachCSVRecord(c.data, c.line, c.atEOF, quoted, &c.scratch, c.fields, func(row csvRow) {
-		if row.err == "" && len(row.fields) != fl.ncols {
+		if row.err == nil && len(row.fields) != fl.ncols {
 			row.err = fieldCountError(len(row.fields), fl.ncols)
 		}
-		if row.err != "" {
-			c.errs = append(c.errs, RowError{File: fl.name, Line: row.line, Err: row.err})
+		if row.err != nil {
+			c.errs = append(c.errs, rowError(fl.name, row.line, row.err))
 			return
 		}
 		f := row.fields
-		p, msg := storeRow(f[cols[fTxID]], f[cols[fTID]], f[cols[fAmount]], f[cols[fCurrency]], f[cols[fStatus]], &c.curs)
-		if msg != "" {
-			c.errs = append(c.errs, RowError{File: fl.name, Line: row.line, Err: msg})
+		p, why := storeRow(f[cols[fTxID]], f[cols[fTID]], f[cols[fAmount]], f[cols[fCurrency]], f[cols[fStatus]], &c.curs)
+		if why != nil {
+			c.errs = append(c.errs, rowError(fl.name, row.line, why))
 			return
 		}
 		p.Line = row.line
@@ -132,20 +127,20 @@ func (fl *File) parseStoreCSV(c *chunk[Purchase]) {
 
 // storeRow checks one store row's fields, in the order errors are reported:
 // status, currency, amount.
-func storeRow(txid, tid, amount, currency, status []byte, curs *map[string]string) (Purchase, string) {
+func storeRow(txid, tid, amount, currency, status []byte, curs *map[string]string) (Purchase, *vocdesk.Error) {
 	st, ok := ParseStatus(status)
 	if !ok {
-		return Purchase{}, fmt.Sprintf("unknown status %q", status)
+		return Purchase{}, unknownStatus(status)
 	}
-	v, code, msg := rowMoney(amount, currency, curs)
-	if msg != "" {
-		return Purchase{}, msg
+	v, code, why := rowMoney(amount, currency, curs)
+	if why != nil {
+		return Purchase{}, why
 	}
 	txid, tid = bytes.TrimSpace(txid), bytes.TrimSpace(tid)
-	if msg := idProblem(txid, tid); msg != "" {
-		return Purchase{}, msg
+	if why := idProblem(txid, tid); why != nil {
+		return Purchase{}, why
 	}
-	return Purchase{TxID: txid, TID: tid, Amount: v, Currency: code, Status: st}, ""
+	return Purchase{TxID: txid, TID: tid, Amount: v, Currency: code, Status: st}, nil
 }
 
 // MaxIDLen bounds a txid or tid, as the ledger does (vocdesk.Purchase): a
@@ -155,22 +150,23 @@ const MaxIDLen = 128
 
 // idProblem checks a row's trimmed ids: at most MaxIDLen bytes and text by
 // vocdesk.TextProblem (no NUL, control character or invalid UTF-8). It
-// returns the row's error message, or "".
-func idProblem(txid, tid []byte) string {
+// returns the row's problem, or nil; the text's is vocdesk.CheckText's,
+// "txid " and the problem, with its reason.
+func idProblem(txid, tid []byte) *vocdesk.Error {
 	for _, f := range [...]struct {
 		name string
 		v    []byte
 	}{{"txid", txid}, {"tid", tid}} {
 		if len(f.v) > MaxIDLen {
-			return fmt.Sprintf("%s is longer than %d bytes", f.name, MaxIDLen)
+			return idTooLong(f.name)
 		}
 		if !printableASCII(f.v) {
-			if p := vocdesk.TextProblem(string(f.v)); p != "" {
-				return f.name + " " + p
+			if err := vocdesk.CheckText(f.name, string(f.v)); err != nil {
+				return appError(err)
 			}
 		}
 	}
-	return ""
+	return nil
 }
 
 // printableASCII is the common case of an id, which needs no further check.
@@ -188,21 +184,21 @@ func (fl *File) parseServerCSV(c *chunk[ServerRecord]) {
 	c.rows = reserve(c.rows, c.data)
 	cols := fl.cols
 	c.fields = eachCSVRecord(c.data, c.line, c.atEOF, quoted, &c.scratch, c.fields, func(row csvRow) {
-		if row.err == "" && len(row.fields) != fl.ncols {
+		if row.err == nil && len(row.fields) != fl.ncols {
 			row.err = fieldCountError(len(row.fields), fl.ncols)
 		}
-		if row.err != "" {
-			c.errs = append(c.errs, RowError{File: fl.name, Line: row.line, Err: row.err})
+		if row.err != nil {
+			c.errs = append(c.errs, rowError(fl.name, row.line, row.err))
 			return
 		}
 		f := row.fields
-		v, code, msg := rowMoney(f[cols[fAmount]], f[cols[fCurrency]], &c.curs)
+		v, code, why := rowMoney(f[cols[fAmount]], f[cols[fCurrency]], &c.curs)
 		txid, tid := bytes.TrimSpace(f[cols[fTxID]]), bytes.TrimSpace(f[cols[fTID]])
-		if msg == "" {
-			msg = idProblem(txid, tid)
+		if why == nil {
+			why = idProblem(txid, tid)
 		}
-		if msg != "" {
-			c.errs = append(c.errs, RowError{File: fl.name, Line: row.line, Err: msg})
+		if why != nil {
+			c.errs = append(c.errs, rowError(fl.name, row.line, why))
 			return
 		}
 		c.rows = append(c.rows, ServerRecord{TxID: txid, TID: tid, Amount: v, Currency: code, Line: row.line})
@@ -211,7 +207,7 @@ func (fl *File) parseServerCSV(c *chunk[ServerRecord]) {
 
 // eachJSONLine calls fn for every non-blank line of data with its fields,
 // keys[i]'s value in vals[i]; optional[i] lets a key be absent (as empty).
-func eachJSONLine(data []byte, line int64, keys []string, optional []bool, scratch *[]byte, fn func(line int64, vals [][]byte, err string)) {
+func eachJSONLine(data []byte, line int64, keys []string, optional []bool, scratch *[]byte, fn func(line int64, vals [][]byte, err *vocdesk.Error)) {
 	vals := make([][]byte, len(keys))
 	for len(data) > 0 {
 		k := bytes.IndexByte(data, '\n')
@@ -231,10 +227,10 @@ func eachJSONLine(data []byte, line int64, keys []string, optional []bool, scrat
 // jsonFields decodes one JSON object and picks the values of keys: strings
 // as they are, numbers exactly as written (json.Number, never a float), null
 // as empty.
-func jsonFields(l []byte, keys []string, optional []bool, vals [][]byte, scratch *[]byte) string {
+func jsonFields(l []byte, keys []string, optional []bool, vals [][]byte, scratch *[]byte) *vocdesk.Error {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(l, &obj); err != nil {
-		return "not a JSON object: " + err.Error()
+		return notJSON(err)
 	}
 	for i, key := range keys {
 		raw, ok := obj[key]
@@ -243,7 +239,7 @@ func jsonFields(l []byte, keys []string, optional []bool, vals [][]byte, scratch
 			if optional[i] {
 				continue
 			}
-			return fmt.Sprintf("missing field %q", key)
+			return jsonMissing(key)
 		}
 		raw = bytes.TrimSpace(raw)
 		switch {
@@ -251,7 +247,7 @@ func jsonFields(l []byte, keys []string, optional []bool, vals [][]byte, scratch
 		case raw[0] == '"':
 			var s string
 			if err := json.Unmarshal(raw, &s); err != nil {
-				return fmt.Sprintf("field %q: %v", key, err)
+				return jsonValue(key, err)
 			}
 			start := len(*scratch)
 			*scratch = append(*scratch, s...)
@@ -259,50 +255,50 @@ func jsonFields(l []byte, keys []string, optional []bool, vals [][]byte, scratch
 		case raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9':
 			var n json.Number
 			if err := json.Unmarshal(raw, &n); err != nil {
-				return fmt.Sprintf("field %q: %v", key, err)
+				return jsonValue(key, err)
 			}
 			start := len(*scratch)
 			*scratch = append(*scratch, n...)
 			vals[i] = (*scratch)[start:len(*scratch):len(*scratch)]
 		default:
-			return fmt.Sprintf("field %q must be a string or a number", key)
+			return jsonType(key)
 		}
 	}
-	return ""
+	return nil
 }
 
 func (fl *File) parseStoreJSONL(c *chunk[Purchase]) {
 	optional := make([]bool, len(fl.keys))
-	eachJSONLine(c.data, c.line, fl.keys, optional, &c.scratch, func(line int64, v [][]byte, err string) {
-		if err == "" {
+	eachJSONLine(c.data, c.line, fl.keys, optional, &c.scratch, func(line int64, v [][]byte, err *vocdesk.Error) {
+		if err == nil {
 			var p Purchase
 			p, err = storeRow(v[fTxID], v[fTID], v[fAmount], v[fCurrency], v[fStatus], &c.curs)
-			if err == "" {
+			if err == nil {
 				p.Line = line
 				c.rows = append(c.rows, p)
 				return
 			}
 		}
-		c.errs = append(c.errs, RowError{File: fl.name, Line: line, Err: err})
+		c.errs = append(c.errs, rowError(fl.name, line, err))
 	})
 }
 
 func (fl *File) parseServerJSONL(c *chunk[ServerRecord]) {
 	// A server record's txid may be empty, so it may also be left out.
 	optional := []bool{fTxID: true, fTID: false, fAmount: false, fCurrency: false}
-	eachJSONLine(c.data, c.line, fl.keys, optional, &c.scratch, func(line int64, v [][]byte, err string) {
-		if err == "" {
-			v2, code, msg := rowMoney(v[fAmount], v[fCurrency], &c.curs)
+	eachJSONLine(c.data, c.line, fl.keys, optional, &c.scratch, func(line int64, v [][]byte, err *vocdesk.Error) {
+		if err == nil {
+			v2, code, why := rowMoney(v[fAmount], v[fCurrency], &c.curs)
 			txid, tid := bytes.TrimSpace(v[fTxID]), bytes.TrimSpace(v[fTID])
-			if msg == "" {
-				msg = idProblem(txid, tid)
+			if why == nil {
+				why = idProblem(txid, tid)
 			}
-			if msg == "" {
+			if why == nil {
 				c.rows = append(c.rows, ServerRecord{TxID: txid, TID: tid, Amount: v2, Currency: code, Line: line})
 				return
 			}
-			err = msg
+			err = why
 		}
-		c.errs = append(c.errs, RowError{File: fl.name, Line: line, Err: err})
+		c.errs = append(c.errs, rowError(fl.name, line, err))
 	})
 }
