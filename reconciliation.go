@@ -105,7 +105,13 @@ type ReconException struct {
 type ReconRowError struct {
 	Source  string // "store" or the file's name
 	Line    int64
-	Message string
+	Message string // in English, as the API words it
+	// Reason names the problem (an Error's Reason) and Args are the values
+	// its words take, as text: pages word the row in their reader's
+	// language. "" on rows stored before reasons were kept, and on the
+	// rare problems that have none.
+	Reason string
+	Args   []string
 }
 
 // ReconcileInput starts a reconciliation. For an upload, Log is read to its

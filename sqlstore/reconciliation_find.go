@@ -237,7 +237,7 @@ func (s *ReconciliationService) FindReconErrors(ctx context.Context, id int64, l
 	if _, err := tx.reconFor(ctx, a, id); err != nil {
 		return nil, err
 	}
-	rows, err := tx.query(ctx, `SELECT source, line, message FROM recon_errors WHERE reconciliation_id = $1 ORDER BY seq LIMIT $2`,
+	rows, err := tx.query(ctx, `SELECT source, line, message, reason, args FROM recon_errors WHERE reconciliation_id = $1 ORDER BY seq LIMIT $2`,
 		id, pageLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: reconciliation errors: %w", err)
@@ -246,9 +246,11 @@ func (s *ReconciliationService) FindReconErrors(ctx context.Context, id int64, l
 	var list []*vocdesk.ReconRowError
 	for rows.Next() {
 		var e vocdesk.ReconRowError
-		if err := rows.Scan(&e.Source, &e.Line, &e.Message); err != nil {
+		var args string
+		if err := rows.Scan(&e.Source, &e.Line, &e.Message, &e.Reason, &args); err != nil {
 			return nil, fmt.Errorf("sqlstore: reconciliation errors: %w", err)
 		}
+		_ = json.Unmarshal([]byte(args), &e.Args)
 		list = append(list, &e)
 	}
 	return list, rows.Err()

@@ -97,7 +97,8 @@ func (s *ReconciliationService) Reconcile(ctx context.Context, in vocdesk.Reconc
 	var rowErrs []*vocdesk.ReconRowError
 	res, err := recon.Reconcile(ctx, store, server, recon.Options{OnError: func(e recon.RowError) {
 		if len(rowErrs) < vocdesk.MaxReconErrors {
-			rowErrs = append(rowErrs, &vocdesk.ReconRowError{Source: e.File, Line: e.Line, Message: e.Err})
+			rowErrs = append(rowErrs, &vocdesk.ReconRowError{Source: e.File, Line: e.Line, Message: e.Err,
+				Reason: e.Reason, Args: vocdesk.ReasonArgs(e.Args)})
 		}
 	}})
 	if err != nil {
@@ -270,9 +271,9 @@ func (tx *Tx) insertExceptions(ctx context.Context, id int64, res *recon.Result,
 }
 
 func (tx *Tx) insertRowErrors(ctx context.Context, id int64, errs []*vocdesk.ReconRowError) error {
-	ri := &rowInserter{tx: tx, cols: 5, prefix: `INSERT INTO recon_errors (reconciliation_id, seq, source, line, message) VALUES `}
+	ri := &rowInserter{tx: tx, cols: 7, prefix: `INSERT INTO recon_errors (reconciliation_id, seq, source, line, message, reason, args) VALUES `}
 	for _, e := range errs {
-		if err := ri.add(ctx, id, ri.n+1, e.Source, e.Line, truncate(e.Message, 500)); err != nil {
+		if err := ri.add(ctx, id, ri.n+1, e.Source, e.Line, truncate(e.Message, 500), truncate(e.Reason, 100), reasonArgs(e.Args)); err != nil {
 			return err
 		}
 	}
