@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,6 +24,9 @@ func TestReconciliationOutsidePeriod(t *testing.T) {
 	b.WriteString("txid,tid,amount,currency\n")
 	b.WriteString(p.TxID + "," + p.TID + "," + vocdesk.FormatAmount(p.Amount, p.Currency) + "," + p.Currency + "\n")
 	b.WriteString("TX-NOBODY,x,1,KRW\n")
+	// Two rows the parser cannot read: their reasons in the page's language.
+	b.WriteString("TX-BAD,y,abc,KRW\n")
+	b.WriteString("TX-SHORT,z\n")
 	log := filepath.Join(t.TempDir(), "server.csv")
 	if err := os.WriteFile(log, []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
@@ -57,7 +61,15 @@ func TestReconciliationOutsidePeriod(t *testing.T) {
 		}
 	}
 	report := s.Location()
+	s.Visit("/lang/ko?next=" + url.QueryEscape(report))
+	s.WaitText("금액을 숫자로 입력하세요: abc", "이 행은 칸이 2개인데 머리글은 4개입니다.")
+	for _, english := range []string{"not a decimal number", "wrong number of fields"} {
+		if strings.Contains(s.BodyText(), english) {
+			t.Errorf("the Korean report shows %q", english)
+		}
+	}
 	s.Look(report, "recon-outside")
+	s.WaitText("The amount is not a number: abc.", "The row has 2 fields; the header has 4.")
 	s.Look(report+"?category=outside_period", "recon-outside-tab")
 	s.WaitText(p.TxID)
 }
