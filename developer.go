@@ -17,9 +17,12 @@ type Developer struct {
 
 // App is an application a developer sells in the store.
 type App struct {
-	ID            int64     `json:"-"`
-	DeveloperID   int64     `json:"-"`
-	DeveloperSlug string    `json:"developer"`
+	ID            int64  `json:"-"`
+	DeveloperID   int64  `json:"-"`
+	DeveloperSlug string `json:"developer"`
+	// DeveloperName is the developer's name where a page shows it to a
+	// person (the public app page); the API names the developer by slug.
+	DeveloperName string    `json:"-"`
 	Slug          string    `json:"slug"`
 	Name          string    `json:"name"`
 	CreatedAt     time.Time `json:"created_at"`

@@ -52,6 +52,7 @@ type KeyCount struct {
 type RatingComment struct {
 	InquiryID int64
 	AppSlug   string
+	AppName   string // how pages name the app; the API gives its slug
 	Rating    int
 	Comment   string
 	CreatedAt time.Time

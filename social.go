@@ -21,6 +21,7 @@ type SocialConnector struct {
 	Network     string // "x", "instagram", "facebook", "kakao", ...: a lowercase name
 	Name        string // how the console shows it ("@ourgame on X")
 	AppSlug     string // the app its inquiries are about
+	AppName     string // the app's name, as the console lists the connector
 	ReplyURL    string // where replies are delivered; "" keeps them in the desk
 	// Secret signs intake and replies ("whsec_" and base64). It is set
 	// only on the connector CreateConnector returns (shown once) and for

@@ -2,7 +2,6 @@ package recon
 
 import (
 	"bytes"
-	"fmt"
 	"hash/maphash"
 	"sync/atomic"
 
@@ -172,10 +171,10 @@ func (m *Matcher) currency(code string) (uint8, error) {
 	i, ok := m.curIdx[code]
 	if !ok {
 		if _, known := vocdesk.CurrencyExponent(code); !known {
-			return 0, fmt.Errorf("unknown currency %q", code)
+			return 0, matchCurrency(code)
 		}
 		if len(m.curs) > curMask {
-			return 0, fmt.Errorf("too many currencies")
+			return 0, errCurrencies
 		}
 		i = uint8(len(m.curs))
 		m.curs = append(m.curs, code)
@@ -228,7 +227,7 @@ func (m *Matcher) PreparePurchases(rows []Purchase) {
 func (m *Matcher) AddPurchases(rows []Purchase, reject func(i int, err error)) {
 	if m.ended {
 		for i := range rows {
-			reject(i, fmt.Errorf("purchase after EndPurchases"))
+			reject(i, errAfterEnd)
 		}
 		return
 	}
@@ -274,28 +273,28 @@ func (m *Matcher) AddPurchase(p *Purchase) error {
 // addPurchase validates p, indexes its txid and stores it.
 func (m *Matcher) addPurchase(p *Purchase) error {
 	if len(p.TxID) == 0 {
-		return fmt.Errorf("empty txid")
+		return errEmptyTxID
 	}
 	if p.Status < StatusPaid || p.Status > StatusCancelled {
-		return fmt.Errorf("unknown status")
+		return errStatus
 	}
 	if p.Amount < 0 {
-		return fmt.Errorf("negative amount")
+		return errNegative
 	}
 	cur, err := m.currency(p.Currency)
 	if err != nil {
 		return err
 	}
 	if m.n == 1<<32-2 {
-		return fmt.Errorf("too many purchases")
+		return errPurchases
 	}
 	found, txPos := m.findTx(p.txHash, p.TxID)
 	if found != 0 {
-		return fmt.Errorf("repeated txid %q", p.TxID)
+		return repeatedTxID(p.TxID)
 	}
 	base, ok := m.arena.register(p.seg)
 	if !ok {
-		return fmt.Errorf("too many ids")
+		return errIDs
 	}
 	off := base | uint64(p.pos)
 	idx := m.n
@@ -452,7 +451,7 @@ func (m *Matcher) lookupHashed(r *ServerRecord, h uint32) uint32 {
 func (m *Matcher) AddServerRecords(rows []ServerRecord, reject func(i int, err error)) {
 	if !m.ended {
 		for i := range rows {
-			reject(i, fmt.Errorf("server record before EndPurchases"))
+			reject(i, errBeforeEnd)
 		}
 		return
 	}
@@ -486,7 +485,7 @@ func (m *Matcher) AddServerRecord(r *ServerRecord) error {
 
 func (m *Matcher) addServerRecord(r *ServerRecord) error {
 	if r.Amount < 0 {
-		return fmt.Errorf("negative amount")
+		return errNegative
 	}
 	cur, err := m.currency(r.Currency)
 	if err != nil {
@@ -496,7 +495,7 @@ func (m *Matcher) addServerRecord(r *ServerRecord) error {
 	if r.match == 0 {
 		off, ok := m.dnpIDs.put(r.TxID, r.TID)
 		if !ok {
-			return fmt.Errorf("too many unmatched records")
+			return errUnmatched
 		}
 		m.dnpOffs = append(m.dnpOffs, off)
 		m.dnpAmounts = append(m.dnpAmounts, r.Amount)

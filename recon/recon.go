@@ -153,7 +153,7 @@ type RowError struct {
 	Err  string // a human message, in English, as errors.csv and the API word it
 	// Reason names the problem (a vocdesk.Error's Reason) and Args are the
 	// values its words take, for pages that say it in their reader's
-	// language; "" for the matcher's rare refusals, which have none.
+	// language.
 	Reason string
 	Args   []any
 }
@@ -241,7 +241,7 @@ func Reconcile(ctx context.Context, store PurchaseSource, server ServerSource, o
 		Prepare: m.PreparePurchases,
 		Add: func(rows []Purchase) {
 			m.AddPurchases(rows, func(i int, err error) {
-				reject(RowError{File: storeName, Line: rows[i].Line, Err: err.Error()})
+				reject(matchRowError(storeName, rows[i].Line, err))
 			})
 			flush()
 		},
@@ -257,7 +257,7 @@ func Reconcile(ctx context.Context, store PurchaseSource, server ServerSource, o
 		Prepare: m.PrepareServerRecords,
 		Add: func(rows []ServerRecord) {
 			m.AddServerRecords(rows, func(i int, err error) {
-				reject(RowError{File: serverName, Line: rows[i].Line, Err: err.Error()})
+				reject(matchRowError(serverName, rows[i].Line, err))
 			})
 			flush()
 		},

@@ -88,3 +88,53 @@ func appError(err error) *vocdesk.Error {
 	}
 	return vocdesk.Errorf(vocdesk.EINVALID, "%s", vocdesk.ErrorMessage(err))
 }
+
+// The matcher's refusals come after a row was read: a store row whose txid
+// an earlier row took, and the limits of one run (currencies, purchases,
+// ids, server records without a purchase), which a database source meets
+// as a file does. Their messages are the matcher's English as it always
+// was; their reasons let the report word them too. The txid is kept as
+// text.
+var (
+	errAfterEnd = vocdesk.Errorf(vocdesk.EINVALID, "purchase after EndPurchases").
+			Because("recon_match_order")
+	errBeforeEnd = vocdesk.Errorf(vocdesk.EINVALID, "server record before EndPurchases").
+			Because("recon_match_order")
+	errEmptyTxID = vocdesk.Errorf(vocdesk.EINVALID, "empty txid").
+			Because("recon_match_txid_empty")
+	errStatus = vocdesk.Errorf(vocdesk.EINVALID, "unknown status").
+			Because("recon_match_status")
+	errNegative = vocdesk.Errorf(vocdesk.EINVALID, "negative amount").
+			Because("recon_match_amount_negative")
+	errCurrencies = vocdesk.Errorf(vocdesk.EINVALID, "too many currencies").
+			Because("recon_match_currencies")
+	errPurchases = vocdesk.Errorf(vocdesk.EINVALID, "too many purchases").
+			Because("recon_match_purchases")
+	errIDs = vocdesk.Errorf(vocdesk.EINVALID, "too many ids").
+		Because("recon_match_ids")
+	errUnmatched = vocdesk.Errorf(vocdesk.EINVALID, "too many unmatched records").
+			Because("recon_match_unmatched")
+)
+
+func repeatedTxID(txid []byte) *vocdesk.Error {
+	return vocdesk.Errorf(vocdesk.EINVALID, "repeated txid %q", txid).
+		Because("recon_match_txid_repeated", string(txid))
+}
+
+// matchCurrency is the matcher's unknown currency: the money's own
+// refusal, as the reader gives it.
+func matchCurrency(code string) *vocdesk.Error {
+	return vocdesk.Errorf(vocdesk.EINVALID, "unknown currency %q", code).
+		Because("currency_unknown", code)
+}
+
+// matchRowError is a row the matcher refused with err: one of the
+// refusals above, with its reason, or (no such thing today) another
+// error, in its English alone.
+func matchRowError(file string, line int64, err error) RowError {
+	var e *vocdesk.Error
+	if errors.As(err, &e) {
+		return rowError(file, line, e)
+	}
+	return RowError{File: file, Line: line, Err: err.Error()}
+}

@@ -145,3 +145,88 @@ func TestRecordTooLongReason(t *testing.T) {
 		t.Errorf("%q %s %v", e.Message, e.Reason, e.Args)
 	}
 }
+
+// rowsSource hands fixed rows to Reconcile, as a database source does:
+// rows the reader never saw, which only the matcher can refuse.
+type rowsSource struct {
+	purchases []Purchase
+	records   []ServerRecord
+}
+
+func (s *rowsSource) Name() string { return "rows" }
+
+func (s *rowsSource) Purchases(_ context.Context, y PurchaseYield) error {
+	y.Add(s.purchases)
+	return nil
+}
+
+func (s *rowsSource) ServerRecords(_ context.Context, y ServerYield) error {
+	y.Add(s.records)
+	return nil
+}
+
+// TestMatchRowErrorReasons: the rows the matcher refuses after reading (a
+// repeated or empty txid, a status, amount or currency a source got
+// wrong) keep their English word for word and give a reason, as the
+// reader's do, so that a Korean report words them too.
+func TestMatchRowErrorReasons(t *testing.T) {
+	p := func(line int64, txid string, amount int64, cur string, st Status) Purchase {
+		return Purchase{TxID: []byte(txid), TID: []byte("T" + txid), Amount: amount, Currency: cur, Status: st, Line: line}
+	}
+	src := &rowsSource{
+		purchases: []Purchase{
+			p(2, "TX1", 5, "USD", StatusPaid),
+			p(3, "TX1", 5, "USD", StatusPaid),
+			p(4, "", 5, "USD", StatusPaid),
+			p(5, "TX3", 5, "USD", 0),
+			p(6, "TX4", -5, "USD", StatusPaid),
+			p(7, "TX5", 5, "XYZ", StatusPaid),
+		},
+		records: []ServerRecord{
+			{TxID: []byte("TX1"), Amount: -1, Currency: "USD", Line: 2},
+			{TxID: []byte("TX9"), Amount: 1, Currency: "ABC", Line: 3},
+		},
+	}
+	res, err := Reconcile(context.Background(), src, src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []RowError{
+		{File: "rows", Line: 3, Err: `repeated txid "TX1"`, Reason: "recon_match_txid_repeated", Args: []any{"TX1"}},
+		{File: "rows", Line: 4, Err: "empty txid", Reason: "recon_match_txid_empty"},
+		{File: "rows", Line: 5, Err: "unknown status", Reason: "recon_match_status"},
+		{File: "rows", Line: 6, Err: "negative amount", Reason: "recon_match_amount_negative"},
+		{File: "rows", Line: 7, Err: `unknown currency "XYZ"`, Reason: "currency_unknown", Args: []any{"XYZ"}},
+		{File: "rows", Line: 2, Err: "negative amount", Reason: "recon_match_amount_negative"},
+		{File: "rows", Line: 3, Err: `unknown currency "ABC"`, Reason: "currency_unknown", Args: []any{"ABC"}},
+	}
+	// RowError's Error method leaves the reason out: compare the fields.
+	text := func(list []RowError) string {
+		var b strings.Builder
+		for _, e := range list {
+			fmt.Fprintf(&b, "%s:%d %q %s %v\n", e.File, e.Line, e.Err, e.Reason, e.Args)
+		}
+		return b.String()
+	}
+	if got, w := text(res.Errors), text(want); got != w {
+		t.Errorf("errors\n%s\nwant\n%s", got, w)
+	}
+	// The limits and the order are reached only by millions of rows or a
+	// caller's mistake: their messages stay as they were, with reasons.
+	for _, c := range []struct {
+		e      *vocdesk.Error
+		msg    string
+		reason string
+	}{
+		{errUnmatched, "too many unmatched records", "recon_match_unmatched"},
+		{errIDs, "too many ids", "recon_match_ids"},
+		{errPurchases, "too many purchases", "recon_match_purchases"},
+		{errCurrencies, "too many currencies", "recon_match_currencies"},
+		{errAfterEnd, "purchase after EndPurchases", "recon_match_order"},
+		{errBeforeEnd, "server record before EndPurchases", "recon_match_order"},
+	} {
+		if got := matchRowError("rows", 9, c.e); got.Err != c.msg || got.Reason != c.reason || len(got.Args) != 0 {
+			t.Errorf("%+v, want %q %s", got, c.msg, c.reason)
+		}
+	}
+}

@@ -238,7 +238,7 @@ func (tx *Tx) ratings(ctx context.Context, s reportScope, l dayLevel, f vocdesk.
 		return fmt.Errorf("sqlstore: report ratings: %w", err)
 	}
 	rows.Close()
-	list, err := tx.query(ctx, `SELECT i.id, a.slug, i.rating, i.rating_comment, i.created_at FROM inquiries i
+	list, err := tx.query(ctx, `SELECT i.id, a.slug, a.name, i.rating, i.rating_comment, i.created_at FROM inquiries i
 		JOIN apps a ON a.id = i.app_id`+c.whereAnd("i.rating_comment <> ''")+
 		fmt.Sprintf(` ORDER BY i.created_at DESC, i.id DESC LIMIT %d`, latestComments), c.args...)
 	if err != nil {
@@ -248,7 +248,7 @@ func (tx *Tx) ratings(ctx context.Context, s reportScope, l dayLevel, f vocdesk.
 	for list.Next() {
 		var rc vocdesk.RatingComment
 		var at int64
-		if err := list.Scan(&rc.InquiryID, &rc.AppSlug, &rc.Rating, &rc.Comment, &at); err != nil {
+		if err := list.Scan(&rc.InquiryID, &rc.AppSlug, &rc.AppName, &rc.Rating, &rc.Comment, &at); err != nil {
 			return fmt.Errorf("sqlstore: report comments: %w", err)
 		}
 		rc.CreatedAt = fromMicros(at)

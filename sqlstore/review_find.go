@@ -167,9 +167,9 @@ func (s *ReviewService) PublicReviews(ctx context.Context, slug string, f vocdes
 	app := &vocdesk.App{Slug: slug}
 	var devID int64
 	var n1, n2, n3, n4, n5 sql.NullInt64
-	err = tx.queryRow(ctx, `SELECT a.id, a.name, a.developer_id, d.slug, rc.n1, rc.n2, rc.n3, rc.n4, rc.n5
+	err = tx.queryRow(ctx, `SELECT a.id, a.name, a.developer_id, d.slug, d.name, rc.n1, rc.n2, rc.n3, rc.n4, rc.n5
 		FROM apps a JOIN developers d ON d.id = a.developer_id LEFT JOIN review_counts rc ON rc.app_id = a.id
-		WHERE a.slug = $1`, slug).Scan(&app.ID, &app.Name, &devID, &app.DeveloperSlug, &n1, &n2, &n3, &n4, &n5)
+		WHERE a.slug = $1`, slug).Scan(&app.ID, &app.Name, &devID, &app.DeveloperSlug, &app.DeveloperName, &n1, &n2, &n3, &n4, &n5)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, sum, nil, "", vocdesk.NotFound("app")
 	} else if err != nil {

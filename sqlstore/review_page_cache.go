@@ -397,7 +397,7 @@ func (c *reviewPages) clear() {
 
 // pageSize is about what p holds in memory, in bytes.
 func pageSize(p *reviewPage) int {
-	n := 512 + len(p.key) + len(p.cursor) + len(p.info.Name) + len(p.info.Slug) + len(p.info.DeveloperSlug)
+	n := 512 + len(p.key) + len(p.cursor) + len(p.info.Name) + len(p.info.Slug) + len(p.info.DeveloperSlug) + len(p.info.DeveloperName)
 	for _, r := range p.list {
 		n += 400 + len(r.AppSlug) + len(r.AppName) + len(r.Author) + len(r.Body) + len(r.HiddenReason)
 		if r.Reply != nil {

@@ -270,6 +270,7 @@ func TestReviewPagesFollowOtherProcesses(t *testing.T) {
 			{"restored", func() error { _, err := writer.RestoreReview(asOperator(), ids[3], "appeal"); return err }},
 			{"app renamed", sqlOn(`UPDATE apps SET name = $1 WHERE id = $2`, "App A, renamed", f.appA.ID)},
 			{"developer's slug changed", sqlOn(`UPDATE developers SET slug = $1 WHERE id = $2`, "dev-a-new", f.devA.ID)},
+			{"developer renamed", sqlOn(`UPDATE developers SET name = $1 WHERE id = $2`, "Developer A, renamed", f.devA.ID)},
 			{"refunded in SQL", sqlOn(`UPDATE purchases SET refunded = amount, status = 'refunded' WHERE customer_id = $1`, f.buyers[1].ID)},
 			{"bought again", func() error {
 				_, err := o.purchases.RecordPurchase(asOperator(), f.purchase("TXO-1", "o-other-1", f.buyers[1], f.appA, "", 900, t0.Add(time.Hour)))

@@ -20,13 +20,13 @@ func NewSocialService(db *DB) *SocialService { return &SocialService{db: db} }
 
 var _ vocdesk.SocialService = (*SocialService)(nil)
 
-const connectorSelect = `SELECT s.id, s.developer_id, s.network, s.name, a.slug, s.reply_url, s.created_at
+const connectorSelect = `SELECT s.id, s.developer_id, s.network, s.name, a.slug, a.name, s.reply_url, s.created_at
 	FROM social_connectors s JOIN apps a ON a.id = s.app_id`
 
 func scanConnector(r scanner) (*vocdesk.SocialConnector, error) {
 	var c vocdesk.SocialConnector
 	var created int64
-	if err := r.Scan(&c.ID, &c.DeveloperID, &c.Network, &c.Name, &c.AppSlug, &c.ReplyURL, &created); err != nil {
+	if err := r.Scan(&c.ID, &c.DeveloperID, &c.Network, &c.Name, &c.AppSlug, &c.AppName, &c.ReplyURL, &created); err != nil {
 		return nil, err
 	}
 	c.CreatedAt = fromMicros(created)
