@@ -128,6 +128,10 @@ type SocialDelivery struct {
 	Attempts   int
 	LastStatus int // HTTP status of the last attempt; 0 when none came
 	LastError  string
+	// LastReason and LastArgs are LastError's kind and values (netfail),
+	// for pages; "" when unknown or kept before kinds were.
+	LastReason string
+	LastArgs   []string
 	UpdatedAt  time.Time
 }
 
