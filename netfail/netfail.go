@@ -62,9 +62,15 @@ func New(text string, err error) error {
 	return &Error{Text: text, Reason: reason, Args: args, Err: err}
 }
 
-// Because returns a failure of the given kind worded as text.
-func Because(text string, cause error, reason string, args ...any) error {
-	return &Error{Text: text, Reason: reason, Args: args, Err: cause}
+// Wrap returns a failure worded as text, of no kind yet (Because).
+func Wrap(text string, cause error) *Error {
+	return &Error{Text: text, Err: cause}
+}
+
+// Because gives e its kind and the values the kind's words take.
+func (e *Error) Because(reason string, args ...any) *Error {
+	e.Reason, e.Args = reason, args
+	return e
 }
 
 // Reason returns the kind of the failure in err's chain and its values as

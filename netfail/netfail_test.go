@@ -106,7 +106,7 @@ func TestClassify(t *testing.T) {
 		}(), netfail.Timeout, "[]"},
 		{"a server that hangs up", get("http://" + hangup.Addr().String() + "/"), netfail.Reset, "[]"},
 		{"wrapped, with words of its own", netfail.New("imap: cannot connect", fmt.Errorf("x: %w", dial(closedPort(t)))), netfail.Refused, "[]"},
-		{"kept kind", fmt.Errorf("outer: %w", netfail.Because("the server answered 500", nil, netfail.Status, "500 Internal Server Error")),
+		{"kept kind", fmt.Errorf("outer: %w", netfail.Wrap("the server answered 500", nil).Because(netfail.Status, "500 Internal Server Error")),
 			netfail.Status, "[500 Internal Server Error]"},
 		{"something else", errors.New("webhooks: bad payload"), "", "[]"},
 		{"nil", nil, "", "[]"},
@@ -135,7 +135,7 @@ func mustDial(t *testing.T, addr string) net.Conn {
 // TestReason: a failure's kind and values as kept, text; none for an
 // error that is not a classified failure.
 func TestReason(t *testing.T) {
-	err := fmt.Errorf("job: %w", netfail.Because("webhooks: the server answered 503", nil, netfail.Status, "503 Service Unavailable"))
+	err := fmt.Errorf("job: %w", netfail.Wrap("webhooks: the server answered 503", nil).Because(netfail.Status, "503 Service Unavailable"))
 	if r, a := netfail.Reason(err); r != netfail.Status || fmt.Sprint(a) != "[503 Service Unavailable]" {
 		t.Errorf("Reason = %q %q", r, a)
 	}

@@ -106,7 +106,7 @@ func postSigned(ctx context.Context, client *http.Client, userAgent, url, secret
 	if err != nil {
 		var priv ErrPrivate
 		if errors.As(err, &priv) {
-			return 0, netfail.Because(priv.Error(), priv, ReasonPrivate)
+			return 0, netfail.Wrap(priv.Error(), priv).Because(ReasonPrivate)
 		}
 		return 0, withoutAddress(err)
 	}
@@ -131,9 +131,9 @@ const bodyExcerpt = 200
 func refusedBy(status string, body []byte) error {
 	text := "webhooks: the server answered " + status
 	if ex := netfail.Excerpt(string(body[:min(len(body), 4*bodyExcerpt)]), bodyExcerpt); ex != "" {
-		return netfail.Because(text, nil, netfail.StatusBody, status, ex)
+		return netfail.Wrap(text, nil).Because(netfail.StatusBody, status, ex)
 	}
-	return netfail.Because(text, nil, netfail.Status, status)
+	return netfail.Wrap(text, nil).Because(netfail.Status, status)
 }
 
 // withoutAddress is a send error as the delivery log may show it. A network
@@ -151,7 +151,7 @@ func withoutAddress(err error) error {
 		cause = sc.Err
 	}
 	if op.Timeout() {
-		return netfail.Because(fmt.Sprintf("webhooks: %s timed out", op.Op), err, netfail.Timeout)
+		return netfail.Wrap(fmt.Sprintf("webhooks: %s timed out", op.Op), err).Because(netfail.Timeout)
 	}
 	return netfail.New(fmt.Sprintf("webhooks: %s failed: %v", op.Op, cause), err)
 }

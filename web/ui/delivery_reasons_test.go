@@ -1,0 +1,56 @@
+package ui_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/sqlstore"
+	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
+	"github.com/vocdesk/vocdesk/web/ui/uitest"
+)
+
+// TestKoWebhookFailures: the delivery log words each failed attempt from
+// its kept kind in the page's language, the receiver's words as they came;
+// an attempt kept without a kind shows its English as stored.
+func TestKoWebhookFailures(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newWebhookEnv(t, db)
+		m := e.m
+		hooks := m.Svc.Webhooks
+		owner := uitest.As(m.MemberActor(m.Hoppin, m.HoppinOwner))
+		if _, err := hooks.SetWebhook(owner, "https://hooks.hoppin.example/in", false); err != nil {
+			t.Fatal(err)
+		}
+		del, err := hooks.SendTestEvent(owner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		for i, a := range []vocdesk.WebhookAttempt{
+			{Error: "webhooks: dial failed: connection reset by peer"}, // kept before kinds were
+			{Error: "webhooks: dial failed: connection refused", Reason: "net_refused"},
+			{Error: "webhooks: dial failed: lookup hooks.hoppin.example: no such host", Reason: "net_no_host", Args: []string{"hooks.hoppin.example"}},
+			{StatusCode: 500, Error: "webhooks: the server answered 500 Internal Server Error", Reason: "net_status_body",
+				Args: []string{"500 Internal Server Error", "quota exceeded"}},
+		} {
+			a.At, a.Duration = now.Add(time.Duration(i)*time.Second), time.Millisecond
+			if err := hooks.RecordAttempt(uitest.System(), del.ID, a, false, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b := e.browser()
+		b.login("/developer/login", m.HoppinAgent.Email, "/console")
+		b.lang = "ko"
+		r := b.get("/console/webhook")
+		wantContains(t, r, "연결이 거부되었습니다", "호스트 이름을 찾을 수 없습니다(DNS): hooks.hoppin.example",
+			"서버가 받지 않았습니다. 응답: 500 Internal Server Error — quota exceeded",
+			"webhooks: dial failed: connection reset by peer")
+		wantLacks(t, r, "webhooks: dial failed: connection refused", "no such host", "The server answered")
+		b.lang = "en"
+		r = b.get("/console/webhook")
+		wantContains(t, r, "The connection was refused", "The host name was not found (DNS): hooks.hoppin.example",
+			"The server answered 500 Internal Server Error: quota exceeded", "webhooks: dial failed: connection reset by peer")
+		wantLacks(t, r, "연결이 거부되었습니다", "webhooks: dial failed: connection refused")
+	})
+}
