@@ -35,9 +35,9 @@ func TestDeliveryErrorWorded(t *testing.T) {
 	ko, en := c.translator("ko", nil), c.translator("en", nil)
 	const refused = "webhooks: dial failed: connection refused"
 	for _, c := range []struct {
-		t                      tr
+		t                     tr
 		english, reason, want string
-		args                   []string
+		args                  []string
 	}{
 		{ko, refused, netfail.Refused, "연결이 거부되었습니다. 그 주소와 포트에서 연결을 받는 서버가 없습니다.", nil},
 		{en, refused, netfail.Refused, "The connection was refused: nothing takes connections at that address and port.", nil},

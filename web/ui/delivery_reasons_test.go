@@ -54,3 +54,42 @@ func TestKoWebhookFailures(t *testing.T) {
 		wantLacks(t, r, "연결이 거부되었습니다", "webhooks: dial failed: connection refused")
 	})
 }
+
+// TestKoIMAPFailure: the mailbox settings page words the last poll's
+// failure from its kept kind in the page's language, the mail server's
+// words as they came.
+func TestKoIMAPFailure(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		imap := sqlstore.NewIMAPService(db)
+		e := newEnv(t, db, nil, func(m *uitest.Marketplace) { m.Svc.IMAP = imap })
+		m := e.m
+		owner := uitest.As(m.MemberActor(m.Hoppin, m.HoppinOwner))
+		if _, err := imap.SetIMAPMailbox(owner, "hoppin", &vocdesk.IMAPSettings{Addr: "imap.hoppin.example:993",
+			Security: vocdesk.IMAPTLS, Username: "support@hoppin.example", Password: "pw", Mailbox: "INBOX", Enabled: true}); err != nil {
+			t.Fatal(err)
+		}
+		const english = "sign-in refused: [AUTHENTICATIONFAILED] Authentication failed."
+		if err := imap.RecordIMAPPoll(uitest.System(), m.Hoppin.ID, vocdesk.IMAPPoll{Err: english, Next: time.Minute,
+			Reason: "imap_sign_in_refused", Args: []string{"[AUTHENTICATIONFAILED] Authentication failed."}}); err != nil {
+			t.Fatal(err)
+		}
+		b := e.browser()
+		b.login("/developer/login", m.HoppinOwner.Email, "/console")
+		b.lang = "ko"
+		r := b.get("/console/settings/mailbox")
+		wantContains(t, r, "메일 서버가 로그인을 거부했습니다: [AUTHENTICATIONFAILED] Authentication failed.")
+		wantLacks(t, r, "sign-in refused")
+		b.lang = "en"
+		r = b.get("/console/settings/mailbox")
+		wantContains(t, r, "The mail server refused the sign-in: [AUTHENTICATIONFAILED] Authentication failed.")
+		wantLacks(t, r, "로그인을 거부")
+
+		// A failure kept before kinds were shows its English as stored.
+		if err := imap.RecordIMAPPoll(uitest.System(), m.Hoppin.ID, vocdesk.IMAPPoll{Err: "cannot connect to imap.hoppin.example:993: i/o timeout",
+			Next: time.Minute}); err != nil {
+			t.Fatal(err)
+		}
+		b.lang = "ko"
+		wantContains(t, b.get("/console/settings/mailbox"), "cannot connect to imap.hoppin.example:993: i/o timeout")
+	})
+}
