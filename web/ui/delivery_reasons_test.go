@@ -93,3 +93,47 @@ func TestKoIMAPFailure(t *testing.T) {
 		wantContains(t, b.get("/console/settings/mailbox"), "cannot connect to imap.hoppin.example:993: i/o timeout")
 	})
 }
+
+// TestKoSocialReplyFailure: an answer's failed delivery to the social
+// connector is worded from its kept kind on the desk's inquiry page.
+func TestKoSocialReplyFailure(t *testing.T) {
+	sqlstoretest.Engines(t, func(t *testing.T, db *sqlstore.DB) {
+		e := newEnv(t, db, nil)
+		m := e.m
+		soc := m.Svc.Social
+		owner := uitest.As(m.MemberActor(m.Hoppin, m.HoppinOwner))
+		c := &vocdesk.SocialConnector{Network: "x", Name: "@hoppin", AppSlug: "hoppin-quest", ReplyURL: "https://relay.example/x"}
+		if err := soc.CreateConnector(owner, c); err != nil {
+			t.Fatal(err)
+		}
+		in, err := soc.ReceivePost(uitest.System(), &vocdesk.SocialPost{ConnectorID: c.ID, Network: "x", Handle: "fan_1",
+			Message: "아이템이 없어요", URL: "https://x.example/s/1", ExternalID: "ext-1"}, "msg_1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		agent := uitest.As(m.MemberActor(m.Hoppin, m.HoppinAgent))
+		if err := m.Svc.Inquiries.AddMessage(agent, in.InquiryID, &vocdesk.Message{Body: "확인해 보겠습니다"}); err != nil {
+			t.Fatal(err)
+		}
+		_, msgs, err := m.Svc.Inquiries.FindThread(agent, in.InquiryID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref := msgs[len(msgs)-1].ID
+		if err := soc.RecordReply(uitest.System(), ref, vocdesk.SocialAttempt{Error: "webhooks: dial failed: connection refused",
+			Reason: "net_refused"}, false, false); err != nil {
+			t.Fatal(err)
+		}
+		b := e.browser()
+		b.login("/developer/login", m.HoppinAgent.Email, "/console")
+		path := "/console/inquiries/" + itoa(in.InquiryID)
+		b.lang = "ko"
+		r := b.get(path)
+		wantContains(t, r, "연결이 거부되었습니다")
+		wantLacks(t, r, "webhooks: dial failed")
+		b.lang = "en"
+		r = b.get(path)
+		wantContains(t, r, "The connection was refused")
+		wantLacks(t, r, "webhooks: dial failed")
+	})
+}
