@@ -42,7 +42,7 @@ func TestDeliveryErrorWorded(t *testing.T) {
 		{ko, refused, netfail.Refused, "연결이 거부되었습니다. 그 주소와 포트에서 연결을 받는 서버가 없습니다.", nil},
 		{en, refused, netfail.Refused, "The connection was refused: nothing takes connections at that address and port.", nil},
 		{ko, "webhooks: the server answered 500 Internal Server Error", netfail.StatusBody,
-			"서버가 받지 않았습니다. 응답: 500 Internal Server Error — quota exceeded", []string{"500 Internal Server Error", "quota exceeded"}},
+			"서버 응답: 500 Internal Server Error — quota exceeded", []string{"500 Internal Server Error", "quota exceeded"}},
 		{ko, refused, "", refused, nil},
 		{en, refused, "", refused, nil},
 		{ko, "something new", "net_unknown_kind", "something new", nil},

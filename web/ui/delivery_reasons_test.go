@@ -44,7 +44,7 @@ func TestKoWebhookFailures(t *testing.T) {
 		b.lang = "ko"
 		r := b.get("/console/webhook")
 		wantContains(t, r, "연결이 거부되었습니다", "호스트 이름을 찾을 수 없습니다(DNS): hooks.hoppin.example",
-			"서버가 받지 않았습니다. 응답: 500 Internal Server Error — quota exceeded",
+			"서버 응답: 500 Internal Server Error — quota exceeded",
 			"webhooks: dial failed: connection reset by peer")
 		wantLacks(t, r, "webhooks: dial failed: connection refused", "no such host", "The server answered")
 		b.lang = "en"
