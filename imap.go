@@ -108,15 +108,22 @@ type IMAPMailbox struct {
 	LastPollAt *time.Time // the last attempt, whatever its outcome
 	LastOKAt   *time.Time // the last attempt that succeeded
 	LastError  string     // why the last attempt failed; "" after a success
-	Failures   int        // attempts failed in a row (for the backoff)
+	// LastReason and LastArgs are LastError's kind and values (netfail),
+	// for the settings page; "" when unknown or kept before kinds were.
+	LastReason string
+	LastArgs   []string
+	Failures   int // attempts failed in a row (for the backoff)
 	NextPollAt time.Time
 	UpdatedAt  time.Time
 }
 
 // IMAPPoll is the outcome of one poll, recorded on the mailbox.
 type IMAPPoll struct {
-	Err  string        // "" on success
-	Next time.Duration // when to poll again
+	Err string // "" on success
+	// Reason and Args are Err's kind and values (netfail.Reason).
+	Reason string
+	Args   []string
+	Next   time.Duration // when to poll again
 }
 
 // IMAPService keeps developers' mailbox settings and the poller's place in

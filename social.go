@@ -129,7 +129,20 @@ type SocialDelivery struct {
 	Attempts   int
 	LastStatus int // HTTP status of the last attempt; 0 when none came
 	LastError  string
+	// LastReason and LastArgs are LastError's kind and values (netfail),
+	// for pages; "" when unknown or kept before kinds were.
+	LastReason string
+	LastArgs   []string
 	UpdatedAt  time.Time
+}
+
+// SocialAttempt is one try at delivering a reply.
+type SocialAttempt struct {
+	Status int    // the HTTP status; 0 when none came
+	Error  string // in English, as the API answers it; "" when delivered
+	// Reason and Args are Error's kind and values (netfail), for pages.
+	Reason string
+	Args   []string
 }
 
 // SocialReply is a reply on its way out, for the delivery job.
@@ -165,7 +178,7 @@ type SocialService interface {
 	// (the connector was deleted or has no reply URL). The system only.
 	ReplyForSending(ctx context.Context, messageRef int64) (*SocialReply, error)
 	// RecordReply notes one attempt's outcome. The system only.
-	RecordReply(ctx context.Context, messageRef int64, status int, errText string, delivered, final bool) error
+	RecordReply(ctx context.Context, messageRef int64, a SocialAttempt, delivered, final bool) error
 	// FindReplyDeliveries returns the deliveries of an inquiry's replies,
 	// by message, to the desk's side (never to customers).
 	FindReplyDeliveries(ctx context.Context, inquiryID int64) (map[int64]*SocialDelivery, error)

@@ -60,17 +60,26 @@ type WebhookDelivery struct {
 	// no answer (refused, timed out); LastError says why.
 	LastStatusCode int
 	LastError      string
-	CreatedAt      time.Time
-	DeliveredAt    *time.Time
-	Log            []WebhookAttempt // newest first, when asked for
+	// LastReason and LastArgs are LastError's kind and values (netfail),
+	// for pages that word it in their reader's language; "" when the
+	// attempt was made before kinds were kept, or its kind is unknown.
+	LastReason  string
+	LastArgs    []string
+	CreatedAt   time.Time
+	DeliveredAt *time.Time
+	Log         []WebhookAttempt // newest first, when asked for
 }
 
 // WebhookAttempt is one try at a delivery, for the delivery log.
 type WebhookAttempt struct {
 	At         time.Time
 	StatusCode int
-	Error      string
-	Duration   time.Duration
+	Error      string // in English, as the API answers it
+	// Reason and Args are Error's kind and values (netfail), for pages; ""
+	// for an attempt made before kinds were kept.
+	Reason   string
+	Args     []string
+	Duration time.Duration
 }
 
 // WebhookDeliveryFilter selects deliveries; the developer's own, newest first.

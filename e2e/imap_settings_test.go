@@ -50,6 +50,13 @@ func TestIMAPSettingsPage(t *testing.T) {
 	if strings.Contains(s.BodyText(), "not-the-password") {
 		t.Error("the page shows the password")
 	}
+	s.WaitText("The mail server refused the sign-in: [AUTHENTICATIONFAILED]")
+	s.Visit("/lang/ko?next=/console/settings/mailbox")
+	s.WaitText("메일 서버가 로그인을 거부했습니다: [AUTHENTICATIONFAILED]")
+	if strings.Contains(s.BodyText(), "sign-in refused") {
+		t.Error("the Korean page shows the English failure")
+	}
+	s.Visit("/lang/en?next=/console/settings/mailbox")
 	s.Look("/console/settings/mailbox", "imap-failing")
 
 	s.Do(chromedp.SetValue(chromedp.ID("imap-password"), pass))

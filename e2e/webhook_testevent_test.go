@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -69,6 +70,14 @@ func TestWebhookSendTestEvent(t *testing.T) {
 	s.Visit("/console/webhook")
 	s.Click(`#webhook-test button[type="submit"]`)
 	s.WaitLocation("/console/webhook?tested=")
-	s.WaitText("did not accept the test event", "500 Internal Server Error")
-	s.Shot("webhook-refused")
+	s.WaitText("did not accept the test event", "The server answered 500 Internal Server Error.")
+	// The failure in the page's language; the server's status line as it came.
+	loc := s.Location()
+	s.Visit("/lang/ko?next=" + url.QueryEscape(loc))
+	s.WaitText("서버 응답: 500 Internal Server Error")
+	if strings.Contains(s.BodyText(), "webhooks: the server answered") {
+		t.Error("the Korean page shows the English failure")
+	}
+	s.Visit("/lang/en?next=" + url.QueryEscape(loc))
+	s.Look(loc, "webhook-refused")
 }

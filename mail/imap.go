@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/vocdesk/vocdesk"
+	"github.com/vocdesk/vocdesk/netfail"
 )
 
 // PollerConfig is the IMAP poller's settings.
@@ -88,11 +89,11 @@ func (p *Poller) Poll(ctx context.Context, mb *vocdesk.IMAPMailbox) (PollResult,
 		}
 	}()
 	if err := c.Login(mb.Username, mb.Password).Wait(); err != nil {
-		return PollResult{}, explain(ctx, "sign-in refused", err)
+		return PollResult{}, explain(ctx, "sign-in refused", err, "imap_sign_in_refused")
 	}
 	sel, err := c.Select(mb.Mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {
-		return PollResult{}, explain(ctx, fmt.Sprintf("cannot open mailbox %q", mb.Mailbox), err)
+		return PollResult{}, explain(ctx, fmt.Sprintf("cannot open mailbox %q", mb.Mailbox), err, "imap_mailbox_refused", mb.Mailbox)
 	}
 	last := mb.LastUID
 	if sel.UIDValidity != mb.UIDValidity {
@@ -111,7 +112,7 @@ func (p *Poller) Poll(ctx context.Context, mb *vocdesk.IMAPMailbox) (PollResult,
 	set.AddRange(imap.UID(last+1), 0) // last+1:*
 	found, err := c.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{set}}, nil).Wait()
 	if err != nil {
-		return PollResult{}, explain(ctx, "search failed", err)
+		return PollResult{}, explain(ctx, "search failed", err, netfail.PeerSaid)
 	}
 	var uids []imap.UID
 	for _, u := range found.AllUIDs() {
@@ -141,7 +142,7 @@ func (p *Poller) fetch(ctx context.Context, c *imapclient.Client, mb *vocdesk.IM
 	msgs, err := c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{UID: true, RFC822Size: true,
 		BodySection: []*imap.FetchItemBodySection{section}}).Collect()
 	if err != nil {
-		return 0, explain(ctx, "fetch failed", err)
+		return 0, explain(ctx, "fetch failed", err, netfail.PeerSaid)
 	}
 	slices.SortFunc(msgs, func(a, b *imapclient.FetchMessageBuffer) int { return int(a.UID) - int(b.UID) })
 	stored := 0
@@ -189,12 +190,12 @@ func (p *Poller) dial(ctx context.Context, mb *vocdesk.IMAPMailbox) (*imapclient
 		return nil, err
 	}
 	if mb.Security == vocdesk.IMAPPlain && !p.cfg.AllowPlain && !vocdesk.IsLoopbackHost(host) {
-		return nil, errors.New("security none is allowed only for a server on this machine")
+		return nil, netfail.Wrap("security none is allowed only for a server on this machine", nil).Because("imap_clear_remote")
 	}
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", mb.Addr)
 	if err != nil {
-		return nil, fmt.Errorf("cannot connect to %s: %w", mb.Addr, unwrapNet(err))
+		return nil, netfail.New(fmt.Sprintf("cannot connect to %s: %v", mb.Addr, unwrapNet(err)), err)
 	}
 	if dl, ok := ctx.Deadline(); ok {
 		_ = conn.SetDeadline(dl)
@@ -213,28 +214,30 @@ func (p *Poller) dial(ctx context.Context, mb *vocdesk.IMAPMailbox) (*imapclient
 		tconn := tls.Client(conn, tc)
 		if err := tconn.HandshakeContext(ctx); err != nil {
 			conn.Close()
-			return nil, fmt.Errorf("TLS with %s failed: %w", mb.Addr, err)
+			return nil, tlsFailed(ctx, fmt.Sprintf("TLS with %s failed: %v", mb.Addr, err), err)
 		}
 		c = imapclient.New(tconn, opts)
 	case vocdesk.IMAPStartTLS:
 		if c, err = imapclient.NewStartTLS(conn, opts); err != nil {
-			return nil, fmt.Errorf("STARTTLS with %s failed: %w", mb.Addr, err)
+			return nil, tlsFailed(ctx, fmt.Sprintf("STARTTLS with %s failed: %v", mb.Addr, err), err)
 		}
 	default:
 		c = imapclient.New(conn, opts)
 	}
 	if err := c.WaitGreeting(); err != nil {
 		c.Close()
-		return nil, explain(ctx, "no IMAP greeting from "+mb.Addr, err)
+		return nil, explain(ctx, "no IMAP greeting from "+mb.Addr, err, netfail.PeerSaid)
 	}
 	return c, nil
 }
 
 // explain words an IMAP failure for the settings page: the server's own
 // answer when it gave one (NO [AUTHENTICATIONFAILED] ...), else the cause.
-func explain(ctx context.Context, what string, err error) error {
+// Its kind (netfail) is said, with args and then the server's answer as its
+// values, when the server answered; else the cause's.
+func explain(ctx context.Context, what string, err error, said string, args ...any) error {
 	if ctx.Err() != nil {
-		return fmt.Errorf("%s: the server did not answer in time", what)
+		return netfail.Wrap(what+": the server did not answer in time", err).Because(netfail.Timeout)
 	}
 	var ie *imap.Error
 	if errors.As(err, &ie) {
@@ -242,9 +245,18 @@ func explain(ctx context.Context, what string, err error) error {
 		if ie.Code != "" {
 			text = "[" + string(ie.Code) + "] " + text
 		}
-		return fmt.Errorf("%s: %s", what, text)
+		return netfail.Wrap(what+": "+text, err).Because(said, append(args, netfail.Excerpt(text, 200))...)
 	}
-	return fmt.Errorf("%s: %w", what, unwrapNet(err))
+	return netfail.New(fmt.Sprintf("%s: %v", what, unwrapNet(err)), err)
+}
+
+// tlsFailed is a failed TLS handshake or STARTTLS: of kind TLS, but for a
+// server that did not answer in time.
+func tlsFailed(ctx context.Context, text string, err error) error {
+	if k, _ := netfail.Classify(err); k == netfail.Timeout || ctx.Err() != nil {
+		return netfail.Wrap(text, err).Because(netfail.Timeout)
+	}
+	return netfail.Wrap(text, err).Because(netfail.TLS)
 }
 
 // unwrapNet drops the address noise of a *net.OpError ("dial tcp ...:"),

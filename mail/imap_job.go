@@ -9,6 +9,7 @@ import (
 
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/jobs"
+	"github.com/vocdesk/vocdesk/netfail"
 )
 
 // IMAP polls back off from a failure (a wrong password, a server down)
@@ -52,6 +53,7 @@ func IMAPJobKind(p *Poller, interval time.Duration, log *slog.Logger) jobs.Kind 
 			switch {
 			case perr != nil:
 				outcome.Err, outcome.Next = perr.Error(), IMAPBackoff(interval, mb.Failures+1)
+				outcome.Reason, outcome.Args = netfail.Reason(perr)
 				log.WarnContext(ctx, "imap: poll failed", "developer", mb.DeveloperSlug, "failures", mb.Failures+1, "err", perr)
 			case res.More:
 				outcome.Next = imapSoon

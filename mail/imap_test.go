@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/mail"
 	"github.com/vocdesk/vocdesk/mail/imaptest"
+	"github.com/vocdesk/vocdesk/netfail"
 	"github.com/vocdesk/vocdesk/sqlstore"
 	"github.com/vocdesk/vocdesk/sqlstore/sqlstoretest"
 )
@@ -251,6 +253,11 @@ func TestIMAPPollJob(t *testing.T) {
 		if !strings.Contains(mb.LastError, "sign-in refused") || !strings.Contains(mb.LastError, "AUTHENTICATIONFAILED") {
 			t.Errorf("last error %q; want the server's refusal of the sign-in", mb.LastError)
 		}
+		// Its kind is kept beside it, with the server's words as its value.
+		if mb.LastReason != "imap_sign_in_refused" || len(mb.LastArgs) != 1 || !strings.Contains(mb.LastArgs[0], "AUTHENTICATIONFAILED") ||
+			!strings.HasSuffix(mb.LastError, mb.LastArgs[0]) {
+			t.Errorf("kept kind %q %q; want imap_sign_in_refused and the server's words", mb.LastReason, mb.LastArgs)
+		}
 		if mb.Failures != 2 || mb.Fetched != 1 {
 			t.Errorf("failures %d fetched %d; want 2, 1", mb.Failures, mb.Fetched)
 		}
@@ -266,7 +273,7 @@ func TestIMAPPollJob(t *testing.T) {
 			t.Fatal(err)
 		}
 		mb, _ = store.IMAPMailbox(f.sys, "acme")
-		if mb.LastError != "" || mb.Failures != 0 || mb.Fetched != 1 {
+		if mb.LastError != "" || mb.LastReason != "" || len(mb.LastArgs) != 0 || mb.Failures != 0 || mb.Fetched != 1 {
 			t.Errorf("after the fix: %+v", mb)
 		}
 	})
@@ -327,5 +334,68 @@ func TestIMAPPollTLS(t *testing.T) {
 		if got := f.outcomes(t); len(got) != i+1 || got[i] != c.want {
 			t.Fatalf("%s: mail log %q; want %q last", c.sec, got, c.want)
 		}
+	}
+}
+
+// TestIMAPFailureKinds: each way a poll fails is kept with its kind
+// (netfail), for the settings page to word in its reader's language, and
+// its English as before. A refused sign-in is TestIMAPPollJob's (Dovecot
+// answers it only after a delay).
+func TestIMAPFailureKinds(t *testing.T) {
+	db := sqlstoretest.Open(t)
+	f := newIMAPFixture(t, db)
+	store := sqlstore.NewIMAPService(db)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	held := make(chan net.Conn, 8) // kept open, unanswered, until the test ends
+	defer func() {
+		for len(held) > 0 {
+			(<-held).Close()
+		}
+	}()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			held <- c
+		}
+	}()
+	for _, c := range []struct {
+		name, addr   string
+		sec          vocdesk.IMAPSecurity
+		user, pass   string
+		text, reason string
+	}{
+		{"a closed port", closed, vocdesk.IMAPPlain, "u", "p", "cannot connect to " + closed, netfail.Refused},
+		{"an unresolvable host", "vocdesk-test.invalid:993", vocdesk.IMAPTLS, "u", "p", "cannot connect to vocdesk-test.invalid:993", netfail.NoHost},
+		{"clear text to another host", "imap.example.com:143", vocdesk.IMAPPlain, "u", "p", "only for a server on this machine", "imap_clear_remote"},
+		{"TLS to a plain port", f.dc.Addr, vocdesk.IMAPTLS, imapUser, imapPass, "TLS with " + f.dc.Addr + " failed", netfail.TLS},
+		{"an untrusted certificate", f.dc.TLSAddr, vocdesk.IMAPTLS, imapUser, imapPass, "certificate", netfail.TLS},
+		// (A silent server under security none is cut off by go-imap's
+		// own greeting timeout, a minute, not by the poll's.)
+		{"a silent server", silent.Addr().String(), vocdesk.IMAPTLS, "u", "p", "TLS with " + silent.Addr().String() + " failed", netfail.Timeout},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			mb := &vocdesk.IMAPMailbox{DeveloperID: f.devID, DeveloperSlug: "acme", IMAPSettings: vocdesk.IMAPSettings{
+				Addr: c.addr, Security: c.sec, Username: c.user, Password: c.pass, Mailbox: "INBOX"}}
+			_, err := mail.NewPoller(mail.PollerConfig{Timeout: 500 * time.Millisecond}, store).Poll(f.sys, mb)
+			if err == nil || !strings.Contains(err.Error(), c.text) {
+				t.Fatalf("err %v; want %q", err, c.text)
+			}
+			if reason, _ := netfail.Reason(err); reason != c.reason {
+				t.Errorf("kind %q; want %q (%v)", reason, c.reason, err)
+			}
+		})
 	}
 }

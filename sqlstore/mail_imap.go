@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -29,17 +30,19 @@ func NewIMAPService(db *DB) *IMAPService { return &IMAPService{db: db} }
 const imapOverdue = 15 * time.Minute
 
 const imapCols = `m.developer_id, d.slug, m.addr, m.security, m.username, m.password, m.mailbox, m.enabled, m.uid_validity,
-	m.last_uid, m.fetched, m.last_poll_at, m.last_ok_at, m.last_error, m.failures, m.next_poll_at, m.updated_at`
+	m.last_uid, m.fetched, m.last_poll_at, m.last_ok_at, m.last_error, m.last_reason, m.last_args, m.failures, m.next_poll_at, m.updated_at`
 
 func scanIMAP(sc interface{ Scan(...any) error }) (*vocdesk.IMAPMailbox, error) {
 	var mb vocdesk.IMAPMailbox
 	var sec string
+	var kept string
 	var validity, last, next, updated int64
 	var polled, ok sql.NullInt64
 	if err := sc.Scan(&mb.DeveloperID, &mb.DeveloperSlug, &mb.Addr, &sec, &mb.Username, &mb.Password, &mb.Mailbox, &mb.Enabled,
-		&validity, &last, &mb.Fetched, &polled, &ok, &mb.LastError, &mb.Failures, &next, &updated); err != nil {
+		&validity, &last, &mb.Fetched, &polled, &ok, &mb.LastError, &mb.LastReason, &kept, &mb.Failures, &next, &updated); err != nil {
 		return nil, err
 	}
+	_ = json.Unmarshal([]byte(kept), &mb.LastArgs)
 	mb.Security, mb.UIDValidity, mb.LastUID = vocdesk.IMAPSecurity(sec), uint32(validity), uint32(last)
 	mb.HasPassword = mb.Password != ""
 	mb.LastPollAt, mb.LastOKAt = nullMicros(polled), nullMicros(ok)
@@ -154,7 +157,7 @@ func (s *IMAPService) SetIMAPMailbox(ctx context.Context, slug string, in *vocde
 		}
 		if fresh && old != nil {
 			if _, err := tx.exec(ctx, `UPDATE imap_mailboxes SET uid_validity = 0, last_uid = 0, fetched = 0, last_error = '',
-				last_poll_at = NULL, last_ok_at = NULL WHERE developer_id = $1`, devID); err != nil {
+				last_reason = '', last_args = '[]', last_poll_at = NULL, last_ok_at = NULL WHERE developer_id = $1`, devID); err != nil {
 				return fmt.Errorf("sqlstore: set IMAP mailbox: %w", err)
 			}
 		}
@@ -286,12 +289,13 @@ func (s *IMAPService) RecordIMAPPoll(ctx context.Context, developerID int64, p v
 		var q string
 		args := []any{developerID, micros(tx.now), micros(next)}
 		if p.Err == "" {
-			q = `UPDATE imap_mailboxes SET last_poll_at = $2, last_ok_at = $2, last_error = '', failures = 0, next_poll_at = $3
+			q = `UPDATE imap_mailboxes SET last_poll_at = $2, last_ok_at = $2, last_error = '', last_reason = '', last_args = '[]',
+				failures = 0, next_poll_at = $3
 				WHERE developer_id = $1`
 		} else {
-			q = `UPDATE imap_mailboxes SET last_poll_at = $2, last_error = $4, failures = failures + 1, next_poll_at = $3
-				WHERE developer_id = $1`
-			args = append(args, clip(p.Err, 2000))
+			q = `UPDATE imap_mailboxes SET last_poll_at = $2, last_error = $4, last_reason = $5, last_args = $6,
+				failures = failures + 1, next_poll_at = $3 WHERE developer_id = $1`
+			args = append(args, clip(p.Err, 2000), p.Reason, reasonArgs(p.Args))
 		}
 		res, err := tx.exec(ctx, q+` AND enabled`, args...)
 		if err != nil {

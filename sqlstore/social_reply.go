@@ -93,7 +93,7 @@ func (s *SocialService) ReplyForSending(ctx context.Context, messageRef int64) (
 
 // RecordReply implements vocdesk.SocialService. A reply once delivered
 // stays so: a late failure of an older attempt does not undo it.
-func (s *SocialService) RecordReply(ctx context.Context, messageRef int64, status int, errText string, delivered, final bool) error {
+func (s *SocialService) RecordReply(ctx context.Context, messageRef int64, a vocdesk.SocialAttempt, delivered, final bool) error {
 	if _, err := operatorFrom(ctx); err != nil {
 		return err
 	}
@@ -106,8 +106,9 @@ func (s *SocialService) RecordReply(ctx context.Context, messageRef int64, statu
 	}
 	return s.db.inWrite(ctx, func(tx *Tx) error {
 		_, err := tx.exec(ctx, `UPDATE social_replies SET attempts = attempts + 1, last_status = $1, last_error = $2,
+			last_reason = $6, last_args = $7,
 			state = CASE WHEN state = 'delivered' THEN state ELSE $3 END, updated_at = $4 WHERE message_ref = $5`,
-			status, clip(errText, 500), state, micros(tx.now), messageRef)
+			a.Status, clip(a.Error, 500), state, micros(tx.now), messageRef, a.Reason, reasonArgs(a.Args))
 		if err != nil {
 			return fmt.Errorf("sqlstore: record social reply: %w", err)
 		}
@@ -133,7 +134,7 @@ func (s *SocialService) FindReplyDeliveries(ctx context.Context, inquiryID int64
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.query(ctx, `SELECT r.message_ref, r.inquiry_id, r.state, r.attempts, r.last_status, r.last_error, r.updated_at
+	rows, err := tx.query(ctx, `SELECT r.message_ref, r.inquiry_id, r.state, r.attempts, r.last_status, r.last_error, r.last_reason, r.last_args, r.updated_at
 		FROM social_replies r JOIN inquiries i ON i.id = r.inquiry_id`+c.where(), c.args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: social replies: %w", err)
@@ -142,9 +143,11 @@ func (s *SocialService) FindReplyDeliveries(ctx context.Context, inquiryID int64
 	for rows.Next() {
 		var d vocdesk.SocialDelivery
 		var at int64
-		if err := rows.Scan(&d.MessageRef, &d.InquiryID, &d.State, &d.Attempts, &d.LastStatus, &d.LastError, &at); err != nil {
+		var args string
+		if err := rows.Scan(&d.MessageRef, &d.InquiryID, &d.State, &d.Attempts, &d.LastStatus, &d.LastError, &d.LastReason, &args, &at); err != nil {
 			return nil, fmt.Errorf("sqlstore: social replies: %w", err)
 		}
+		_ = json.Unmarshal([]byte(args), &d.LastArgs)
 		d.UpdatedAt = fromMicros(at)
 		out[d.MessageRef] = &d
 	}

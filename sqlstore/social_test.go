@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/vocdesk/vocdesk"
@@ -106,9 +107,17 @@ func TestSocialIntake(t *testing.T) {
 		if len(mails) != 0 {
 			t.Fatalf("the social answer was mailed too: %+v", mails)
 		}
-		must(t, soc.RecordReply(asOperator(), ref, 500, "the server answered 500", false, false))
-		must(t, soc.RecordReply(asOperator(), ref, 200, "", true, false))
-		must(t, soc.RecordReply(asOperator(), ref, 0, "late failure", false, true))
+		must(t, soc.RecordReply(asOperator(), ref, vocdesk.SocialAttempt{Status: 500, Error: "webhooks: the server answered 500 Internal Server Error",
+			Reason: "net_status_body", Args: []string{"500 Internal Server Error", "busy"}}, false, false))
+		// The failure's kind is kept beside its English (migration 00151).
+		dels, err = soc.FindReplyDeliveries(f.asAgentA, first.InquiryID)
+		must(t, err)
+		if d := dels[ref]; d.LastError != "webhooks: the server answered 500 Internal Server Error" || d.LastReason != "net_status_body" ||
+			fmt.Sprint(d.LastArgs) != "[500 Internal Server Error busy]" {
+			t.Fatalf("kept failure %q %q %q", d.LastError, d.LastReason, d.LastArgs)
+		}
+		must(t, soc.RecordReply(asOperator(), ref, vocdesk.SocialAttempt{Status: 200}, true, false))
+		must(t, soc.RecordReply(asOperator(), ref, vocdesk.SocialAttempt{Error: "late failure", Reason: "net_refused"}, false, true))
 		dels, err = soc.FindReplyDeliveries(f.asAgentA, first.InquiryID)
 		must(t, err)
 		if d := dels[ref]; d.State != vocdesk.SocialDelivered || d.Attempts != 3 {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -101,17 +102,18 @@ func (s *WebhookService) Webhook(ctx context.Context) (*vocdesk.WebhookEndpoint,
 }
 
 const deliverySelect = `SELECT w.id, w.event_id, w.developer_id, w.type, w.body, w.status, w.attempts, w.last_status_code,
-	w.last_error, w.created_at, w.delivered_at FROM webhook_deliveries w JOIN developers dv ON dv.id = w.developer_id`
+	w.last_error, w.last_reason, w.last_args, w.created_at, w.delivered_at FROM webhook_deliveries w JOIN developers dv ON dv.id = w.developer_id`
 
 func scanDelivery(s scanner) (*vocdesk.WebhookDelivery, error) {
 	var d vocdesk.WebhookDelivery
-	var body string
+	var body, args string
 	var created int64
 	var delivered sql.NullInt64
 	if err := s.Scan(&d.ID, &d.EventID, &d.DeveloperID, &d.Type, &body, &d.Status, &d.Attempts, &d.LastStatusCode,
-		&d.LastError, &created, &delivered); err != nil {
+		&d.LastError, &d.LastReason, &args, &created, &delivered); err != nil {
 		return nil, err
 	}
+	_ = json.Unmarshal([]byte(args), &d.LastArgs)
 	d.Body, d.CreatedAt, d.DeliveredAt = []byte(body), fromMicros(created), nullMicros(delivered)
 	return &d, nil
 }
@@ -178,7 +180,7 @@ func (s *WebhookService) FindWebhookDeliveries(ctx context.Context, f vocdesk.We
 const maxLogShown = 10
 
 func (tx *Tx) deliveryLog(ctx context.Context, id int64) ([]vocdesk.WebhookAttempt, error) {
-	rows, err := tx.query(ctx, `SELECT at, status_code, error, duration_us FROM webhook_attempts
+	rows, err := tx.query(ctx, `SELECT at, status_code, error, reason, args, duration_us FROM webhook_attempts
 		WHERE delivery_id = $1 ORDER BY id DESC LIMIT $2`, id, maxLogShown)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: webhook attempts: %w", err)
@@ -187,10 +189,12 @@ func (tx *Tx) deliveryLog(ctx context.Context, id int64) ([]vocdesk.WebhookAttem
 	log := []vocdesk.WebhookAttempt{}
 	for rows.Next() {
 		var at, us int64
+		var args string
 		var w vocdesk.WebhookAttempt
-		if err := rows.Scan(&at, &w.StatusCode, &w.Error, &us); err != nil {
+		if err := rows.Scan(&at, &w.StatusCode, &w.Error, &w.Reason, &args, &us); err != nil {
 			return nil, fmt.Errorf("sqlstore: webhook attempts: %w", err)
 		}
+		_ = json.Unmarshal([]byte(args), &w.Args)
 		w.At, w.Duration = fromMicros(at), microsDuration(us)
 		log = append(log, w)
 	}
@@ -270,8 +274,10 @@ func (s *WebhookService) RecordAttempt(ctx context.Context, id int64, w vocdesk.
 		return err
 	}
 	return s.db.inWrite(ctx, func(tx *Tx) error {
-		if _, err := tx.exec(ctx, `INSERT INTO webhook_attempts (delivery_id, at, status_code, error, duration_us) VALUES ($1, $2, $3, $4, $5)`,
-			id, micros(w.At), w.StatusCode, truncate(w.Error, 500), w.Duration.Microseconds()); err != nil {
+		args := reasonArgs(w.Args)
+		if _, err := tx.exec(ctx, `INSERT INTO webhook_attempts (delivery_id, at, status_code, error, reason, args, duration_us)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			id, micros(w.At), w.StatusCode, truncate(w.Error, 500), w.Reason, args, w.Duration.Microseconds()); err != nil {
 			return fmt.Errorf("sqlstore: webhook attempt: %w", err)
 		}
 		status := vocdesk.DeliveryPending
@@ -285,8 +291,9 @@ func (s *WebhookService) RecordAttempt(ctx context.Context, id int64, w vocdesk.
 		// A delivery once delivered stays so: a late failure of a
 		// redundant attempt must not undo it.
 		_, err := tx.exec(ctx, `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status_code = $2, last_error = $3,
+			last_reason = $6, last_args = $7,
 			status = CASE WHEN status = 'delivered' THEN status ELSE $4 END, delivered_at = COALESCE(delivered_at, $5) WHERE id = $1`,
-			id, w.StatusCode, truncate(w.Error, 500), status, deliveredAt)
+			id, w.StatusCode, truncate(w.Error, 500), status, deliveredAt, w.Reason, args)
 		if err != nil {
 			return fmt.Errorf("sqlstore: webhook attempt: %w", err)
 		}

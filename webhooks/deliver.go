@@ -14,6 +14,7 @@ import (
 
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/jobs"
+	"github.com/vocdesk/vocdesk/netfail"
 )
 
 // Retries: doubling from 10 seconds up to an hour between attempts, 36
@@ -65,6 +66,7 @@ func (d *Deliverer) Handle(ctx context.Context, j *vocdesk.Job) error {
 	delivered := sendErr == nil
 	if sendErr != nil {
 		att.Error = sendErr.Error()
+		att.Reason, att.Args = netfail.Reason(sendErr)
 	}
 	var priv ErrPrivate
 	final := j.Attempt >= MaxAttempts || errors.As(sendErr, &priv)
@@ -104,16 +106,34 @@ func postSigned(ctx context.Context, client *http.Client, userAgent, url, secret
 	if err != nil {
 		var priv ErrPrivate
 		if errors.As(err, &priv) {
-			return 0, priv
+			return 0, netfail.Wrap(priv.Error(), priv).Because(ReasonPrivate)
 		}
 		return 0, withoutAddress(err)
 	}
 	defer res.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
+	answer, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
 	if res.StatusCode < 200 || res.StatusCode > 299 {
-		return res.StatusCode, fmt.Errorf("webhooks: the server answered %s", res.Status)
+		return res.StatusCode, refusedBy(res.Status, answer)
 	}
 	return res.StatusCode, nil
+}
+
+// ReasonPrivate is the kind of an ErrPrivate failure, for pages.
+const ReasonPrivate = "webhook_private"
+
+// bodyExcerpt is how much of a refusing answer's body is kept with it: its
+// first line or so, the receiver's own words on why.
+const bodyExcerpt = 200
+
+// refusedBy is the failure of an answer other than 2xx. Its English is as
+// it always was, the status line alone; the start of the body rides along
+// as its kind's value.
+func refusedBy(status string, body []byte) error {
+	text := "webhooks: the server answered " + status
+	if ex := netfail.Excerpt(string(body[:min(len(body), 4*bodyExcerpt)]), bodyExcerpt); ex != "" {
+		return netfail.Wrap(text, nil).Because(netfail.StatusBody, status, ex)
+	}
+	return netfail.Wrap(text, nil).Because(netfail.Status, status)
 }
 
 // withoutAddress is a send error as the delivery log may show it. A network
@@ -123,7 +143,7 @@ func postSigned(ctx context.Context, client *http.Client, userAgent, url, secret
 func withoutAddress(err error) error {
 	var op *net.OpError
 	if !errors.As(err, &op) {
-		return fmt.Errorf("webhooks: %w", err)
+		return netfail.New("webhooks: "+err.Error(), err)
 	}
 	cause := op.Err
 	var sc *os.SyscallError
@@ -131,7 +151,7 @@ func withoutAddress(err error) error {
 		cause = sc.Err
 	}
 	if op.Timeout() {
-		return fmt.Errorf("webhooks: %s timed out", op.Op)
+		return netfail.Wrap(fmt.Sprintf("webhooks: %s timed out", op.Op), err).Because(netfail.Timeout)
 	}
-	return fmt.Errorf("webhooks: %s failed: %v", op.Op, cause)
+	return netfail.New(fmt.Sprintf("webhooks: %s failed: %v", op.Op, cause), err)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/jobs"
+	"github.com/vocdesk/vocdesk/netfail"
 )
 
 // SocialReplier is the social.reply handler: it delivers a desk answer on a
@@ -52,11 +53,12 @@ func (s *SocialReplier) Handle(ctx context.Context, j *vocdesk.Job) error {
 	var priv ErrPrivate
 	private := errors.As(sendErr, &priv)
 	final := j.Attempt >= MaxAttempts || private
-	errText := ""
+	att := vocdesk.SocialAttempt{Status: status}
 	if sendErr != nil {
-		errText = sendErr.Error()
+		att.Error = sendErr.Error()
+		att.Reason, att.Args = netfail.Reason(sendErr)
 	}
-	if err := s.Service.RecordReply(sys, p.MessageRef, status, errText, sendErr == nil, final); err != nil {
+	if err := s.Service.RecordReply(sys, p.MessageRef, att, sendErr == nil, final); err != nil {
 		return err
 	}
 	if private {
