@@ -105,6 +105,9 @@ func TestClassify(t *testing.T) {
 			return err
 		}(), netfail.Timeout, "[]"},
 		{"a server that hangs up", get("http://" + hangup.Addr().String() + "/"), netfail.Reset, "[]"},
+		// What net/http says instead when the hang-up lands before the
+		// request is written (its error is not exported).
+		{"a server that hangs up first", errors.New(`Post "http://127.0.0.1:1/": http: server closed idle connection`), netfail.Reset, "[]"},
 		{"wrapped, with words of its own", netfail.New("imap: cannot connect", fmt.Errorf("x: %w", dial(closedPort(t)))), netfail.Refused, "[]"},
 		{"kept kind", fmt.Errorf("outer: %w", netfail.Wrap("the server answered 500", nil).Because(netfail.Status, "500 Internal Server Error")),
 			netfail.Status, "[500 Internal Server Error]"},
