@@ -12,11 +12,5 @@ import "github.com/vocdesk/vocdesk"
 // without a kind (before kinds were kept, or one netfail does not know)
 // shows its English as stored.
 func (t tr) DeliveryError(english, reason string, args []string) string {
-	if reason == "" {
-		return english
-	}
-	if s := t.RefusalReason(keptRefusal(vocdesk.EUNPROCESSABLE, english, reason, args)); s != "" {
-		return s
-	}
-	return english
+	return t.keptWords(vocdesk.EUNPROCESSABLE, english, reason, args)
 }

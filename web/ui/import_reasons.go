@@ -10,10 +10,7 @@ import "github.com/vocdesk/vocdesk"
 // live refusal of the same reason would be; a row kept without a reason
 // (rejected before reasons were kept) shows its English as stored.
 func (t tr) ImportReject(rj *vocdesk.PurchaseImportReject) string {
-	if s := t.RefusalReason(keptRefusal(vocdesk.EINVALID, rj.Error, rj.Reason, rj.Args)); s != "" {
-		return s
-	}
-	return rj.Error
+	return t.keptWords(vocdesk.EINVALID, rj.Error, rj.Reason, rj.Args)
 }
 
 // ImportStop says after which row and why an import stopped, in the page's
@@ -28,6 +25,19 @@ func (t tr) ImportStop(imp *vocdesk.PurchaseImport) string {
 	}
 	why := t.Refusal(keptRefusal(imp.StopCode, "", imp.StopReason, imp.StopArgs))
 	return t.T("imports.stopped_after", imp.StoppedAfter, why)
+}
+
+// keptWords words a kept refusal (its English, reason and values) in the
+// page's language as a live one of the same reason would be, or shows its
+// English as stored when it has no reason (kept before reasons were) or
+// its reason no words in this language.
+func (t tr) keptWords(code, english, reason string, args []string) string {
+	if reason != "" {
+		if s := t.RefusalReason(keptRefusal(code, english, reason, args)); s != "" {
+			return s
+		}
+	}
+	return english
 }
 
 // keptRefusal is a kept refusal as the application error it was, its

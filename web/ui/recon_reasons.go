@@ -9,8 +9,5 @@ import "github.com/vocdesk/vocdesk"
 // its English as stored. The report has no download of these rows: the
 // API and errors.csv give the English message.
 func (t tr) ReconRowError(e *vocdesk.ReconRowError) string {
-	if s := t.RefusalReason(keptRefusal(vocdesk.EINVALID, e.Message, e.Reason, e.Args)); s != "" {
-		return s
-	}
-	return e.Message
+	return t.keptWords(vocdesk.EINVALID, e.Message, e.Reason, e.Args)
 }
