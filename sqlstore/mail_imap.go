@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -42,7 +41,7 @@ func scanIMAP(sc interface{ Scan(...any) error }) (*vocdesk.IMAPMailbox, error) 
 		&validity, &last, &mb.Fetched, &polled, &ok, &mb.LastError, &mb.LastReason, &kept, &mb.Failures, &next, &updated); err != nil {
 		return nil, err
 	}
-	_ = json.Unmarshal([]byte(kept), &mb.LastArgs)
+	mb.LastArgs = keptArgs(kept)
 	mb.Security, mb.UIDValidity, mb.LastUID = vocdesk.IMAPSecurity(sec), uint32(validity), uint32(last)
 	mb.HasPassword = mb.Password != ""
 	mb.LastPollAt, mb.LastOKAt = nullMicros(polled), nullMicros(ok)

@@ -54,18 +54,6 @@ func (s *ImportLogService) RecordImport(ctx context.Context, imp *vocdesk.Purcha
 	})
 }
 
-// reasonArgs is a reason's values as stored: a JSON array of strings,
-// each cut to 200 bytes (a value is a field of the file, which may be a
-// whole malformed row).
-func reasonArgs(args []string) string {
-	cut := make([]string, len(args))
-	for i, a := range args {
-		cut[i] = truncate(a, 200)
-	}
-	b, _ := json.Marshal(cut) // a []string always marshals
-	return string(b)
-}
-
 const importSelect = `SELECT id, file_name, header, row_count, stored_count, rejected_count, elapsed_us, error,
 	stopped_after, stop_code, stop_reason, stop_args, created_by, created_at
 	FROM purchase_imports`
@@ -79,7 +67,7 @@ func scanImport(r scanner) (*vocdesk.PurchaseImport, error) {
 		return nil, err
 	}
 	_ = json.Unmarshal([]byte(header), &imp.Header)
-	_ = json.Unmarshal([]byte(stopArgs), &imp.StopArgs)
+	imp.StopArgs = keptArgs(stopArgs)
 	imp.Elapsed, imp.CreatedAt = time.Duration(elapsed)*time.Microsecond, fromMicros(created)
 	return &imp, nil
 }
@@ -150,7 +138,7 @@ func (s *ImportLogService) EachImportReject(ctx context.Context, id int64, fn fu
 		if err := rows.Scan(&r.Line, &r.Error, &r.Reason, &args, &rec); err != nil {
 			return fmt.Errorf("sqlstore: import rejects: %w", err)
 		}
-		_ = json.Unmarshal([]byte(args), &r.Args)
+		r.Args = keptArgs(args)
 		_ = json.Unmarshal([]byte(rec), &r.Record)
 		if err := fn(&r); err != nil {
 			return err

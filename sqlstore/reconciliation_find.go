@@ -250,7 +250,7 @@ func (s *ReconciliationService) FindReconErrors(ctx context.Context, id int64, l
 		if err := rows.Scan(&e.Source, &e.Line, &e.Message, &e.Reason, &args); err != nil {
 			return nil, fmt.Errorf("sqlstore: reconciliation errors: %w", err)
 		}
-		_ = json.Unmarshal([]byte(args), &e.Args)
+		e.Args = keptArgs(args)
 		list = append(list, &e)
 	}
 	return list, rows.Err()

@@ -147,7 +147,7 @@ func (s *SocialService) FindReplyDeliveries(ctx context.Context, inquiryID int64
 		if err := rows.Scan(&d.MessageRef, &d.InquiryID, &d.State, &d.Attempts, &d.LastStatus, &d.LastError, &d.LastReason, &args, &at); err != nil {
 			return nil, fmt.Errorf("sqlstore: social replies: %w", err)
 		}
-		_ = json.Unmarshal([]byte(args), &d.LastArgs)
+		d.LastArgs = keptArgs(args)
 		d.UpdatedAt = fromMicros(at)
 		out[d.MessageRef] = &d
 	}

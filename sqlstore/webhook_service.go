@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -113,7 +112,7 @@ func scanDelivery(s scanner) (*vocdesk.WebhookDelivery, error) {
 		&d.LastError, &d.LastReason, &args, &created, &delivered); err != nil {
 		return nil, err
 	}
-	_ = json.Unmarshal([]byte(args), &d.LastArgs)
+	d.LastArgs = keptArgs(args)
 	d.Body, d.CreatedAt, d.DeliveredAt = []byte(body), fromMicros(created), nullMicros(delivered)
 	return &d, nil
 }
@@ -194,7 +193,7 @@ func (tx *Tx) deliveryLog(ctx context.Context, id int64) ([]vocdesk.WebhookAttem
 		if err := rows.Scan(&at, &w.StatusCode, &w.Error, &w.Reason, &args, &us); err != nil {
 			return nil, fmt.Errorf("sqlstore: webhook attempts: %w", err)
 		}
-		_ = json.Unmarshal([]byte(args), &w.Args)
+		w.Args = keptArgs(args)
 		w.At, w.Duration = fromMicros(at), microsDuration(us)
 		log = append(log, w)
 	}
