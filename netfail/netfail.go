@@ -55,8 +55,8 @@ type Error struct {
 func (e *Error) Error() string { return e.Text }
 func (e *Error) Unwrap() error { return e.Err }
 
-// New returns err worded as text, with the kind Classify finds in err; err
-// itself when it has none.
+// New returns err worded as text, with the kind Classify finds in err (of
+// no kind when it finds none: the text is then shown as it is).
 func New(text string, err error) error {
 	reason, args := Classify(err)
 	return &Error{Text: text, Reason: reason, Args: args, Err: err}
