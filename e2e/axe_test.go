@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -44,6 +45,14 @@ type axeViolation struct {
 // Axe runs axe-core on the page as it is now and fails the test on every
 // serious or critical violation (WCAG 2.1 A and AA rules, contrast among
 // them), naming the elements. Minor and moderate findings are logged.
+//
+// A form posted back to its own page (a reply, a hide) leaves the browser
+// at the same path while the next document streams in, so the page "as it
+// is now" may be half parsed: a footer button whose text has not arrived
+// yet reads as a button without a name. The script therefore loads axe into
+// the document it runs in and waits for that document's load event first;
+// a navigation that replaces the document mid-run destroys the script's
+// context, and the check runs again on the new one.
 func (s *Suite) Axe() {
 	s.T.Helper()
 	src, err := axeSource()
@@ -53,15 +62,22 @@ func (s *Suite) Axe() {
 	// The page's CSP forbids inline scripts, but Runtime.evaluate from the
 	// driver is not a page script and is not subject to it.
 	const run = `(async () => {
+		if (document.readyState !== "complete") {
+			await new Promise(done => addEventListener("load", done, {once: true}));
+		}
 		const r = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}});
 		return JSON.stringify(r.violations);
 	})()`
-	if _, err := chromedp.Run(s.ctx, chromedp.Evaluate[chromedp.Void](src+";0")); err != nil {
-		s.T.Fatalf("axe: load on %s: %v", s.Location(), err)
-	}
-	out, err := chromedp.Run(s.ctx, chromedp.Evaluate[string](run, chromedp.EvalAwaitPromise))
-	if err != nil {
-		s.T.Fatalf("axe on %s: %v", s.Location(), err)
+	var out string
+	for try := 1; ; try++ {
+		out, err = chromedp.Run(s.ctx, chromedp.Evaluate[string](src+"\n;"+run, chromedp.EvalAwaitPromise))
+		if err == nil {
+			break
+		}
+		if try == 3 {
+			s.T.Fatalf("axe on %s: %v", s.Location(), err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	var vs []axeViolation
 	if err := json.Unmarshal([]byte(out), &vs); err != nil {
