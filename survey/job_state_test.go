@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vocdesk/vocdesk"
 	"github.com/vocdesk/vocdesk/mail"
@@ -100,9 +101,14 @@ func TestSurveyMailState(t *testing.T) {
 		}
 		addr := m.Minji.Email
 		masked := vocdesk.MaskEmail(addr)
+		// leaks looks for the words in everything the event says. Its ids
+		// and time are left out: they hold digits only, and a timestamp
+		// such as 12:39:32.625509 "shows" the relay's 550.
 		leaks := func(ev *vocdesk.Message, what ...string) {
 			t.Helper()
-			raw, _ := json.Marshal(ev)
+			words := *ev
+			words.ID, words.InquiryID, words.AuthorID, words.CreatedAt = 0, 0, 0, time.Time{}
+			raw, _ := json.Marshal(words)
 			for _, w := range what {
 				if strings.Contains(strings.ToLower(string(raw)), strings.ToLower(w)) {
 					t.Fatalf("the event shows %q: %s", w, raw)
