@@ -101,7 +101,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	db := &DB{Now: time.Now, jobsWake: make(chan struct{}, 1)}
 	db.group.db = db
 	var err error
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if dialectOf(dsn) == dialectPostgres {
 		err = db.openPostgres(dsn)
 	} else {
 		err = db.openSQLite(strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//"))
@@ -122,6 +122,14 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.search = startSearchIndexer(db)
 	}
 	return db, nil
+}
+
+// dialectOf says which engine a database name is for.
+func dialectOf(dsn string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return dialectPostgres
+	}
+	return dialectSQLite
 }
 
 // pgReaders is how many reads a process runs on PostgreSQL at a time; the

@@ -2,8 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	"io/fs"
@@ -50,6 +52,39 @@ func (db *DB) Migrate(ctx context.Context) error {
 	// The search worker's first round may have found no queue to read.
 	db.search.wake()
 	return nil
+}
+
+// MigrationsDigest is a digest of every migration this build holds for the
+// engine of dsn (its SQL files, and the versions of those written in Go):
+// two builds with the same digest migrate an empty database to the same
+// schema. Tests name the migrated database they copy by it.
+func MigrationsDigest(dsn string) (string, error) {
+	dialect := dialectOf(dsn)
+	sub, err := fs.Sub(migrationsFS, "migrations/"+dialect)
+	if err != nil {
+		return "", fmt.Errorf("sqlstore: migrations: %w", err)
+	}
+	h := sha256.New()
+	// fs.WalkDir visits names in lexical order, so the digest is stable.
+	err = fs.WalkDir(sub, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(sub, path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %d\n", path, len(b))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("sqlstore: migrations: %w", err)
+	}
+	for _, m := range (&DB{dialect: dialect}).goMigrations() {
+		fmt.Fprintf(h, "go %d\n", m.Version)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // migrations is goose's provider for the engine's migrations, holding

@@ -1,13 +1,11 @@
 // Package sqlstoretest opens real, migrated, empty vocdesk databases for
 // tests: SQLite in a temp dir always, and PostgreSQL when
-// VOCDESK_TEST_POSTGRES holds a URL, each test in a schema of its own.
+// VOCDESK_TEST_POSTGRES holds a URL, each test in a database of its own.
 package sqlstoretest
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -22,7 +20,7 @@ const EnvPostgres = "VOCDESK_TEST_POSTGRES"
 
 // Open returns a migrated, empty database closed at the end of the test: an
 // SQLite file in a temp dir, or, when VOCDESK_TEST_POSTGRES is set, a fresh
-// PostgreSQL schema dropped at the end of the test.
+// PostgreSQL database dropped at the end of the test.
 func Open(tb testing.TB) *sqlstore.DB {
 	tb.Helper()
 	if u := os.Getenv(EnvPostgres); u != "" {
@@ -51,12 +49,12 @@ func SQLiteFile(tb testing.TB) string {
 	return path
 }
 
-// OpenPostgres returns a migrated, empty database in a new schema of the
-// PostgreSQL database at baseURL; the schema is dropped in tb.Cleanup.
+// OpenPostgres returns a migrated, empty database of its own on the
+// PostgreSQL server at baseURL (a copy of a migrated template,
+// pgtemplate.go), dropped in tb.Cleanup.
 func OpenPostgres(tb testing.TB, baseURL string) *sqlstore.DB {
 	tb.Helper()
-	dsn, _ := NewPostgresSchema(tb, baseURL)
-	return open(tb, dsn)
+	return open(tb, NewPostgresDatabase(tb, baseURL))
 }
 
 // NewPostgresSchema creates an empty schema with a random name in the
@@ -66,9 +64,7 @@ func OpenPostgres(tb testing.TB, baseURL string) *sqlstore.DB {
 // use it directly.
 func NewPostgresSchema(tb testing.TB, baseURL string) (dsn, schema string) {
 	tb.Helper()
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	schema = "test_" + hex.EncodeToString(b[:])
+	schema = "test_" + randomHex(8)
 
 	admin, err := sql.Open("pgx", baseURL)
 	if err != nil {
