@@ -1,11 +1,13 @@
 package ratelimit
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"fmt"
 	"net/netip"
 	"strings"
 	"time"
@@ -35,16 +37,21 @@ import (
 //     only against itself: even a guesser behind the owner's own address,
 //     aiming at the owner's account, cannot keep that browser out.
 //
-// Keys are hashed into a table of fixed size, so memory does not grow with
-// what clients send. It is safe for concurrent use.
+// Keys are keyed hashes (HMAC-SHA256 under the guard's key), so what a
+// client sends costs a fixed size whatever its length. The counters live
+// in GuardConfig.Counters: by default a table of fixed size in the process;
+// a server with several processes on one database gives them the
+// database's (sqlstore.SignInCounters) and one key, and they count as one.
+// It is safe for concurrent use.
 type Guard struct {
-	cfg GuardConfig
-	t   *table
-	now func() time.Time
-	// deviceKey signs device tokens: GuardConfig.DeviceKey, or one made
-	// for this guard, with which a token is unknown after a restart or on
-	// another process and the attempt takes the ordinary path.
-	deviceKey []byte
+	cfg      GuardConfig
+	counters Counters
+	now      func() time.Time
+	// key signs device tokens (GuardConfig.Key, or one made for this
+	// guard, with which a token is unknown after a restart or on another
+	// process and the attempt takes the ordinary path); counterKey, made
+	// from it, hashes the counters' keys.
+	key, counterKey []byte
 }
 
 // GuardConfig sets a Guard's budgets. DefaultGuardConfig gives the server's.
@@ -63,11 +70,15 @@ type GuardConfig struct {
 	PairEvery time.Duration // then one more each PairEvery
 	KnownFor  time.Duration // how long a successful sign-in makes a pair known
 
-	// DeviceKey signs device tokens (at least 32 bytes): the server's, the
-	// same for every process on a database, so that a browser's token
-	// holds after a restart and behind a load balancer. Nil: a key made
-	// for this guard alone.
-	DeviceKey []byte
+	// Key signs device tokens and hashes the counters' keys (at least 32
+	// bytes): the server's, the same for every process on a database, so
+	// that a browser's token holds after a restart and behind a load
+	// balancer, and shared Counters name the same counter alike. Nil: a
+	// key made for this guard alone.
+	Key []byte
+	// Counters keeps the counters. Nil: a table of Slots slots in the
+	// process, its own to this guard.
+	Counters Counters
 }
 
 // DefaultGuardConfig is the server's policy: ten failures from an address,
@@ -86,11 +97,17 @@ func DefaultGuardConfig() GuardConfig {
 
 // NewGuard returns a guard with cfg's budgets.
 func NewGuard(cfg GuardConfig) *Guard {
-	g := &Guard{cfg: cfg, t: newTable(cfg.Slots), now: time.Now, deviceKey: cfg.DeviceKey}
-	if len(g.deviceKey) < 32 {
-		g.deviceKey = make([]byte, 32)
-		_, _ = rand.Read(g.deviceKey) // crypto/rand.Read never fails on supported platforms
+	g := &Guard{cfg: cfg, counters: cfg.Counters, now: time.Now, key: cfg.Key}
+	if g.counters == nil {
+		g.counters = newTable(cfg.Slots)
 	}
+	if len(g.key) < 32 {
+		g.key = make([]byte, 32)
+		_, _ = rand.Read(g.key) // crypto/rand.Read never fails on supported platforms
+	}
+	m := hmac.New(sha256.New, g.key)
+	m.Write([]byte("vocdesk sign-in counters"))
+	g.counterKey = m.Sum(nil)
 	return g
 }
 
@@ -111,104 +128,110 @@ const maxAccountLen = 1024
 // Attempt is one sign-in attempt that the guard let through. It counts as a
 // failure unless Succeeded or Cancel is called.
 type Attempt struct {
-	g                *Guard
-	addr, acct, pair uint64
-	known            uint64
-	chargedAddr      bool
-	chargedAcct      bool
-	chargedPair      bool
+	g           *Guard
+	keys        []uint64 // address, account, pair (or device), known pair
+	chargedAddr bool
+	chargedAcct bool
+	chargedPair bool
 }
+
+// The counters of an attempt, in Attempt.keys.
+const (
+	cAddr = iota
+	cAcct
+	cPair
+	cKnown
+)
 
 // Begin asks whether a sign-in to account (an email) in realm from addr (a
 // client IP) may be tried now. When it may, the attempt is charged as a
 // failure until the caller says otherwise. When it may not, wait says when
-// to come back; a refused attempt costs nothing.
+// to come back; a refused attempt costs nothing. An error is the
+// counters' store failing; nothing was charged.
 //
 // device is the device token the client sent (DeviceToken), or "".
-func (g *Guard) Begin(realm, account, addr, device string) (a *Attempt, wait time.Duration, ok bool) {
+func (g *Guard) Begin(ctx context.Context, realm, account, addr, device string) (a *Attempt, wait time.Duration, ok bool, err error) {
 	if len(account) > maxAccountLen {
 		account = account[:maxAccountLen]
 	}
 	account = strings.ToLower(strings.TrimSpace(account))
 	addr = addrKey(addr)
 	now := g.now().UnixNano()
-	a = &Attempt{
-		g:     g,
-		addr:  g.t.hash(kindAddr, addr),
-		acct:  g.t.hash(kindAccount, realm, account),
-		pair:  g.t.hash(kindPair, realm, account, addr),
-		known: g.t.hash(kindKnown, realm, account, addr),
-	}
+	a = &Attempt{g: g, keys: []uint64{
+		cAddr:  g.hash(kindAddr, addr),
+		cAcct:  g.hash(kindAccount, realm, account),
+		cPair:  g.hash(kindPair, realm, account, addr),
+		cKnown: g.hash(kindKnown, realm, account, addr),
+	}}
 	trusted := g.validDevice(device, realm, account, now)
 	if trusted {
 		// The device's own budget stands in for the pair's.
-		a.pair = g.t.hash(kindDevice, device)
+		a.keys[cPair] = g.hash(kindDevice, device)
 	}
-	t := g.t
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if k := t.find(a.known); trusted || k != nil && k.tat > now {
-		s := t.take(a.pair)
-		if w := gcraWait(s.tat, now, g.cfg.PairEvery, g.cfg.PairBurst); w > 0 {
-			return nil, w, false
+	err = g.counters.Update(ctx, now, a.keys, func(c []Counter) {
+		a.chargedAddr, a.chargedAcct, a.chargedPair = false, false, false
+		if trusted || c[cKnown].Tat > now {
+			if wait = gcraWait(c[cPair].Tat, now, g.cfg.PairEvery, g.cfg.PairBurst); wait > 0 {
+				return
+			}
+			gcraCharge(&c[cPair], now, g.cfg.PairEvery)
+			a.chargedPair = true
+			return
 		}
-		gcraCharge(s, now, g.cfg.PairEvery)
-		a.chargedPair = true
-		return a, 0, true
+		wait = max(gcraWait(c[cAddr].Tat, now, g.cfg.AddrEvery, g.cfg.AddrBurst), g.accountWait(c[cAcct].Tat, c[cAcct].Last, now))
+		if wait > 0 {
+			return
+		}
+		gcraCharge(&c[cAddr], now, g.cfg.AddrEvery)
+		gcraCharge(&c[cAcct], now, g.cfg.AccountDecay)
+		a.chargedAddr, a.chargedAcct = true, true
+	})
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("ratelimit: %w", err)
 	}
-	var addrTat, acctTat, acctLast int64
-	if s := t.find(a.addr); s != nil {
-		addrTat = s.tat
-	}
-	if s := t.find(a.acct); s != nil {
-		acctTat, acctLast = s.tat, s.last
-	}
-	wait = max(gcraWait(addrTat, now, g.cfg.AddrEvery, g.cfg.AddrBurst), g.accountWait(acctTat, acctLast, now))
 	if wait > 0 {
-		return nil, wait, false
+		return nil, wait, false, nil
 	}
-	gcraCharge(t.take(a.addr), now, g.cfg.AddrEvery)
-	gcraCharge(t.take(a.acct), now, g.cfg.AccountDecay)
-	a.chargedAddr, a.chargedAcct = true, true
-	return a, 0, true
+	return a, 0, true, nil
 }
 
 // Succeeded refunds the attempt, forgets the account's failures and makes
 // the account and address a known pair.
-func (a *Attempt) Succeeded() {
-	g, t := a.g, a.g.t
+func (a *Attempt) Succeeded(ctx context.Context) error {
+	g := a.g
 	now := g.now().UnixNano()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	a.refund(now)
-	t.drop(a.acct)
-	t.drop(a.pair)
-	k := t.take(a.known)
-	k.tat, k.last = now+int64(g.cfg.KnownFor), now
+	return a.update(ctx, now, func(c []Counter) {
+		c[cAcct], c[cPair] = Counter{}, Counter{}
+		c[cKnown] = Counter{Tat: now + int64(g.cfg.KnownFor), Last: now}
+	})
 }
 
 // Cancel refunds the attempt without counting it either way: for attempts
 // that never reached the password check (a server error).
-func (a *Attempt) Cancel() {
-	now := a.g.now().UnixNano()
-	a.g.t.mu.Lock()
-	defer a.g.t.mu.Unlock()
-	a.refund(now)
+func (a *Attempt) Cancel(ctx context.Context) error {
+	return a.update(ctx, a.g.now().UnixNano(), func([]Counter) {})
 }
 
-// refund gives back what Begin charged. The caller holds the table's lock.
-func (a *Attempt) refund(now int64) {
-	g, t := a.g, a.g.t
-	if a.chargedAddr {
-		gcraRefund(t.find(a.addr), now, g.cfg.AddrEvery)
-	}
-	if a.chargedAcct {
-		gcraRefund(t.find(a.acct), now, g.cfg.AccountDecay)
-	}
-	if a.chargedPair {
-		gcraRefund(t.find(a.pair), now, g.cfg.PairEvery)
+// update gives back what Begin charged, then applies then, in one step.
+func (a *Attempt) update(ctx context.Context, now int64, then func(c []Counter)) error {
+	g := a.g
+	err := g.counters.Update(ctx, now, a.keys, func(c []Counter) {
+		if a.chargedAddr {
+			gcraRefund(&c[cAddr], now, g.cfg.AddrEvery)
+		}
+		if a.chargedAcct {
+			gcraRefund(&c[cAcct], now, g.cfg.AccountDecay)
+		}
+		if a.chargedPair {
+			gcraRefund(&c[cPair], now, g.cfg.PairEvery)
+		}
+		then(c)
+	})
+	if err != nil {
+		return fmt.Errorf("ratelimit: %w", err)
 	}
 	a.chargedAddr, a.chargedAcct, a.chargedPair = false, false, false
+	return nil
 }
 
 // The counters follow the generic cell rate algorithm: tat (the theoretical
@@ -224,18 +247,16 @@ func gcraWait(tat, now int64, every time.Duration, burst int) time.Duration {
 	return 0
 }
 
-func gcraCharge(s *slot, now int64, every time.Duration) {
-	s.tat = max(s.tat, now) + int64(every)
-	s.last = now
+func gcraCharge(c *Counter, now int64, every time.Duration) {
+	c.Tat = max(c.Tat, now) + int64(every)
+	c.Last = now
 }
 
-// gcraRefund takes one charge back, when the slot still exists (it may have
-// been reused for another key meanwhile, then there is nothing to give).
-func gcraRefund(s *slot, now int64, every time.Duration) {
-	if s == nil {
-		return
-	}
-	s.tat = max(s.tat-int64(every), now)
+// gcraRefund takes one charge back. A counter forgotten meanwhile (its
+// slot reused for another key, or expired) reads as zero and stays at
+// nothing.
+func gcraRefund(c *Counter, now int64, every time.Duration) {
+	c.Tat = max(c.Tat-int64(every), now)
 }
 
 // accountWait is the delay an account's failures impose on the next attempt
@@ -308,8 +329,26 @@ func (g *Guard) validDevice(token, realm, account string, now int64) bool {
 	return hmac.Equal(b[8:], g.deviceMAC(realm, account, exp))
 }
 
+// hash is the counter key of a kind and the parts of a key: an HMAC under
+// the guard's counter key, each part preceded by its length so that
+// ("ab","c") and ("a","bc") differ, cut to 64 bits (0 is kept free, as a
+// table's empty slot).
+func (g *Guard) hash(kind byte, parts ...string) uint64 {
+	m := hmac.New(sha256.New, g.counterKey)
+	m.Write([]byte{kind})
+	for _, p := range parts {
+		m.Write(binary.BigEndian.AppendUint32(nil, uint32(len(p))))
+		m.Write([]byte(p))
+	}
+	k := binary.BigEndian.Uint64(m.Sum(nil))
+	if k == 0 {
+		k = 1
+	}
+	return k
+}
+
 func (g *Guard) deviceMAC(realm, account string, exp int64) []byte {
-	m := hmac.New(sha256.New, g.deviceKey)
+	m := hmac.New(sha256.New, g.key)
 	m.Write([]byte(realm))
 	m.Write([]byte{0})
 	m.Write([]byte(account))

@@ -23,7 +23,7 @@ func testGuard(cfg GuardConfig) (*Guard, *clock) {
 
 func fail(t *testing.T, g *Guard, realm, acct, addr string) {
 	t.Helper()
-	if _, w, ok := g.Begin(realm, acct, addr, ""); !ok {
+	if _, w, ok, _ := g.Begin(t.Context(), realm, acct, addr, ""); !ok {
 		t.Fatalf("attempt on %s from %s refused (wait %v)", acct, addr, w)
 	}
 }
@@ -35,7 +35,7 @@ func TestGuardLimitsAnAddressAcrossAccounts(t *testing.T) {
 	for i := range 10 {
 		fail(t, g, "customer", "victim"+strconv.Itoa(i)+"@example.com", "203.0.113.7")
 	}
-	_, wait, ok := g.Begin("customer", "victim99@example.com", "203.0.113.7", "")
+	_, wait, ok, _ := g.Begin(t.Context(), "customer", "victim99@example.com", "203.0.113.7", "")
 	if ok || wait <= 0 || wait > 6*time.Second {
 		t.Fatalf("11th failure from one address: ok=%v wait=%v; want refused for at most 6s", ok, wait)
 	}
@@ -47,7 +47,7 @@ func TestGuardLimitsAnAddressAcrossAccounts(t *testing.T) {
 	for i := range 10 {
 		fail(t, g, "customer", "x"+strconv.Itoa(i)+"@example.com", "2001:db8:1:2::"+strconv.Itoa(i+1))
 	}
-	if _, _, ok := g.Begin("customer", "y@example.com", "2001:db8:1:2:ffff::1", ""); ok {
+	if _, _, ok, _ := g.Begin(t.Context(), "customer", "y@example.com", "2001:db8:1:2:ffff::1", ""); ok {
 		t.Fatal("a fresh address in the same IPv6 /64 escaped the address limit")
 	}
 }
@@ -58,19 +58,19 @@ func TestGuardLimitsAnAddressAcrossAccounts(t *testing.T) {
 func TestGuardCountsOnlyFailures(t *testing.T) {
 	g, _ := testGuard(DefaultGuardConfig())
 	for i := range 100 {
-		a, w, ok := g.Begin("developer", "agent"+strconv.Itoa(i%7)+"@example.com", "192.0.2.10", "")
+		a, w, ok, _ := g.Begin(t.Context(), "developer", "agent"+strconv.Itoa(i%7)+"@example.com", "192.0.2.10", "")
 		if !ok {
 			t.Fatalf("sign-in %d refused (wait %v) though all before succeeded", i, w)
 		}
-		a.Succeeded()
+		a.Succeeded(t.Context())
 	}
 	// A refused attempt is free too: retrying early does not push the next
 	// chance further away.
 	for i := range 10 {
 		fail(t, g, "developer", "z"+strconv.Itoa(i)+"@example.com", "192.0.2.99")
 	}
-	_, w1, _ := g.Begin("developer", "z@example.com", "192.0.2.99", "")
-	_, w2, _ := g.Begin("developer", "z@example.com", "192.0.2.99", "")
+	_, w1, _, _ := g.Begin(t.Context(), "developer", "z@example.com", "192.0.2.99", "")
+	_, w2, _, _ := g.Begin(t.Context(), "developer", "z@example.com", "192.0.2.99", "")
 	if w1 != w2 {
 		t.Fatalf("a refused attempt moved the wait from %v to %v", w1, w2)
 	}
@@ -82,22 +82,22 @@ func TestGuardCountsOnlyFailures(t *testing.T) {
 // against the account's owner").
 func TestGuardAccountDelayAndKnownPair(t *testing.T) {
 	g, c := testGuard(DefaultGuardConfig())
-	a, _, ok := g.Begin("customer", "Owner@Example.com", "192.0.2.1", "")
+	a, _, ok, _ := g.Begin(t.Context(), "customer", "Owner@Example.com", "192.0.2.1", "")
 	if !ok {
 		t.Fatal("first sign-in refused")
 	}
-	a.Succeeded()
+	a.Succeeded(t.Context())
 
 	for i := range 5 {
 		fail(t, g, "customer", "owner@example.com", "198.51.100."+strconv.Itoa(i+1))
 	}
-	_, wait, ok := g.Begin("customer", "owner@example.com", "198.51.100.50", "")
+	_, wait, ok, _ := g.Begin(t.Context(), "customer", "owner@example.com", "198.51.100.50", "")
 	if ok || wait <= 0 || wait > time.Second {
 		t.Fatalf("6th failure on one account from a new address: ok=%v wait=%v; want a delay of at most 1s", ok, wait)
 	}
 	c.add(time.Second)
 	fail(t, g, "customer", "owner@example.com", "198.51.100.50")
-	_, wait, _ = g.Begin("customer", "owner@example.com", "198.51.100.51", "")
+	_, wait, _, _ = g.Begin(t.Context(), "customer", "owner@example.com", "198.51.100.51", "")
 	if wait <= time.Second || wait > 2*time.Second {
 		t.Fatalf("the delay does not grow: %v after the 6th failure", wait)
 	}
@@ -106,20 +106,20 @@ func TestGuardAccountDelayAndKnownPair(t *testing.T) {
 		c.add(5 * time.Minute)
 		fail(t, g, "customer", "owner@example.com", "198.51.100.60")
 	}
-	if _, wait, _ = g.Begin("customer", "owner@example.com", "198.51.100.61", ""); wait > 5*time.Minute {
+	if _, wait, _, _ = g.Begin(t.Context(), "customer", "owner@example.com", "198.51.100.61", ""); wait > 5*time.Minute {
 		t.Fatalf("delay %v over the cap", wait)
 	}
 	// Meanwhile the owner, at their own address, signs in at once.
-	a, wait, ok = g.Begin("customer", "owner@example.com", "192.0.2.1", "")
+	a, wait, ok, _ = g.Begin(t.Context(), "customer", "owner@example.com", "192.0.2.1", "")
 	if !ok {
 		t.Fatalf("the owner at a known address is refused (wait %v)", wait)
 	}
-	a.Succeeded()
+	a.Succeeded(t.Context())
 	// A guesser behind the owner's address gets only the pair's few tries.
 	for range 5 {
 		fail(t, g, "customer", "owner@example.com", "192.0.2.1")
 	}
-	if _, _, ok := g.Begin("customer", "owner@example.com", "192.0.2.1", ""); ok {
+	if _, _, ok, _ := g.Begin(t.Context(), "customer", "owner@example.com", "192.0.2.1", ""); ok {
 		t.Fatal("a known pair has no limit of its own")
 	}
 }
@@ -133,7 +133,7 @@ func TestGuardChargesInFlightAttempts(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 64 {
 		wg.Go(func() {
-			if _, _, ok := g.Begin("operator", "x"+strconv.Itoa(i)+"@example.com", "203.0.113.9", ""); ok {
+			if _, _, ok, _ := g.Begin(t.Context(), "operator", "x"+strconv.Itoa(i)+"@example.com", "203.0.113.9", ""); ok {
 				mu.Lock()
 				allowed++
 				mu.Unlock()
@@ -152,7 +152,7 @@ func TestGuardMemoryIsFixed(t *testing.T) {
 	cfg := DefaultGuardConfig()
 	cfg.AddrBurst = 1 << 30 // let every attempt through, to fill the table
 	g, _ := testGuard(cfg)
-	if got := g.t.size(); got != 1<<16 {
+	if got := g.counters.(*table).size(); got != 1<<16 {
 		t.Fatalf("table has %d slots", got)
 	}
 	big := strings.Repeat("x", 64<<10)
@@ -160,9 +160,9 @@ func TestGuardMemoryIsFixed(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	for i := range 20_000 {
-		a, _, _ := g.Begin("customer", big+strconv.Itoa(i), "203.0.113."+strconv.Itoa(i%250), "")
+		a, _, _, _ := g.Begin(t.Context(), "customer", big+strconv.Itoa(i), "203.0.113."+strconv.Itoa(i%250), "")
 		if a != nil && i%2 == 0 {
-			a.Succeeded()
+			a.Succeeded(t.Context())
 		}
 	}
 	runtime.GC()
@@ -191,23 +191,23 @@ func TestTableEvictsLeastRecentlyUsed(t *testing.T) {
 // keep that browser out; the token is worth nothing for another account.
 func TestGuardDeviceToken(t *testing.T) {
 	g, c := testGuard(DefaultGuardConfig())
-	a, _, _ := g.Begin("developer", "owner@example.com", "192.0.2.1", "")
-	a.Succeeded()
+	a, _, _, _ := g.Begin(t.Context(), "developer", "owner@example.com", "192.0.2.1", "")
+	a.Succeeded(t.Context())
 	device := g.DeviceToken("developer", "Owner@example.com")
 	for range 20 {
 		c.add(6 * time.Second)
-		if a, _, ok := g.Begin("developer", "owner@example.com", "192.0.2.1", ""); ok {
+		if a, _, ok, _ := g.Begin(t.Context(), "developer", "owner@example.com", "192.0.2.1", ""); ok {
 			_ = a // a failure: left counted
 		}
 	}
-	if _, _, ok := g.Begin("developer", "owner@example.com", "192.0.2.1", ""); ok {
+	if _, _, ok, _ := g.Begin(t.Context(), "developer", "owner@example.com", "192.0.2.1", ""); ok {
 		t.Fatal("the guesser at the owner's address was never slowed")
 	}
-	a, wait, ok := g.Begin("developer", "owner@example.com", "192.0.2.1", device)
+	a, wait, ok, _ := g.Begin(t.Context(), "developer", "owner@example.com", "192.0.2.1", device)
 	if !ok {
 		t.Fatalf("the owner's browser is kept out (wait %v)", wait)
 	}
-	a.Succeeded()
+	a.Succeeded(t.Context())
 	for _, bad := range []string{g.DeviceToken("developer", "other@example.com"), g.DeviceToken("customer", "owner@example.com"), device[:len(device)-2] + "AA", "x"} {
 		if g.validDevice(bad, "developer", "owner@example.com", c.now().UnixNano()) {
 			t.Errorf("token %q is accepted for another account or realm", bad)
@@ -224,7 +224,7 @@ func TestGuardDeviceToken(t *testing.T) {
 // own does not.
 func TestGuardDeviceTokenSharedKey(t *testing.T) {
 	cfg := DefaultGuardConfig()
-	cfg.DeviceKey = []byte("0123456789abcdef0123456789abcdef")
+	cfg.Key = []byte("0123456789abcdef0123456789abcdef")
 	one, _ := testGuard(cfg)
 	device := one.DeviceToken("developer", "owner@example.com")
 	other, c := testGuard(cfg)

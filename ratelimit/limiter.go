@@ -1,6 +1,10 @@
 package ratelimit
 
-import "time"
+import (
+	"context"
+	"hash/maphash"
+	"time"
+)
 
 // Limiter bounds how often each key may act: burst acts in a row, then one
 // each every. Unlike the Guard it counts every act, not failures: it is for
@@ -11,31 +15,31 @@ type Limiter struct {
 	every time.Duration
 	burst int
 	t     *table
-	now   func() time.Time
+	// seed hashes keys, random per limiter so that nobody outside the
+	// process can pick keys that land in one bucket.
+	seed maphash.Seed
+	now  func() time.Time
 }
 
 // NewLimiter returns a limiter of burst acts, then one each every, keeping
 // at most slots keys (the least recently used are forgotten first).
 func NewLimiter(every time.Duration, burst, slots int) *Limiter {
-	return &Limiter{every: every, burst: burst, t: newTable(slots), now: time.Now}
+	return &Limiter{every: every, burst: burst, t: newTable(slots), seed: maphash.MakeSeed(), now: time.Now}
 }
 
 // Reserve takes one act of key when there is one left, or says how long
 // until there is.
 func (l *Limiter) Reserve(key string) (ok bool, retryAfter time.Duration) {
-	k := l.t.hash('l', key)
+	k := maphash.String(l.seed, key) | 1 // never 0, a free slot
 	now := l.now().UnixNano()
-	l.t.mu.Lock()
-	defer l.t.mu.Unlock()
-	var tat int64
-	if s := l.t.find(k); s != nil {
-		tat = s.tat
-	}
-	if w := gcraWait(tat, now, l.every, l.burst); w > 0 {
-		return false, w
-	}
-	gcraCharge(l.t.take(k), now, l.every)
-	return true, 0
+	// A table's Update does no I/O and never fails.
+	_ = l.t.Update(context.Background(), now, []uint64{k}, func(c []Counter) {
+		if retryAfter = gcraWait(c[0].Tat, now, l.every, l.burst); retryAfter > 0 {
+			return
+		}
+		gcraCharge(&c[0], now, l.every)
+	})
+	return retryAfter == 0, retryAfter
 }
 
 // NewWriteLimiter is the server's allowance for a customer's review writes

@@ -1,11 +1,12 @@
 // Package ratelimit slows down password guessing: it counts failed sign-ins
-// per client address and per account in a table of fixed size, so that what
-// an attacker sends can cost neither memory nor, past a few tries, password
+// per client address and per account, in a table of fixed size or in a
+// store the server's processes share (Counters), so that what an attacker
+// sends can cost neither unbounded memory nor, past a few tries, password
 // hashing.
 package ratelimit
 
 import (
-	"hash/maphash"
+	"context"
 	"sync"
 )
 
@@ -24,11 +25,11 @@ type slot struct {
 	last int64  // when the slot was last written, for eviction
 }
 
-// table is a fixed-size, set-associative map from hashed keys to counters.
-// The hash seed is random per table, so nobody outside the process can pick
-// keys that land in one bucket to push a victim's counter out.
+// table is a fixed-size, set-associative map from hashed keys to counters:
+// the Counters of a guard that keeps them in its process. The keys are
+// keyed hashes (Guard.key), so nobody without the guard's key can pick keys
+// that land in one bucket to push a victim's counter out.
 type table struct {
-	seed    maphash.Seed
 	mu      sync.Mutex
 	buckets [][ways]slot
 	mask    uint64
@@ -41,28 +42,34 @@ func newTable(slots int) *table {
 	for n*ways < slots {
 		n <<= 1
 	}
-	return &table{seed: maphash.MakeSeed(), buckets: make([][ways]slot, n), mask: uint64(n - 1)}
+	return &table{buckets: make([][ways]slot, n), mask: uint64(n - 1)}
 }
 
-// hash hashes the parts of a key, each preceded by its length so that
-// ("ab","c") and ("a","bc") differ. The parts are streamed into the hash,
-// never joined into one string.
-func (t *table) hash(kind byte, parts ...string) uint64 {
-	var h maphash.Hash
-	h.SetSeed(t.seed)
-	_ = h.WriteByte(kind)
-	for _, p := range parts {
-		var n [4]byte
-		l := len(p)
-		n[0], n[1], n[2], n[3] = byte(l), byte(l>>8), byte(l>>16), byte(l>>24)
-		_, _ = h.Write(n[:])
-		_, _ = h.WriteString(p)
+// Update is Counters.Update: under the table's lock, it reads the keys'
+// slots, calls change once, and writes back the counters it changed,
+// freeing the slots of those that now count nothing.
+func (t *table) Update(_ context.Context, now int64, keys []uint64, change func(c []Counter)) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c := make([]Counter, len(keys))
+	for i, k := range keys {
+		if s := t.find(k); s != nil {
+			c[i] = Counter{Tat: s.tat, Last: s.last}
+		}
 	}
-	k := h.Sum64()
-	if k == 0 {
-		k = 1 // 0 marks a free slot
+	before := append([]Counter(nil), c...)
+	change(c)
+	for i, k := range keys {
+		switch {
+		case c[i] == before[i]:
+		case c[i].Tat <= now:
+			t.drop(k)
+		default:
+			s := t.take(k)
+			s.tat, s.last = c[i].Tat, c[i].Last
+		}
 	}
-	return k
+	return nil
 }
 
 // find returns the slot of key, or nil. The caller holds t.mu.

@@ -42,7 +42,10 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	if err := vocdesk.CheckSignInSizes(req.Email, req.Password); err != nil {
 		return err
 	}
-	attempt, wait, ok := s.loginLimiter.Begin(string(realm), req.Email, clientIP(r), "")
+	attempt, wait, ok, err := s.loginLimiter.Begin(r.Context(), string(realm), req.Email, clientIP(r), "")
+	if err != nil {
+		return err
+	}
 	if !ok {
 		w.Header().Set("Retry-After", retryAfter(wait))
 		return vocdesk.Errorf(vocdesk.ERATELIMITED, "too many sign-in attempts; try again in %s seconds", retryAfter(wait))
@@ -50,11 +53,17 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.svc.Auth.Authenticate(r.Context(), realm, req.Email, req.Password)
 	switch vocdesk.ErrorCode(err) {
 	case "":
-		attempt.Succeeded()
+		// The sign-in stands even if its refund is not kept: the account
+		// then carries one failure more, which decays.
+		if err := attempt.Succeeded(r.Context()); err != nil {
+			s.log.WarnContext(r.Context(), "api: sign-in guard", "err", err)
+		}
 	case vocdesk.EUNAUTHORIZED:
 		return err // a failure: it stays counted
 	default:
-		attempt.Cancel()
+		if err := attempt.Cancel(r.Context()); err != nil {
+			s.log.WarnContext(r.Context(), "api: sign-in guard", "err", err)
+		}
 		return err
 	}
 	secret, sess, err := s.svc.Auth.CreateSession(r.Context(), a, tokenTTL)

@@ -208,16 +208,18 @@ func runServe(ctx context.Context, env *Env, args []string) int {
 	return 0
 }
 
-// loginGuard is the sign-in guard of the API and the pages, its device
-// tokens signed with the database's key (sqlstore.ServerKey), so that the
-// browser an owner signed in with keeps skipping strangers' limits after a
-// restart and on every process behind a load balancer.
+// loginGuard is the sign-in guard of the API and the pages. Its counters
+// are the database's and its key is the database's (sqlstore.ServerKey),
+// so every process behind a load balancer counts one budget per address
+// and per account, and the browser an owner signed in with keeps skipping
+// strangers' limits after a restart and on every process.
 func loginGuard(ctx context.Context, db *sqlstore.DB) (*ratelimit.Guard, error) {
 	key, err := db.ServerKey(ctx, "signin-device")
 	if err != nil {
 		return nil, err
 	}
 	cfg := ratelimit.DefaultGuardConfig()
-	cfg.DeviceKey = key
+	cfg.Key = key
+	cfg.Counters = sqlstore.NewSignInCounters(db)
 	return ratelimit.NewGuard(cfg), nil
 }

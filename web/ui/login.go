@@ -78,7 +78,11 @@ func (h *handler) loginSubmit(rl realmInfo) http.HandlerFunc {
 		if c, err := r.Cookie(deviceCookie(rl)); err == nil {
 			device = c.Value
 		}
-		attempt, wait, ok := h.limiter.Begin(string(rl.realm), email, clientIP(r), device)
+		attempt, wait, ok, err := h.limiter.Begin(r.Context(), string(rl.realm), email, clientIP(r), device)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
 		if !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 			h.renderLogin(w, r, http.StatusTooManyRequests, rl, email, next, "login.too_many")
@@ -87,12 +91,18 @@ func (h *handler) loginSubmit(rl realmInfo) http.HandlerFunc {
 		actor, err := h.svc.Auth.Authenticate(r.Context(), rl.realm, email, password)
 		switch vocdesk.ErrorCode(err) {
 		case "":
-			attempt.Succeeded()
+			// The sign-in stands even if its refund is not kept: the
+			// account then carries one failure more, which decays.
+			if err := attempt.Succeeded(r.Context()); err != nil {
+				h.log.WarnContext(r.Context(), "ui: sign-in guard", "err", err)
+			}
 		case vocdesk.EUNAUTHORIZED, vocdesk.EINVALID, vocdesk.ENOTFOUND, vocdesk.EFORBIDDEN:
 			h.renderLogin(w, r, http.StatusOK, rl, email, next, "login.failed")
 			return
 		default:
-			attempt.Cancel()
+			if err := attempt.Cancel(r.Context()); err != nil {
+				h.log.WarnContext(r.Context(), "ui: sign-in guard", "err", err)
+			}
 			h.serverError(w, r, err)
 			return
 		}
