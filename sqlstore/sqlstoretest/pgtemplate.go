@@ -50,14 +50,7 @@ func NewPostgresDatabase(tb testing.TB, baseURL string) string {
 		admin.Close()
 		tb.Fatalf("sqlstoretest: copy the template: %v", err)
 	}
-	tb.Cleanup(func() {
-		defer admin.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			tb.Errorf("sqlstoretest: drop database: %v", err)
-		}
-	})
+	dropAtCleanup(tb, admin, "DROP DATABASE "+name+" WITH (FORCE)")
 	dsn, err := databaseURL(baseURL, name)
 	if err != nil {
 		tb.Fatalf("sqlstoretest: %s: %v", EnvPostgres, err)
@@ -165,4 +158,16 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// dropAtCleanup runs drop on admin when the test ends, then closes admin.
+func dropAtCleanup(tb testing.TB, admin *sql.DB, drop string) {
+	tb.Cleanup(func() {
+		defer admin.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := admin.ExecContext(ctx, drop); err != nil {
+			tb.Errorf("sqlstoretest: %s: %v", drop, err)
+		}
+	})
 }

@@ -76,14 +76,7 @@ func NewPostgresSchema(tb testing.TB, baseURL string) (dsn, schema string) {
 		admin.Close()
 		tb.Fatalf("sqlstoretest: create schema: %v", err)
 	}
-	tb.Cleanup(func() {
-		defer admin.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			tb.Errorf("sqlstoretest: drop schema: %v", err)
-		}
-	})
+	dropAtCleanup(tb, admin, "DROP SCHEMA "+schema+" CASCADE")
 
 	u, err := url.Parse(baseURL)
 	if err != nil {
