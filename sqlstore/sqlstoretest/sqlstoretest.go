@@ -54,7 +54,7 @@ func SQLiteFile(tb testing.TB) string {
 // pgtemplate.go), dropped in tb.Cleanup.
 func OpenPostgres(tb testing.TB, baseURL string) *sqlstore.DB {
 	tb.Helper()
-	return open(tb, NewPostgresDatabase(tb, baseURL))
+	return open(tb, newPostgresDatabase(tb, baseURL))
 }
 
 // NewPostgresSchema creates an empty schema with a random name in the
