@@ -1,6 +1,9 @@
 package ratelimit
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // Counter is one counter's state. Tat, in Unix nanoseconds, is the generic
 // cell rate algorithm's theoretical arrival time (guard.go); Last is when
@@ -23,4 +26,27 @@ type Counters interface {
 	// everything it reports on each call. now is the caller's clock, by
 	// which the store knows which counters count nothing.
 	Update(ctx context.Context, now int64, keys []uint64, change func(c []Counter)) error
+}
+
+// Edit is what a store keeps of one counter after a change: the counter
+// at index I of the keys, forgotten (it counts nothing any more) or kept
+// with its new value.
+type Edit struct {
+	I      int
+	Forget bool
+}
+
+// Apply calls change on c and returns the edits a store makes for it: one
+// per counter change left different, in the order of c. No edits: change
+// changed nothing (an attempt refused), and there is nothing to write.
+func Apply(now int64, c []Counter, change func(c []Counter)) []Edit {
+	before := slices.Clone(c)
+	change(c)
+	var edits []Edit
+	for i := range c {
+		if c[i] != before[i] {
+			edits = append(edits, Edit{I: i, Forget: c[i].Tat <= now})
+		}
+	}
+	return edits
 }

@@ -57,17 +57,13 @@ func (t *table) Update(_ context.Context, now int64, keys []uint64, change func(
 			c[i] = Counter{Tat: s.tat, Last: s.last}
 		}
 	}
-	before := append([]Counter(nil), c...)
-	change(c)
-	for i, k := range keys {
-		switch {
-		case c[i] == before[i]:
-		case c[i].Tat <= now:
-			t.drop(k)
-		default:
-			s := t.take(k)
-			s.tat, s.last = c[i].Tat, c[i].Last
+	for _, e := range Apply(now, c, change) {
+		if e.Forget {
+			t.drop(keys[e.I])
+			continue
 		}
+		s := t.take(keys[e.I])
+		s.tat, s.last = c[e.I].Tat, c[e.I].Last
 	}
 	return nil
 }

@@ -3,8 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"sync/atomic"
 
 	"github.com/vocdesk/vocdesk/ratelimit"
@@ -49,9 +47,7 @@ func (s *SignInCounters) Update(ctx context.Context, now int64, keys []uint64, c
 	if err != nil {
 		return err
 	}
-	before := append([]ratelimit.Counter(nil), c...)
-	change(c)
-	if slices.Equal(c, before) {
+	if len(ratelimit.Apply(now, c, change)) == 0 {
 		return nil
 	}
 	return s.db.inWrite(ctx, func(tx *Tx) error {
@@ -64,16 +60,13 @@ func (s *SignInCounters) Update(ctx context.Context, now int64, keys []uint64, c
 		if err != nil {
 			return err
 		}
-		before := append([]ratelimit.Counter(nil), c...)
-		change(c)
-		for i, k := range keys {
-			switch {
-			case c[i] == before[i]:
-			case c[i].Tat <= now:
-				_, err = tx.exec(ctx, `DELETE FROM signin_counters WHERE key = $1`, int64(k))
-			default:
+		for _, e := range ratelimit.Apply(now, c, change) {
+			k, v := int64(keys[e.I]), c[e.I]
+			if e.Forget {
+				_, err = tx.exec(ctx, `DELETE FROM signin_counters WHERE key = $1`, k)
+			} else {
 				_, err = tx.exec(ctx, `INSERT INTO signin_counters (key, tat, last) VALUES ($1, $2, $3)
-					ON CONFLICT (key) DO UPDATE SET tat = excluded.tat, last = excluded.last`, int64(k), c[i].Tat, c[i].Last)
+					ON CONFLICT (key) DO UPDATE SET tat = excluded.tat, last = excluded.last`, k, v.Tat, v.Last)
 			}
 			if err != nil {
 				return err
@@ -93,12 +86,10 @@ func readCounters(ctx context.Context, tx *Tx, keys []uint64) ([]ratelimit.Count
 		return c, nil
 	}
 	args := make([]any, len(keys))
-	marks := make([]string, len(keys))
 	for i, k := range keys {
 		args[i] = int64(k)
-		marks[i] = fmt.Sprintf("$%d", i+1)
 	}
-	rows, err := tx.query(ctx, `SELECT key, tat, last FROM signin_counters WHERE key IN (`+strings.Join(marks, ", ")+`)`, args...)
+	rows, err := tx.query(ctx, `SELECT key, tat, last FROM signin_counters WHERE key IN (`+placeholders(1, len(keys))+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: sign-in counters: %w", err)
 	}
