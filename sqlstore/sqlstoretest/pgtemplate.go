@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -59,7 +58,7 @@ func newPostgresDatabase(tb testing.TB, baseURL string) string {
 		tb.Fatalf("sqlstoretest: copy the migrated template: %v", err)
 	}
 	dropAtCleanup(tb, admin, "DROP DATABASE "+name+" WITH (FORCE)")
-	dsn, err := databaseURL(baseURL, name)
+	dsn, err := testURL(baseURL, name, "")
 	if err != nil {
 		tb.Fatalf("sqlstoretest: %s: %v", EnvPostgres, err)
 	}
@@ -129,7 +128,7 @@ func makePGTemplate(ctx context.Context, admin *sql.DB, baseURL string) (string,
 // migrateDatabase migrates the database named name on the server at
 // baseURL and closes every connection to it.
 func migrateDatabase(ctx context.Context, baseURL, name string) error {
-	dsn, err := databaseURL(baseURL, name)
+	dsn, err := testURL(baseURL, name, "")
 	if err != nil {
 		return err
 	}
@@ -142,22 +141,6 @@ func migrateDatabase(ctx context.Context, baseURL, name string) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return db.Close()
-}
-
-// databaseURL is baseURL naming database name instead of its own, with
-// commits that need not wait for the WAL's flush (see NewPostgresSchema).
-func databaseURL(baseURL, name string) (string, error) {
-	u, err := url.Parse(baseURL)
-	if err != nil {
-		return "", err
-	}
-	u.Path = "/" + name
-	q := u.Query()
-	if !q.Has("synchronous_commit") {
-		q.Set("synchronous_commit", "off")
-	}
-	u.RawQuery = q.Encode()
-	return u.String(), nil
 }
 
 // randomHex is n random bytes in lower-case hex: a name no other test

@@ -78,12 +78,27 @@ func NewPostgresSchema(tb testing.TB, baseURL string) (dsn, schema string) {
 	}
 	dropAtCleanup(tb, admin, "DROP SCHEMA "+schema+" CASCADE")
 
-	u, err := url.Parse(baseURL)
+	dsn, err = testURL(baseURL, "", schema)
 	if err != nil {
 		tb.Fatalf("sqlstoretest: %s: %v", EnvPostgres, err)
 	}
+	return dsn, schema
+}
+
+// testURL is baseURL for a test's connections: to database instead of its
+// own when not "", with search_path set to schema when not "".
+func testURL(baseURL, database, schema string) (string, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return "", err
+	}
+	if database != "" {
+		u.Path = "/" + database
+	}
 	q := u.Query()
-	q.Set("search_path", schema)
+	if schema != "" {
+		q.Set("search_path", schema)
+	}
 	// A commit need not wait for the WAL's flush: the tests stop vocdesk's
 	// processes, never the server, and a committed transaction is visible
 	// to every later one either way. Migrating a schema takes half as long.
@@ -91,7 +106,7 @@ func NewPostgresSchema(tb testing.TB, baseURL string) (dsn, schema string) {
 		q.Set("synchronous_commit", "off")
 	}
 	u.RawQuery = q.Encode()
-	return u.String(), schema
+	return u.String(), nil
 }
 
 func open(tb testing.TB, dsn string) *sqlstore.DB {
